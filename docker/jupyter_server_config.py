@@ -1,0 +1,20 @@
+# Jupyter Server settings for IpyBox.AI sandboxes.
+# The token comes from the IPYBOX_TOKEN environment variable (see entrypoint.sh).
+c = get_config()  # noqa: F821
+
+c.ServerApp.ip = "0.0.0.0"
+c.ServerApp.port = 8888
+c.ServerApp.port_retries = 0
+c.ServerApp.open_browser = False
+c.ServerApp.root_dir = "/app"
+c.ServerApp.allow_remote_access = True
+c.ServerApp.disable_check_xsrf = False
+
+# The default limits (1000 msg/s, 1 MB/s) silently drop large outputs.
+c.ServerApp.iopub_msg_rate_limit = 1.0e9
+c.ServerApp.iopub_data_rate_limit = 1.0e12
+c.ServerApp.rate_limit_window = 3.0
+
+# Kernels start in /app so that files there are importable.
+c.MappingKernelManager.root_dir = "/app"
+c.MappingKernelManager.cull_idle_timeout = 0

@@ -1,0 +1,343 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace IpyBox.AI;
+
+/// <summary>
+/// A Docker container that serves IPython kernels over the Jupyter Server protocol.
+/// <see cref="RunAsync"/> starts it, <see cref="DisposeAsync"/> (or <see cref="KillAsync"/>) removes it.
+/// </summary>
+/// <example>
+/// <code>
+/// await using var container = new ExecutionContainer();
+/// await container.RunAsync();
+/// await using var client = new ExecutionClient(container);
+/// await client.ConnectAsync();
+/// var result = await client.ExecuteAsync("print('Hello, world!')");
+/// </code>
+/// </example>
+public sealed class ExecutionContainer : IAsyncDisposable
+{
+    /// <summary>The port the kernel server listens on inside the container.</summary>
+    public const int ContainerPort = 8888;
+
+    private const string PortKey = "8888/tcp";
+    private static readonly TimeSpan s_engineTimeout = TimeSpan.FromSeconds(300);
+
+    private readonly SemaphoreSlim _lifecycle = new(1, 1);
+    private readonly ILogger _logger;
+    private readonly DockerEndpoint _endpoint;
+    private IDockerClient? _docker;
+    private int _disposed;
+
+    /// <summary>Initializes a new instance of the <see cref="ExecutionContainer"/> class. Nothing starts until <see cref="RunAsync"/>.</summary>
+    /// <param name="options">The container settings; <see langword="null"/> for the defaults.</param>
+    /// <param name="logger">The logger; <see langword="null"/> for none.</param>
+    /// <exception cref="ArgumentException">An option is invalid.</exception>
+    public ExecutionContainer(ExecutionContainerOptions? options = null, ILogger<ExecutionContainer>? logger = null)
+    {
+        Options = options ?? new ExecutionContainerOptions();
+        Options.Validate();
+        _logger = logger ?? (ILogger)NullLogger.Instance;
+        _endpoint = IpyBox.AI.DockerEndpoint.Resolve(Options.DockerEndpoint);
+        Image = Options.Image ?? RuntimeImage.DefaultTag;
+        Token = RandomNumberGenerator.GetHexString(48, lowercase: true);
+    }
+
+    /// <summary>Gets the options this container was created with.</summary>
+    public ExecutionContainerOptions Options { get; }
+
+    /// <summary>Gets the image the container runs.</summary>
+    public string Image { get; }
+
+    /// <summary>Gets the container id, or <see langword="null"/> before <see cref="RunAsync"/>.</summary>
+    public string? ContainerId { get; private set; }
+
+    /// <summary>Gets the host port the kernel server is published on (0 before <see cref="RunAsync"/>).</summary>
+    public int ExecutorPort { get; private set; }
+
+    /// <summary>Gets the host that clients connect to: the engine's host for a <c>tcp://</c> endpoint, else <c>127.0.0.1</c>.</summary>
+    public string Host => _endpoint.ClientHost;
+
+    /// <summary>Gets the token the kernel server requires on every request.</summary>
+    public string Token { get; }
+
+    /// <summary>Gets the Docker endpoint this container is managed through.</summary>
+    public Uri DockerEndpoint => _endpoint.Uri;
+
+    /// <summary>Gets a value indicating whether the engine runs on another machine.</summary>
+    internal bool IsRemoteEngine => _endpoint.IsRemote;
+
+    /// <summary>Gets the Docker client (after <see cref="RunAsync"/>).</summary>
+    internal IDockerClient Docker => _docker ?? throw new InvalidOperationException("The container has not been started; call RunAsync first.");
+
+    /// <summary>Creates and starts a container with the given options.</summary>
+    /// <param name="options">The container settings; <see langword="null"/> for the defaults.</param>
+    /// <param name="logger">The logger; <see langword="null"/> for none.</param>
+    /// <param name="cancellationToken">Cancels the start; the container is removed.</param>
+    /// <returns>The running container.</returns>
+    public static async Task<ExecutionContainer> StartAsync(ExecutionContainerOptions? options = null, ILogger<ExecutionContainer>? logger = null, CancellationToken cancellationToken = default)
+    {
+        var container = new ExecutionContainer(options, logger);
+        try
+        {
+            await container.RunAsync(cancellationToken).ConfigureAwait(false);
+            return container;
+        }
+        catch
+        {
+            await container.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Creates and starts the container, building or pulling its image first when missing.</summary>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    /// <exception cref="DockerUnavailableException">No engine answers.</exception>
+    /// <exception cref="ImageBuildException">The image is missing and could not be built or pulled.</exception>
+    /// <exception cref="ContainerStartException">The container exited during start or its port was not published in time.</exception>
+    /// <exception cref="InvalidOperationException">The container was already started or disposed.</exception>
+    public async Task RunAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        await _lifecycle.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (ContainerId is not null)
+            {
+                throw new InvalidOperationException("The container has already been started.");
+            }
+
+            _docker ??= _endpoint.CreateClient(s_engineTimeout);
+            await PingAsync(cancellationToken).ConfigureAwait(false);
+            await ImageProvisioner.EnsureAsync(_docker, Image, Options.Progress, _logger, cancellationToken).ConfigureAwait(false);
+
+            var created = await _docker.Containers.CreateContainerAsync(await CreateParametersAsync(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+            ContainerId = created.ID;
+            await _docker.Containers.StartContainerAsync(created.ID, new ContainerStartParameters(), cancellationToken).ConfigureAwait(false);
+            ExecutorPort = await WaitForPortAsync(created.ID, cancellationToken).ConfigureAwait(false);
+            Log.ContainerStarted(_logger, created.ID, Image, Host, ExecutorPort);
+        }
+        finally
+        {
+            _lifecycle.Release();
+        }
+    }
+
+    /// <summary>Stops and removes the container. Harmless when it is already gone or was never started.</summary>
+    /// <param name="cancellationToken">Cancels the removal.</param>
+    public async Task KillAsync(CancellationToken cancellationToken = default)
+    {
+        await _lifecycle.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await RemoveCoreAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _lifecycle.Release();
+        }
+    }
+
+    /// <summary>Removes the container (as <see cref="KillAsync"/>) and releases the Docker client. Idempotent; never throws for a container that is already gone.</summary>
+    /// <returns>A task that completes when the container is removed.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await _lifecycle.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            await RemoveCoreAsync(CancellationToken.None).ConfigureAwait(false);
+            _docker?.Dispose();
+            _docker = null;
+        }
+        finally
+        {
+            _lifecycle.Release();
+        }
+    }
+
+    /// <summary>Throws a <see cref="ContainerStartException"/> with the container's logs when it is not running.</summary>
+    internal async Task ThrowIfNotRunningAsync(CancellationToken cancellationToken)
+    {
+        var id = ContainerId ?? throw new InvalidOperationException("The container has not been started; call RunAsync first.");
+        ContainerInspectResponse state;
+        try
+        {
+            state = await Docker.Containers.InspectContainerAsync(id, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DockerContainerNotFoundException)
+        {
+            throw new ContainerStartException($"Container {Short(id)} no longer exists.");
+        }
+
+        if (state.State?.Running != true)
+        {
+            throw new ContainerStartException(
+                $"Container {Short(id)} is not running (status {state.State?.Status}, exit code {state.State?.ExitCode}).",
+                await ReadLogsAsync(id, cancellationToken).ConfigureAwait(false));
+        }
+    }
+
+    private async Task PingAsync(CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(10));
+        try
+        {
+            await Docker.System.PingAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            throw new DockerUnavailableException(
+                $"No Docker engine answers at {_endpoint}. Start one (for example 'sudo systemctl start docker', or run eng/prepare-docker.sh " +
+                "on a Debian machine), or point DOCKER_HOST or ExecutionContainerOptions.DockerEndpoint at a running engine.",
+                ex);
+        }
+    }
+
+    private async Task<CreateContainerParameters> CreateParametersAsync(CancellationToken cancellationToken)
+    {
+        var image = await Docker.Images.InspectImageAsync(Image, cancellationToken).ConfigureAwait(false);
+        var runsAsRoot = image.Config?.User is null or "" or "root" or "0";
+        var hostIp = Options.HostIp ?? (_endpoint.IsRemote ? "0.0.0.0" : "127.0.0.1");
+
+        var environment = Options.Environment.Select(e => $"{e.Key}={e.Value}").ToList();
+        environment.Add($"IPYBOX_TOKEN={Token}");
+
+        var labels = new Dictionary<string, string>(Options.Labels, StringComparer.Ordinal)
+        {
+            [ContainerLabels.Managed] = "true",
+            [ContainerLabels.Image] = Image,
+            [ContainerLabels.OwnerProcessId] = System.Environment.ProcessId.ToString(CultureInfo.InvariantCulture),
+            [ContainerLabels.OwnerHost] = System.Environment.MachineName,
+        };
+
+        return new CreateContainerParameters
+        {
+            Image = Image,
+            Env = environment,
+            Labels = labels,
+            ExposedPorts = new Dictionary<string, EmptyStruct> { [PortKey] = default },
+            HostConfig = new HostConfig
+            {
+                PortBindings = new Dictionary<string, IList<PortBinding>>
+                {
+                    [PortKey] = [new PortBinding { HostIP = hostIp, HostPort = Options.ExecutorPort?.ToString(CultureInfo.InvariantCulture) ?? string.Empty }],
+                },
+                Binds = CreateBinds(),
+                NetworkMode = Options.Network!,
+                SecurityOpt = ["no-new-privileges"],
+                CapDrop = runsAsRoot ? null! : ["ALL"],
+                // The kernel user holds no capabilities; only `docker exec` as root (the firewall) uses NET_ADMIN.
+                CapAdd = runsAsRoot ? null! : ["NET_ADMIN", "NET_RAW"],
+                Memory = Options.MemoryLimitBytes ?? 0,
+                NanoCPUs = Options.CpuLimit is { } cpus ? (long)(cpus * 1_000_000_000) : 0,
+                PidsLimit = Options.PidsLimit,
+            },
+        };
+    }
+
+    private List<string> CreateBinds()
+    {
+        var binds = new List<string>();
+        foreach (var (hostPath, target) in Options.Binds)
+        {
+            var source = _endpoint.IsRemote ? hostPath : Path.GetFullPath(hostPath);
+            if (!_endpoint.IsRemote && !Path.Exists(source))
+            {
+                HostDirectory.CreateForKernelUser(source);
+            }
+
+            binds.Add($"{source}:{AppPath.ToAbsolute(target)}");
+        }
+
+        return binds;
+    }
+
+    private async Task<int> WaitForPortAsync(string id, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + Options.PortAllocationTimeout;
+        while (true)
+        {
+            var state = await Docker.Containers.InspectContainerAsync(id, cancellationToken).ConfigureAwait(false);
+            if (state.State?.Running != true)
+            {
+                throw new ContainerStartException(
+                    $"Container {Short(id)} from {Image} exited during start (exit code {state.State?.ExitCode}).",
+                    await ReadLogsAsync(id, cancellationToken).ConfigureAwait(false));
+            }
+
+            if (state.NetworkSettings?.Ports is { } ports
+                && ports.TryGetValue(PortKey, out var bindings)
+                && bindings?.FirstOrDefault(b => !string.IsNullOrEmpty(b.HostPort)) is { } binding)
+            {
+                return int.Parse(binding.HostPort, CultureInfo.InvariantCulture);
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new ContainerStartException(
+                    $"The engine did not publish port {ContainerPort} of container {Short(id)} within {Options.PortAllocationTimeout.TotalSeconds:0.#} s. " +
+                    "Increase ExecutionContainerOptions.PortAllocationTimeout or check the engine.");
+            }
+
+            await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<string> ReadLogsAsync(string id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var stream = await Docker.Containers.GetContainerLogsAsync(
+                id, new ContainerLogsParameters { ShowStdout = true, ShowStderr = true, Tail = "50" }, cancellationToken).ConfigureAwait(false);
+            var (stdout, stderr) = await stream.ReadOutputToEndAsync(cancellationToken).ConfigureAwait(false);
+            return (stdout + stderr).Trim();
+        }
+        catch (DockerApiException)
+        {
+            return string.Empty;
+        }
+    }
+
+    private async Task RemoveCoreAsync(CancellationToken cancellationToken)
+    {
+        var id = ContainerId;
+        if (id is null || _docker is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await _docker.Containers.RemoveContainerAsync(id, new ContainerRemoveParameters { Force = true, RemoveVolumes = true }, cancellationToken).ConfigureAwait(false);
+            Log.ContainerRemoved(_logger, id);
+        }
+        catch (DockerContainerNotFoundException)
+        {
+            // Already gone: removal is idempotent.
+        }
+        catch (DockerApiException ex) when (ex.StatusCode == System.Net.HttpStatusCode.Conflict)
+        {
+            // Removal already in progress.
+        }
+        catch (Exception ex) when (ex is DockerApiException or HttpRequestException or IOException)
+        {
+            Log.ContainerRemoveFailed(_logger, id, ex);
+        }
+
+        ContainerId = null;
+        ExecutorPort = 0;
+    }
+
+    private static string Short(string id) => id.Length > 12 ? id[..12] : id;
+}

@@ -1,0 +1,110 @@
+namespace IpyBox.AI;
+
+/// <summary>Settings of an <see cref="ExecutionContainer"/>.</summary>
+public sealed class ExecutionContainerOptions
+{
+    /// <summary>Gets or sets the image to run.</summary>
+    /// <value>
+    /// The default value is <see langword="null"/>: the library's runtime image (<see cref="RuntimeImage.DefaultTag"/>),
+    /// built from the embedded context when missing. Any other tag is pulled when missing.
+    /// </value>
+    public string? Image { get; set; }
+
+    /// <summary>Gets the bind mounts: host path → path relative to <c>/app</c> in the container.</summary>
+    /// <remarks>A host directory that does not exist is created (on a local engine). The kernel runs as UID 1000.</remarks>
+    public IDictionary<string, string> Binds { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>Gets the environment variables of the container.</summary>
+    public IDictionary<string, string> Environment { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>Gets extra labels of the container, added to the library's own <c>ai.ipybox.*</c> labels.</summary>
+    public IDictionary<string, string> Labels { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>Gets or sets the host port the kernel server is published on.</summary>
+    /// <value>The default value is <see langword="null"/>: a free port chosen by the engine.</value>
+    public int? ExecutorPort { get; set; }
+
+    /// <summary>Gets or sets the host address the kernel server is published on.</summary>
+    /// <value>
+    /// The default value is <see langword="null"/>: <c>127.0.0.1</c> for a local engine, <c>0.0.0.0</c> for a
+    /// <c>tcp://</c> engine on another host (the per-container token protects the port).
+    /// </value>
+    public string? HostIp { get; set; }
+
+    /// <summary>Gets or sets the Docker engine endpoint, e.g. <c>unix:///var/run/docker.sock</c> or <c>tcp://10.0.0.5:2375</c>.</summary>
+    /// <value>The default value is <see langword="null"/>: <c>DOCKER_HOST</c>, then the Docker context, then the local socket.</value>
+    public Uri? DockerEndpoint { get; set; }
+
+    /// <summary>Gets or sets the memory limit in bytes.</summary>
+    /// <value>The default value is <see langword="null"/> (no limit).</value>
+    public long? MemoryLimitBytes { get; set; }
+
+    /// <summary>Gets or sets the CPU limit in cores, e.g. <c>1.5</c>.</summary>
+    /// <value>The default value is <see langword="null"/> (no limit).</value>
+    public double? CpuLimit { get; set; }
+
+    /// <summary>Gets or sets the maximum number of processes in the container.</summary>
+    /// <value>The default value is <see langword="null"/> (no limit).</value>
+    public long? PidsLimit { get; set; }
+
+    /// <summary>Gets or sets how long <see cref="ExecutionContainer.RunAsync"/> waits for the engine to publish the port.</summary>
+    /// <value>The default value is 30 seconds.</value>
+    public TimeSpan PortAllocationTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Gets or sets the name of a Docker network to attach the container to instead of the default bridge.</summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public string? Network { get; set; }
+
+    /// <summary>Gets or sets the sink for image build and pull progress.</summary>
+    /// <remarks>Called synchronously, in order, on the thread that reads the engine's progress stream.</remarks>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public IProgress<ImageProgress>? Progress { get; set; }
+
+    /// <summary>Checks the options and throws an error that says how to fix the first problem found.</summary>
+    /// <exception cref="ArgumentException">An option has an invalid value.</exception>
+    public void Validate()
+    {
+        if (Image is not null && string.IsNullOrWhiteSpace(Image))
+        {
+            throw new ArgumentException("Image must be null (the runtime image) or a non-empty image reference.", nameof(Image));
+        }
+
+        if (ExecutorPort is < 0 or > 65535)
+        {
+            throw new ArgumentException($"ExecutorPort {ExecutorPort} is not a TCP port: use 1-65535, or null for a free port.", nameof(ExecutorPort));
+        }
+
+        if (PortAllocationTimeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentException("PortAllocationTimeout must be positive.", nameof(PortAllocationTimeout));
+        }
+
+        if (MemoryLimitBytes is <= 0 || PidsLimit is <= 0 || CpuLimit is <= 0)
+        {
+            throw new ArgumentException("Resource limits must be positive, or null for no limit.");
+        }
+
+        if (HostIp is not null && !System.Net.IPAddress.TryParse(HostIp, out _))
+        {
+            throw new ArgumentException($"HostIp '{HostIp}' is not an IP address.", nameof(HostIp));
+        }
+
+        foreach (var (host, target) in Binds)
+        {
+            if (string.IsNullOrWhiteSpace(host))
+            {
+                throw new ArgumentException("A bind mount has an empty host path.", nameof(Binds));
+            }
+
+            AppPath.Normalize(target);
+        }
+
+        foreach (var name in Environment.Keys)
+        {
+            if (string.IsNullOrEmpty(name) || name.Contains('=', StringComparison.Ordinal))
+            {
+                throw new ArgumentException($"Environment variable name '{name}' is invalid: it must be non-empty and contain no '='.", nameof(Environment));
+            }
+        }
+    }
+}

@@ -1,0 +1,39 @@
+namespace IpyBox.AI;
+
+/// <summary>An image could not be built or pulled.</summary>
+public sealed class ImageBuildException : Exception
+{
+    /// <summary>Initializes a new instance of the <see cref="ImageBuildException"/> class.</summary>
+    public ImageBuildException()
+        : this("The image could not be built.")
+    {
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="ImageBuildException"/> class.</summary>
+    /// <param name="message">The error.</param>
+    public ImageBuildException(string message)
+        : this(message, string.Empty)
+    {
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="ImageBuildException"/> class.</summary>
+    /// <param name="message">The error.</param>
+    /// <param name="innerException">The underlying error.</param>
+    public ImageBuildException(string message, Exception? innerException)
+        : base(message, innerException)
+    {
+        Output = string.Empty;
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="ImageBuildException"/> class.</summary>
+    /// <param name="message">The error.</param>
+    /// <param name="output">The build or pull output that led to it.</param>
+    public ImageBuildException(string message, string output)
+        : base(string.IsNullOrEmpty(output) ? message : $"{message}{System.Environment.NewLine}{output}")
+    {
+        Output = output;
+    }
+
+    /// <summary>Gets the build or pull output that led to the error.</summary>
+    public string Output { get; }
+}

@@ -1,0 +1,97 @@
+using System.Formats.Tar;
+using System.Reflection;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace IpyBox.AI;
+
+/// <summary>
+/// The library's runtime image: Jupyter Server with IPython kernels, built from the context embedded in the library.
+/// Its tag carries a hash of that context, so a changed context gives a new tag.
+/// </summary>
+public static class RuntimeImage
+{
+    /// <summary>The repository part of the runtime image's tags.</summary>
+    public const string Repository = "ipybox-ai";
+
+    /// <summary>The label holding the image version.</summary>
+    public const string VersionLabel = "ai.ipybox.image-version";
+
+    /// <summary>The label telling the user the kernel runs as (<c>root</c> or <c>ipybox</c>).</summary>
+    public const string RunAsLabel = "ai.ipybox.run-as";
+
+    private const string ResourcePrefix = "IpyBox.AI.Docker.";
+
+    private static readonly Lazy<IReadOnlyDictionary<string, byte[]>> s_context = new(LoadContext);
+    private static readonly Lazy<string> s_version = new(() => ComputeVersion(s_context.Value));
+
+    /// <summary>Gets the version of the embedded image context (a 12-character content hash).</summary>
+    public static string Version => s_version.Value;
+
+    /// <summary>Gets the tag of the default (non-root) runtime image.</summary>
+    public static string DefaultTag => $"{Repository}:{Version}";
+
+    /// <summary>Gets the tag of the root variant of the runtime image.</summary>
+    public static string RootTag => $"{DefaultTag}-root";
+
+    /// <summary>Gets the files of the embedded image context by name.</summary>
+    public static IReadOnlyDictionary<string, byte[]> ContextFiles => s_context.Value;
+
+    /// <summary>Computes the version of an image context: the same value <c>eng/prepare-docker.sh</c> computes.</summary>
+    internal static string ComputeVersion(IReadOnlyDictionary<string, byte[]> files)
+    {
+        var manifest = new StringBuilder();
+        foreach (var name in files.Keys.Order(StringComparer.Ordinal))
+        {
+            manifest.Append(name).Append('\n')
+                .Append(Convert.ToHexStringLower(SHA256.HashData(files[name]))).Append('\n');
+        }
+
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(manifest.ToString()));
+        return Convert.ToHexStringLower(hash)[..12];
+    }
+
+    /// <summary>Writes the embedded context, plus any extra files, as a tar archive for the engine's build API.</summary>
+    internal static MemoryStream CreateContextArchive(IReadOnlyDictionary<string, byte[]>? extraFiles = null)
+    {
+        var archive = new MemoryStream();
+        using (var writer = new TarWriter(archive, TarEntryFormat.Pax, leaveOpen: true))
+        {
+            var files = extraFiles is null ? s_context.Value : s_context.Value.Concat(extraFiles);
+            foreach (var (name, content) in files)
+            {
+                var entry = new PaxTarEntry(TarEntryType.RegularFile, name)
+                {
+                    DataStream = new MemoryStream(content, writable: false),
+                    Mode = name.EndsWith(".sh", StringComparison.Ordinal)
+                        ? UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute
+                        : UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead,
+                };
+                writer.WriteEntry(entry);
+            }
+        }
+
+        archive.Position = 0;
+        return archive;
+    }
+
+    private static Dictionary<string, byte[]> LoadContext()
+    {
+        var assembly = typeof(RuntimeImage).Assembly;
+        var files = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        foreach (var resource in assembly.GetManifestResourceNames().Where(n => n.StartsWith(ResourcePrefix, StringComparison.Ordinal)))
+        {
+            using var stream = assembly.GetManifestResourceStream(resource)!;
+            using var buffer = new MemoryStream();
+            stream.CopyTo(buffer);
+            files[resource[ResourcePrefix.Length..]] = buffer.ToArray();
+        }
+
+        if (files.Count == 0)
+        {
+            throw new InvalidOperationException($"The image context is missing from {assembly.GetName().Name}; the library was built without it.");
+        }
+
+        return files;
+    }
+}

@@ -1,0 +1,157 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+
+namespace IpyBox.AI;
+
+/// <summary>
+/// A submitted execution. Stream its output with <see cref="StreamAsync"/> while it runs, then get the
+/// aggregated result with <see cref="GetResultAsync"/> (immediate once the stream was consumed).
+/// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The timeout source is disposed when the execution completes.")]
+public sealed class Execution
+{
+    private readonly OutputCollector _collector = new();
+    private readonly Channel<string> _chunks = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    private readonly TaskCompletionSource<ExecutionResult> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Func<string, Task> _interrupt;
+    private readonly TimeSpan _interruptGracePeriod;
+    private readonly CancellationTokenSource _timeout = new();
+    private readonly Lock _gate = new();
+    private Exception? _abortReason;
+
+    internal Execution(string id, TimeSpan timeout, TimeSpan interruptGracePeriod, Func<string, Task> interrupt)
+    {
+        Id = id;
+        _interrupt = interrupt;
+        _interruptGracePeriod = interruptGracePeriod;
+        if (timeout != Timeout.InfiniteTimeSpan)
+        {
+            _timeout.Token.Register(() => _ = AbortAsync(new TimeoutException(
+                $"The execution did not finish within {timeout.TotalSeconds:0.###} s. The kernel was interrupted; its state is kept.")));
+            _timeout.CancelAfter(timeout);
+        }
+
+        _completion.Task.ContinueWith(_ => _timeout.Dispose(), TaskScheduler.Default);
+    }
+
+    /// <summary>Gets the id of the execute request.</summary>
+    public string Id { get; }
+
+    /// <summary>Gets a value indicating whether the execution has finished (successfully or not).</summary>
+    public bool IsCompleted => _completion.Task.IsCompleted;
+
+    /// <summary>Gets the completion task, for the owning client.</summary>
+    internal Task Completion => _completion.Task;
+
+    /// <summary>Streams the text output (stdout, stderr, <c>text/plain</c> results) as the kernel produces it.</summary>
+    /// <param name="cancellationToken">Cancels the execution: the kernel is interrupted.</param>
+    /// <returns>The text chunks in order. Ends when the execution ends; throws what <see cref="GetResultAsync"/> throws.</returns>
+    /// <exception cref="ExecutionException">The code raised a Python exception.</exception>
+    /// <exception cref="TimeoutException">The execution timed out; the kernel was interrupted.</exception>
+    /// <exception cref="OperationCanceledException">The execution was cancelled; the kernel was interrupted.</exception>
+    /// <exception cref="SandboxUnavailableException">The connection to the kernel was lost.</exception>
+    public async IAsyncEnumerable<string> StreamAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        using var registration = RegisterCancellation(cancellationToken);
+        while (await _chunks.Reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
+        {
+            while (_chunks.Reader.TryRead(out var chunk))
+            {
+                yield return chunk;
+            }
+        }
+    }
+
+    /// <summary>Waits for the execution to finish and returns what it produced.</summary>
+    /// <param name="cancellationToken">Cancels the execution: the kernel is interrupted.</param>
+    /// <returns>The aggregated result.</returns>
+    /// <exception cref="ExecutionException">The code raised a Python exception.</exception>
+    /// <exception cref="TimeoutException">The execution timed out; the kernel was interrupted.</exception>
+    /// <exception cref="OperationCanceledException">The execution was cancelled; the kernel was interrupted.</exception>
+    /// <exception cref="SandboxUnavailableException">The connection to the kernel was lost.</exception>
+    public async Task<ExecutionResult> GetResultAsync(CancellationToken cancellationToken = default)
+    {
+        using var registration = RegisterCancellation(cancellationToken);
+        return await _completion.Task.ConfigureAwait(false);
+    }
+
+    /// <summary>Takes a message that belongs to this execution.</summary>
+    internal void Accept(JupyterMessage message)
+    {
+        lock (_gate)
+        {
+            if (_completion.Task.IsCompleted)
+            {
+                return;
+            }
+
+            if (_collector.Accept(message) is { } chunk)
+            {
+                _chunks.Writer.TryWrite(chunk);
+            }
+
+            if (_collector.IsComplete)
+            {
+                Finish(_abortReason ?? _collector.ToException());
+            }
+        }
+    }
+
+    /// <summary>Ends the execution with an error (connection lost, client disposed).</summary>
+    internal void Fail(Exception error)
+    {
+        lock (_gate)
+        {
+            if (!_completion.Task.IsCompleted)
+            {
+                Finish(error);
+            }
+        }
+    }
+
+    /// <summary>Interrupts the kernel and ends the execution with <paramref name="reason"/>; kernel state survives.</summary>
+    internal async Task AbortAsync(Exception reason)
+    {
+        lock (_gate)
+        {
+            if (_completion.Task.IsCompleted || _abortReason is not null)
+            {
+                return;
+            }
+
+            _abortReason = reason;
+        }
+
+        try
+        {
+            await _interrupt(reason.Message).ConfigureAwait(false);
+            // Let the interrupted request end properly so the next one starts on a quiet kernel.
+            await _completion.Task.WaitAsync(_interruptGracePeriod).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // The interrupt failed or the kernel did not stop in time; end the call anyway.
+        }
+
+        Fail(reason);
+    }
+
+    private CancellationTokenRegistration RegisterCancellation(CancellationToken cancellationToken) =>
+        cancellationToken.CanBeCanceled
+            ? cancellationToken.Register(() => _ = AbortAsync(new OperationCanceledException("The execution was cancelled. The kernel was interrupted; its state is kept.", null, cancellationToken)))
+            : default;
+
+    private void Finish(Exception? error)
+    {
+        if (error is null)
+        {
+            _chunks.Writer.TryComplete();
+            _completion.TrySetResult(_collector.ToResult());
+        }
+        else
+        {
+            _chunks.Writer.TryComplete(error);
+            _completion.TrySetException(error);
+        }
+    }
+}

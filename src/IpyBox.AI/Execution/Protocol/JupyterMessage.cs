@@ -1,0 +1,45 @@
+using System.Text.Json;
+
+namespace IpyBox.AI;
+
+/// <summary>A message received from a kernel over the Jupyter Server WebSocket (legacy JSON text frames).</summary>
+/// <param name="Channel">The channel: <c>iopub</c>, <c>shell</c>, <c>stdin</c> or <c>control</c>.</param>
+/// <param name="MessageType">The message type, e.g. <c>stream</c> or <c>execute_reply</c>.</param>
+/// <param name="ParentId">The id of the request this message answers, or <see langword="null"/>.</param>
+/// <param name="Content">The message content.</param>
+internal sealed record JupyterMessage(string Channel, string MessageType, string? ParentId, JsonElement Content)
+{
+    /// <summary>Parses a text frame. Returns <see langword="null"/> for frames that are not Jupyter messages.</summary>
+    /// <exception cref="JsonException">The frame is not JSON.</exception>
+    public static JupyterMessage? Parse(string frame)
+    {
+        using var document = JsonDocument.Parse(frame);
+        var root = document.RootElement;
+        if (root.ValueKind != JsonValueKind.Object
+            || !root.TryGetProperty("header", out var header)
+            || !header.TryGetProperty("msg_type", out var type)
+            || type.ValueKind != JsonValueKind.String)
+        {
+            return null;
+        }
+
+        var channel = root.TryGetProperty("channel", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString()! : string.Empty;
+        string? parentId = null;
+        if (root.TryGetProperty("parent_header", out var parent)
+            && parent.ValueKind == JsonValueKind.Object
+            && parent.TryGetProperty("msg_id", out var id)
+            && id.ValueKind == JsonValueKind.String)
+        {
+            parentId = id.GetString();
+        }
+
+        var content = root.TryGetProperty("content", out var body) ? body.Clone() : default;
+        return new JupyterMessage(channel, type.GetString()!, parentId, content);
+    }
+
+    /// <summary>Gets a string property of the content, or <see langword="null"/>.</summary>
+    public string? GetString(string name) =>
+        Content.ValueKind == JsonValueKind.Object && Content.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString()
+            : null;
+}

@@ -1,0 +1,159 @@
+using System.Text;
+using System.Text.Json;
+
+namespace IpyBox.AI;
+
+/// <summary>Collects the messages of one execute request into an <see cref="ExecutionResult"/>.</summary>
+/// <remarks>
+/// An execution is complete once both its shell <c>execute_reply</c> and its IOPub <c>idle</c> status arrived:
+/// the reply can overtake outputs that are still on their way over IOPub.
+/// </remarks>
+internal sealed class OutputCollector
+{
+    private static readonly string[] s_imageTypes = ["image/png", "image/jpeg", "image/gif"];
+    private static readonly string[] s_richTypes = ["text/html", "text/markdown", "image/svg+xml", "text/latex", "application/json"];
+
+    private readonly StringBuilder _text = new();
+    private readonly StringBuilder _stdout = new();
+    private readonly StringBuilder _stderr = new();
+    private readonly List<ExecutionImage> _images = [];
+    private readonly List<RichOutput> _richOutputs = [];
+    private int? _executionCount;
+    private (string Name, string Value, string Trace)? _error;
+
+    /// <summary>Gets a value indicating whether the <c>execute_reply</c> arrived.</summary>
+    public bool ReplyReceived { get; private set; }
+
+    /// <summary>Gets a value indicating whether the IOPub <c>idle</c> status arrived.</summary>
+    public bool IdleReceived { get; private set; }
+
+    /// <summary>Gets a value indicating whether every message of the execution arrived.</summary>
+    public bool IsComplete => ReplyReceived && IdleReceived;
+
+    /// <summary>Gets a value indicating whether the code raised an exception.</summary>
+    public bool HasError => _error is not null;
+
+    /// <summary>Takes one message; returns the text it adds to the output stream, if any.</summary>
+    public string? Accept(JupyterMessage message)
+    {
+        switch (message.MessageType)
+        {
+            case "stream":
+                return AcceptStream(message);
+            case "execute_result":
+                _executionCount = ReadExecutionCount(message.Content) ?? _executionCount;
+                return AcceptData(message.Content, includePlainText: true);
+            case "display_data":
+                return AcceptData(message.Content, includePlainText: false);
+            case "error":
+                _error = ReadError(message.Content);
+                return null;
+            case "execute_reply":
+                ReplyReceived = true;
+                _executionCount = ReadExecutionCount(message.Content) ?? _executionCount;
+                if (_error is null && message.GetString("status") == "error")
+                {
+                    _error = ReadError(message.Content);
+                }
+
+                return null;
+            case "status":
+                if (message.GetString("execution_state") == "idle")
+                {
+                    IdleReceived = true;
+                }
+
+                return null;
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>Builds the result from what arrived so far.</summary>
+    public ExecutionResult ToResult()
+    {
+        var text = _text.ToString().Trim();
+        return new ExecutionResult(text.Length == 0 ? null : text, _stdout.ToString(), _stderr.ToString(), [.. _images], [.. _richOutputs], _executionCount);
+    }
+
+    /// <summary>Builds the exception for a Python error, or <see langword="null"/> when there was none.</summary>
+    public ExecutionException? ToException() =>
+        _error is { } error ? new ExecutionException(error.Name, error.Value, error.Trace, ToResult()) : null;
+
+    private string? AcceptStream(JupyterMessage message)
+    {
+        var text = message.GetString("text");
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+
+        (message.GetString("name") == "stderr" ? _stderr : _stdout).Append(text);
+        _text.Append(text);
+        return text;
+    }
+
+    private string? AcceptData(JsonElement content, bool includePlainText)
+    {
+        if (content.ValueKind != JsonValueKind.Object || !content.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        var hasRichRepresentation = false;
+        foreach (var type in s_imageTypes)
+        {
+            if (data.TryGetProperty(type, out var value) && value.ValueKind == JsonValueKind.String
+                && ImageDecoder.FromBase64(type, value.GetString()!) is { } image)
+            {
+                _images.Add(image);
+                hasRichRepresentation = true;
+                break;
+            }
+        }
+
+        foreach (var type in s_richTypes)
+        {
+            if (data.TryGetProperty(type, out var value))
+            {
+                _richOutputs.Add(new RichOutput(type, ReadText(value)));
+                hasRichRepresentation = true;
+            }
+        }
+
+        // A figure's display also carries "<Figure size ...>" as text/plain; keep it out of Text.
+        if ((includePlainText || !hasRichRepresentation)
+            && data.TryGetProperty("text/plain", out var plain)
+            && ReadText(plain) is { Length: > 0 } plainText)
+        {
+            var chunk = _text.Length > 0 && _text[^1] != '\n' ? $"\n{plainText}\n" : $"{plainText}\n";
+            _text.Append(chunk);
+            return chunk;
+        }
+
+        return null;
+    }
+
+    private static string ReadText(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String => value.GetString()!,
+        // Some kernels send multi-line text as an array of lines.
+        JsonValueKind.Array when value.EnumerateArray().All(e => e.ValueKind == JsonValueKind.String) =>
+            string.Concat(value.EnumerateArray().Select(e => e.GetString())),
+        _ => value.GetRawText(),
+    };
+
+    private static int? ReadExecutionCount(JsonElement content) =>
+        content.ValueKind == JsonValueKind.Object && content.TryGetProperty("execution_count", out var count) && count.TryGetInt32(out var n) ? n : null;
+
+    private static (string Name, string Value, string Trace) ReadError(JsonElement content)
+    {
+        string Read(string name) =>
+            content.ValueKind == JsonValueKind.Object && content.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString()! : string.Empty;
+
+        var trace = content.ValueKind == JsonValueKind.Object && content.TryGetProperty("traceback", out var lines) && lines.ValueKind == JsonValueKind.Array
+            ? string.Join('\n', lines.EnumerateArray().Where(l => l.ValueKind == JsonValueKind.String).Select(l => AnsiEscapes.Strip(l.GetString()!)))
+            : string.Empty;
+        return (Read("ename"), Read("evalue"), trace);
+    }
+}

@@ -1,0 +1,213 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+
+namespace IpyBox.AI.IntegrationTests;
+
+public sealed class ContainerLifecycleTests : IAsyncLifetime
+{
+    public Task InitializeAsync() => DockerEngine.EnsureAvailableAsync();
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task Dispose_removes_the_container_and_is_idempotent()
+    {
+        var container = await ExecutionContainer.StartAsync();
+        var id = container.ContainerId!;
+        Assert.True(await DockerEngine.ContainerExistsAsync(id));
+        Assert.Equal("127.0.0.1", container.Host);
+        Assert.InRange(container.ExecutorPort, 1, 65535);
+
+        await container.DisposeAsync();
+        Assert.False(await DockerEngine.ContainerExistsAsync(id));
+        await container.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Kill_then_kill_again_then_dispose_is_harmless()
+    {
+        var container = new ExecutionContainer();
+        await container.RunAsync();
+        var id = container.ContainerId!;
+        await container.KillAsync();
+        Assert.False(await DockerEngine.ContainerExistsAsync(id));
+        await container.KillAsync();
+        await container.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Environment_variables_reach_the_kernel()
+    {
+        var options = new ExecutionContainerOptions();
+        options.Environment["API_KEY"] = "secret-key-123";
+        options.Environment["DEBUG"] = "1";
+        await using var container = await ExecutionContainer.StartAsync(options);
+        await using var client = new ExecutionClient(container);
+        await client.ConnectAsync();
+        var result = await client.ExecuteAsync("import os\nprint(os.environ['API_KEY'], os.environ['DEBUG'])");
+        Assert.Equal("secret-key-123 1", result.Text);
+    }
+
+    [Fact]
+    public async Task Bind_mounts_are_readable_and_writable_and_created_when_missing()
+    {
+        var root = Directory.CreateTempSubdirectory("ipybox-bind-");
+        try
+        {
+            var hostDir = Path.Combine(root.FullName, "data", "nested");
+            var options = new ExecutionContainerOptions();
+            options.Binds[hostDir] = "data";
+            await using var container = await ExecutionContainer.StartAsync(options);
+            Assert.True(Directory.Exists(hostDir));
+
+            await File.WriteAllTextAsync(Path.Combine(hostDir, "input.txt"), "from host");
+            await using var client = new ExecutionClient(container);
+            await client.ConnectAsync();
+            var result = await client.ExecuteAsync(
+                "text = open('data/input.txt').read()\nopen('/app/data/output.txt', 'w').write(text.upper())\nprint(text)");
+            Assert.Equal("from host", result.Text);
+            Assert.Equal("FROM HOST", await File.ReadAllTextAsync(Path.Combine(hostDir, "output.txt")));
+        }
+        finally
+        {
+            root.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_request_without_the_token_is_refused()
+    {
+        await using var container = await ExecutionContainer.StartAsync();
+        await using (var client = new ExecutionClient(container))
+        {
+            await client.ConnectAsync();
+        }
+
+        using var http = new HttpClient();
+        var url = new Uri($"http://{container.Host}:{container.ExecutorPort}/api/kernels");
+        using var anonymous = await http.GetAsync(url);
+        Assert.Equal(HttpStatusCode.Forbidden, anonymous.StatusCode);
+
+        using var wrong = new HttpRequestMessage(HttpMethod.Get, url);
+        wrong.Headers.Authorization = new("token", "not-the-token");
+        using var wrongResponse = await http.SendAsync(wrong);
+        Assert.Equal(HttpStatusCode.Forbidden, wrongResponse.StatusCode);
+
+        var badClient = new ExecutionClient(container.Host, container.ExecutorPort, "not-the-token");
+        await using (badClient)
+        {
+            await Assert.ThrowsAsync<UnauthorizedAccessException>(() => badClient.ConnectAsync());
+        }
+
+        using var authorized = new HttpRequestMessage(HttpMethod.Get, url);
+        authorized.Headers.Authorization = new("token", container.Token);
+        using var ok = await http.SendAsync(authorized);
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_container_killed_during_an_execution_gives_a_clear_error_quickly()
+    {
+        await using var container = await ExecutionContainer.StartAsync();
+        await using var client = new ExecutionClient(container);
+        await client.ConnectAsync();
+        var execution = await client.SubmitAsync("import time\nwhile True:\n    time.sleep(0.1)", TimeSpan.FromMinutes(5));
+
+        var stopwatch = Stopwatch.StartNew();
+        await DockerEngine.KillAsync(container.ContainerId!);
+        var error = await Assert.ThrowsAsync<SandboxUnavailableException>(() => execution.GetResultAsync().WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains("lost", error.Message);
+        Assert.Contains("not running", error.Message);
+
+        await Assert.ThrowsAsync<SandboxUnavailableException>(() => client.ExecuteAsync("print(1)"));
+    }
+
+    [Fact]
+    public async Task A_container_that_exits_during_start_reports_its_logs()
+    {
+        var tag = "ipybox-ai-test/exits:" + Guid.NewGuid().ToString("N")[..8];
+        using var docker = DockerEngine.CreateClient();
+        var dockerfile = $"FROM {RuntimeImage.DefaultTag}\nENTRYPOINT [\"sh\", \"-c\", \"echo sandbox-broke-on-purpose >&2; exit 3\"]\n";
+        await using (var context = TarContext.Create(("Dockerfile", dockerfile)))
+        {
+            await ImageProvisioner.BuildAsync(docker, tag, context, new Dictionary<string, string>(), null, CancellationToken.None);
+        }
+
+        try
+        {
+            var container = new ExecutionContainer(new ExecutionContainerOptions { Image = tag });
+            await using (container)
+            {
+                var error = await Assert.ThrowsAsync<ContainerStartException>(() => container.RunAsync());
+                Assert.Contains("exited during start", error.Message);
+                Assert.Contains("sandbox-broke-on-purpose", error.Logs);
+            }
+
+            Assert.Null(container.ContainerId);
+        }
+        finally
+        {
+            await docker.Images.DeleteImageAsync(tag, new Docker.DotNet.Models.ImageDeleteParameters { Force = true });
+        }
+    }
+
+    [Fact]
+    public async Task A_failing_image_build_reports_the_build_output()
+    {
+        using var docker = DockerEngine.CreateClient();
+        await using var context = TarContext.Create(("Dockerfile", $"FROM {RuntimeImage.DefaultTag}\nRUN echo build-step-says-hello && exit 7\n"));
+        var error = await Assert.ThrowsAsync<ImageBuildException>(() =>
+            ImageProvisioner.BuildAsync(docker, "ipybox-ai-test/fails:1", context, new Dictionary<string, string>(), null, CancellationToken.None));
+        Assert.Contains("build-step-says-hello", error.Output);
+        Assert.Contains("7", error.Message);
+    }
+
+    [Fact]
+    public async Task A_missing_image_that_cannot_be_pulled_gives_a_clear_error()
+    {
+        var progress = new List<ImageProgress>();
+        var options = new ExecutionContainerOptions { Image = "ipybox-ai-test/does-not-exist:never", Progress = new SyncProgress<ImageProgress>(progress.Add) };
+        await using var container = new ExecutionContainer(options);
+        var error = await Assert.ThrowsAsync<ImageBuildException>(() => container.RunAsync());
+        Assert.Contains("could not be pulled", error.Message);
+    }
+
+    [Fact]
+    public async Task No_engine_at_the_endpoint_says_how_to_start_one()
+    {
+        var options = new ExecutionContainerOptions { DockerEndpoint = new Uri("unix:///tmp/ipybox-no-such-engine.sock") };
+        await using var container = new ExecutionContainer(options);
+        var error = await Assert.ThrowsAsync<DockerUnavailableException>(() => container.RunAsync());
+        Assert.Contains("ipybox-no-such-engine.sock", error.Message);
+        Assert.Contains("Start one", error.Message);
+    }
+}
+
+/// <summary>Calls back synchronously, in order (unlike <see cref="Progress{T}"/>).</summary>
+internal sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
+{
+    public void Report(T value) => report(value);
+}
+
+internal static class TarContext
+{
+    public static MemoryStream Create(params (string Name, string Content)[] files)
+    {
+        var stream = new MemoryStream();
+        using (var writer = new System.Formats.Tar.TarWriter(stream, leaveOpen: true))
+        {
+            foreach (var (name, content) in files)
+            {
+                var entry = new System.Formats.Tar.PaxTarEntry(System.Formats.Tar.TarEntryType.RegularFile, name)
+                {
+                    DataStream = new MemoryStream(Encoding.UTF8.GetBytes(content)),
+                };
+                writer.WriteEntry(entry);
+            }
+        }
+
+        stream.Position = 0;
+        return stream;
+    }
+}
