@@ -1,0 +1,72 @@
+namespace IpyBox.AI.Tests;
+
+public sealed class OptionsValidationTests
+{
+    [Fact]
+    public void Default_options_are_valid()
+    {
+        new ExecutionContainerOptions().Validate();
+        new ExecutionClientOptions().Validate();
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    [InlineData(70000)]
+    public void Executor_port_outside_the_tcp_range_is_refused(int port)
+    {
+        var options = new ExecutionContainerOptions { ExecutorPort = port };
+        if (port == 0)
+        {
+            options.Validate(); // 0 lets the engine choose, like null.
+            return;
+        }
+
+        var error = Assert.Throws<ArgumentException>(options.Validate);
+        Assert.Contains("ExecutorPort", error.Message);
+    }
+
+    [Theory]
+    [InlineData("/etc")]
+    [InlineData("../outside")]
+    [InlineData("data/../../outside")]
+    public void Bind_targets_outside_app_are_refused(string target)
+    {
+        var options = new ExecutionContainerOptions();
+        options.Binds["/tmp/x"] = target;
+        Assert.Throws<ArgumentException>(options.Validate);
+    }
+
+    [Fact]
+    public void Invalid_values_are_refused_with_the_option_name()
+    {
+        Assert.Contains("HostIp", Assert.Throws<ArgumentException>(new ExecutionContainerOptions { HostIp = "not-an-ip" }.Validate).Message);
+        Assert.Contains("Image", Assert.Throws<ArgumentException>(new ExecutionContainerOptions { Image = " " }.Validate).Message);
+        Assert.Throws<ArgumentException>(new ExecutionContainerOptions { MemoryLimitBytes = 0 }.Validate);
+        Assert.Throws<ArgumentException>(new ExecutionContainerOptions { PortAllocationTimeout = TimeSpan.Zero }.Validate);
+
+        var environment = new ExecutionContainerOptions();
+        environment.Environment["A=B"] = "x";
+        Assert.Contains("Environment", Assert.Throws<ArgumentException>(environment.Validate).Message);
+
+        Assert.Contains("ConnectTimeout", Assert.Throws<ArgumentException>(new ExecutionClientOptions { ConnectTimeout = TimeSpan.Zero }.Validate).Message);
+        Assert.Contains("DefaultTimeout", Assert.Throws<ArgumentException>(new ExecutionClientOptions { DefaultTimeout = TimeSpan.FromSeconds(-1) }.Validate).Message);
+        Assert.Contains("KernelName", Assert.Throws<ArgumentException>(new ExecutionClientOptions { KernelName = "" }.Validate).Message);
+    }
+
+    [Fact]
+    public void Constructors_validate_their_options()
+    {
+        Assert.Throws<ArgumentException>(() => new ExecutionContainer(new ExecutionContainerOptions { HostIp = "x" }));
+        Assert.Throws<ArgumentException>(() => new ExecutionClient("127.0.0.1", 8888, "t", new ExecutionClientOptions { KernelName = " " }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ExecutionClient("127.0.0.1", 0, "t"));
+    }
+
+    [Fact]
+    public async Task Using_a_client_before_connecting_says_so()
+    {
+        await using var client = new ExecutionClient("127.0.0.1", 8888, "t");
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => client.ExecuteAsync("1"));
+        Assert.Contains("ConnectAsync", error.Message);
+    }
+}
