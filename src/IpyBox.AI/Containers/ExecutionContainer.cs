@@ -75,6 +75,12 @@ public sealed class ExecutionContainer : IAsyncDisposable
     /// <summary>Gets the Docker client (after <see cref="RunAsync"/>).</summary>
     internal IDockerClient Docker => _docker ?? throw new InvalidOperationException("The container has not been started; call RunAsync first.");
 
+    /// <summary>
+    /// Creates a Docker client without a request timeout for archive transfers (the default one would cut off
+    /// a large upload after its timeout); the caller disposes it and bounds the transfer with its cancellation token.
+    /// </summary>
+    internal IDockerClient CreateTransferClient() => _endpoint.CreateClient(Timeout.InfiniteTimeSpan);
+
     /// <summary>Creates and starts a container with the given options.</summary>
     /// <param name="options">The container settings; <see langword="null"/> for the defaults.</param>
     /// <param name="logger">The logger; <see langword="null"/> for none.</param>

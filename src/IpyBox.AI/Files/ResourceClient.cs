@@ -1,0 +1,483 @@
+using System.Globalization;
+using System.IO.Pipelines;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace IpyBox.AI;
+
+/// <summary>
+/// Moves files between the host and a running <see cref="ExecutionContainer"/>. Container paths are relative to
+/// <c>/app</c> (the kernel's working directory); a path that is absolute or escapes <c>/app</c> with <c>..</c> is refused.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Transfers use the Docker archive API and stream: a file of any size passes through a small buffer, and no
+/// transfer is cut off by the engine client's request timeout (cancel with the token instead). Uploaded files
+/// and directories belong to the kernel user (UID/GID 1000), so code in the sandbox can change them.
+/// </para>
+/// <para>
+/// Downloads treat the container as hostile. Only regular files and directories reach the host; symbolic links,
+/// devices and FIFOs are skipped (and logged), a hard link is written as a copy of a file of the same download,
+/// and an entry whose name is absolute or contains <c>..</c> aborts the download. A directory download is
+/// staged next to its target and moved into place only when complete, so a failure leaves the target unchanged.
+/// </para>
+/// </remarks>
+public sealed class ResourceClient
+{
+    private const uint ModeDirectory = 1u << 31;
+    private const uint ModeSymbolicLink = 1u << 27;
+    private const uint ModeTypeMask = ModeDirectory | ModeSymbolicLink | (1u << 26) | (1u << 25) | (1u << 24) | (1u << 21) | (1u << 19);
+
+    private readonly ExecutionContainer _container;
+    private readonly ILogger _logger;
+
+    /// <summary>Initializes a new instance of the <see cref="ResourceClient"/> class.</summary>
+    /// <param name="container">The container; it must be running when a method is called.</param>
+    /// <param name="logger">The logger; <see langword="null"/> for none.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="container"/> is <see langword="null"/>.</exception>
+    public ResourceClient(ExecutionContainer container, ILogger<ResourceClient>? logger = null)
+    {
+        _container = Throw.IfNull(container);
+        _logger = logger ?? (ILogger)NullLogger.Instance;
+    }
+
+    /// <summary>Uploads a local file to <c>/app/<paramref name="relativePath"/></c>, creating missing directories and replacing an existing file.</summary>
+    /// <param name="localPath">The file on the host.</param>
+    /// <param name="relativePath">The target file, relative to <c>/app</c>.</param>
+    /// <param name="cancellationToken">Cancels the upload.</param>
+    /// <returns>A task that completes when the file is in the container.</returns>
+    /// <exception cref="ArgumentException"><paramref name="relativePath"/> is empty, absolute or escapes <c>/app</c>.</exception>
+    /// <exception cref="FileNotFoundException"><paramref name="localPath"/> does not exist.</exception>
+    /// <exception cref="IOException"><paramref name="localPath"/> is a directory, or the target or one of its parents is not what is expected.</exception>
+    /// <exception cref="InvalidOperationException">The container has not been started.</exception>
+    public async Task UploadFileAsync(string localPath, string relativePath, CancellationToken cancellationToken = default)
+    {
+        Throw.IfNullOrWhiteSpace(localPath);
+        var segments = SplitNonEmpty(relativePath, "a file");
+        var local = Path.GetFullPath(localPath);
+        if (Directory.Exists(local))
+        {
+            throw new IOException($"'{localPath}' is a directory; use UploadDirectoryAsync for directories.");
+        }
+
+        if (!File.Exists(local))
+        {
+            throw new FileNotFoundException($"The local file '{localPath}' does not exist.", localPath);
+        }
+
+        var target = await StatAsync(ToAbsolute(segments), cancellationToken).ConfigureAwait(false);
+        if (target is not null && IsDirectory(target))
+        {
+            throw new IOException($"/app/{string.Join('/', segments)} is a directory in the container; give a file path.");
+        }
+
+        var (baseSegments, missing) = await FindExistingParentAsync(segments[..^1], cancellationToken).ConfigureAwait(false);
+        var archive = new UploadArchive();
+        var prefix = string.Empty;
+        foreach (var directory in missing)
+        {
+            prefix = prefix.Length == 0 ? directory : $"{prefix}/{directory}";
+            archive.AddDirectory(prefix);
+        }
+
+        archive.AddFile(prefix.Length == 0 ? segments[^1] : $"{prefix}/{segments[^1]}", local);
+        Log.Uploading(_logger, local, string.Join('/', segments));
+        await PutAsync(ToAbsolute(baseSegments), archive, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Uploads the contents of a local directory into <c>/app/<paramref name="relativePath"/></c>, creating it when missing and
+    /// merging with what is there. Symbolic links are uploaded as links, never followed.
+    /// </summary>
+    /// <param name="localPath">The directory on the host.</param>
+    /// <param name="relativePath">The target directory, relative to <c>/app</c>; empty for <c>/app</c> itself.</param>
+    /// <param name="cancellationToken">Cancels the upload.</param>
+    /// <returns>A task that completes when the directory is in the container.</returns>
+    /// <exception cref="ArgumentException"><paramref name="relativePath"/> is absolute or escapes <c>/app</c>.</exception>
+    /// <exception cref="DirectoryNotFoundException"><paramref name="localPath"/> does not exist.</exception>
+    /// <exception cref="IOException"><paramref name="localPath"/> is a file, or the target or one of its parents is not a directory.</exception>
+    /// <exception cref="InvalidOperationException">The container has not been started.</exception>
+    public async Task UploadDirectoryAsync(string localPath, string relativePath, CancellationToken cancellationToken = default)
+    {
+        Throw.IfNullOrWhiteSpace(localPath);
+        var segments = Split(relativePath);
+        var local = Path.GetFullPath(localPath);
+        if (File.Exists(local))
+        {
+            throw new IOException($"'{localPath}' is a file; use UploadFileAsync for files.");
+        }
+
+        if (!Directory.Exists(local))
+        {
+            throw new DirectoryNotFoundException($"The local directory '{localPath}' does not exist.");
+        }
+
+        var (baseSegments, missing) = await FindExistingParentAsync(segments, cancellationToken).ConfigureAwait(false);
+        var archive = new UploadArchive();
+        var prefix = string.Empty;
+        foreach (var directory in missing)
+        {
+            prefix = prefix.Length == 0 ? directory : $"{prefix}/{directory}";
+            archive.AddDirectory(prefix);
+        }
+
+        archive.AddTree(prefix, local);
+        Log.Uploading(_logger, local, string.Join('/', segments));
+        await PutAsync(ToAbsolute(baseSegments), archive, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Downloads the file <c>/app/<paramref name="relativePath"/></c> to <paramref name="localPath"/>, replacing a local file of that name.</summary>
+    /// <param name="relativePath">The file in the container, relative to <c>/app</c>. A symbolic link is followed only when it points to a file inside <c>/app</c>.</param>
+    /// <param name="localPath">The target file on the host; missing parent directories are created.</param>
+    /// <param name="cancellationToken">Cancels the download; no partial file is left behind.</param>
+    /// <returns>A task that completes when the file is on the host.</returns>
+    /// <exception cref="ArgumentException"><paramref name="relativePath"/> is absolute or escapes <c>/app</c>.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist in the container.</exception>
+    /// <exception cref="IOException">The container path is not a regular file, or <paramref name="localPath"/> is a directory.</exception>
+    /// <exception cref="InvalidOperationException">The container has not been started.</exception>
+    public async Task DownloadFileAsync(string relativePath, string localPath, CancellationToken cancellationToken = default)
+    {
+        Throw.IfNullOrWhiteSpace(localPath);
+        var segments = Split(relativePath);
+        var absolute = ToAbsolute(segments);
+        var local = Path.GetFullPath(localPath);
+        if (Directory.Exists(local))
+        {
+            throw new IOException($"'{localPath}' is a directory; give the path of the file to write.");
+        }
+
+        var stat = await StatAsync(absolute, cancellationToken).ConfigureAwait(false)
+            ?? throw new FileNotFoundException($"{absolute} does not exist in the container.", absolute);
+        if ((stat.Mode & ModeSymbolicLink) != 0)
+        {
+            var linkTarget = stat.LinkTarget ?? string.Empty;
+            if (!linkTarget.StartsWith(AppPath.Root + "/", StringComparison.Ordinal) || linkTarget.Contains("/../", StringComparison.Ordinal))
+            {
+                throw new IOException($"{absolute} is a symbolic link to '{linkTarget}', outside /app; it is not followed.");
+            }
+
+            absolute = linkTarget;
+            stat = await StatAsync(absolute, cancellationToken).ConfigureAwait(false)
+                ?? throw new FileNotFoundException($"{absolute} (the target of a link) does not exist in the container.", absolute);
+        }
+
+        if ((stat.Mode & ModeTypeMask) != 0)
+        {
+            throw new IOException($"{absolute} is {Describe(stat)} in the container; DownloadFileAsync downloads regular files only.");
+        }
+
+        var directory = Path.GetDirectoryName(local)!;
+        Directory.CreateDirectory(directory);
+        var temporary = Path.Combine(directory, $".{Path.GetFileName(local)}.{Guid.NewGuid():N}.download");
+        Log.Downloading(_logger, relativePath, local);
+        try
+        {
+            await GetAsync(absolute, stream => ArchiveExtractor.ExtractFileAsync(stream, temporary, cancellationToken), cancellationToken).ConfigureAwait(false);
+            File.Move(temporary, local, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+    }
+
+    /// <summary>
+    /// Downloads the directory <c>/app/<paramref name="relativePath"/></c> into <paramref name="localPath"/> (created when missing;
+    /// merged with what is there, replacing files of the same name). Only regular files and directories are written.
+    /// </summary>
+    /// <param name="relativePath">The directory in the container, relative to <c>/app</c>; empty for <c>/app</c> itself.</param>
+    /// <param name="localPath">The target directory on the host.</param>
+    /// <param name="cancellationToken">Cancels the download; the target is left unchanged.</param>
+    /// <returns>A task that completes when the directory is on the host.</returns>
+    /// <exception cref="ArgumentException"><paramref name="relativePath"/> is absolute or escapes <c>/app</c>.</exception>
+    /// <exception cref="DirectoryNotFoundException">The directory does not exist in the container.</exception>
+    /// <exception cref="IOException">The container path is not a directory, or <paramref name="localPath"/> is a file.</exception>
+    /// <exception cref="InvalidDataException">The container sent an entry that would land outside the target; nothing was written.</exception>
+    /// <exception cref="InvalidOperationException">The container has not been started.</exception>
+    public async Task DownloadDirectoryAsync(string relativePath, string localPath, CancellationToken cancellationToken = default)
+    {
+        Throw.IfNullOrWhiteSpace(localPath);
+        var segments = Split(relativePath);
+        var absolute = ToAbsolute(segments);
+        var local = Path.GetFullPath(localPath);
+        if (File.Exists(local))
+        {
+            throw new IOException($"'{localPath}' is a file; give the path of a directory.");
+        }
+
+        var stat = await StatAsync(absolute, cancellationToken).ConfigureAwait(false)
+            ?? throw new DirectoryNotFoundException($"{absolute} does not exist in the container.");
+        if (!IsDirectory(stat))
+        {
+            throw new IOException($"{absolute} is {Describe(stat)} in the container; use DownloadFileAsync for files.");
+        }
+
+        var parent = Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(local)) ?? throw new IOException($"'{localPath}' has no parent directory.");
+        Directory.CreateDirectory(parent);
+        var staging = Directory.CreateDirectory(Path.Combine(parent, $".ipybox-download-{Guid.NewGuid():N}")).FullName;
+        Log.Downloading(_logger, relativePath, local);
+        try
+        {
+            await GetAsync(absolute, stream => ArchiveExtractor.ExtractDirectoryAsync(stream, staging, _logger, cancellationToken), cancellationToken).ConfigureAwait(false);
+            if (Directory.Exists(local))
+            {
+                ArchiveExtractor.MergeInto(staging, local);
+            }
+            else
+            {
+                Directory.Move(staging, local);
+            }
+        }
+        finally
+        {
+            if (Directory.Exists(staging))
+            {
+                Directory.Delete(staging, recursive: true);
+            }
+        }
+    }
+
+    /// <summary>Deletes the file <c>/app/<paramref name="relativePath"/></c> (a symbolic link itself, not its target).</summary>
+    /// <param name="relativePath">The file, relative to <c>/app</c>.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>A task that completes when the file is deleted.</returns>
+    /// <exception cref="ArgumentException"><paramref name="relativePath"/> is empty, absolute or escapes <c>/app</c>.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="IOException">The path is a directory, or the kernel user may not delete the file.</exception>
+    /// <exception cref="InvalidOperationException">The container has not been started.</exception>
+    public async Task DeleteFileAsync(string relativePath, CancellationToken cancellationToken = default)
+    {
+        var segments = SplitNonEmpty(relativePath, "a file");
+        var absolute = ToAbsolute(segments);
+        var stat = await StatAsync(absolute, cancellationToken).ConfigureAwait(false)
+            ?? throw new FileNotFoundException($"{absolute} does not exist in the container.", absolute);
+        if (IsDirectory(stat))
+        {
+            throw new IOException($"{absolute} is a directory; DeleteFileAsync deletes files only.");
+        }
+
+        var result = await ContainerExec.RunAsync(_container.Docker, ContainerId, ["rm", "-f", "--", absolute], user: null, cancellationToken).ConfigureAwait(false);
+        if (result.ExitCode != 0)
+        {
+            throw new IOException($"Could not delete {absolute}: {result.StandardError.Trim()}");
+        }
+
+        Log.DeletedFile(_logger, string.Join('/', segments));
+    }
+
+    /// <summary>Lists the entries of the directory <c>/app/<paramref name="relativePath"/></c>, sorted by name; for a file, the file itself.</summary>
+    /// <param name="relativePath">The directory, relative to <c>/app</c>; empty for <c>/app</c> itself.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The entries; symbolic links are reported as links, not followed.</returns>
+    /// <exception cref="ArgumentException"><paramref name="relativePath"/> is absolute or escapes <c>/app</c>.</exception>
+    /// <exception cref="DirectoryNotFoundException">The path does not exist.</exception>
+    /// <exception cref="IOException">The directory cannot be read.</exception>
+    /// <exception cref="InvalidOperationException">The container has not been started.</exception>
+    public async Task<IReadOnlyList<RemoteFileInfo>> ListAsync(string relativePath = "", CancellationToken cancellationToken = default)
+    {
+        var segments = Split(relativePath);
+        var absolute = ToAbsolute(segments);
+        var relative = string.Join('/', segments);
+        var stat = await StatAsync(absolute, cancellationToken).ConfigureAwait(false)
+            ?? throw new DirectoryNotFoundException($"{absolute} does not exist in the container.");
+        if (!IsDirectory(stat))
+        {
+            return [new RemoteFileInfo(stat.Name, relative, stat.Size, KindOf(stat.Mode), new DateTimeOffset(stat.Mtime.ToUniversalTime(), TimeSpan.Zero))];
+        }
+
+        var result = await ContainerExec.RunAsync(
+            _container.Docker,
+            ContainerId,
+            ["find", absolute, "-mindepth", "1", "-maxdepth", "1", "-printf", "%y\\t%s\\t%T@\\t%f\\0"],
+            user: null,
+            cancellationToken).ConfigureAwait(false);
+        if (result.ExitCode != 0)
+        {
+            throw new IOException($"Could not list {absolute}: {result.StandardError.Trim()}");
+        }
+
+        var entries = new List<RemoteFileInfo>();
+        foreach (var record in result.StandardOutput.Split('\0', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var fields = record.Split('\t', 4);
+            if (fields.Length != 4)
+            {
+                continue;
+            }
+
+            var kind = fields[0] switch
+            {
+                "f" => RemoteFileKind.File,
+                "d" => RemoteFileKind.Directory,
+                "l" => RemoteFileKind.SymbolicLink,
+                _ => RemoteFileKind.Other,
+            };
+            var size = kind == RemoteFileKind.Directory ? 0 : long.Parse(fields[1], CultureInfo.InvariantCulture);
+            var seconds = decimal.Parse(fields[2], NumberStyles.Float, CultureInfo.InvariantCulture);
+            var modified = DateTimeOffset.FromUnixTimeMilliseconds((long)(seconds * 1000));
+            var name = fields[3];
+            entries.Add(new RemoteFileInfo(name, relative.Length == 0 ? name : $"{relative}/{name}", size, kind, modified));
+        }
+
+        entries.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+        return entries;
+    }
+
+    private string ContainerId => _container.ContainerId ?? throw new InvalidOperationException("The container has not been started; call RunAsync first.");
+
+    private static string[] Split(string relativePath)
+    {
+        var normalized = AppPath.Normalize(relativePath);
+        return normalized.Length == 0 ? [] : normalized.Split('/');
+    }
+
+    private static string[] SplitNonEmpty(string relativePath, string what)
+    {
+        var segments = Split(relativePath);
+        if (segments.Length == 0)
+        {
+            throw new ArgumentException($"'{relativePath}' names /app itself; give the path of {what} relative to /app.", nameof(relativePath));
+        }
+
+        return segments;
+    }
+
+    private static string ToAbsolute(string[] segments) =>
+        segments.Length == 0 ? AppPath.Root : $"{AppPath.Root}/{string.Join('/', segments)}";
+
+    private static bool IsDirectory(ContainerPathStatResponse stat) => (stat.Mode & ModeDirectory) != 0;
+
+    private static RemoteFileKind KindOf(uint mode) =>
+        (mode & ModeDirectory) != 0 ? RemoteFileKind.Directory
+        : (mode & ModeSymbolicLink) != 0 ? RemoteFileKind.SymbolicLink
+        : (mode & ModeTypeMask) != 0 ? RemoteFileKind.Other
+        : RemoteFileKind.File;
+
+    private static string Describe(ContainerPathStatResponse stat) => KindOf(stat.Mode) switch
+    {
+        RemoteFileKind.Directory => "a directory",
+        RemoteFileKind.SymbolicLink => "a symbolic link",
+        RemoteFileKind.File => "a file",
+        _ => "a device, FIFO or socket",
+    };
+
+    /// <summary>Returns the stat of a container path, or <see langword="null"/> when it does not exist.</summary>
+    private async Task<ContainerPathStatResponse?> StatAsync(string absolutePath, CancellationToken cancellationToken)
+    {
+        var id = ContainerId;
+        try
+        {
+            var response = await _container.Docker.Containers.GetArchiveFromContainerAsync(
+                id, new ContainerPathStatParameters { Path = absolutePath }, statOnly: true, cancellationToken).ConfigureAwait(false);
+            return response.Stat;
+        }
+        catch (DockerContainerNotFoundException)
+        {
+            // The engine says 404 for a missing path and for a missing container: tell them apart.
+            await _container.ThrowIfNotRunningAsync(cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+        catch (DockerApiException ex) when (ex.StatusCode == System.Net.HttpStatusCode.InternalServerError)
+        {
+            // E.g. a file where the path needs a directory ("not a directory").
+            throw new IOException($"{absolutePath} cannot be reached in the container: a part of the path is not a directory or cannot be read.", ex);
+        }
+    }
+
+    /// <summary>
+    /// Finds the deepest existing directory on the way to <paramref name="segments"/> and returns it with the names
+    /// below it that must be created. Every existing component must be a directory.
+    /// </summary>
+    private async Task<(string[] Existing, string[] Missing)> FindExistingParentAsync(string[] segments, CancellationToken cancellationToken)
+    {
+        for (var count = segments.Length; count > 0; count--)
+        {
+            var path = ToAbsolute(segments[..count]);
+            var stat = await StatAsync(path, cancellationToken).ConfigureAwait(false);
+            if (stat is null)
+            {
+                continue;
+            }
+
+            if (!IsDirectory(stat))
+            {
+                throw new IOException($"{path} is {Describe(stat)} in the container, not a directory.");
+            }
+
+            return (segments[..count], segments[count..]);
+        }
+
+        return ([], segments);
+    }
+
+    private async Task PutAsync(string absoluteDirectory, UploadArchive archive, CancellationToken cancellationToken)
+    {
+        var id = ContainerId;
+        using var docker = _container.CreateTransferClient();
+        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 1 << 20, resumeWriterThreshold: 1 << 19));
+        using var producerCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var producer = Task.Run(() => archive.WriteAsync(pipe.Writer, producerCancellation.Token), CancellationToken.None);
+        try
+        {
+            var body = pipe.Reader.AsStream();
+            await using (body.ConfigureAwait(false))
+            {
+                await docker.Containers.ExtractArchiveToContainerAsync(
+                    id,
+                    new CopyToContainerParameters { Path = absoluteDirectory, AllowOverwriteDirWithFile = false },
+                    body,
+                    cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex)
+        {
+            await producerCancellation.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                await producer.ConfigureAwait(false);
+            }
+            catch (Exception producerError) when (producerError is not OperationCanceledException)
+            {
+                // Reading the local files failed first: that is the cause worth reporting.
+                throw new IOException($"Could not read the local files to upload: {producerError.Message}", producerError);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
+            if (ex is DockerApiException api)
+            {
+                throw new IOException($"The engine refused the upload to {absoluteDirectory}: {api.ResponseBody?.Trim()}", ex);
+            }
+
+            throw;
+        }
+
+        await producer.ConfigureAwait(false);
+    }
+
+    private async Task GetAsync(string absolutePath, Func<Stream, Task> consume, CancellationToken cancellationToken)
+    {
+        var id = ContainerId;
+        using var docker = _container.CreateTransferClient();
+        ContainerArchiveResponse response;
+        try
+        {
+            response = await docker.Containers.GetArchiveFromContainerAsync(
+                id, new ContainerPathStatParameters { Path = absolutePath }, statOnly: false, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DockerContainerNotFoundException)
+        {
+            await _container.ThrowIfNotRunningAsync(cancellationToken).ConfigureAwait(false);
+            throw new FileNotFoundException($"{absolutePath} disappeared from the container during the download.", absolutePath);
+        }
+
+        var stream = new ArchiveReadStream(response.Stream ?? throw new IOException($"The engine sent no archive for {absolutePath}."));
+        await using (stream.ConfigureAwait(false))
+        {
+            await consume(stream).ConfigureAwait(false);
+        }
+    }
+}
