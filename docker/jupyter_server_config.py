@@ -18,3 +18,17 @@ c.ServerApp.rate_limit_window = 3.0
 # Kernels start in /app so that files there are importable.
 c.MappingKernelManager.root_dir = "/app"
 c.MappingKernelManager.cull_idle_timeout = 0
+
+# Tornado leaves Nagle's algorithm on for WebSockets: an execution's small replies then wait for
+# the client's delayed ACK (about 40 ms per round trip). Turn it off for the kernel channels.
+from jupyter_server.services.kernels.handlers import ZMQChannelsHandler  # noqa: E402
+
+_open_channels = ZMQChannelsHandler.open
+
+
+def _open_without_nagle(self, *args, **kwargs):
+    self.set_nodelay(True)
+    return _open_channels(self, *args, **kwargs)
+
+
+ZMQChannelsHandler.open = _open_without_nagle

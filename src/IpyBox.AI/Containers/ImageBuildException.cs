@@ -29,11 +29,17 @@ public sealed class ImageBuildException : Exception
     /// <param name="message">The error.</param>
     /// <param name="output">The build or pull output that led to it.</param>
     public ImageBuildException(string message, string output)
-        : base(string.IsNullOrEmpty(output) ? message : $"{message}{System.Environment.NewLine}{output}")
+        : base(string.IsNullOrEmpty(output) ? message : $"{message}{System.Environment.NewLine}{Tail(output)}")
     {
         Output = output;
     }
 
-    /// <summary>Gets the build or pull output that led to the error.</summary>
+    /// <summary>Gets the whole build or pull output that led to the error.</summary>
     public string Output { get; }
+
+    private static string Tail(string output, int lines = 30)
+    {
+        var all = output.TrimEnd().Split('\n');
+        return all.Length <= lines ? string.Join('\n', all) : $"... ({all.Length - lines} earlier lines in Output)\n{string.Join('\n', all[^lines..])}";
+    }
 }

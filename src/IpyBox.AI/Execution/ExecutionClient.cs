@@ -363,8 +363,13 @@ public sealed class ExecutionClient : IAsyncDisposable
         {
             try
             {
+                // The engine may still report the container as running for a moment after its network went away.
                 using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(3));
-                await _container.ThrowIfNotRunningAsync(timeout.Token).ConfigureAwait(false);
+                while (true)
+                {
+                    await _container.ThrowIfNotRunningAsync(timeout.Token).ConfigureAwait(false);
+                    await Task.Delay(200, timeout.Token).ConfigureAwait(false);
+                }
             }
             catch (ContainerStartException ex)
             {
