@@ -1,0 +1,149 @@
+namespace IpyBox.AI;
+
+/// <summary>
+/// Settings of the AI tools and of the per-conversation sandboxes behind them
+/// (<see cref="SandboxSessionManager"/>, <see cref="IpyBoxPlugin"/>).
+/// </summary>
+public sealed class IpyBoxOptions
+{
+    /// <summary>Gets or sets the settings of every sandbox container: image, resource limits, bind mounts, environment variables.</summary>
+    /// <value>The default value is a new <see cref="ExecutionContainerOptions"/> (the runtime image, no limits).</value>
+    public ExecutionContainerOptions Container { get; set; } = new();
+
+    /// <summary>Gets or sets the settings of the kernel clients (connect timeout, kernel spec).</summary>
+    /// <value>The default value is a new <see cref="ExecutionClientOptions"/>.</value>
+    public ExecutionClientOptions Client { get; set; } = new();
+
+    /// <summary>Gets or sets how long one <c>execute_python</c> call may run before the kernel is interrupted (its state is kept).</summary>
+    /// <value>The default value is 120 seconds.</value>
+    public TimeSpan ExecutionTimeout { get; set; } = TimeSpan.FromSeconds(120);
+
+    /// <summary>Gets or sets the largest execution timeout a model may ask for through the tool's <c>timeout_seconds</c> argument.</summary>
+    /// <value>The default value is 600 seconds.</value>
+    public TimeSpan MaxExecutionTimeout { get; set; } = TimeSpan.FromSeconds(600);
+
+    /// <summary>Gets or sets how long one <c>install_packages</c> call may run.</summary>
+    /// <value>The default value is 300 seconds.</value>
+    public TimeSpan PackageInstallTimeout { get; set; } = TimeSpan.FromSeconds(300);
+
+    /// <summary>
+    /// Gets or sets the longest text a tool returns to the model. Longer output is cut in the middle: the head and the
+    /// tail are kept and a marker says how much was left out.
+    /// </summary>
+    /// <value>The default value is 20,000 characters.</value>
+    public int MaxOutputCharacters { get; set; } = 20_000;
+
+    /// <summary>Gets or sets how many of the last lines of a Python traceback a tool returns with an error.</summary>
+    /// <value>The default value is 20 lines.</value>
+    public int MaxTracebackLines { get; set; } = 20;
+
+    /// <summary>
+    /// Gets the host directories the file tools may read from and write to. Paths are canonicalised and symbolic links
+    /// resolved before they are compared, so a link cannot lead out of an allowed directory.
+    /// </summary>
+    /// <value>The default value is empty: the file tools refuse every host path.</value>
+    public IList<string> AllowedHostDirectories { get; } = [];
+
+    /// <summary>Gets or sets how long a conversation's sandbox may stay unused before it is removed.</summary>
+    /// <value>The default value is 15 minutes. <see cref="Timeout.InfiniteTimeSpan"/> keeps sandboxes until they are ended or the manager is disposed.</value>
+    public TimeSpan SessionIdleTimeout { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Gets or sets the maximum number of live sandboxes (one per conversation).</summary>
+    /// <value>The default value is 8.</value>
+    public int MaxSessions { get; set; } = 8;
+
+    /// <summary>Gets or sets what happens when a new conversation needs a sandbox and <see cref="MaxSessions"/> are live.</summary>
+    /// <value>The default value is <see cref="SessionLimitBehavior.EvictLeastRecentlyUsed"/>.</value>
+    public SessionLimitBehavior SessionLimitBehavior { get; set; } = SessionLimitBehavior.EvictLeastRecentlyUsed;
+
+    /// <summary>
+    /// Gets or sets the conversation key used when a tool call carries none (no bound key, no <see cref="IpyBoxConversation"/>
+    /// scope, no key in the chat options or kernel data).
+    /// </summary>
+    /// <value>The default value is <c>default</c>. <see langword="null"/> makes such calls fail with a message that says how to give a key.</value>
+    public string? DefaultConversationKey { get; set; } = "default";
+
+    /// <summary>Gets or sets a value indicating whether the MEAI functions for code execution and package installation require the application's approval.</summary>
+    /// <remarks>When set, <see cref="IpyBoxPlugin.AsAIFunctions"/> wraps them in <c>ApprovalRequiredAIFunction</c>.</remarks>
+    /// <value>The default value is <see langword="false"/>.</value>
+    public bool RequireApproval { get; set; }
+
+    /// <summary>Checks the options and throws an error that says how to fix the first problem found.</summary>
+    /// <exception cref="ArgumentException">An option has an invalid value.</exception>
+    public void Validate()
+    {
+        if (Validation.FirstError(this) is { } error)
+        {
+            throw new ArgumentException(error);
+        }
+    }
+
+    /// <summary>The checks shared by <see cref="Validate"/> and the options validator.</summary>
+    internal static class Validation
+    {
+        public static string? FirstError(IpyBoxOptions options)
+        {
+            if (options.Container is null || options.Client is null)
+            {
+                return "IpyBoxOptions.Container and IpyBoxOptions.Client must not be null.";
+            }
+
+            try
+            {
+                options.Container.Validate();
+                options.Client.Validate();
+            }
+            catch (ArgumentException ex)
+            {
+                return ex.Message;
+            }
+
+            if (!IsPositive(options.ExecutionTimeout) || !IsPositive(options.MaxExecutionTimeout) || !IsPositive(options.PackageInstallTimeout))
+            {
+                return "ExecutionTimeout, MaxExecutionTimeout and PackageInstallTimeout must be positive (or Timeout.InfiniteTimeSpan).";
+            }
+
+            if (options.MaxOutputCharacters < 200)
+            {
+                return $"MaxOutputCharacters is {options.MaxOutputCharacters}; use at least 200 so a truncated output still says something.";
+            }
+
+            if (options.MaxTracebackLines < 1)
+            {
+                return "MaxTracebackLines must be at least 1.";
+            }
+
+            if (!IsPositive(options.SessionIdleTimeout))
+            {
+                return "SessionIdleTimeout must be positive, or Timeout.InfiniteTimeSpan to keep sandboxes until they are ended.";
+            }
+
+            if (options.MaxSessions < 1)
+            {
+                return $"MaxSessions is {options.MaxSessions}; allow at least 1 live sandbox.";
+            }
+
+            if (!Enum.IsDefined(options.SessionLimitBehavior))
+            {
+                return $"SessionLimitBehavior {options.SessionLimitBehavior} is not a defined value.";
+            }
+
+            if (options.DefaultConversationKey is { Length: 0 })
+            {
+                return "DefaultConversationKey must be null (require a key) or a non-empty key.";
+            }
+
+            foreach (var directory in options.AllowedHostDirectories)
+            {
+                if (string.IsNullOrWhiteSpace(directory))
+                {
+                    return "AllowedHostDirectories contains an empty path; remove it or give a directory.";
+                }
+            }
+
+            return null;
+        }
+
+        private static bool IsPositive(TimeSpan value) => value > TimeSpan.Zero || value == Timeout.InfiniteTimeSpan;
+    }
+}

@@ -1,0 +1,344 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace IpyBox.AI;
+
+/// <summary>
+/// One sandbox (container + kernel) per conversation: created on first use, reused after, removed when idle for
+/// <see cref="IpyBoxOptions.SessionIdleTimeout"/>, when ended, when evicted to respect <see cref="IpyBoxOptions.MaxSessions"/>,
+/// and all together when the manager is disposed. Calls in one conversation run one at a time; conversations run in parallel.
+/// </summary>
+public sealed class SandboxSessionManager : IAsyncDisposable, IDisposable
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly CancellationTokenSource _disposing = new();
+    private readonly ITimer? _sweeper;
+    private int _sweeping;
+    private int _disposed;
+
+    /// <summary>Initializes a new instance of the <see cref="SandboxSessionManager"/> class. No container starts until a conversation needs one.</summary>
+    /// <param name="options">The settings; <see langword="null"/> for the defaults.</param>
+    /// <param name="loggerFactory">The logger factory; <see langword="null"/> for no logging.</param>
+    /// <param name="timeProvider">The clock for idle timeouts; <see langword="null"/> for the system clock.</param>
+    /// <exception cref="ArgumentException">An option is invalid.</exception>
+    public SandboxSessionManager(IpyBoxOptions? options = null, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
+    {
+        Options = options ?? new IpyBoxOptions();
+        Options.Validate();
+        _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
+        _logger = _loggerFactory.CreateLogger<SandboxSessionManager>();
+        _time = timeProvider ?? TimeProvider.System;
+        HostPaths = new HostPathPolicy(Options.AllowedHostDirectories);
+        if (Options.SessionIdleTimeout != Timeout.InfiniteTimeSpan)
+        {
+            var period = TimeSpan.FromTicks(Math.Clamp(Options.SessionIdleTimeout.Ticks / 4, TimeSpan.FromMilliseconds(100).Ticks, TimeSpan.FromSeconds(30).Ticks));
+            _sweeper = _time.CreateTimer(_ => _ = SweepAsync(), null, period, period);
+        }
+    }
+
+    /// <summary>Gets the settings.</summary>
+    public IpyBoxOptions Options { get; }
+
+    /// <summary>Gets the number of live sandboxes, including those being created.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _entries.Count;
+            }
+        }
+    }
+
+    /// <summary>Gets the keys of the conversations that have a sandbox (live or being created).</summary>
+    public IReadOnlyList<string> ConversationKeys
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _entries.Keys];
+            }
+        }
+    }
+
+    /// <summary>Gets the live sandboxes (those still being created are not included).</summary>
+    public IReadOnlyList<SandboxSession> Sessions
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _entries.Values.Select(e => e.Session).OfType<SandboxSession>()];
+            }
+        }
+    }
+
+    /// <summary>Gets the host-path allow-list built from <see cref="IpyBoxOptions.AllowedHostDirectories"/>.</summary>
+    internal HostPathPolicy HostPaths { get; }
+
+    internal ILoggerFactory LoggerFactory => _loggerFactory;
+
+    /// <summary>Creates the tools bound to one conversation, or (with <see langword="null"/>) tools that find the conversation per call.</summary>
+    /// <param name="conversationKey">The conversation key, or <see langword="null"/> to resolve it per call (see <see cref="IpyBoxConversation"/>).</param>
+    /// <returns>The plugin; add it to a Semantic Kernel or call <see cref="IpyBoxPlugin.AsAIFunctions"/>.</returns>
+    public IpyBoxPlugin CreatePlugin(string? conversationKey = null) => new(this, conversationKey);
+
+    /// <summary>Returns the conversation's sandbox, creating it on first use.</summary>
+    /// <param name="conversationKey">The conversation (chat thread) key.</param>
+    /// <param name="cancellationToken">Stops waiting; a sandbox being created for other callers keeps starting.</param>
+    /// <returns>The live sandbox.</returns>
+    /// <exception cref="SessionLimitException">The cap is reached and <see cref="SessionLimitBehavior.Reject"/> is configured.</exception>
+    /// <exception cref="ObjectDisposedException">The manager was disposed.</exception>
+    public async Task<SandboxSession> GetOrCreateAsync(string conversationKey, CancellationToken cancellationToken = default)
+    {
+        Throw.IfNullOrWhiteSpace(conversationKey);
+        Entry entry;
+        Entry? evicted = null;
+        var created = false;
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+            if (_entries.TryGetValue(conversationKey, out var existing))
+            {
+                entry = existing;
+                entry.Session?.Touch();
+            }
+            else
+            {
+                if (_entries.Count >= Options.MaxSessions)
+                {
+                    evicted = TakeVictim(conversationKey);
+                }
+
+                entry = new Entry(conversationKey);
+                _entries[conversationKey] = entry;
+                created = true;
+            }
+        }
+
+        if (evicted is not null)
+        {
+            Log.SessionEvicted(_logger, evicted.Key, Options.MaxSessions);
+            await evicted.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (created)
+        {
+            entry.Start(CreateAsync(entry));
+        }
+
+        return await entry.Creation.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Removes the conversation's sandbox, if it has one.</summary>
+    /// <param name="conversationKey">The conversation key.</param>
+    /// <returns><see langword="true"/> when a sandbox was removed.</returns>
+    public async Task<bool> EndSessionAsync(string conversationKey)
+    {
+        Throw.IfNull(conversationKey);
+        Entry? entry;
+        lock (_lock)
+        {
+            if (!_entries.Remove(conversationKey, out entry))
+            {
+                return false;
+            }
+        }
+
+        Log.SessionEnded(_logger, conversationKey, "ended by the application");
+        await entry.DisposeAsync().ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>Removes a sandbox that failed, unless the conversation already has a newer one.</summary>
+    internal async Task DiscardAsync(SandboxSession session, string reason)
+    {
+        Entry? entry = null;
+        lock (_lock)
+        {
+            if (_entries.TryGetValue(session.ConversationKey, out var current) && ReferenceEquals(current.Session, session))
+            {
+                _entries.Remove(session.ConversationKey);
+                entry = current;
+            }
+        }
+
+        Log.SessionEnded(_logger, session.ConversationKey, reason);
+        if (entry is not null)
+        {
+            await entry.DisposeAsync().ConfigureAwait(false);
+        }
+        else
+        {
+            await session.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Removes every sandbox the manager created. Idempotent.</summary>
+    /// <returns>A task that completes when every container is removed.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        if (_sweeper is not null)
+        {
+            await _sweeper.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await _disposing.CancelAsync().ConfigureAwait(false);
+        Entry[] entries;
+        lock (_lock)
+        {
+            entries = [.. _entries.Values];
+            _entries.Clear();
+        }
+
+        await Task.WhenAll(entries.Select(e => e.DisposeAsync().AsTask())).ConfigureAwait(false);
+        _disposing.Dispose();
+    }
+
+    /// <summary>Removes every sandbox the manager created, blocking until done. Prefer <see cref="DisposeAsync"/>.</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    /// <summary>Removes the sandboxes that have been idle for <see cref="IpyBoxOptions.SessionIdleTimeout"/>.</summary>
+    internal async Task SweepAsync()
+    {
+        if (Interlocked.Exchange(ref _sweeping, 1) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            var now = _time.GetUtcNow();
+            List<Entry> idle = [];
+            lock (_lock)
+            {
+                foreach (var entry in _entries.Values)
+                {
+                    if (entry.Session is { IsBusy: false } session && now - session.LastUsed >= Options.SessionIdleTimeout)
+                    {
+                        idle.Add(entry);
+                    }
+                }
+
+                foreach (var entry in idle)
+                {
+                    _entries.Remove(entry.Key);
+                }
+            }
+
+            foreach (var entry in idle)
+            {
+                Log.SessionEnded(_logger, entry.Key, $"idle for {Options.SessionIdleTimeout.TotalSeconds:0.#} s");
+                await entry.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            Log.SweepFailed(_logger, ex);
+        }
+        finally
+        {
+            Volatile.Write(ref _sweeping, 0);
+        }
+    }
+
+    private Entry TakeVictim(string requestedKey)
+    {
+        if (Options.SessionLimitBehavior == SessionLimitBehavior.Reject)
+        {
+            throw new SessionLimitException(
+                $"Cannot create a sandbox for conversation '{requestedKey}': {Options.MaxSessions} sandboxes are live (IpyBoxOptions.MaxSessions). " +
+                "End a conversation's sandbox (SandboxSessionManager.EndSessionAsync), wait for idle ones to expire, raise MaxSessions, " +
+                "or set SessionLimitBehavior.EvictLeastRecentlyUsed.");
+        }
+
+        // Prefer a sandbox that is not in the middle of a call; creating ones cannot be evicted.
+        var victim = _entries.Values
+            .Where(e => e.Session is not null)
+            .OrderBy(e => e.Session!.IsBusy)
+            .ThenBy(e => e.Session!.LastUsed)
+            .FirstOrDefault()
+            ?? throw new SessionLimitException(
+                $"Cannot create a sandbox for conversation '{requestedKey}': all {Options.MaxSessions} sandboxes (IpyBoxOptions.MaxSessions) are still starting. Try again shortly or raise MaxSessions.");
+        _entries.Remove(victim.Key);
+        return victim;
+    }
+
+    private async Task<SandboxSession> CreateAsync(Entry entry)
+    {
+        try
+        {
+            var session = await SandboxSession.StartAsync(entry.Key, Options, _loggerFactory, _time, _disposing.Token).ConfigureAwait(false);
+            Log.SessionCreated(_logger, entry.Key, session.ContainerId);
+            return session;
+        }
+        catch (Exception ex)
+        {
+            lock (_lock)
+            {
+                if (_entries.TryGetValue(entry.Key, out var current) && ReferenceEquals(current, entry))
+                {
+                    _entries.Remove(entry.Key);
+                }
+            }
+
+            Log.SessionCreationFailed(_logger, entry.Key, ex);
+            throw;
+        }
+    }
+
+    /// <summary>A conversation's sandbox, possibly still being created.</summary>
+    private sealed class Entry(string key)
+    {
+        private readonly TaskCompletionSource<SandboxSession> _creation = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public string Key { get; } = key;
+
+        public Task<SandboxSession> Creation => _creation.Task;
+
+        public SandboxSession? Session => _creation.Task.IsCompletedSuccessfully ? _creation.Task.Result : null;
+
+        public void Start(Task<SandboxSession> creation) =>
+            creation.ContinueWith(
+                t =>
+                {
+                    if (t.IsCompletedSuccessfully)
+                    {
+                        _creation.TrySetResult(t.Result);
+                    }
+                    else if (t.IsCanceled)
+                    {
+                        _creation.TrySetException(new ObjectDisposedException(nameof(SandboxSessionManager), "The session manager was disposed while the sandbox was starting."));
+                    }
+                    else
+                    {
+                        _creation.TrySetException(t.Exception!.InnerExceptions);
+                    }
+                },
+                TaskScheduler.Default);
+
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                var session = await _creation.Task.ConfigureAwait(false);
+                await session.DisposeAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // Creation failed: it removed its own container.
+            }
+        }
+    }
+}

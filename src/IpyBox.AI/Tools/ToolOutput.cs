@@ -1,0 +1,142 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.Extensions.AI;
+
+namespace IpyBox.AI;
+
+/// <summary>Turns execution results and failures into text a model can read.</summary>
+internal static class ToolOutput
+{
+    /// <summary>Cuts <paramref name="text"/> to at most about <paramref name="limit"/> characters, keeping the head and the tail around a marker.</summary>
+    public static string Truncate(string text, int limit)
+    {
+        if (text.Length <= limit)
+        {
+            return text;
+        }
+
+        var head = limit * 2 / 3;
+        var tail = limit - head;
+
+        // Do not split a surrogate pair.
+        if (char.IsHighSurrogate(text[head - 1]))
+        {
+            head--;
+        }
+
+        if (char.IsLowSurrogate(text[text.Length - tail]))
+        {
+            tail--;
+        }
+
+        var omitted = text.Length - head - tail;
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"{text.AsSpan(0, head)}\n[... {omitted} characters truncated (output was {text.Length} characters; the first {head} and last {tail} are shown) ...]\n{text.AsSpan(text.Length - tail)}");
+    }
+
+    /// <summary>Describes an execution result: its text, any rich outputs and the images (as data content).</summary>
+    public static List<AIContent> FromResult(ExecutionResult result, IpyBoxOptions options)
+    {
+        var contents = new List<AIContent>();
+        var text = new StringBuilder();
+        if (!string.IsNullOrEmpty(result.Text))
+        {
+            text.Append(result.Text);
+        }
+
+        foreach (var rich in result.RichOutputs)
+        {
+            if (result.Text is null && rich.MediaType is "text/markdown" or "text/html")
+            {
+                AppendLine(text, $"[{rich.MediaType} output]\n{rich.Content}");
+            }
+            else
+            {
+                AppendLine(text, $"[{rich.MediaType} output of {rich.Content.Length} characters not shown]");
+            }
+        }
+
+        for (var i = 0; i < result.Images.Count; i++)
+        {
+            var image = result.Images[i];
+            AppendLine(text, string.Create(CultureInfo.InvariantCulture, $"[image {i + 1}: {image.MediaType}, {image.Width}x{image.Height} pixels]"));
+        }
+
+        if (text.Length == 0)
+        {
+            text.Append("Executed successfully; the code produced no output.");
+        }
+
+        contents.Add(new TextContent(Truncate(text.ToString(), options.MaxOutputCharacters)));
+        for (var i = 0; i < result.Images.Count; i++)
+        {
+            var image = result.Images[i];
+            contents.Add(new DataContent(image.Data, image.MediaType) { Name = $"image-{i + 1}{image.FileExtension}" });
+        }
+
+        return contents;
+    }
+
+    /// <summary>Describes a Python exception: name, message, the last lines of the traceback and any output before it.</summary>
+    public static List<AIContent> FromError(ExecutionException error, IpyBoxOptions options)
+    {
+        var text = new StringBuilder();
+        text.Append(CultureInfo.InvariantCulture, $"Error: the code raised {error.ErrorName}: {error.ErrorValue}");
+        var lines = error.Trace.Split('\n');
+        var shown = lines.Length > options.MaxTracebackLines ? lines[^options.MaxTracebackLines..] : lines;
+        if (error.Trace.Length > 0)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"\nTraceback ({(shown.Length < lines.Length ? $"last {shown.Length} of {lines.Length} lines" : "most recent call last")}):\n");
+            text.AppendJoin("\n", shown);
+        }
+
+        if (error.Result?.Text is { Length: > 0 } before)
+        {
+            text.Append("\nOutput before the error:\n").Append(before);
+        }
+
+        text.Append("\nThe kernel is still running; variables defined before the error are kept. Fix the code and try again.");
+        var contents = new List<AIContent> { new TextContent(Truncate(text.ToString(), options.MaxOutputCharacters)) };
+        if (error.Result is { } partial)
+        {
+            for (var i = 0; i < partial.Images.Count; i++)
+            {
+                contents.Add(new DataContent(partial.Images[i].Data, partial.Images[i].MediaType) { Name = $"image-{i + 1}{partial.Images[i].FileExtension}" });
+            }
+        }
+
+        return contents;
+    }
+
+    /// <summary>Describes a timeout.</summary>
+    public static string FromTimeout(TimeSpan timeout) =>
+        string.Create(
+            CultureInfo.InvariantCulture,
+            $"Error: the execution did not finish within {timeout.TotalSeconds:0.###} seconds and was interrupted (KeyboardInterrupt). The kernel and its state (variables, imports) are kept. Make the code faster, work on less data, or pass a larger timeoutSeconds.");
+
+    /// <summary>Describes a lost sandbox.</summary>
+    public static string FromLostSandbox(Exception error) =>
+        $"Error: the sandbox stopped or could not be reached ({FirstLine(error.Message)}). " +
+        "A new sandbox will be created on the next call; variables and files of the old one are gone.";
+
+    /// <summary>Describes any other failure of a tool.</summary>
+    public static string FromFailure(string action, Exception error) =>
+        $"Error: {action} failed: {FirstLine(error.Message)}";
+
+    private static void AppendLine(StringBuilder text, string line)
+    {
+        if (text.Length > 0)
+        {
+            text.Append('\n');
+        }
+
+        text.Append(line);
+    }
+
+    private static string FirstLine(string message)
+    {
+        var index = message.IndexOf('\n', StringComparison.Ordinal);
+        return index < 0 ? message : message[..index];
+    }
+}
