@@ -18,19 +18,25 @@ internal static class ImageProvisioner
         if (tag == RuntimeImage.DefaultTag || tag == RuntimeImage.RootTag)
         {
             Log.BuildingImage(logger, tag);
-            var buildArgs = new Dictionary<string, string> { ["IMAGE_VERSION"] = RuntimeImage.Version };
-            if (tag == RuntimeImage.RootTag)
-            {
-                buildArgs["RUN_AS"] = "root";
-            }
-
-            using var context = RuntimeImage.CreateContextArchive();
-            await BuildAsync(docker, tag, context, buildArgs, progress, cancellationToken).ConfigureAwait(false);
+            await BuildRuntimeImageAsync(docker, tag, root: tag == RuntimeImage.RootTag, progress, cancellationToken).ConfigureAwait(false);
             return;
         }
 
         Log.PullingImage(logger, tag);
         await PullAsync(docker, tag, progress, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Builds the runtime image from the embedded context under <paramref name="tag"/>.</summary>
+    public static async Task BuildRuntimeImageAsync(IDockerClient docker, string tag, bool root, IProgress<ImageProgress>? progress, CancellationToken cancellationToken)
+    {
+        var buildArgs = new Dictionary<string, string> { ["IMAGE_VERSION"] = RuntimeImage.Version };
+        if (root)
+        {
+            buildArgs["RUN_AS"] = "root";
+        }
+
+        using var context = RuntimeImage.CreateContextArchive();
+        await BuildAsync(docker, tag, context, buildArgs, progress, cancellationToken).ConfigureAwait(false);
     }
 
     public static async Task<bool> ExistsAsync(IDockerClient docker, string tag, CancellationToken cancellationToken)

@@ -153,6 +153,42 @@ public sealed class ContainerLifecycleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_runtime_image_builds_from_the_embedded_context_and_reports_progress()
+    {
+        // A separate tag keeps the image other tests use in place; the layers come from the build cache.
+        var tag = "ipybox-ai-test/runtime:" + Guid.NewGuid().ToString("N")[..8];
+        var progress = new List<ImageProgress>();
+        using var docker = DockerEngine.CreateClient();
+        try
+        {
+            await ImageProvisioner.BuildRuntimeImageAsync(docker, tag, root: false, new SyncProgress<ImageProgress>(progress.Add), CancellationToken.None);
+            var image = await docker.Images.InspectImageAsync(tag);
+            Assert.NotNull(image.Config);
+            Assert.Equal(RuntimeImage.Version, image.Config.Labels?[RuntimeImage.VersionLabel]);
+            Assert.Equal("ipybox", image.Config.User);
+            Assert.Contains(progress, p => p.Image == tag && p.Message.Contains("FROM", StringComparison.Ordinal));
+        }
+        finally
+        {
+            await docker.Images.DeleteImageAsync(tag, new Docker.DotNet.Models.ImageDeleteParameters { Force = true });
+        }
+    }
+
+    [Fact]
+    public async Task A_port_that_is_never_published_gives_a_clear_error()
+    {
+        // Without a network the engine publishes no port.
+        var options = new ExecutionContainerOptions { Network = "none", PortAllocationTimeout = TimeSpan.FromSeconds(2) };
+        var container = new ExecutionContainer(options);
+        await using (container)
+        {
+            var error = await Assert.ThrowsAsync<ContainerStartException>(() => container.RunAsync());
+            Assert.Contains("did not publish port 8888", error.Message);
+            Assert.Contains("PortAllocationTimeout", error.Message);
+        }
+    }
+
+    [Fact]
     public async Task A_failing_image_build_reports_the_build_output()
     {
         using var docker = DockerEngine.CreateClient();
