@@ -51,13 +51,16 @@ public static class RuntimeImage
         return Convert.ToHexStringLower(hash)[..12];
     }
 
-    /// <summary>Writes the embedded context, plus any extra files, as a tar archive for the engine's build API.</summary>
+    /// <summary>Writes the embedded context, plus any extra files (which replace context files of the same name), as a tar archive for the engine's build API.</summary>
     internal static MemoryStream CreateContextArchive(IReadOnlyDictionary<string, byte[]>? extraFiles = null)
     {
         var archive = new MemoryStream();
         using (var writer = new TarWriter(archive, TarEntryFormat.Pax, leaveOpen: true))
         {
-            var files = extraFiles is null ? s_context.Value : s_context.Value.Concat(extraFiles);
+            // Extra files with the name of a context file (e.g. a Dockerfile with more steps) replace it.
+            var files = extraFiles is null
+                ? s_context.Value
+                : s_context.Value.Where(f => !extraFiles.ContainsKey(f.Key)).Concat(extraFiles);
             foreach (var (name, content) in files)
             {
                 var entry = new PaxTarEntry(TarEntryType.RegularFile, name)

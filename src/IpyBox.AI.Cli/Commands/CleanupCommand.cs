@@ -1,0 +1,63 @@
+using System.CommandLine;
+
+namespace IpyBox.AI.Cli.Commands;
+
+/// <summary><c>ipybox cleanup</c>: removes the containers IpyBox.AI created, found by their labels.</summary>
+internal static class CleanupCommand
+{
+    public static Command Create()
+    {
+        var image = new Option<string?>("--image")
+        {
+            Description = "Only containers of this image.",
+        };
+        var labels = new Option<string[]>("--label")
+        {
+            Description = "Only containers with this label, as KEY=VALUE. Repeatable (all must match).",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var orphaned = new Option<bool>("--orphaned")
+        {
+            Description = "Only orphans: containers whose creating process on this machine no longer runs.",
+        };
+        var dryRun = new Option<bool>("--dry-run")
+        {
+            Description = "List what would be removed without removing it.",
+        };
+
+        var command = new Command("cleanup", "Remove the sandbox containers IpyBox.AI created (running or not), including orphans of crashed processes.")
+        {
+            image, labels, orphaned, dryRun,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var filter = new ManagedContainerFilter { Image = parse.GetValue(image), OrphanedOnly = parse.GetValue(orphaned) };
+            try
+            {
+                foreach (var (key, value) in (parse.GetValue(labels) ?? []).Select(l => KeyValueParser.Parse(l, "--label")))
+                {
+                    filter.Labels[key] = value;
+                }
+
+                var dry = parse.GetValue(dryRun);
+                var containers = dry
+                    ? await ManagedContainers.ListAsync(filter, cancellationToken)
+                    : await ManagedContainers.RemoveAsync(filter, cancellationToken);
+                foreach (var container in containers)
+                {
+                    var owner = container.OwnerProcessId is { } pid ? $", pid {pid}{(container.IsOrphaned ? " (gone)" : string.Empty)}" : string.Empty;
+                    Console.WriteLine($"{(dry ? "Would remove" : "Removed")} {container.Id[..Math.Min(12, container.Id.Length)]} {container.Name} ({container.Image}, {container.State}{owner})");
+                }
+
+                Console.WriteLine($"{(dry ? "Would remove" : "Removed")} {containers.Count} container(s).");
+                return ExitCodes.Success;
+            }
+            catch (Exception ex) when (ex is ArgumentException or DockerUnavailableException)
+            {
+                Console.Error.WriteLine($"error: {ex.Message}");
+                return ExitCodes.Failure;
+            }
+        });
+        return command;
+    }
+}

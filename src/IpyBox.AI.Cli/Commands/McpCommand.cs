@@ -1,0 +1,72 @@
+using System.CommandLine;
+using IpyBox.AI.Cli.Mcp;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace IpyBox.AI.Cli.Commands;
+
+/// <summary><c>ipybox mcp</c>: a stdio MCP server that gives an MCP client one Python sandbox.</summary>
+internal static class McpCommand
+{
+    public static Command Create()
+    {
+        var allowedDirectories = new Option<DirectoryInfo[]>("--allowed-dir")
+        {
+            Description = "A host directory upload_file may read from and download_file may write to. Repeatable. Without one, file transfer is refused.",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var allowedDomains = new Option<string[]>("--allowed-domain")
+        {
+            Description = "A domain, IPv4 address or CIDR range the sandbox may reach; turns on the firewall (everything else is blocked). Repeatable.",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var network = new Option<string>("--network")
+        {
+            Description = "'none' cuts the sandbox off the network; 'default' leaves it as Docker sets it up.",
+            DefaultValueFactory = _ => "default",
+        };
+        network.AcceptOnlyFromAmong("default", "none");
+        var logLevel = new Option<LogLevel>("--log-level")
+        {
+            Description = "Minimum level of the log written to stderr.",
+            DefaultValueFactory = _ => LogLevel.Information,
+        };
+        var container = new ContainerArguments();
+
+        var command = new Command("mcp", "Serve a Python sandbox to an MCP client over stdio (tools: execute_ipython_cell, upload_file, download_file, reset, install_packages).")
+        {
+            allowedDirectories, allowedDomains, network, logLevel,
+        };
+        container.AddTo(command);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            McpServerSettings settings;
+            try
+            {
+                settings = new McpServerSettings
+                {
+                    Container = container.ToOptions(parse),
+                    HostPaths = new HostPathPolicy((parse.GetValue(allowedDirectories) ?? []).Select(d => d.FullName)),
+                    AllowedDomains = parse.GetValue(allowedDomains) ?? [],
+                    DisableNetwork = parse.GetValue(network) == "none",
+                };
+            }
+            catch (Exception ex) when (ex is ArgumentException or IOException)
+            {
+                Console.Error.WriteLine($"error: {ex.Message}");
+                return ExitCodes.Failure;
+            }
+
+            if (settings.DisableNetwork && settings.AllowedDomains.Count > 0)
+            {
+                Console.Error.WriteLine("error: --network none and --allowed-domain exclude each other.");
+                return ExitCodes.Failure;
+            }
+
+            using var host = McpServerHost.Build(settings, parse.GetValue(logLevel));
+            await host.RunAsync(cancellationToken);
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,135 @@
+using System.CommandLine;
+using System.Globalization;
+using IpyBox.AI.Cli.Terminal;
+
+namespace IpyBox.AI.Cli.Commands;
+
+/// <summary><c>ipybox run</c>: runs code in a fresh sandbox, streaming its output; the sandbox is removed afterwards.</summary>
+internal static class RunCommand
+{
+    public static Command Create()
+    {
+        var code = new Argument<string?>("code")
+        {
+            Description = "The Python code to run; '-' or nothing reads it from stdin.",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        var timeout = new Option<double>("--timeout")
+        {
+            Description = "Seconds the code may run before the kernel is interrupted (exit code 124).",
+            DefaultValueFactory = _ => 120,
+        };
+        var outputDirectory = new Option<DirectoryInfo?>("--output-dir", "-o")
+        {
+            Description = "Where images the code displays are saved. Default: the current directory.",
+        };
+        var container = new ContainerArguments();
+
+        var command = new Command("run", "Run Python code in a fresh sandbox and print its output; images are saved to files.") { code, timeout, outputDirectory };
+        container.AddTo(command);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var seconds = parse.GetValue(timeout);
+            if (seconds <= 0)
+            {
+                Console.Error.WriteLine("error: --timeout must be a positive number of seconds.");
+                return ExitCodes.Failure;
+            }
+
+            ExecutionContainerOptions options;
+            try
+            {
+                options = container.ToOptions(parse);
+            }
+            catch (Exception ex) when (ex is ArgumentException or IOException)
+            {
+                Console.Error.WriteLine($"error: {ex.Message}");
+                return ExitCodes.Failure;
+            }
+
+            options.Progress = new BuildProgressDisplay(Console.Error);
+            var source = parse.GetValue(code) is { } text && text != "-" ? text : await Console.In.ReadToEndAsync(cancellationToken);
+            var directory = parse.GetValue(outputDirectory)?.FullName ?? Directory.GetCurrentDirectory();
+            return await RunAsync(source, TimeSpan.FromSeconds(seconds), options, directory, cancellationToken);
+        });
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string code, TimeSpan timeout, ExecutionContainerOptions options, string outputDirectory, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var sandbox = await ExecutionContainer.StartAsync(options, cancellationToken: cancellationToken);
+            await using var client = new ExecutionClient(sandbox);
+            await client.ConnectAsync(cancellationToken);
+
+            var execution = await client.SubmitAsync(code, timeout, cancellationToken);
+            try
+            {
+                await foreach (var chunk in execution.StreamAsync(cancellationToken))
+                {
+                    Console.Out.Write(chunk);
+                    Console.Out.Flush();
+                }
+
+                var result = await execution.GetResultAsync(cancellationToken);
+                await SaveImagesAsync(result, outputDirectory, cancellationToken);
+                return ExitCodes.Success;
+            }
+            catch (ExecutionException ex)
+            {
+                if (ex.Result is { } partial)
+                {
+                    await SaveImagesAsync(partial, outputDirectory, CancellationToken.None);
+                }
+
+                Console.Out.Flush();
+                Console.Error.WriteLine(ex.Trace.Length > 0 ? ex.Trace : ex.Message);
+                return ExitCodes.Failure;
+            }
+        }
+        catch (TimeoutException ex)
+        {
+            Console.Error.WriteLine($"error: {ex.Message}");
+            return ExitCodes.Timeout;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            Console.Error.WriteLine("Cancelled; the sandbox was removed.");
+            return ExitCodes.Cancelled;
+        }
+        catch (Exception ex) when (ex is DockerUnavailableException or ImageBuildException or ContainerStartException or SandboxUnavailableException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"error: {ex.Message}");
+            return ExitCodes.SandboxError;
+        }
+    }
+
+    private static async Task SaveImagesAsync(ExecutionResult result, string directory, CancellationToken cancellationToken)
+    {
+        if (result.Images.Count == 0)
+        {
+            return;
+        }
+
+        Directory.CreateDirectory(directory);
+        foreach (var image in result.Images)
+        {
+            var path = NextFreePath(directory, image.FileExtension);
+            await image.SaveAsync(path, cancellationToken);
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Saved image ({image.Width}x{image.Height}) to {path}"));
+        }
+    }
+
+    private static string NextFreePath(string directory, string extension)
+    {
+        for (var n = 1; ; n++)
+        {
+            var path = Path.Combine(directory, string.Create(CultureInfo.InvariantCulture, $"ipybox-image-{n}{extension}"));
+            if (!Path.Exists(path))
+            {
+                return path;
+            }
+        }
+    }
+}

@@ -1,0 +1,15 @@
+namespace IpyBox.AI.Cli.Mcp;
+
+/// <summary>What <c>ipybox mcp</c> was started with.</summary>
+internal sealed class McpServerSettings
+{
+    public required ExecutionContainerOptions Container { get; init; }
+
+    public required HostPathPolicy HostPaths { get; init; }
+
+    /// <summary>Gets the domains, addresses and CIDR ranges the sandbox may reach; empty means no firewall.</summary>
+    public IReadOnlyList<string> AllowedDomains { get; init; } = [];
+
+    /// <summary>Gets a value indicating whether the sandbox has no network at all.</summary>
+    public bool DisableNetwork { get; init; }
+}

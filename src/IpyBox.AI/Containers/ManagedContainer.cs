@@ -1,0 +1,14 @@
+namespace IpyBox.AI;
+
+/// <summary>A container created by IpyBox.AI, as found by <see cref="ManagedContainers"/>.</summary>
+/// <param name="Id">The container id.</param>
+/// <param name="Name">The container name, without the leading slash.</param>
+/// <param name="Image">The image the container runs.</param>
+/// <param name="State">The engine's state of the container (<c>running</c>, <c>exited</c>, ...).</param>
+/// <param name="OwnerProcessId">The id of the process that created it, when recorded.</param>
+/// <param name="OwnerHost">The host name of the machine that process ran on, when recorded.</param>
+/// <param name="IsOrphaned">
+/// <see langword="true"/> when the owning process ran on this machine and no longer exists; containers of other
+/// machines are never reported as orphaned.
+/// </param>
+public sealed record ManagedContainer(string Id, string Name, string Image, string State, int? OwnerProcessId, string? OwnerHost, bool IsOrphaned);
