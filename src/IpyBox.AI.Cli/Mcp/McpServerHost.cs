@@ -19,7 +19,8 @@ internal static class McpServerHost
         builder.Services
             .AddMcpServer(o => o.ServerInfo = new() { Name = "ipybox", Version = typeof(McpServerHost).Assembly.GetName().Version?.ToString(3) ?? "0.0.0" })
             .WithStdioServerTransport()
-            .WithTools<SandboxTools>();
+            .WithTools<SandboxTools>()
+            .WithTools<FileTools>();
         return builder.Build();
     }
 }

@@ -1,0 +1,113 @@
+using System.Diagnostics;
+
+namespace IpyBox.AI.Cli.Tests.Mcp;
+
+/// <summary>The sandbox of <c>ipybox mcp</c> starts with the process and is removed when the client goes or the process is stopped.</summary>
+public sealed class McpLifecycleTests : IAsyncLifetime
+{
+    private static readonly TimeSpan s_deadline = TimeSpan.FromMinutes(2);
+    private readonly string _runId = TestDocker.NewRunId();
+
+    public Task InitializeAsync() => TestDocker.EnsureAvailableAsync();
+
+    public Task DisposeAsync() => TestDocker.RemoveAllAsync(_runId);
+
+    [Fact]
+    public async Task The_container_is_removed_when_the_client_disconnects()
+    {
+        var client = await McpServerFixture.StartAsync(_runId, stderr: null);
+        try
+        {
+            var result = await client.CallToolAsync("execute_ipython_cell", new Dictionary<string, object?> { ["code"] = "print('up')" });
+            Assert.Equal("up", McpServerFixture.TextOf(result).Trim());
+            Assert.Single(await TestDocker.ListAsync(TestDocker.TestLabel, _runId));
+        }
+        finally
+        {
+            await client.DisposeAsync();
+        }
+
+        Assert.Empty(await TestDocker.WaitForAsync(_runId, present: false, s_deadline));
+    }
+
+    [Fact]
+    public async Task The_container_starts_at_launch_and_is_removed_on_SIGTERM()
+    {
+        using var server = StartServerProcess();
+        try
+        {
+            // No tool call is made: the container starts in the background as soon as the server runs.
+            Assert.NotEmpty(await TestDocker.WaitForAsync(_runId, present: true, s_deadline));
+
+            await SignalAsync(server, "TERM");
+            using var exit = new CancellationTokenSource(s_deadline);
+            await server.WaitForExitAsync(exit.Token);
+        }
+        finally
+        {
+            KillIfRunning(server);
+        }
+
+        Assert.Empty(await TestDocker.ListAsync(TestDocker.TestLabel, _runId));
+    }
+
+    [Fact]
+    public async Task Cleanup_removes_the_orphan_of_a_killed_server()
+    {
+        using var server = StartServerProcess();
+        try
+        {
+            Assert.NotEmpty(await TestDocker.WaitForAsync(_runId, present: true, s_deadline));
+            server.Kill();
+            await server.WaitForExitAsync();
+        }
+        finally
+        {
+            KillIfRunning(server);
+        }
+
+        var orphan = Assert.Single(await TestDocker.ListAsync(TestDocker.TestLabel, _runId));
+
+        var cleanup = await IpyBoxTool.RunAsync(["cleanup", "--orphaned", "--label", $"{TestDocker.TestLabel}={_runId}"]);
+
+        Assert.True(cleanup.ExitCode == 0, cleanup.ToString());
+        Assert.Contains($"Removed {orphan.ID[..12]}", cleanup.Stdout, StringComparison.Ordinal);
+        Assert.Empty(await TestDocker.ListAsync(TestDocker.TestLabel, _runId));
+    }
+
+    private Process StartServerProcess()
+    {
+        var start = new ProcessStartInfo(IpyBoxTool.DotnetPath)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in IpyBoxTool.Arguments("mcp", "--label", $"{TestDocker.TestLabel}={_runId}"))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private static async Task SignalAsync(Process process, string signal)
+    {
+        var kill = await IpyBoxTool.RunProcessAsync("kill", [$"-{signal}", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        Assert.True(kill.ExitCode == 0, kill.ToString());
+    }
+
+    private static void KillIfRunning(Process process)
+    {
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+        }
+    }
+}
