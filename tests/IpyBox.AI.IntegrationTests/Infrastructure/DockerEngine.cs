@@ -9,9 +9,9 @@ public static class DockerEngine
     public static IDockerClient CreateClient() => new DockerClientBuilder().Build();
 
     /// <summary>Throws with instructions when no engine answers: Docker tests are never skipped.</summary>
-    public static async Task EnsureAvailableAsync()
+    public static async Task EnsureAvailableAsync(Uri? endpoint = null)
     {
-        using var client = CreateClient();
+        using var client = endpoint is null ? CreateClient() : new DockerClientBuilder().WithEndpoint(endpoint).Build();
         try
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
@@ -20,7 +20,7 @@ public static class DockerEngine
         catch (Exception ex)
         {
             throw new InvalidOperationException(
-                $"These tests need a Docker engine and none answers at {client.Options.Endpoint}. Run 'eng/prepare-docker.sh' (Debian) or start Docker.", ex);
+                $"These tests need a Docker engine and none answers at {client.Options.Endpoint}. Run 'eng/prepare-docker.sh' (Debian; add --tcp for tcp://127.0.0.1:2375) or start Docker.", ex);
         }
     }
 
