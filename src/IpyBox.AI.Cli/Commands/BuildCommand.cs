@@ -36,7 +36,7 @@ internal static class BuildCommand
                 RequirementsFile = parse.GetValue(requirements)?.FullName,
                 RunAsRoot = parse.GetValue(root),
                 BaseImage = parse.GetValue(baseImage),
-                Progress = new BuildProgressDisplay(Console.Error),
+                Progress = BuildProgressDisplay.ForStandardError(),
             };
 
             var clock = Stopwatch.StartNew();
@@ -50,8 +50,8 @@ internal static class BuildCommand
             }
             catch (ImageBuildException ex)
             {
-                // The output was streamed already; end with the error itself.
-                var error = ex.Output.Length > 0 ? ex.Message[..^ex.Output.Length].TrimEnd() : ex.Message;
+                // The output was streamed already: end with the error line alone, not the tail the message repeats.
+                var error = ex.Output.Length > 0 ? ex.Message.Split('\n')[0].TrimEnd() : ex.Message;
                 Console.Error.WriteLine($"error: {error}");
                 return ExitCodes.Failure;
             }

@@ -46,7 +46,7 @@ internal static class McpCommand
                 settings = new McpServerSettings
                 {
                     Container = container.ToOptions(parse),
-                    HostPaths = new HostPathPolicy((parse.GetValue(allowedDirectories) ?? []).Select(d => d.FullName)),
+                    HostPaths = new HostPathPolicy(ExistingDirectories(parse.GetValue(allowedDirectories) ?? [])),
                     AllowedDomains = parse.GetValue(allowedDomains) ?? [],
                     DisableNetwork = parse.GetValue(network) == "none",
                 };
@@ -68,5 +68,16 @@ internal static class McpCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <exception cref="DirectoryNotFoundException">A directory does not exist.</exception>
+    private static List<string> ExistingDirectories(DirectoryInfo[] directories)
+    {
+        foreach (var directory in directories.Where(d => !d.Exists))
+        {
+            throw new DirectoryNotFoundException($"The allowed directory '{directory.FullName}' does not exist; create it or fix --allowed-dir.");
+        }
+
+        return [.. directories.Select(d => d.FullName)];
     }
 }

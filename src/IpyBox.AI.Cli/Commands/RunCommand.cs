@@ -47,7 +47,7 @@ internal static class RunCommand
                 return ExitCodes.Failure;
             }
 
-            options.Progress = new BuildProgressDisplay(Console.Error);
+            options.Progress = BuildProgressDisplay.ForStandardError();
             var source = parse.GetValue(code) is { } text && text != "-" ? text : await Console.In.ReadToEndAsync(cancellationToken);
             var directory = parse.GetValue(outputDirectory)?.FullName ?? Directory.GetCurrentDirectory();
             return await RunAsync(source, TimeSpan.FromSeconds(seconds), options, directory, cancellationToken);

@@ -57,12 +57,17 @@ internal sealed class FileTools(Sandbox sandbox, McpServerSettings settings, ILo
     private async Task<CallToolResult> TransferAsync(string tool, string localPath, Func<ResourceClient, string, Task<string>> transfer, CancellationToken cancellationToken)
     {
         McpLog.ToolCalled(_logger, tool);
+        if (settings.HostPaths.IsEmpty)
+        {
+            return ToolResults.Error("Refused: no host directory is allowed for file transfer; start the server with --allowed-dir <directory>.");
+        }
+
         string hostPath;
         try
         {
             hostPath = settings.HostPaths.Authorize(localPath);
         }
-        catch (UnauthorizedAccessException ex)
+        catch (Exception ex) when (ex is UnauthorizedAccessException or ArgumentException)
         {
             McpLog.PathRefused(_logger, ex.Message);
             return ToolResults.Error($"Refused: {ex.Message}");

@@ -3,14 +3,21 @@ using System.Globalization;
 
 namespace IpyBox.AI.Cli.Terminal;
 
-/// <summary>Writes image build and pull output to stderr as it arrives, each line with the time since the start.</summary>
-internal sealed class BuildProgressDisplay(TextWriter writer) : IProgress<ImageProgress>
+/// <summary>
+/// Writes image build and pull output as it arrives, each line with the time since the start. Colour codes from the
+/// build are kept only when the output is a terminal.
+/// </summary>
+internal sealed class BuildProgressDisplay(TextWriter writer, bool keepColours) : IProgress<ImageProgress>
 {
     private readonly Stopwatch _clock = Stopwatch.StartNew();
 
+    /// <summary>Creates a display on stderr.</summary>
+    public static BuildProgressDisplay ForStandardError() => new(Console.Error, keepColours: !Console.IsErrorRedirected);
+
     public void Report(ImageProgress value)
     {
-        foreach (var line in value.Message.Split('\n'))
+        var message = keepColours ? value.Message : AnsiEscapes.Strip(value.Message);
+        foreach (var line in message.Split('\n'))
         {
             if (line.Trim().Length > 0)
             {

@@ -62,9 +62,11 @@ public sealed class McpFileTransferTests(McpServerFixture server)
         Assert.Equal("not for the sandbox", await File.ReadAllTextAsync(outside));
         await AssertDownloadRefusedAsync(Path.Combine(directoryLink, "through-link.txt"));
 
-        // A link followed by '..' resolves against the link's target, as the operating system would.
+        // '..' after a link: whichever way it is read, the file outside must not reach the sandbox.
         var linkThenDotDot = Path.Combine(directoryLink, "..", "outside", "linked-secret.txt");
-        await AssertUploadRefusedAsync(linkThenDotDot, "link-dotdot");
+        var upload = await server.CallAsync("upload_file", new() { ["relpath"] = "refused/link-dotdot.txt", ["local_path"] = linkThenDotDot });
+        Assert.True(upload.IsError, McpServerFixture.TextOf(upload));
+        Assert.Equal("False", (await server.ExecuteAsync("import os\nprint(os.path.exists('refused/link-dotdot.txt'))")).Trim());
     }
 
     private async Task AssertUploadRefusedAsync(string localPath, string name)

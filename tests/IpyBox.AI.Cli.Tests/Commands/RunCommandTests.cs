@@ -1,0 +1,98 @@
+namespace IpyBox.AI.Cli.Tests.Commands;
+
+/// <summary><c>ipybox run</c> as a user runs it: a fresh sandbox per call, removed afterwards.</summary>
+public sealed class RunCommandTests : IAsyncLifetime
+{
+    private readonly string _runId = TestDocker.NewRunId();
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), $"ipybox-run-tests-{Guid.NewGuid():N}");
+
+    public async Task InitializeAsync()
+    {
+        await TestDocker.EnsureAvailableAsync();
+        Directory.CreateDirectory(_directory);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await TestDocker.RemoveAllAsync(_runId);
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    [Fact]
+    public async Task Prints_the_output_saves_images_and_removes_the_sandbox()
+    {
+        var code = "import matplotlib.pyplot as plt\nprint('hello from the sandbox')\nplt.plot([1, 2])\nplt.show()\n6 * 7";
+
+        var run = await RunAsync([code, "--output-dir", _directory]);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal("hello from the sandbox\n42\n", run.Stdout.Replace("\r\n", "\n", StringComparison.Ordinal));
+        var image = Path.Combine(_directory, "ipybox-image-1.png");
+        Assert.Contains(image, run.Stderr, StringComparison.Ordinal);
+        Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, (await File.ReadAllBytesAsync(image))[..4]);
+        Assert.Empty(await TestDocker.ListAsync(TestDocker.TestLabel, _runId));
+    }
+
+    [Fact]
+    public async Task Reads_the_code_from_stdin()
+    {
+        var run = await RunAsync(["-"], stdin: "import sys\nprint('read', 'from', 'stdin', file=sys.stdout)\n");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal("read from stdin", run.Stdout.Trim());
+    }
+
+    [Fact]
+    public async Task A_python_error_exits_1_with_the_traceback_after_the_output()
+    {
+        var run = await RunAsync(["print('partial output')\nraise KeyError('missing key')"]);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("partial output", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("KeyError", run.Stderr, StringComparison.Ordinal);
+        Assert.Contains("missing key", run.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Traceback", run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_timeout_interrupts_the_code_and_exits_124()
+    {
+        var run = await RunAsync(["import time\nprint('started', flush=True)\ntime.sleep(60)", "--timeout", "2"]);
+
+        Assert.Equal(124, run.ExitCode);
+        Assert.Contains("started", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("interrupted", run.Stderr, StringComparison.Ordinal);
+        Assert.Empty(await TestDocker.ListAsync(TestDocker.TestLabel, _runId));
+    }
+
+    [Fact]
+    public async Task Passes_environment_variables_env_files_and_bind_mounts()
+    {
+        var envFile = Path.Combine(_directory, "sandbox.env");
+        await File.WriteAllTextAsync(envFile, "# settings\nFROM_FILE=\"file value\"\n\nexport SECOND=2\n");
+        var shared = Path.Combine(_directory, "shared");
+        Directory.CreateDirectory(shared);
+        await File.WriteAllTextAsync(Path.Combine(shared, "input.txt"), "bound file");
+
+        var run = await RunAsync(
+        [
+            "import os\nprint(os.environ['FROM_ARG'], os.environ['FROM_FILE'], os.environ['SECOND'])\nprint(open('data/input.txt').read())",
+            "--env", "FROM_ARG=arg value", "--env-file", envFile, "--bind", $"{shared}:data",
+        ]);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal("arg value file value 2\nbound file\n", run.Stdout.Replace("\r\n", "\n", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task An_image_that_does_not_exist_is_a_clear_error()
+    {
+        var run = await RunAsync(["print(1)", "--image", $"ipybox-cli-tests-missing:{_runId}"]);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains($"ipybox-cli-tests-missing:{_runId}", run.Stderr, StringComparison.Ordinal);
+    }
+
+    private Task<ProcessResult> RunAsync(string[] arguments, string? stdin = null) =>
+        IpyBoxTool.RunAsync(["run", "--label", $"{TestDocker.TestLabel}={_runId}", .. arguments], stdin, _directory);
+}
