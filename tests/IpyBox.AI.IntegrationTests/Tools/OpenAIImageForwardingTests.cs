@@ -47,15 +47,16 @@ public sealed class OpenAIImageForwardingTests
         await using var server = new ScriptedOpenAIServer(
             _ => ScriptedOpenAIServer.ToolCall("call_sk", "python_execute_python", new { code = PlotCode }),
             _ => ScriptedOpenAIServer.Text("Plotted with SK."));
-        await using var scope = await SessionManagerScope.CreateAsync();
+        await using var scope = await SessionManagerScope.CreateAsync(new IpyBoxOptions { DefaultConversationKey = null });
         var chatClient = new ChatClientBuilder(OpenAIChatClient(server))
             .UseFunctionInvocation()
             .UseIpyBoxImageForwarding()
             .Build();
         var builder = Kernel.CreateBuilder();
         builder.Services.AddSingleton(chatClient.AsChatCompletionService());
-        builder.Plugins.Add(scope.Manager.CreatePlugin("openai-sk").AsKernelPlugin("python"));
+        builder.Plugins.Add(scope.Manager.CreatePlugin().AsKernelPlugin("python"));
         var kernel = builder.Build();
+        kernel.Data[IpyBoxConversation.PropertyName] = "sk-thread"; // the conversation key travels with the kernel
         var history = new ChatHistory();
         history.AddUserMessage("Plot 1, 2, 1");
 
@@ -63,6 +64,7 @@ public sealed class OpenAIImageForwardingTests
             history, new PromptExecutionSettings { FunctionChoiceBehavior = FunctionChoiceBehavior.Auto() }, kernel);
 
         Assert.Equal("Plotted with SK.", reply.Content);
+        Assert.Equal("sk-thread", Assert.Single(scope.Manager.Sessions).ConversationKey);
         AssertImageArrivedAsImagePart(server.Requests[1], "call_sk", (300, 200));
     }
 
