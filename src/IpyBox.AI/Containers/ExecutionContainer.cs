@@ -105,7 +105,7 @@ public sealed class ExecutionContainer : IAsyncDisposable
     /// <param name="cancellationToken">Cancels the start.</param>
     /// <exception cref="DockerUnavailableException">No engine answers.</exception>
     /// <exception cref="ImageBuildException">The image is missing and could not be built or pulled.</exception>
-    /// <exception cref="ContainerStartException">The container exited during start or its port was not published in time.</exception>
+    /// <exception cref="ContainerStartException">The container exited during start, or its port was not published or its server did not answer in time.</exception>
     /// <exception cref="InvalidOperationException">The container was already started or disposed.</exception>
     public async Task RunAsync(CancellationToken cancellationToken = default)
     {
@@ -124,8 +124,19 @@ public sealed class ExecutionContainer : IAsyncDisposable
 
             var created = await _docker.Containers.CreateContainerAsync(await CreateParametersAsync(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
             ContainerId = created.ID;
-            await _docker.Containers.StartContainerAsync(created.ID, new ContainerStartParameters(), cancellationToken).ConfigureAwait(false);
-            ExecutorPort = await WaitForPortAsync(created.ID, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await _docker.Containers.StartContainerAsync(created.ID, new ContainerStartParameters(), cancellationToken).ConfigureAwait(false);
+                ExecutorPort = await WaitForPortAsync(created.ID, cancellationToken).ConfigureAwait(false);
+                await WaitForServerAsync(created.ID, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                // A container that failed to start is removed at once, not left for the caller to find.
+                await RemoveCoreAsync(CancellationToken.None).ConfigureAwait(false);
+                throw;
+            }
+
             Log.ContainerStarted(_logger, created.ID, Image, Host, ExecutorPort);
         }
         finally
@@ -172,9 +183,14 @@ public sealed class ExecutionContainer : IAsyncDisposable
     }
 
     /// <summary>Throws a <see cref="ContainerStartException"/> with the container's logs when it is not running.</summary>
-    internal async Task ThrowIfNotRunningAsync(CancellationToken cancellationToken)
+    internal Task ThrowIfNotRunningAsync(CancellationToken cancellationToken) =>
+        ThrowIfStoppedAsync(
+            ContainerId ?? throw new InvalidOperationException("The container has not been started; call RunAsync first."),
+            "is not running",
+            cancellationToken);
+
+    private async Task ThrowIfStoppedAsync(string id, string what, CancellationToken cancellationToken)
     {
-        var id = ContainerId ?? throw new InvalidOperationException("The container has not been started; call RunAsync first.");
         ContainerInspectResponse state;
         try
         {
@@ -188,7 +204,7 @@ public sealed class ExecutionContainer : IAsyncDisposable
         if (state.State?.Running != true)
         {
             throw new ContainerStartException(
-                $"Container {Short(id)} is not running (status {state.State?.Status}, exit code {state.State?.ExitCode}).",
+                $"Container {Short(id)} from {Image} {what} (status {state.State?.Status}, exit code {state.State?.ExitCode}).",
                 await ReadLogsAsync(id, cancellationToken).ConfigureAwait(false));
         }
     }
@@ -274,14 +290,8 @@ public sealed class ExecutionContainer : IAsyncDisposable
         var deadline = DateTime.UtcNow + Options.PortAllocationTimeout;
         while (true)
         {
+            await ThrowIfStoppedAsync(id, "exited during start", cancellationToken).ConfigureAwait(false);
             var state = await Docker.Containers.InspectContainerAsync(id, cancellationToken).ConfigureAwait(false);
-            if (state.State?.Running != true)
-            {
-                throw new ContainerStartException(
-                    $"Container {Short(id)} from {Image} exited during start (exit code {state.State?.ExitCode}).",
-                    await ReadLogsAsync(id, cancellationToken).ConfigureAwait(false));
-            }
-
             if (state.NetworkSettings?.Ports is { } ports
                 && ports.TryGetValue(PortKey, out var bindings)
                 && bindings?.FirstOrDefault(b => !string.IsNullOrEmpty(b.HostPort)) is { } binding)
@@ -297,6 +307,42 @@ public sealed class ExecutionContainer : IAsyncDisposable
             }
 
             await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Waits until the kernel server answers HTTP, so a container that dies while starting is reported here.</summary>
+    private async Task WaitForServerAsync(string id, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(2) }) { Timeout = TimeSpan.FromSeconds(5) };
+        var probe = new UriBuilder("http", Host, ExecutorPort, "api").Uri;
+        var deadline = DateTime.UtcNow + Options.StartTimeout;
+        var delay = TimeSpan.FromMilliseconds(50);
+        while (true)
+        {
+            try
+            {
+                using var response = await http.GetAsync(probe, cancellationToken).ConfigureAwait(false);
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (Exception ex) when (ex is HttpRequestException or IOException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+            {
+                // Not listening yet.
+            }
+
+            await ThrowIfStoppedAsync(id, "exited during start", cancellationToken).ConfigureAwait(false);
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new ContainerStartException(
+                    $"The kernel server in container {Short(id)} did not answer on {probe} within {Options.StartTimeout.TotalSeconds:0.#} s. " +
+                    "Increase ExecutionContainerOptions.StartTimeout if the machine is slow.",
+                    await ReadLogsAsync(id, cancellationToken).ConfigureAwait(false));
+            }
+
+            await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+            delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 250));
         }
     }
 

@@ -51,6 +51,10 @@ public sealed class ExecutionContainerOptions
     /// <value>The default value is 30 seconds.</value>
     public TimeSpan PortAllocationTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Gets or sets how long <see cref="ExecutionContainer.RunAsync"/> waits for the kernel server to answer once the port is published.</summary>
+    /// <value>The default value is 60 seconds.</value>
+    public TimeSpan StartTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Gets or sets the name of a Docker network to attach the container to instead of the default bridge.</summary>
     /// <value>The default value is <see langword="null"/>.</value>
     public string? Network { get; set; }
@@ -77,6 +81,11 @@ public sealed class ExecutionContainerOptions
         if (PortAllocationTimeout <= TimeSpan.Zero)
         {
             throw new ArgumentException("PortAllocationTimeout must be positive.", nameof(PortAllocationTimeout));
+        }
+
+        if (StartTimeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentException("StartTimeout must be positive.", nameof(StartTimeout));
         }
 
         if (MemoryLimitBytes is <= 0 || PidsLimit is <= 0 || CpuLimit is <= 0)
