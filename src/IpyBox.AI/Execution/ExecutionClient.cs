@@ -267,6 +267,8 @@ public sealed class ExecutionClient : IAsyncDisposable
             IsReconnectionEnabled = false,
             ReconnectTimeout = null,
             ErrorReconnectTimeout = null,
+            // The server completes the handshake only once the kernel answers, which takes a while on a busy machine.
+            ConnectTimeout = Options.ConnectTimeout,
             Name = $"kernel-{kernelId}",
         };
         socket.MessageReceived.Subscribe(OnMessage);
