@@ -87,8 +87,9 @@ internal sealed class FileTools(Sandbox sandbox, McpServerSettings settings, ILo
         {
             return ToolResults.Error($"{tool} failed: {ex.Message}");
         }
-        catch (Exception ex) when (ex is SandboxUnavailableException or ContainerStartException or DockerUnavailableException or ImageBuildException or InvalidOperationException)
+        catch (Exception ex) when (SandboxTools.IsSandboxFailure(ex, cancellationToken))
         {
+            McpLog.ToolFailed(_logger, ex);
             return ToolResults.Error($"The sandbox is not available: {ex.Message}");
         }
     }

@@ -28,4 +28,13 @@ internal static partial class McpLog
 
     [LoggerMessage(8, LogLevel.Debug, "Tool {Tool} called.")]
     public static partial void ToolCalled(ILogger logger, string tool);
+
+    [LoggerMessage(11, LogLevel.Warning, "A tool call failed.")]
+    public static partial void ToolFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(9, LogLevel.Information, "Firewall on; the sandbox may reach only: {Allowed}")]
+    public static partial void FirewallOn(ILogger logger, string allowed);
+
+    [LoggerMessage(10, LogLevel.Warning, "Firewall: {Warning}")]
+    public static partial void FirewallWarning(ILogger logger, string warning);
 }

@@ -96,8 +96,9 @@ internal sealed class SandboxTools(Sandbox sandbox, ILogger<SandboxTools> logger
             await sandbox.ResetAsync(cancellationToken).ConfigureAwait(false);
             return ToolResults.Success("The kernel was reset: variables are cleared; files and installed packages are kept.");
         }
-        catch (Exception ex) when (IsSandboxFailure(ex))
+        catch (Exception ex) when (IsSandboxFailure(ex, cancellationToken))
         {
+            McpLog.ToolFailed(logger, ex);
             return ToolResults.Error($"The kernel could not be reset: {ex.Message}");
         }
     }
@@ -127,13 +128,14 @@ internal sealed class SandboxTools(Sandbox sandbox, ILogger<SandboxTools> logger
         {
             return await sandbox.UseAsync(action, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (IsSandboxFailure(ex))
+        catch (Exception ex) when (IsSandboxFailure(ex, cancellationToken))
         {
+            McpLog.ToolFailed(logger, ex);
             return ToolResults.Error(string.Create(CultureInfo.InvariantCulture, $"The sandbox is not available: {ex.Message}"));
         }
     }
 
-    private static bool IsSandboxFailure(Exception ex) =>
-        ex is SandboxUnavailableException or ContainerStartException or DockerUnavailableException or ImageBuildException
-            or InvalidOperationException or ObjectDisposedException or TimeoutException or UnauthorizedAccessException or HttpRequestException;
+    /// <summary>Anything but the client's own cancellation reaches the model as a readable error result.</summary>
+    internal static bool IsSandboxFailure(Exception ex, CancellationToken cancellationToken) =>
+        ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested;
 }

@@ -21,6 +21,11 @@ public sealed class McpLifecycleTests : IAsyncLifetime
             var result = await client.CallToolAsync("execute_ipython_cell", new Dictionary<string, object?> { ["code"] = "print('up')" });
             Assert.Equal("up", McpServerFixture.TextOf(result).Trim());
             Assert.Single(await TestDocker.ListAsync(TestDocker.TestLabel, _runId));
+
+            // Started without --allowed-dir: file transfer is refused with a hint.
+            var upload = await client.CallToolAsync("upload_file", new Dictionary<string, object?> { ["relpath"] = "x.txt", ["local_path"] = IpyBoxTool.AssemblyPath });
+            Assert.True(upload.IsError);
+            Assert.Contains("--allowed-dir", McpServerFixture.TextOf(upload), StringComparison.Ordinal);
         }
         finally
         {

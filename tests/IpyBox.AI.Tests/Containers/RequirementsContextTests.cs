@@ -1,0 +1,52 @@
+using System.Text;
+
+namespace IpyBox.AI.Tests;
+
+public sealed class RequirementsContextTests : IDisposable
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), $"ipybox-requirements-{Guid.NewGuid():N}");
+
+    public RequirementsContextTests() => Directory.CreateDirectory(_directory);
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Fact]
+    public void Local_paths_are_copied_in_and_rewritten_while_package_names_stay()
+    {
+        Directory.CreateDirectory(Path.Combine(_directory, "wheels"));
+        File.WriteAllText(Path.Combine(_directory, "wheels", "a-1.0-py3-none-any.whl"), "wheel");
+        Directory.CreateDirectory(Path.Combine(_directory, "src", "pkg", "inner"));
+        File.WriteAllText(Path.Combine(_directory, "src", "pkg", "pyproject.toml"), "[project]");
+        File.WriteAllText(Path.Combine(_directory, "src", "pkg", "inner", "mod.py"), "x = 1");
+        var requirements = Path.Combine(_directory, "requirements.txt");
+        File.WriteAllText(requirements, "# comment\n--no-index\n--find-links=./wheels\nnumpy>=1.0  # trailing comment\n./wheels/a-1.0-py3-none-any.whl\nsrc/pkg\n./missing.whl\n");
+
+        var files = RequirementsContext.Create(requirements, Encoding.UTF8.GetBytes("FROM base\n"));
+
+        var lines = Encoding.UTF8.GetString(files["requirements/requirements.txt"]).Split('\n');
+        Assert.Equal(string.Empty, lines[0]);
+        Assert.Equal("--no-index", lines[1]);
+        Assert.Equal($"--find-links={RequirementsContext.ImageDirectory}/files/0/wheels", lines[2]);
+        Assert.Equal("numpy>=1.0", lines[3]);
+        Assert.Equal($"{RequirementsContext.ImageDirectory}/files/1/a-1.0-py3-none-any.whl", lines[4]);
+        Assert.Equal($"{RequirementsContext.ImageDirectory}/files/2/pkg", lines[5]);
+        Assert.Equal("./missing.whl", lines[6]);
+        Assert.Equal("wheel", Encoding.UTF8.GetString(files["requirements/files/1/a-1.0-py3-none-any.whl"]));
+        Assert.Equal("x = 1", Encoding.UTF8.GetString(files["requirements/files/2/pkg/inner/mod.py"]));
+        Assert.True(files.ContainsKey("requirements/files/0/wheels/a-1.0-py3-none-any.whl"));
+    }
+
+    [Fact]
+    public void The_dockerfile_gets_an_install_step_as_the_kernel_user_after_its_own_steps()
+    {
+        var requirements = Path.Combine(_directory, "requirements.txt");
+        File.WriteAllText(requirements, "numpy\n");
+
+        var files = RequirementsContext.Create(requirements, Encoding.UTF8.GetBytes("FROM base\nUSER ${RUN_AS}\n"));
+
+        var dockerfile = Encoding.UTF8.GetString(files["Dockerfile"]);
+        Assert.StartsWith("FROM base\nUSER ${RUN_AS}\n", dockerfile, StringComparison.Ordinal);
+        Assert.Contains($"COPY --chown=${{UID}}:${{GID}} requirements {RequirementsContext.ImageDirectory}", dockerfile, StringComparison.Ordinal);
+        Assert.Contains($"RUN pip install --no-cache-dir -r {RequirementsContext.ImageDirectory}/requirements.txt", dockerfile, StringComparison.Ordinal);
+    }
+}
