@@ -20,7 +20,7 @@ namespace IpyBox.AI;
 /// var result = await client.ExecuteAsync("print('Hello, world!')");
 /// </code>
 /// </example>
-public sealed class ExecutionContainer : IAsyncDisposable
+public sealed partial class ExecutionContainer : IAsyncDisposable
 {
     /// <summary>The port the kernel server listens on inside the container.</summary>
     public const int ContainerPort = 8888;
@@ -33,6 +33,7 @@ public sealed class ExecutionContainer : IAsyncDisposable
     private readonly DockerEndpoint _endpoint;
     private IDockerClient? _docker;
     private int _disposed;
+    private bool _runsAsRoot;
 
     /// <summary>Initializes a new instance of the <see cref="ExecutionContainer"/> class. Nothing starts until <see cref="RunAsync"/>.</summary>
     /// <param name="options">The container settings; <see langword="null"/> for the defaults.</param>
@@ -128,11 +129,17 @@ public sealed class ExecutionContainer : IAsyncDisposable
             {
                 await _docker.Containers.StartContainerAsync(created.ID, new ContainerStartParameters(), cancellationToken).ConfigureAwait(false);
                 ExecutorPort = await WaitForPortAsync(created.ID, cancellationToken).ConfigureAwait(false);
+                if (Options.DisableNetwork)
+                {
+                    // Before any kernel exists: no cell ever runs with network access.
+                    await ApplyFirewallCoreAsync(["--no-dns"], cancellationToken).ConfigureAwait(false);
+                }
+
                 await WaitForServerAsync(created.ID, cancellationToken).ConfigureAwait(false);
             }
             catch
             {
-                // A container that failed to start is removed at once, not left for the caller to find.
+                // A container that failed to start (or to lose its network) is removed at once, not left for the caller to find.
                 await RemoveCoreAsync(CancellationToken.None).ConfigureAwait(false);
                 throw;
             }
@@ -230,6 +237,7 @@ public sealed class ExecutionContainer : IAsyncDisposable
     {
         var image = await Docker.Images.InspectImageAsync(Image, cancellationToken).ConfigureAwait(false);
         var runsAsRoot = image.Config?.User is null or "" or "root" or "0";
+        _runsAsRoot = runsAsRoot;
         var hostIp = Options.HostIp ?? (_endpoint.IsRemote ? "0.0.0.0" : "127.0.0.1");
 
         var environment = Options.Environment.Select(e => $"{e.Key}={e.Value}").ToList();
@@ -258,9 +266,10 @@ public sealed class ExecutionContainer : IAsyncDisposable
                 Binds = CreateBinds(),
                 NetworkMode = Options.Network!,
                 SecurityOpt = ["no-new-privileges"],
+                // The sandbox holds no capabilities; the firewall is installed by a helper container that joins its
+                // network namespace with NET_ADMIN (see InitFirewallAsync).
                 CapDrop = runsAsRoot ? null! : ["ALL"],
-                // The kernel user holds no capabilities; only `docker exec` as root (the firewall) uses NET_ADMIN.
-                CapAdd = runsAsRoot ? null! : ["NET_ADMIN", "NET_RAW"],
+                DNS = Options.DnsServers.Count > 0 ? [.. Options.DnsServers] : null!,
                 Memory = Options.MemoryLimitBytes ?? 0,
                 NanoCPUs = Options.CpuLimit is { } cpus ? (long)(cpus * 1_000_000_000) : 0,
                 PidsLimit = Options.PidsLimit,

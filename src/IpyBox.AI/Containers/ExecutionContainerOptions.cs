@@ -59,6 +59,21 @@ public sealed class ExecutionContainerOptions
     /// <value>The default value is <see langword="null"/>.</value>
     public string? Network { get; set; }
 
+    /// <summary>Gets or sets a value indicating whether the sandbox starts without any outbound network access.</summary>
+    /// <remarks>
+    /// <see cref="ExecutionContainer.RunAsync"/> installs the firewall with an empty allow-list and DNS blocked before it
+    /// returns, so no cell ever runs with network access. The container stays on its network (its published port
+    /// is how the library reaches the kernel server); loopback inside the sandbox keeps working. A later
+    /// <see cref="ExecutionContainer.InitFirewallAsync"/> replaces these rules. Needs a non-root image.
+    /// </remarks>
+    /// <value>The default value is <see langword="false"/>.</value>
+    public bool DisableNetwork { get; set; }
+
+    /// <summary>Gets the DNS servers of the container (IPv4 addresses).</summary>
+    /// <remarks>On a user-defined network these are the servers Docker's embedded DNS forwards to for names it does not know.</remarks>
+    /// <value>The default value is empty: the engine's DNS configuration.</value>
+    public IList<string> DnsServers { get; } = new List<string>();
+
     /// <summary>Gets or sets the sink for image build and pull progress.</summary>
     /// <remarks>Called synchronously, in order, on the thread that reads the engine's progress stream.</remarks>
     /// <value>The default value is <see langword="null"/>.</value>
@@ -106,6 +121,14 @@ public sealed class ExecutionContainerOptions
             }
 
             AppPath.Normalize(target);
+        }
+
+        foreach (var server in DnsServers)
+        {
+            if (!System.Net.IPAddress.TryParse(server, out _))
+            {
+                throw new ArgumentException($"DNS server '{server}' is not an IP address.", nameof(DnsServers));
+            }
         }
 
         foreach (var name in Environment.Keys)

@@ -1,0 +1,165 @@
+namespace IpyBox.AI.IntegrationTests;
+
+/// <summary>The outbound firewall against the private topology of <see cref="FirewallTopology"/>.</summary>
+public sealed class FirewallTests(FirewallTopology topology) : IClassFixture<FirewallTopology>
+{
+    // Returns the served id for a reachable server, else the name of the error (e.g. ConnectionRefusedError).
+    private const string ProbeDefinition = """
+        import urllib.request, socket
+        def probe(host):
+            try:
+                with urllib.request.urlopen(f'http://{host}:8000/id.txt', timeout=5) as response:
+                    return response.read().decode()
+            except Exception as e:
+                reason = getattr(e, 'reason', e)
+                return type(reason).__name__
+        def resolves(name):
+            try:
+                socket.gethostbyname(name)
+                return True
+            except OSError:
+                return False
+        """;
+
+    [Fact]
+    public async Task Only_allowed_names_addresses_and_ranges_are_reachable_and_a_new_call_replaces_the_rules()
+    {
+        await using var container = await ExecutionContainer.StartAsync(topology.SandboxOptions());
+        await using var client = new ExecutionClient(container);
+        await client.ConnectAsync();
+        await client.ExecuteAsync(ProbeDefinition);
+
+        // Open before the firewall, by name and by address.
+        Assert.Equal("alpha beta gamma", await ProbeAsync(client, "alpha", "beta", topology.Address("gamma")));
+
+        // A name (through Docker's DNS) and an address; a name that does not resolve is a warning, not a failure.
+        var result = await container.InitFirewallAsync(["alpha", topology.Address("beta"), "no-such-host.invalid"]);
+        Assert.Contains(result.Allowed, a => a.StartsWith("alpha", StringComparison.Ordinal) && a.Contains(topology.Address("alpha"), StringComparison.Ordinal));
+        Assert.Contains(topology.Address("beta"), result.Allowed);
+        var warning = Assert.Single(result.Warnings);
+        Assert.Contains("no-such-host.invalid", warning);
+        Assert.Equal("alpha beta ConnectionRefusedError", await ProbeAsync(client, "alpha", "beta", "gamma"));
+        Assert.Equal("True", (await client.ExecuteAsync("print(resolves('gamma'))")).Text);
+
+        // Again, with a CIDR range: replaces the previous rules.
+        result = await container.InitFirewallAsync([$"{topology.Prefix}.3.0/24"]);
+        Assert.Empty(result.Warnings);
+        Assert.Equal("ConnectionRefusedError ConnectionRefusedError gamma", await ProbeAsync(client, "alpha", "beta", "gamma"));
+
+        // Empty: everything outbound is blocked, DNS still answers, and the kernel server keeps working.
+        await container.InitFirewallAsync([]);
+        Assert.Equal("ConnectionRefusedError ConnectionRefusedError ConnectionRefusedError", await ProbeAsync(client, "alpha", "beta", "gamma"));
+        Assert.Equal("True", (await client.ExecuteAsync("print(resolves('alpha'))")).Text);
+        await using var second = new ExecutionClient(container);
+        await second.ConnectAsync();
+        Assert.Equal("2", (await second.ExecuteAsync("print(1 + 1)")).Text);
+    }
+
+    [Fact]
+    public async Task The_kernel_user_cannot_undo_the_firewall()
+    {
+        await using var container = await ExecutionContainer.StartAsync(topology.SandboxOptions());
+        await using var client = new ExecutionClient(container);
+        await client.ConnectAsync();
+        await client.ExecuteAsync(ProbeDefinition);
+        await container.InitFirewallAsync(["alpha"]);
+
+        var attempt = await client.ExecuteAsync("""
+            import subprocess
+            for command in (['iptables', '-F', 'OUTPUT'], ['iptables', '-P', 'OUTPUT', 'ACCEPT'], ['ip6tables', '-F'], ['ipset', 'flush', 'ipybox-allowed'], ['ipset', 'add', 'ipybox-allowed', '0.0.0.0/1']):
+                print(subprocess.run(command, capture_output=True).returncode != 0)
+            """);
+        Assert.Equal("True\nTrue\nTrue\nTrue\nTrue", attempt.Text);
+        var bang = await client.ExecuteAsync("!iptables -F OUTPUT; echo exit=$?");
+        Assert.Contains("Permission denied", bang.Text);
+        Assert.DoesNotContain("exit=0", bang.Text);
+
+        Assert.Equal("alpha ConnectionRefusedError", await ProbeAsync(client, "alpha", "beta"));
+    }
+
+    [Fact]
+    public async Task DisableNetwork_starts_a_sandbox_without_any_outbound_traffic_or_DNS()
+    {
+        var options = topology.SandboxOptions();
+        options.DisableNetwork = true;
+        await using var container = await ExecutionContainer.StartAsync(options);
+        await using var client = new ExecutionClient(container);
+        await client.ConnectAsync();
+        await client.ExecuteAsync(ProbeDefinition);
+
+        Assert.Equal("ConnectionRefusedError", await ProbeAsync(client, topology.Address("alpha")));
+        Assert.Equal("False", (await client.ExecuteAsync("print(resolves('alpha'))")).Text);
+        Assert.Equal("x", (await client.ExecuteAsync("print('x')")).Text);
+
+        // Loopback inside the sandbox still works.
+        var loopback = await client.ExecuteAsync("""
+            import socket
+            server = socket.socket(); server.bind(('127.0.0.1', 0)); server.listen()
+            client = socket.create_connection(server.getsockname(), timeout=5)
+            print('loopback ok'); client.close(); server.close()
+            """);
+        Assert.Equal("loopback ok", loopback.Text);
+    }
+
+    [Fact]
+    public async Task A_sandbox_without_the_firewall_reaches_every_server()
+    {
+        // The control case: the refusals above come from the firewall, not from the topology.
+        await using var container = await ExecutionContainer.StartAsync(topology.SandboxOptions());
+        await using var client = new ExecutionClient(container);
+        await client.ConnectAsync();
+        await client.ExecuteAsync(ProbeDefinition);
+        Assert.Equal("alpha beta gamma", await ProbeAsync(client, topology.Address("alpha"), "beta", "gamma"));
+    }
+
+    [Theory]
+    [InlineData("http://example.com")]
+    [InlineData("example.com:443")]
+    [InlineData("::1")]
+    [InlineData("2001:db8::/32")]
+    [InlineData("10.0.0.0/33")]
+    [InlineData("-rf")]
+    [InlineData(" ")]
+    public async Task Invalid_entries_are_refused_before_anything_changes(string entry)
+    {
+        await using var container = new ExecutionContainer();
+        await Assert.ThrowsAsync<ArgumentException>(() => container.InitFirewallAsync([entry]));
+    }
+
+    [Fact]
+    public async Task A_root_image_gets_a_clear_error()
+    {
+        var tag = "ipybox-ai-test/root:" + Guid.NewGuid().ToString("N")[..8];
+        using var docker = DockerEngine.CreateClient();
+        await using (var context = TarContext.Create(("Dockerfile", $"FROM {RuntimeImage.DefaultTag}\nUSER root\nCMD [\"--allow-root\"]\n")))
+        {
+            await ImageProvisioner.BuildAsync(docker, tag, context, new Dictionary<string, string>(), null, CancellationToken.None);
+        }
+
+        try
+        {
+            await using (var container = await ExecutionContainer.StartAsync(new ExecutionContainerOptions { Image = tag }))
+            {
+                var error = await Assert.ThrowsAsync<FirewallException>(() => container.InitFirewallAsync(["alpha"]));
+                Assert.Contains("root", error.Message);
+            }
+
+            var disabled = new ExecutionContainer(new ExecutionContainerOptions { Image = tag, DisableNetwork = true });
+            await using (disabled)
+            {
+                await Assert.ThrowsAsync<FirewallException>(() => disabled.RunAsync());
+                Assert.Null(disabled.ContainerId);
+            }
+        }
+        finally
+        {
+            await docker.Images.DeleteImageAsync(tag, new Docker.DotNet.Models.ImageDeleteParameters { Force = true });
+        }
+    }
+
+    private static async Task<string?> ProbeAsync(ExecutionClient client, params string[] hosts)
+    {
+        var calls = string.Join(", ", hosts.Select(h => $"probe('{h}')"));
+        return (await client.ExecuteAsync($"print({calls})")).Text;
+    }
+}
