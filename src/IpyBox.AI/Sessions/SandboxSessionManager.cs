@@ -202,6 +202,11 @@ public sealed class SandboxSessionManager : IAsyncDisposable, IDisposable
             _entries.Clear();
         }
 
+        foreach (var entry in entries)
+        {
+            Log.SessionEnded(_logger, entry.Key, "the session manager was disposed");
+        }
+
         await Task.WhenAll(entries.Select(e => e.DisposeAsync().AsTask())).ConfigureAwait(false);
         _disposing.Dispose();
     }
