@@ -43,12 +43,13 @@ internal static class McpCommand
             McpServerSettings settings;
             try
             {
+                var options = container.ToOptions(parse);
+                options.DisableNetwork = parse.GetValue(network) == "none";
                 settings = new McpServerSettings
                 {
-                    Container = container.ToOptions(parse),
+                    Container = options,
                     HostPaths = new HostPathPolicy(ExistingDirectories(parse.GetValue(allowedDirectories) ?? [])),
                     AllowedDomains = parse.GetValue(allowedDomains) ?? [],
-                    DisableNetwork = parse.GetValue(network) == "none",
                 };
             }
             catch (Exception ex) when (ex is ArgumentException or IOException)
@@ -57,7 +58,7 @@ internal static class McpCommand
                 return ExitCodes.Failure;
             }
 
-            if (settings.DisableNetwork && settings.AllowedDomains.Count > 0)
+            if (settings.Container.DisableNetwork && settings.AllowedDomains.Count > 0)
             {
                 Console.Error.WriteLine("error: --network none and --allowed-domain exclude each other.");
                 return ExitCodes.Failure;

@@ -7,9 +7,6 @@ internal sealed class McpServerSettings
 
     public required HostPathPolicy HostPaths { get; init; }
 
-    /// <summary>Gets the domains, addresses and CIDR ranges the sandbox may reach; empty means no firewall.</summary>
+    /// <summary>Gets the domains, addresses and CIDR ranges the sandbox may reach; empty means no firewall (unless the network is disabled).</summary>
     public IReadOnlyList<string> AllowedDomains { get; init; } = [];
-
-    /// <summary>Gets a value indicating whether the sandbox has no network at all.</summary>
-    public bool DisableNetwork { get; init; }
 }

@@ -99,6 +99,17 @@ internal sealed class Sandbox(McpServerSettings settings, ILoggerFactory loggerF
             var container = new ExecutionContainer(settings.Container, loggerFactory.CreateLogger<ExecutionContainer>());
             _container = container;
             await container.RunAsync(cancellationToken).ConfigureAwait(false);
+            if (settings.AllowedDomains.Count > 0)
+            {
+                // Before the kernel exists, so no cell ever runs without the firewall.
+                var firewall = await container.InitFirewallAsync(settings.AllowedDomains, cancellationToken).ConfigureAwait(false);
+                McpLog.FirewallOn(_logger, string.Join(", ", firewall.Allowed));
+                foreach (var warning in firewall.Warnings)
+                {
+                    McpLog.FirewallWarning(_logger, warning);
+                }
+            }
+
             var client = new ExecutionClient(container, logger: loggerFactory.CreateLogger<ExecutionClient>());
             _client = client;
             await client.ConnectAsync(cancellationToken).ConfigureAwait(false);
