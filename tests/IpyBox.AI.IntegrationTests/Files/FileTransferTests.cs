@@ -40,10 +40,14 @@ public sealed class FileTransferTests(SandboxFixture sandbox) : IDisposable
         Directory.CreateDirectory(HostPath("src", "empty"));
         await File.WriteAllTextAsync(HostPath("src", "top.txt"), "top");
         await File.WriteAllTextAsync(HostPath("src", "a", "b", "leaf.txt"), "leaf");
+        File.CreateSymbolicLink(HostPath("src", "host_link"), "/etc/hostname");
 
         await files.UploadDirectoryAsync(HostPath("src"), $"{_remote}/tree");
         await using (var client = await sandbox.ConnectAsync())
         {
+            // The host's link arrives as a link (not the host file's content).
+            var link = await client.ExecuteAsync($"import os\nprint(os.path.islink('{_remote}/tree/host_link'), os.readlink('{_remote}/tree/host_link'))");
+            Assert.Equal("True /etc/hostname", link.Text);
             var result = await client.ExecuteAsync(
                 $"import os\nprint(open('{_remote}/tree/a/b/leaf.txt').read(), os.path.isdir('{_remote}/tree/empty'))\n" +
                 $"open('{_remote}/tree/a/b/leaf.txt', 'w').write('changed by the kernel')\nos.mkdir('{_remote}/tree/a/new')");
