@@ -68,6 +68,33 @@ public sealed class OpenAIImageForwardingTests
         AssertImageArrivedAsImagePart(server.Requests[1], "call_sk", (300, 200));
     }
 
+    [Fact]
+    public async Task Semantic_Kernels_own_OpenAI_connector_with_the_fallback_filter_sends_a_note_instead_of_base64()
+    {
+        await using var server = new ScriptedOpenAIServer(
+            _ => ScriptedOpenAIServer.ToolCall("call_native", "python-execute_python", new { code = PlotCode }),
+            _ => ScriptedOpenAIServer.Text("Described in text."));
+        await using var scope = await SessionManagerScope.CreateAsync();
+        var builder = Kernel.CreateBuilder();
+        builder.AddOpenAIChatCompletion("scripted", new OpenAIClient(new ApiKeyCredential("test-key"), new OpenAIClientOptions { Endpoint = server.Endpoint }));
+        builder.Plugins.Add(scope.Manager.CreatePlugin("openai-sk-native").AsKernelPlugin("python"));
+        var kernel = builder.Build();
+        kernel.AutoFunctionInvocationFilters.Add(new ImageTextFallbackFilter());
+        var history = new ChatHistory();
+        history.AddUserMessage("Plot 1, 2, 1");
+
+        var reply = await kernel.GetRequiredService<IChatCompletionService>().GetChatMessageContentAsync(
+            history, new PromptExecutionSettings { FunctionChoiceBehavior = FunctionChoiceBehavior.Auto() }, kernel);
+
+        Assert.Equal("Described in text.", reply.Content);
+        var request = server.Requests[1];
+        var tool = Assert.Single(request["messages"]!.AsArray(), m => (string?)m!["role"] == "tool")!;
+        var text = tool["content"]!.ToJsonString();
+        Assert.Contains("plotted", text, StringComparison.Ordinal);
+        Assert.Contains("1 image(s) produced but not shown", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("iVBOR", request.ToJsonString(), StringComparison.Ordinal);
+    }
+
     private static void AssertImageArrivedAsImagePart(JsonNode request, string callId, (int Width, int Height) size)
     {
         var messages = request["messages"]!.AsArray();
