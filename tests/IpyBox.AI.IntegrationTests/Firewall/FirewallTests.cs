@@ -78,6 +78,21 @@ public sealed class FirewallTests(FirewallTopology topology) : IClassFixture<Fir
     }
 
     [Fact]
+    public async Task IPv6_egress_is_blocked_even_to_a_server_allowed_over_IPv4()
+    {
+        await using var container = await ExecutionContainer.StartAsync(topology.SandboxOptions());
+        await using var client = new ExecutionClient(container);
+        await client.ConnectAsync();
+        await client.ExecuteAsync(ProbeDefinition);
+        var alpha6 = $"[{topology.Ipv6Address("alpha")}]";
+        Assert.Equal("alpha alpha", await ProbeAsync(client, topology.Address("alpha"), alpha6));
+
+        await container.InitFirewallAsync([topology.Address("alpha")]);
+
+        Assert.Equal("alpha ConnectionRefusedError", await ProbeAsync(client, topology.Address("alpha"), alpha6));
+    }
+
+    [Fact]
     public async Task DisableNetwork_starts_a_sandbox_without_any_outbound_traffic_or_DNS()
     {
         var options = topology.SandboxOptions();
@@ -87,7 +102,7 @@ public sealed class FirewallTests(FirewallTopology topology) : IClassFixture<Fir
         await client.ConnectAsync();
         await client.ExecuteAsync(ProbeDefinition);
 
-        Assert.Equal("ConnectionRefusedError", await ProbeAsync(client, topology.Address("alpha")));
+        Assert.Equal("ConnectionRefusedError ConnectionRefusedError", await ProbeAsync(client, topology.Address("alpha"), $"[{topology.Ipv6Address("alpha")}]"));
         Assert.Equal("False", (await client.ExecuteAsync("print(resolves('alpha'))")).Text);
         Assert.Equal("x", (await client.ExecuteAsync("print('x')")).Text);
 
@@ -109,7 +124,7 @@ public sealed class FirewallTests(FirewallTopology topology) : IClassFixture<Fir
         await using var client = new ExecutionClient(container);
         await client.ConnectAsync();
         await client.ExecuteAsync(ProbeDefinition);
-        Assert.Equal("alpha beta gamma", await ProbeAsync(client, topology.Address("alpha"), "beta", "gamma"));
+        Assert.Equal("alpha beta gamma", await ProbeAsync(client, topology.Address("alpha"), "beta", $"[{topology.Ipv6Address("gamma")}]"));
     }
 
     [Theory]

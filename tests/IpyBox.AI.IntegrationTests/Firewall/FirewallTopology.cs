@@ -6,7 +6,8 @@ namespace IpyBox.AI.IntegrationTests;
 
 /// <summary>
 /// A private test network: a user-defined Docker network with three small HTTP servers in different /24s
-/// (alpha 10.N.1.10, beta 10.N.2.10, gamma 10.N.3.10), reachable by name through Docker's embedded DNS.
+/// (alpha 10.N.1.10, beta 10.N.2.10, gamma 10.N.3.10), reachable by name through Docker's embedded DNS, and
+/// also by IPv6 (a unique local fd42:M::/64 range; alpha is fd42:M::a).
 /// Nothing here talks to the internet; everything is removed in <see cref="DisposeAsync"/>, also after failures.
 /// </summary>
 public sealed class FirewallTopology : IAsyncLifetime
@@ -20,6 +21,17 @@ public sealed class FirewallTopology : IAsyncLifetime
 
     /// <summary>Gets the first two octets of the network's 10.N.0.0/16 range.</summary>
     public string Prefix { get; private set; } = string.Empty;
+
+    /// <summary>Gets the network's IPv6 /64 prefix, e.g. <c>fd42:1a2b:</c> (append the host part after a colon).</summary>
+    public string Ipv6Prefix { get; } = $"fd42:{RandomNumberGenerator.GetInt32(1, 0xffff):x}:";
+
+    public string Ipv6Address(string server) => server switch
+    {
+        "alpha" => $"{Ipv6Prefix}:a",
+        "beta" => $"{Ipv6Prefix}:b",
+        "gamma" => $"{Ipv6Prefix}:c",
+        _ => throw new ArgumentOutOfRangeException(nameof(server)),
+    };
 
     public string Address(string server) => server switch
     {
@@ -94,8 +106,16 @@ public sealed class FirewallTopology : IAsyncLifetime
                 {
                     Name = Network,
                     Driver = "bridge",
+                    EnableIPv6 = true,
                     Labels = new Dictionary<string, string> { [ContainerLabels.Managed] = "true" },
-                    IPAM = new IPAM { Config = [new IPAMConfig { Subnet = $"{Prefix}.0.0/16", Gateway = $"{Prefix}.0.1" }] },
+                    IPAM = new IPAM
+                    {
+                        Config =
+                        [
+                            new IPAMConfig { Subnet = $"{Prefix}.0.0/16", Gateway = $"{Prefix}.0.1" },
+                            new IPAMConfig { Subnet = $"{Ipv6Prefix}:/64", Gateway = $"{Ipv6Prefix}:1" },
+                        ],
+                    },
                 });
                 return;
             }
@@ -112,14 +132,26 @@ public sealed class FirewallTopology : IAsyncLifetime
         {
             Image = RuntimeImage.DefaultTag,
             Name = $"{Network}-{name}",
-            Entrypoint = ["python3", "-c", $"import http.server, os; os.chdir('/tmp'); open('id.txt', 'w').write('{name}'); http.server.test(HandlerClass=http.server.SimpleHTTPRequestHandler, port={ServerPort}, bind='0.0.0.0')"],
+            // Dual stack: an IPv6 socket on '::' also accepts IPv4.
+            Entrypoint = ["python3", "-c", $$"""
+                import http.server, os, socket
+                os.chdir('/tmp')
+                open('id.txt', 'w').write('{{name}}')
+                class Server(http.server.ThreadingHTTPServer):
+                    address_family = socket.AF_INET6
+                Server(('::', {{ServerPort}}), http.server.SimpleHTTPRequestHandler).serve_forever()
+                """],
             Labels = new Dictionary<string, string> { [ContainerLabels.Managed] = "true" },
             HostConfig = new HostConfig { NetworkMode = Network, CapDrop = ["ALL"], SecurityOpt = ["no-new-privileges"] },
             NetworkingConfig = new NetworkingConfig
             {
                 EndpointsConfig = new Dictionary<string, EndpointSettings>
                 {
-                    [Network] = new EndpointSettings { IPAMConfig = new EndpointIPAMConfig { IPv4Address = Address(name) }, Aliases = [name] },
+                    [Network] = new EndpointSettings
+                    {
+                        IPAMConfig = new EndpointIPAMConfig { IPv4Address = Address(name), IPv6Address = Ipv6Address(name) },
+                        Aliases = [name],
+                    },
                 },
             },
         });
