@@ -37,7 +37,11 @@ internal sealed class Sandbox(McpServerSettings settings, ILoggerFactory loggerF
         {
             await _startup.WaitAsync(cancellationToken).ConfigureAwait(false);
             ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-            return await action(_client!, _container!).ConfigureAwait(false);
+            var container = _container!;
+
+            // After a failed reset there is no kernel: the next call gets a fresh one.
+            _client ??= await ConnectAsync(container, cancellationToken).ConfigureAwait(false);
+            return await action(_client, container).ConfigureAwait(false);
         }
         finally
         {
@@ -51,9 +55,7 @@ internal sealed class Sandbox(McpServerSettings settings, ILoggerFactory loggerF
         {
             await client.DisposeAsync().ConfigureAwait(false);
             _client = null;
-            var fresh = new ExecutionClient(container, logger: loggerFactory.CreateLogger<ExecutionClient>());
-            await fresh.ConnectAsync(cancellationToken).ConfigureAwait(false);
-            _client = fresh;
+            _client = await ConnectAsync(container, cancellationToken).ConfigureAwait(false);
             McpLog.KernelReset(_logger);
             return true;
         },
@@ -118,6 +120,21 @@ internal sealed class Sandbox(McpServerSettings settings, ILoggerFactory loggerF
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             McpLog.SandboxFailed(_logger, ex);
+            throw;
+        }
+    }
+
+    private async Task<ExecutionClient> ConnectAsync(ExecutionContainer container, CancellationToken cancellationToken)
+    {
+        var client = new ExecutionClient(container, logger: loggerFactory.CreateLogger<ExecutionClient>());
+        try
+        {
+            await client.ConnectAsync(cancellationToken).ConfigureAwait(false);
+            return client;
+        }
+        catch
+        {
+            await client.DisposeAsync().ConfigureAwait(false);
             throw;
         }
     }

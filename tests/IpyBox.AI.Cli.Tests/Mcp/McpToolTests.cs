@@ -98,6 +98,19 @@ public sealed class McpToolTests(McpServerFixture server)
     }
 
     [Fact]
+    public async Task Reset_recovers_from_a_kernel_that_died()
+    {
+        await server.ExecuteAsync("open('survives-kernel-death.txt', 'w').write('file kept')");
+
+        var death = await server.CallAsync("execute_ipython_cell", new() { ["code"] = "import os\nos._exit(1)", ["timeout"] = 10 });
+        Assert.True(death.IsError, McpServerFixture.TextOf(death));
+
+        var reset = await server.CallAsync("reset");
+        Assert.False(reset.IsError == true, McpServerFixture.TextOf(reset));
+        Assert.Equal("file kept", (await server.ExecuteAsync("print(open('survives-kernel-death.txt').read())")).Trim());
+    }
+
+    [Fact]
     public async Task Install_packages_installs_a_wheel_and_reports_pip_failures()
     {
         await InstallProbePackageAsync("installprobe");
