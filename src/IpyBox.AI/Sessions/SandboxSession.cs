@@ -84,8 +84,10 @@ public sealed class SandboxSession : IAsyncDisposable
             try
             {
                 ObjectDisposedException.ThrowIf(IsDisposed, this);
+                var client = _client ?? throw new SandboxUnavailableException(
+                    $"The kernel of conversation '{ConversationKey}' could not be restarted; the sandbox must be replaced.");
                 Touch();
-                return await action(_client!, cancellationToken).ConfigureAwait(false);
+                return await action(client, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -118,7 +120,16 @@ public sealed class SandboxSession : IAsyncDisposable
             async (client, ct) =>
             {
                 await client.DisposeAsync().ConfigureAwait(false);
-                _client = await ConnectAsync(ct).ConfigureAwait(false);
+                _client = null;
+                try
+                {
+                    _client = await ConnectAsync(ct).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+                {
+                    throw new SandboxUnavailableException($"A new kernel could not be started after the reset ({ex.Message}).", ex);
+                }
+
                 Log.KernelReset(_loggerFactory.CreateLogger<SandboxSession>(), ConversationKey);
                 return true;
             },

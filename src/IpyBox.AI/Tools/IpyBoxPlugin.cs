@@ -436,7 +436,7 @@ public sealed class IpyBoxPlugin
             Log.ToolFailed(_logger, tool, key, ex);
             return fromText($"Error: {ex.Message}");
         }
-        catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
+        catch (Exception ex) when (ex is not OutOfMemoryException && !(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
         {
             Log.ToolFailed(_logger, tool, key, ex);
             return fromText(ToolOutput.FromFailure("starting the sandbox", ex));
@@ -452,8 +452,9 @@ public sealed class IpyBoxPlugin
             await Sessions.DiscardAsync(session, "the sandbox was lost").ConfigureAwait(false);
             return fromText(ToolOutput.FromLostSandbox(ex));
         }
-        catch (Exception ex) when (ex is UnauthorizedAccessException or ArgumentException or IOException or InvalidOperationException or HttpRequestException)
+        catch (Exception ex) when (ex is not OutOfMemoryException && !(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
         {
+            // Anything else (engine or file errors, an unexpected reply) still reaches the model as text.
             Log.ToolFailed(_logger, tool, key, ex);
             return fromText(ToolOutput.FromFailure(tool.Replace('_', ' '), ex));
         }
