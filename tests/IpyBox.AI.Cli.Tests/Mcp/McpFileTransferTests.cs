@@ -69,6 +69,21 @@ public sealed class McpFileTransferTests(McpServerFixture server)
         Assert.Equal("False", (await server.ExecuteAsync("import os\nprint(os.path.exists('refused/link-dotdot.txt'))")).Trim());
     }
 
+    [Fact]
+    public async Task Calls_are_served_one_at_a_time()
+    {
+        var target = Path.Combine(server.AllowedDirectory, "serialised.txt");
+
+        // The download is sent while the cell still runs; it must wait for the cell, which creates the file at its end.
+        var cell = server.CallAsync("execute_ipython_cell", new() { ["code"] = "import time\ntime.sleep(4)\nopen('serialised.txt', 'w').write('written by the cell')" });
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        var download = await server.CallAsync("download_file", new() { ["relpath"] = "serialised.txt", ["local_path"] = target });
+
+        Assert.NotEqual(true, (await cell).IsError);
+        Assert.False(download.IsError == true, McpServerFixture.TextOf(download));
+        Assert.Equal("written by the cell", await File.ReadAllTextAsync(target));
+    }
+
     private async Task AssertUploadRefusedAsync(string localPath, string name)
     {
         var result = await server.CallAsync("upload_file", new() { ["relpath"] = $"refused/{name}.txt", ["local_path"] = localPath });
