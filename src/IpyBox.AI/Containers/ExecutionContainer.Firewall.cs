@@ -81,7 +81,17 @@ public sealed partial class ExecutionContainer
         var helper = await Docker.Containers.CreateContainerAsync(parameters, cancellationToken).ConfigureAwait(false);
         try
         {
-            await Docker.Containers.StartContainerAsync(helper.ID, new ContainerStartParameters(), cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await Docker.Containers.StartContainerAsync(helper.ID, new ContainerStartParameters(), cancellationToken).ConfigureAwait(false);
+            }
+            catch (DockerApiException ex)
+            {
+                throw new FirewallException(
+                    $"The firewall could not start from image {Image}: {ex.ResponseBody?.Trim()}. The image needs {FirewallScript}, iptables and ipset (the runtime image has them).",
+                    ex);
+            }
+
             var exit = await Docker.Containers.WaitContainerAsync(helper.ID, cancellationToken).ConfigureAwait(false);
             string stdout;
             string stderr;

@@ -284,7 +284,8 @@ public sealed class ResourceClient
             ?? throw new DirectoryNotFoundException($"{absolute} does not exist in the container.");
         if (!IsDirectory(stat))
         {
-            return [new RemoteFileInfo(stat.Name, relative, stat.Size, KindOf(stat.Mode), new DateTimeOffset(stat.Mtime.ToUniversalTime(), TimeSpan.Zero))];
+            var modified = stat.Mtime.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(stat.Mtime, DateTimeKind.Utc) : stat.Mtime.ToUniversalTime();
+            return [new RemoteFileInfo(stat.Name, relative, stat.Size, KindOf(stat.Mode), new DateTimeOffset(modified, TimeSpan.Zero))];
         }
 
         var result = await ContainerExec.RunAsync(

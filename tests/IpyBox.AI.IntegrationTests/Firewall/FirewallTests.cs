@@ -172,6 +172,44 @@ public sealed class FirewallTests(FirewallTopology topology) : IClassFixture<Fir
         }
     }
 
+    [Fact]
+    public async Task An_image_without_the_firewall_script_gets_a_clear_error_and_DisableNetwork_leaves_no_container()
+    {
+        var tag = "ipybox-ai-test/nofirewall:" + Guid.NewGuid().ToString("N")[..8];
+        using var docker = DockerEngine.CreateClient();
+        await using (var context = TarContext.Create(("Dockerfile", $"FROM {RuntimeImage.DefaultTag}\nUSER root\nRUN rm /usr/local/bin/init-firewall.sh\nUSER ipybox\n")))
+        {
+            await ImageProvisioner.BuildAsync(docker, tag, context, new Dictionary<string, string>(), null, CancellationToken.None);
+        }
+
+        try
+        {
+            await using (var container = await ExecutionContainer.StartAsync(new ExecutionContainerOptions { Image = tag }))
+            {
+                var error = await Assert.ThrowsAsync<FirewallException>(() => container.InitFirewallAsync(["alpha"]));
+                Assert.Contains("init-firewall.sh", error.Message);
+            }
+
+            var disabled = new ExecutionContainer(new ExecutionContainerOptions { Image = tag, DisableNetwork = true });
+            await using (disabled)
+            {
+                await Assert.ThrowsAsync<FirewallException>(() => disabled.RunAsync());
+                Assert.Null(disabled.ContainerId);
+            }
+
+            var leftovers = await docker.Containers.ListContainersAsync(new Docker.DotNet.Models.ContainersListParameters
+            {
+                All = true,
+                Filters = new Dictionary<string, IDictionary<string, bool>> { ["ancestor"] = new Dictionary<string, bool> { [tag] = true } },
+            });
+            Assert.Empty(leftovers);
+        }
+        finally
+        {
+            await docker.Images.DeleteImageAsync(tag, new Docker.DotNet.Models.ImageDeleteParameters { Force = true });
+        }
+    }
+
     private static async Task<string?> ProbeAsync(ExecutionClient client, params string[] hosts)
     {
         var calls = string.Join(", ", hosts.Select(h => $"probe('{h}')"));
