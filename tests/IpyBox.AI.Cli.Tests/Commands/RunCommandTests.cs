@@ -93,6 +93,43 @@ public sealed class RunCommandTests : IAsyncLifetime
         Assert.Contains($"ipybox-cli-tests-missing:{_runId}", run.Stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Ctrl_C_removes_the_sandbox_and_exits_130()
+    {
+        var start = new System.Diagnostics.ProcessStartInfo(IpyBoxTool.DotnetPath) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        foreach (var argument in IpyBoxTool.Arguments("run", "--label", $"{TestDocker.TestLabel}={_runId}", "import time\nprint('started', flush=True)\ntime.sleep(120)"))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        process.OutputDataReceived += (_, e) => { if (e.Data == "started") { started.TrySetResult(); } };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            // Interrupt while the cell runs.
+            await started.Task.WaitAsync(TimeSpan.FromMinutes(2));
+            Assert.NotEmpty(await TestDocker.ListAsync(TestDocker.TestLabel, _runId));
+            var signal = await IpyBoxTool.RunProcessAsync("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            Assert.True(signal.ExitCode == 0, signal.ToString());
+            using var exit = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+            await process.WaitForExitAsync(exit.Token);
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+
+        Assert.Equal(130, process.ExitCode);
+        Assert.Empty(await TestDocker.ListAsync(TestDocker.TestLabel, _runId));
+    }
+
     private Task<ProcessResult> RunAsync(string[] arguments, string? stdin = null) =>
         IpyBoxTool.RunAsync(["run", "--label", $"{TestDocker.TestLabel}={_runId}", .. arguments], stdin, _directory);
 }
