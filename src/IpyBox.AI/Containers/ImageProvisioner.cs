@@ -8,6 +8,8 @@ namespace IpyBox.AI;
 /// <summary>Makes sure an image is present: builds the runtime image from the embedded context or pulls any other.</summary>
 internal static class ImageProvisioner
 {
+    private static readonly SemaphoreSlim s_buildGate = new(1, 1);
+
     public static async Task EnsureAsync(IDockerClient docker, string tag, IProgress<ImageProgress>? progress, ILogger logger, CancellationToken cancellationToken)
     {
         if (await ExistsAsync(docker, tag, cancellationToken).ConfigureAwait(false))
@@ -17,8 +19,31 @@ internal static class ImageProvisioner
 
         if (tag == RuntimeImage.DefaultTag || tag == RuntimeImage.RootTag)
         {
-            Log.BuildingImage(logger, tag);
-            await BuildRuntimeImageAsync(docker, tag, root: tag == RuntimeImage.RootTag, progress, cancellationToken).ConfigureAwait(false);
+            // Containers started together in one process build the image once.
+            await s_buildGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                if (await ExistsAsync(docker, tag, cancellationToken).ConfigureAwait(false))
+                {
+                    return;
+                }
+
+                Log.BuildingImage(logger, tag);
+                await BuildRuntimeImageAsync(docker, tag, root: tag == RuntimeImage.RootTag, progress, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ImageBuildException)
+            {
+                // Another process may have built the same image at the same time and won the race for the tag.
+                if (!await ExistsAsync(docker, tag, CancellationToken.None).ConfigureAwait(false))
+                {
+                    throw;
+                }
+            }
+            finally
+            {
+                s_buildGate.Release();
+            }
+
             return;
         }
 

@@ -69,6 +69,7 @@ public sealed class Execution
     /// <exception cref="TimeoutException">The execution timed out; the kernel was interrupted.</exception>
     /// <exception cref="OperationCanceledException">The execution was cancelled; the kernel was interrupted.</exception>
     /// <exception cref="SandboxUnavailableException">The connection to the kernel was lost.</exception>
+    /// <exception cref="KernelDiedException">The kernel process died; the server restarted it and its state is lost.</exception>
     public async Task<ExecutionResult> GetResultAsync(CancellationToken cancellationToken = default)
     {
         using var registration = RegisterCancellation(cancellationToken);

@@ -106,6 +106,7 @@ public sealed class ExecutionClient : IAsyncDisposable
     /// <exception cref="TimeoutException">The execution timed out.</exception>
     /// <exception cref="OperationCanceledException">The execution was cancelled.</exception>
     /// <exception cref="SandboxUnavailableException">The connection to the kernel was lost.</exception>
+    /// <exception cref="KernelDiedException">The kernel process died; the server restarted it and its state is lost.</exception>
     public async Task<ExecutionResult> ExecuteAsync(string code, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         var execution = await SubmitAsync(code, timeout, cancellationToken).ConfigureAwait(false);
@@ -329,8 +330,14 @@ public sealed class ExecutionClient : IAsyncDisposable
             return;
         }
 
-        if (message?.ParentId is not { } parentId)
+        if (message is null)
         {
+            return;
+        }
+
+        if (message.ParentId is not { } parentId)
+        {
+            OnServerStatus(message);
             return;
         }
 
@@ -344,6 +351,30 @@ public sealed class ExecutionClient : IAsyncDisposable
         }
 
         // Anything else belongs to a request that already ended (interrupted or timed out): drop it.
+    }
+
+    /// <summary>The server reports a kernel that died with a status message that answers no request.</summary>
+    private void OnServerStatus(JupyterMessage message)
+    {
+        var state = message.MessageType == "status" ? message.GetString("execution_state") : null;
+        if (state is not ("restarting" or "dead"))
+        {
+            return;
+        }
+
+        Log.KernelDied(_logger, KernelId ?? "?", state);
+        var error = state == "restarting"
+            ? new KernelDiedException("The kernel died during the execution (out of memory, a crash or os._exit). The server restarted it: the client stays usable, but variables, imports and other kernel state are lost.")
+            : new KernelDiedException("The kernel died and the server could not restart it. Create a new client.");
+        if (state == "dead")
+        {
+            _connectionError = error;
+        }
+
+        foreach (var execution in _executions.Values)
+        {
+            execution.Fail(error);
+        }
     }
 
     private void OnDisconnected(DisconnectionInfo info)

@@ -44,6 +44,9 @@ internal static partial class Log
     [LoggerMessage(13, LogLevel.Debug, "Ignored a message that could not be parsed.")]
     public static partial void UnparsableMessage(ILogger logger, Exception exception);
 
+    [LoggerMessage(15, LogLevel.Warning, "Kernel {KernelId} died; the server reports it as {State}.")]
+    public static partial void KernelDied(ILogger logger, string kernelId, string state);
+
     [LoggerMessage(14, LogLevel.Debug, "{Line}")]
     public static partial void ImageProgress(ILogger logger, string line);
 }

@@ -77,6 +77,19 @@ public sealed class ErrorHandlingTests(SandboxFixture sandbox)
     }
 
     [Fact]
+    public async Task A_kernel_that_dies_is_reported_at_once_and_the_client_keeps_working()
+    {
+        await using var client = await sandbox.ConnectAsync();
+        await client.ExecuteAsync("lost = 1");
+        var error = await Assert.ThrowsAsync<KernelDiedException>(() => client.ExecuteAsync("import os\nos._exit(1)", TimeSpan.FromMinutes(5)));
+        Assert.Contains("state", error.Message);
+
+        var restarted = await Assert.ThrowsAsync<ExecutionException>(() => client.ExecuteAsync("print(lost)"));
+        Assert.Equal("NameError", restarted.ErrorName);
+        Assert.Equal("fresh", (await client.ExecuteAsync("print('fresh')")).Text);
+    }
+
+    [Fact]
     public async Task Outputs_of_a_timed_out_execution_do_not_leak_into_the_next()
     {
         await using var client = await sandbox.ConnectAsync();
