@@ -247,6 +247,7 @@ public sealed class ResourceClient
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="IOException">The path is a directory, or the kernel user may not delete the file.</exception>
     /// <exception cref="InvalidOperationException">The container has not been started.</exception>
+    /// <exception cref="SandboxUnavailableException">The container has stopped.</exception>
     public async Task DeleteFileAsync(string relativePath, CancellationToken cancellationToken = default)
     {
         var segments = SplitNonEmpty(relativePath, "a file");
@@ -258,7 +259,7 @@ public sealed class ResourceClient
             throw new IOException($"{absolute} is a directory; DeleteFileAsync deletes files only.");
         }
 
-        var result = await ContainerExec.RunAsync(_container.Docker, ContainerId, ["rm", "-f", "--", absolute], user: null, cancellationToken).ConfigureAwait(false);
+        var result = await ExecAsync(["rm", "-f", "--", absolute], cancellationToken).ConfigureAwait(false);
         if (result.ExitCode != 0)
         {
             throw new IOException($"Could not delete {absolute}: {result.StandardError.Trim()}");
@@ -275,6 +276,7 @@ public sealed class ResourceClient
     /// <exception cref="DirectoryNotFoundException">The path does not exist.</exception>
     /// <exception cref="IOException">The directory cannot be read.</exception>
     /// <exception cref="InvalidOperationException">The container has not been started.</exception>
+    /// <exception cref="SandboxUnavailableException">The container has stopped.</exception>
     public async Task<IReadOnlyList<RemoteFileInfo>> ListAsync(string relativePath = "", CancellationToken cancellationToken = default)
     {
         var segments = Split(relativePath);
@@ -288,12 +290,7 @@ public sealed class ResourceClient
             return [new RemoteFileInfo(stat.Name, relative, stat.Size, KindOf(stat.Mode), new DateTimeOffset(modified, TimeSpan.Zero))];
         }
 
-        var result = await ContainerExec.RunAsync(
-            _container.Docker,
-            ContainerId,
-            ["find", absolute, "-mindepth", "1", "-maxdepth", "1", "-printf", "%y\\t%s\\t%T@\\t%f\\0"],
-            user: null,
-            cancellationToken).ConfigureAwait(false);
+        var result = await ExecAsync(["find", absolute, "-mindepth", "1", "-maxdepth", "1", "-printf", "%y\\t%s\\t%T@\\t%f\\0"], cancellationToken).ConfigureAwait(false);
         if (result.ExitCode != 0)
         {
             throw new IOException($"Could not list {absolute}: {result.StandardError.Trim()}");
@@ -384,6 +381,21 @@ public sealed class ResourceClient
         {
             // E.g. a file where the path needs a directory ("not a directory").
             throw new IOException($"{absolutePath} cannot be reached in the container: a part of the path is not a directory or cannot be read.", ex);
+        }
+    }
+
+    /// <summary>Runs a command as the kernel user; a stopped container gives a <see cref="SandboxUnavailableException"/>.</summary>
+    private async Task<ContainerExec.Result> ExecAsync(IReadOnlyList<string> command, CancellationToken cancellationToken)
+    {
+        var id = ContainerId;
+        try
+        {
+            return await ContainerExec.RunAsync(_container.Docker, id, command, user: null, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DockerApiException ex) when (ex.StatusCode is System.Net.HttpStatusCode.Conflict or System.Net.HttpStatusCode.NotFound)
+        {
+            throw new SandboxUnavailableException(
+                $"Container {id[..Math.Min(12, id.Length)]} is not running, so '{command[0]}' cannot run in it. Start a new container.", ex);
         }
     }
 

@@ -164,6 +164,24 @@ public sealed class FileTransferTests(SandboxFixture sandbox) : IDisposable
     }
 
     [Fact]
+    public async Task A_stopped_container_still_gives_its_files_but_list_and_delete_say_it_is_not_running()
+    {
+        await using var container = await ExecutionContainer.StartAsync();
+        var files = new ResourceClient(container);
+        await File.WriteAllTextAsync(HostPath("kept.txt"), "kept");
+        await files.UploadFileAsync(HostPath("kept.txt"), "kept.txt");
+
+        await DockerEngine.KillAsync(container.ContainerId!);
+
+        // The archive API works on a stopped container: its files can still be rescued.
+        await files.DownloadFileAsync("kept.txt", HostPath("rescued.txt"));
+        Assert.Equal("kept", await File.ReadAllTextAsync(HostPath("rescued.txt")));
+        var error = await Assert.ThrowsAsync<SandboxUnavailableException>(() => files.ListAsync());
+        Assert.Contains("not running", error.Message);
+        await Assert.ThrowsAsync<SandboxUnavailableException>(() => files.DeleteFileAsync("kept.txt"));
+    }
+
+    [Fact]
     public async Task Before_RunAsync_the_client_says_to_start_the_container()
     {
         await using var container = new ExecutionContainer();
