@@ -85,14 +85,20 @@ public sealed class SessionManagerTests
     public async Task Disposing_the_manager_removes_every_container_it_created()
     {
         var scope = await SessionManagerScope.CreateAsync();
-        var sessions = await Task.WhenAll(scope.SessionAsync("one"), scope.SessionAsync("two"), scope.SessionAsync("three"));
-        Assert.Equal(3, sessions.Select(s => s.ContainerId).Distinct().Count());
-        foreach (var session in sessions)
+        SandboxSession[] sessions;
+        try
         {
-            Assert.True(await DockerEngine.ContainerExistsAsync(session.ContainerId));
+            sessions = await Task.WhenAll(scope.SessionAsync("one"), scope.SessionAsync("two"), scope.SessionAsync("three"));
+            Assert.Equal(3, sessions.Select(s => s.ContainerId).Distinct().Count());
+            foreach (var session in sessions)
+            {
+                Assert.True(await DockerEngine.ContainerExistsAsync(session.ContainerId));
+            }
         }
-
-        await scope.DisposeAsync(); // asserts through the Docker API that every container is gone
+        finally
+        {
+            await scope.DisposeAsync(); // asserts through the Docker API that every container is gone
+        }
 
         Assert.All(sessions, s => Assert.True(s.IsDisposed));
         await Assert.ThrowsAsync<ObjectDisposedException>(() => scope.Manager.GetOrCreateAsync("four"));
