@@ -62,6 +62,21 @@ public sealed class IpyBoxOptionsTests
     }
 
     [Fact]
+    public async Task The_model_sees_only_its_own_parameters_with_descriptions()
+    {
+        await using var manager = new SandboxSessionManager();
+        var execute = manager.CreatePlugin().AsAIFunctions().Single(f => f.Name == "execute_python");
+        var schema = execute.JsonSchema;
+
+        Assert.Contains("stateful IPython kernel", execute.Description, StringComparison.Ordinal);
+        Assert.Equal(["code", "timeoutSeconds"], schema.GetProperty("properties").EnumerateObject().Select(p => p.Name).Order());
+        Assert.Equal(["code"], schema.GetProperty("required").EnumerateArray().Select(e => e.GetString()!));
+        Assert.False(string.IsNullOrEmpty(schema.GetProperty("properties").GetProperty("code").GetProperty("description").GetString()));
+        Assert.DoesNotContain("kernel\"", schema.GetRawText(), StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("cancellationToken", schema.GetRawText(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Approval_wraps_code_execution_and_package_installation()
     {
         await using var manager = new SandboxSessionManager(new IpyBoxOptions { RequireApproval = true });
