@@ -53,6 +53,55 @@ public sealed class ImageForwardingTests
         Assert.Same(messages, new ImageForwardingChatClient(new NullChatClient()).MoveImages(messages));
     }
 
+    [Fact]
+    public async Task Both_the_buffered_and_the_streaming_paths_send_the_rewritten_messages()
+    {
+        var inner = new RecordingChatClient();
+        using var client = new ChatClientBuilder(inner).UseIpyBoxImageForwarding().Build();
+        List<ChatMessage> messages =
+        [
+            new(ChatRole.Assistant, [new FunctionCallContent("c", "execute_python")]),
+            new(ChatRole.Tool, [new FunctionResultContent("c", new DataContent(s_png, "image/png"))]),
+        ];
+
+        await client.GetResponseAsync(messages);
+        await foreach (var _ in client.GetStreamingResponseAsync(messages))
+        {
+        }
+
+        Assert.Equal(2, inner.Received.Count);
+        Assert.All(inner.Received, received =>
+        {
+            Assert.Equal(3, received.Count);
+            Assert.IsType<string>(((FunctionResultContent)received[1].Contents[0]).Result);
+            Assert.Single(received[2].Contents.OfType<DataContent>());
+        });
+    }
+
+    private sealed class RecordingChatClient : IChatClient
+    {
+        public List<List<ChatMessage>> Received { get; } = [];
+
+        public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+        {
+            Received.Add([.. messages]);
+            return Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, "ok")));
+        }
+
+        public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            Received.Add([.. messages]);
+            await Task.Yield();
+            yield return new ChatResponseUpdate(ChatRole.Assistant, "ok");
+        }
+
+        public object? GetService(Type serviceType, object? serviceKey = null) => null;
+
+        public void Dispose()
+        {
+        }
+    }
+
     private sealed class NullChatClient : IChatClient
     {
         public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
