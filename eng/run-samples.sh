@@ -5,7 +5,14 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 configuration=${CONFIGURATION:-Debug}
-dotnet build IpyBox.AI.sln -c "$configuration" -v q -nologo >/dev/null
+build_log=$(mktemp)
+if ! dotnet build IpyBox.AI.sln -c "$configuration" -v q -nologo >"$build_log" 2>&1; then
+    cat "$build_log" >&2
+    rm -f "$build_log"
+    echo "building the solution for the samples failed" >&2
+    exit 1
+fi
+rm -f "$build_log"
 
 failed=()
 for project in samples/*/*.csproj; do
