@@ -93,6 +93,12 @@ public sealed class IpyBoxPlugin
                 {
                     return [new Microsoft.Extensions.AI.TextContent(ToolOutput.FromTimeout(timeout))];
                 }
+                catch (KernelDiedException ex)
+                {
+                    return [new Microsoft.Extensions.AI.TextContent(
+                        $"Error: the Python kernel died while running the code (out of memory, a crash or os._exit). {ex.Message} " +
+                        "Files in /app are kept. Use less memory, then define what you need again; call reset_kernel if the next call fails too.")];
+                }
             },
             text => [new Microsoft.Extensions.AI.TextContent(text)],
             cancellationToken);

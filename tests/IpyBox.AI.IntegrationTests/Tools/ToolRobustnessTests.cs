@@ -58,6 +58,22 @@ public sealed class ToolRobustnessTests
     }
 
     [Fact]
+    public async Task A_dead_kernel_comes_back_as_a_tool_result_and_the_sandbox_stays_usable()
+    {
+        await using var scope = await SessionManagerScope.CreateAsync();
+        var plugin = scope.Manager.CreatePlugin("dies");
+        await plugin.ExecutePythonAsync("x = 1\nopen('kept.txt', 'w').write('file survives')");
+        var containerId = Assert.Single(scope.Manager.Sessions).ContainerId;
+
+        var died = Text(await plugin.ExecutePythonAsync("import os\nos._exit(1)"));
+        var after = Text(await plugin.ExecutePythonAsync("print('x' in globals(), open('kept.txt').read())"));
+
+        Assert.StartsWith("Error: the Python kernel died while running the code", died, StringComparison.Ordinal);
+        Assert.Equal("False file survives", after);
+        Assert.Equal(containerId, Assert.Single(scope.Manager.Sessions).ContainerId);
+    }
+
+    [Fact]
     public async Task Sessions_and_tool_failures_are_logged_through_ILogger_and_code_only_at_trace_level()
     {
         await DockerEngine.EnsureAvailableAsync();
