@@ -90,6 +90,16 @@ public sealed class ErrorHandlingTests(SandboxFixture sandbox)
     }
 
     [Fact]
+    public async Task An_execution_queued_behind_a_failing_one_still_runs()
+    {
+        await using var client = await sandbox.ConnectAsync();
+        var failing = await client.SubmitAsync("import time\ntime.sleep(1)\nraise RuntimeError('first fails')");
+        var queued = await client.SubmitAsync("print('second runs')");
+        await Assert.ThrowsAsync<ExecutionException>(() => failing.GetResultAsync());
+        Assert.Equal("second runs", (await queued.GetResultAsync()).Text);
+    }
+
+    [Fact]
     public async Task Outputs_of_a_timed_out_execution_do_not_leak_into_the_next()
     {
         await using var client = await sandbox.ConnectAsync();

@@ -47,5 +47,6 @@ public sealed class JupyterMessageTests
         Assert.Equal("session-9", root.GetProperty("header").GetProperty("session").GetString());
         Assert.Equal("print('x')", root.GetProperty("content").GetProperty("code").GetString());
         Assert.False(root.GetProperty("content").GetProperty("allow_stdin").GetBoolean());
+        Assert.False(root.GetProperty("content").GetProperty("stop_on_error").GetBoolean());
     }
 }

@@ -141,5 +141,13 @@ public sealed class OutputCollectorTests
     }
 
     [Fact]
+    public void An_aborted_request_fails_instead_of_looking_empty()
+    {
+        var collector = new OutputCollector();
+        collector.Accept(Frames.Parse(Frames.Reply(Id, status: "aborted")));
+        Assert.Equal("ExecutionAborted", collector.ToException()?.ErrorName);
+    }
+
+    [Fact]
     public void Successful_execution_has_no_exception() => Assert.Null(new OutputCollector().ToException());
 }

@@ -17,7 +17,8 @@ internal static class JupyterRequest
             ["store_history"] = true,
             ["user_expressions"] = new JsonObject(),
             ["allow_stdin"] = false,
-            ["stop_on_error"] = true,
+            // Each execution stands alone: an error (or an interrupt) must not abort requests already queued behind it.
+            ["stop_on_error"] = false,
         });
 
     /// <summary>Creates a <c>kernel_info_request</c> on the shell channel.</summary>

@@ -51,9 +51,14 @@ internal sealed class OutputCollector
             case "execute_reply":
                 ReplyReceived = true;
                 _executionCount = ReadExecutionCount(message.Content) ?? _executionCount;
-                if (_error is null && message.GetString("status") == "error")
+                var status = message.GetString("status");
+                if (_error is null && status == "error")
                 {
                     _error = ReadError(message.Content);
+                }
+                else if (_error is null && status == "aborted")
+                {
+                    _error = ("ExecutionAborted", "the kernel aborted this request because an earlier one failed", string.Empty);
                 }
 
                 return null;
