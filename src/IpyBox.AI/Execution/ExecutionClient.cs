@@ -26,8 +26,10 @@ public sealed class ExecutionClient : IAsyncDisposable
     private readonly SemaphoreSlim _lifecycle = new(1, 1);
     private KernelsApi? _api;
     private WebsocketClient? _socket;
+    private readonly SemaphoreSlim _restartGate = new(1, 1);
     private Exception? _connectionError;
     private int _disposed;
+    private volatile bool _kernelRestarted;
 
     /// <summary>Initializes a new instance of the <see cref="ExecutionClient"/> class for a kernel in <paramref name="container"/>.</summary>
     /// <param name="container">A running container.</param>
@@ -128,6 +130,11 @@ public sealed class ExecutionClient : IAsyncDisposable
         }
 
         var socket = ThrowIfNotUsable();
+        if (_kernelRestarted)
+        {
+            await WaitForRestartedKernelAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         var (id, frame) = JupyterRequest.Execute(_sessionId, code);
         var execution = new Execution(id, timeout ?? Options.DefaultTimeout, Options.InterruptGracePeriod, InterruptForAsync);
         _executions[id] = execution;
@@ -298,7 +305,7 @@ public sealed class ExecutionClient : IAsyncDisposable
             try
             {
                 await _socket!.SendInstant(frame).ConfigureAwait(false);
-                await reply.Task.WaitAsync(TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false);
+                await reply.Task.WaitAsync(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
                 return;
             }
             catch (TimeoutException) when (DateTime.UtcNow < deadline)
@@ -309,6 +316,23 @@ public sealed class ExecutionClient : IAsyncDisposable
             {
                 _replies.TryRemove(id, out _);
             }
+        }
+    }
+
+    private async Task WaitForRestartedKernelAsync(CancellationToken cancellationToken)
+    {
+        await _restartGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_kernelRestarted)
+            {
+                await WaitForKernelInfoAsync(cancellationToken).ConfigureAwait(false);
+                _kernelRestarted = false;
+            }
+        }
+        finally
+        {
+            _restartGate.Release();
         }
     }
 
@@ -345,8 +369,10 @@ public sealed class ExecutionClient : IAsyncDisposable
         {
             execution.Accept(message);
         }
-        else if (message.Channel == "shell" && _replies.TryGetValue(parentId, out var reply))
+        else if (message.Channel == "iopub" && _replies.TryGetValue(parentId, out var reply))
         {
+            // A kernel_info probe counts only once IOPub carries its status: then outputs of later requests arrive too
+            // (a restarted kernel answers on shell before the server's IOPub subscription has caught up).
             reply.TrySetResult(message);
         }
 
@@ -369,6 +395,11 @@ public sealed class ExecutionClient : IAsyncDisposable
         if (state == "dead")
         {
             _connectionError = error;
+        }
+        else
+        {
+            // Requests sent while the new kernel process starts can be lost: the next submission waits for it.
+            _kernelRestarted = true;
         }
 
         foreach (var execution in _executions.Values)
