@@ -124,20 +124,8 @@ internal sealed class Sandbox(McpServerSettings settings, ILoggerFactory loggerF
         }
     }
 
-    private async Task<ExecutionClient> ConnectAsync(ExecutionContainer container, CancellationToken cancellationToken)
-    {
-        var client = new ExecutionClient(container, logger: loggerFactory.CreateLogger<ExecutionClient>());
-        try
-        {
-            await client.ConnectAsync(cancellationToken).ConfigureAwait(false);
-            return client;
-        }
-        catch
-        {
-            await client.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-    }
+    private Task<ExecutionClient> ConnectAsync(ExecutionContainer container, CancellationToken cancellationToken) =>
+        ExecutionClient.CreateAsync(container, logger: loggerFactory.CreateLogger<ExecutionClient>(), cancellationToken: cancellationToken);
 
     /// <summary>Logs image build or pull progress (the first launch may build the image).</summary>
     private sealed class Progress(ILogger logger) : IProgress<ImageProgress>

@@ -65,6 +65,29 @@ public sealed class ExecutionClient : IAsyncDisposable
         _logger = logger ?? (ILogger)NullLogger.Instance;
     }
 
+    /// <summary>Creates a client for a kernel in <paramref name="container"/> and connects it; the client is disposed when connecting fails.</summary>
+    /// <param name="container">A running container.</param>
+    /// <param name="options">The client settings; <see langword="null"/> for the defaults.</param>
+    /// <param name="logger">The logger; <see langword="null"/> for none.</param>
+    /// <param name="cancellationToken">Cancels the connection.</param>
+    /// <returns>The connected client.</returns>
+    /// <exception cref="TimeoutException">The server did not answer in time.</exception>
+    /// <exception cref="ContainerStartException">The container stopped while the server was starting.</exception>
+    public static async Task<ExecutionClient> CreateAsync(ExecutionContainer container, ExecutionClientOptions? options = null, ILogger<ExecutionClient>? logger = null, CancellationToken cancellationToken = default)
+    {
+        var client = new ExecutionClient(container, options, logger);
+        try
+        {
+            await client.ConnectAsync(cancellationToken).ConfigureAwait(false);
+            return client;
+        }
+        catch
+        {
+            await client.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
     /// <summary>Gets the options this client was created with.</summary>
     public ExecutionClientOptions Options { get; }
 

@@ -154,20 +154,8 @@ public sealed class SandboxSession : IAsyncDisposable
         await Container.DisposeAsync().ConfigureAwait(false);
     }
 
-    private async Task<ExecutionClient> ConnectAsync(CancellationToken cancellationToken)
-    {
-        var client = new ExecutionClient(Container, _options.Client, _loggerFactory.CreateLogger<ExecutionClient>());
-        try
-        {
-            await client.ConnectAsync(cancellationToken).ConfigureAwait(false);
-            return client;
-        }
-        catch
-        {
-            await client.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-    }
+    private Task<ExecutionClient> ConnectAsync(CancellationToken cancellationToken) =>
+        ExecutionClient.CreateAsync(Container, _options.Client, _loggerFactory.CreateLogger<ExecutionClient>(), cancellationToken);
 
     internal void Touch() => Interlocked.Exchange(ref _lastUsedTicks, _time.GetUtcNow().UtcTicks);
 }

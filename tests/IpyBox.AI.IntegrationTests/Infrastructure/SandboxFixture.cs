@@ -22,12 +22,7 @@ public sealed class SandboxFixture : IAsyncLifetime
     }
 
     /// <summary>Creates and connects a client with its own kernel.</summary>
-    public async Task<ExecutionClient> ConnectAsync(ExecutionClientOptions? options = null)
-    {
-        var client = new ExecutionClient(Container, options);
-        await client.ConnectAsync();
-        return client;
-    }
+    public Task<ExecutionClient> ConnectAsync(ExecutionClientOptions? options = null) => ExecutionClient.CreateAsync(Container, options);
 }
 
 [CollectionDefinition(Name)]
