@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text;
 
@@ -114,7 +113,6 @@ public sealed class ContainerLifecycleTests : IAsyncLifetime
         await client.ConnectAsync();
         var execution = await client.SubmitAsync("import time\nwhile True:\n    time.sleep(0.1)", TimeSpan.FromMinutes(5));
 
-        var stopwatch = Stopwatch.StartNew();
         await DockerEngine.KillAsync(container.ContainerId!);
         var error = await Assert.ThrowsAsync<SandboxUnavailableException>(() => execution.GetResultAsync().WaitAsync(TimeSpan.FromSeconds(30)));
         Assert.Contains("lost", error.Message);

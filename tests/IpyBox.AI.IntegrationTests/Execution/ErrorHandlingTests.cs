@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace IpyBox.AI.IntegrationTests;
 
 [Collection(SandboxCollection.Name)]
@@ -40,7 +38,6 @@ public sealed class ErrorHandlingTests(SandboxFixture sandbox)
     public async Task Timeout_interrupts_the_kernel_and_keeps_state()
     {
         await using var client = await sandbox.ConnectAsync();
-        var stopwatch = Stopwatch.StartNew();
         var error = await Assert.ThrowsAsync<TimeoutException>(() => client.ExecuteAsync("a = 5\nwhile True:\n    pass", TimeSpan.FromSeconds(1)));
         Assert.Contains("interrupted", error.Message);
         Assert.Equal("5", (await client.ExecuteAsync("print(a)")).Text);

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace IpyBox.AI.IntegrationTests;
 
 [Collection(SandboxCollection.Name)]
@@ -22,7 +20,6 @@ public sealed class StreamingTests(SandboxFixture sandbox)
         Assert.False(chunks[0].Done, "the first chunk must arrive before the execution ends");
         Assert.Equal("step 0\nstep 1\nstep 2\nstep 3\n", string.Concat(chunks.Select(c => c.Text)));
 
-        var stopwatch = Stopwatch.StartNew();
         var result = await execution.GetResultAsync();
         Assert.True(execution.IsCompleted);
         Assert.Equal("step 0\nstep 1\nstep 2\nstep 3", result.Text);
