@@ -78,7 +78,7 @@ internal sealed class FileTools(Sandbox sandbox, McpServerSettings settings, ILo
             return await sandbox.UseAsync(
                 async (_, container) =>
                 {
-                    var files = new ResourceClient(container, loggerFactory.CreateLogger<ResourceClient>());
+                    var files = new ResourceClient(container, loggerFactory);
                     return ToolResults.Success(await transfer(files, hostPath).ConfigureAwait(false));
                 },
                 cancellationToken).ConfigureAwait(false);

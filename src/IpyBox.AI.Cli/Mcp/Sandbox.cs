@@ -98,7 +98,7 @@ internal sealed class Sandbox(McpServerSettings settings, ILoggerFactory loggerF
         try
         {
             settings.Container.Progress ??= new Progress(_logger);
-            var container = new ExecutionContainer(settings.Container, loggerFactory.CreateLogger<ExecutionContainer>());
+            var container = new ExecutionContainer(settings.Container, loggerFactory);
             _container = container;
             await container.RunAsync(cancellationToken).ConfigureAwait(false);
             if (settings.AllowedDomains.Count > 0)
@@ -112,7 +112,7 @@ internal sealed class Sandbox(McpServerSettings settings, ILoggerFactory loggerF
                 }
             }
 
-            var client = new ExecutionClient(container, logger: loggerFactory.CreateLogger<ExecutionClient>());
+            var client = new ExecutionClient(container, loggerFactory: loggerFactory);
             _client = client;
             await client.ConnectAsync(cancellationToken).ConfigureAwait(false);
             McpLog.SandboxReady(_logger, clock.Elapsed.TotalSeconds, container.ContainerId!);
@@ -125,7 +125,7 @@ internal sealed class Sandbox(McpServerSettings settings, ILoggerFactory loggerF
     }
 
     private Task<ExecutionClient> ConnectAsync(ExecutionContainer container, CancellationToken cancellationToken) =>
-        ExecutionClient.CreateAsync(container, logger: loggerFactory.CreateLogger<ExecutionClient>(), cancellationToken: cancellationToken);
+        ExecutionClient.CreateAsync(container, loggerFactory: loggerFactory, cancellationToken: cancellationToken);
 
     /// <summary>Logs image build or pull progress (the first launch may build the image).</summary>
     private sealed class Progress(ILogger logger) : IProgress<ImageProgress>

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace IpyBox.AI;
 
 /// <summary>Labels the library puts on every container it creates, so they can be found and removed.</summary>
@@ -14,4 +16,23 @@ public static class ContainerLabels
 
     /// <summary>The host name of the machine whose process created the container.</summary>
     public const string OwnerHost = "ai.ipybox.owner-host";
+
+    /// <summary>The conversation (chat thread) key of the sandbox the container serves, when it serves one.</summary>
+    public const string Conversation = "ai.ipybox.conversation";
+
+    /// <summary>Builds the labels of a new container: <paramref name="extra"/> first, then the library's own, which win.</summary>
+    internal static Dictionary<string, string> For(string image, IEnumerable<KeyValuePair<string, string>> extra)
+    {
+        var labels = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in extra)
+        {
+            labels[key] = value;
+        }
+
+        labels[Managed] = "true";
+        labels[Image] = image;
+        labels[OwnerProcessId] = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+        labels[OwnerHost] = Environment.MachineName;
+        return labels;
+    }
 }

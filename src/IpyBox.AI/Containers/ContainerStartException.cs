@@ -1,7 +1,7 @@
 namespace IpyBox.AI;
 
 /// <summary>A container did not start or stopped while it was expected to run.</summary>
-public sealed class ContainerStartException : Exception
+public sealed class ContainerStartException : IpyBoxException
 {
     /// <summary>Initializes a new instance of the <see cref="ContainerStartException"/> class.</summary>
     public ContainerStartException()

@@ -1,7 +1,7 @@
 namespace IpyBox.AI;
 
 /// <summary>No Docker engine answered at the configured endpoint.</summary>
-public sealed class DockerUnavailableException : Exception
+public sealed class DockerUnavailableException : IpyBoxException
 {
     /// <summary>Initializes a new instance of the <see cref="DockerUnavailableException"/> class.</summary>
     public DockerUnavailableException()

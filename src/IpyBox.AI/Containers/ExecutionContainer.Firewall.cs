@@ -32,12 +32,12 @@ public sealed partial class ExecutionContainer
     public async Task<FirewallResult> InitFirewallAsync(IEnumerable<string> allowed, CancellationToken cancellationToken = default)
     {
         Throw.IfNull(allowed);
-        var arguments = Options.DnsServers.Select(server => "--dns-server=" + server).Concat(allowed.Select(ValidateFirewallEntry)).ToList();
+        var arguments = FirewallArguments(allowed);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         await _lifecycle.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return await ApplyFirewallCoreAsync(arguments, cancellationToken).ConfigureAwait(false);
+            return Firewall = await ApplyFirewallCoreAsync(arguments, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -62,13 +62,7 @@ public sealed partial class ExecutionContainer
             User = "root",
             Entrypoint = [FirewallScript],
             Cmd = [.. arguments],
-            Labels = new Dictionary<string, string>(StringComparer.Ordinal)
-            {
-                [ContainerLabels.Managed] = "true",
-                [ContainerLabels.Image] = Image,
-                [ContainerLabels.OwnerProcessId] = System.Environment.ProcessId.ToString(CultureInfo.InvariantCulture),
-                [ContainerLabels.OwnerHost] = System.Environment.MachineName,
-            },
+            Labels = ContainerLabels.For(Image, []),
             HostConfig = new HostConfig
             {
                 NetworkMode = $"container:{id}",
@@ -134,7 +128,12 @@ public sealed partial class ExecutionContainer
         }
     }
 
-    private static string ValidateFirewallEntry(string entry)
+    private List<string> FirewallArguments(IEnumerable<string> allowed) =>
+        [.. Options.DnsServers.Select(server => "--dns-server=" + server), .. allowed.Select(ValidateFirewallEntry)];
+
+    /// <summary>Checks one allow-list entry and returns it trimmed.</summary>
+    /// <exception cref="ArgumentException">The entry is neither a domain name, an IPv4 address nor an IPv4 CIDR range.</exception>
+    internal static string ValidateFirewallEntry(string entry)
     {
         if (string.IsNullOrWhiteSpace(entry))
         {

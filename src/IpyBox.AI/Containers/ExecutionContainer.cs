@@ -15,8 +15,7 @@ namespace IpyBox.AI;
 /// <code>
 /// await using var container = new ExecutionContainer();
 /// await container.RunAsync();
-/// await using var client = new ExecutionClient(container);
-/// await client.ConnectAsync();
+/// await using var client = await ExecutionClient.CreateAsync(container);
 /// var result = await client.ExecuteAsync("print('Hello, world!')");
 /// </code>
 /// </example>
@@ -31,20 +30,28 @@ public sealed partial class ExecutionContainer : IAsyncDisposable
     private readonly SemaphoreSlim _lifecycle = new(1, 1);
     private readonly ILogger _logger;
     private readonly DockerEndpoint _endpoint;
+    private readonly IReadOnlyDictionary<string, string> _requestLabels;
     private IDockerClient? _docker;
     private int _disposed;
     private bool _runsAsRoot;
 
     /// <summary>Initializes a new instance of the <see cref="ExecutionContainer"/> class. Nothing starts until <see cref="RunAsync"/>.</summary>
     /// <param name="options">The container settings; <see langword="null"/> for the defaults.</param>
-    /// <param name="logger">The logger; <see langword="null"/> for none.</param>
+    /// <param name="loggerFactory">The logger factory; <see langword="null"/> for no logging.</param>
     /// <exception cref="ArgumentException">An option is invalid.</exception>
-    public ExecutionContainer(ExecutionContainerOptions? options = null, ILogger<ExecutionContainer>? logger = null)
+    public ExecutionContainer(ExecutionContainerOptions? options = null, ILoggerFactory? loggerFactory = null)
+        : this(options, loggerFactory, requestLabels: null)
+    {
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="ExecutionContainer"/> class with labels of the request it serves.</summary>
+    internal ExecutionContainer(ExecutionContainerOptions? options, ILoggerFactory? loggerFactory, IReadOnlyDictionary<string, string>? requestLabels)
     {
         Options = options ?? new ExecutionContainerOptions();
         Options.Validate();
-        _logger = logger ?? (ILogger)NullLogger.Instance;
+        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<ExecutionContainer>();
         _endpoint = IpyBox.AI.DockerEndpoint.Resolve(Options.DockerEndpoint);
+        _requestLabels = requestLabels ?? new Dictionary<string, string>(StringComparer.Ordinal);
         Image = Options.Image ?? RuntimeImage.DefaultTag;
         Token = RandomNumberGenerator.GetHexString(48, lowercase: true);
     }
@@ -63,6 +70,15 @@ public sealed partial class ExecutionContainer : IAsyncDisposable
 
     /// <summary>Gets the host that clients connect to: the engine's host for a <c>tcp://</c> endpoint, else <c>127.0.0.1</c>.</summary>
     public string Host => _endpoint.ClientHost;
+
+    /// <summary>Gets the base address of the kernel server (<c>http://Host:ExecutorPort/</c>).</summary>
+    /// <exception cref="InvalidOperationException">The container has not been started.</exception>
+    public Uri ServerUri => ExecutorPort != 0
+        ? new UriBuilder("http", Host, ExecutorPort).Uri
+        : throw new InvalidOperationException("The container has not been started; call RunAsync first.");
+
+    /// <summary>Gets the firewall rules in force, or <see langword="null"/> when outbound traffic is not restricted.</summary>
+    public FirewallResult? Firewall { get; private set; }
 
     /// <summary>Gets the token the kernel server requires on every request.</summary>
     public string Token { get; }
@@ -84,12 +100,15 @@ public sealed partial class ExecutionContainer : IAsyncDisposable
 
     /// <summary>Creates and starts a container with the given options.</summary>
     /// <param name="options">The container settings; <see langword="null"/> for the defaults.</param>
-    /// <param name="logger">The logger; <see langword="null"/> for none.</param>
+    /// <param name="loggerFactory">The logger factory; <see langword="null"/> for no logging.</param>
     /// <param name="cancellationToken">Cancels the start; the container is removed.</param>
     /// <returns>The running container.</returns>
-    public static async Task<ExecutionContainer> StartAsync(ExecutionContainerOptions? options = null, ILogger<ExecutionContainer>? logger = null, CancellationToken cancellationToken = default)
+    public static Task<ExecutionContainer> StartAsync(ExecutionContainerOptions? options = null, ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default) =>
+        StartNewAsync(new ExecutionContainer(options, loggerFactory), cancellationToken);
+
+    /// <summary>Runs <paramref name="container"/>, disposing it when the start fails.</summary>
+    internal static async Task<ExecutionContainer> StartNewAsync(ExecutionContainer container, CancellationToken cancellationToken)
     {
-        var container = new ExecutionContainer(options, logger);
         try
         {
             await container.RunAsync(cancellationToken).ConfigureAwait(false);
@@ -129,10 +148,14 @@ public sealed partial class ExecutionContainer : IAsyncDisposable
             {
                 await _docker.Containers.StartContainerAsync(created.ID, new ContainerStartParameters(), cancellationToken).ConfigureAwait(false);
                 ExecutorPort = await WaitForPortAsync(created.ID, cancellationToken).ConfigureAwait(false);
+                // Before any kernel exists: no cell ever runs with network access it should not have.
                 if (Options.DisableNetwork)
                 {
-                    // Before any kernel exists: no cell ever runs with network access.
-                    await ApplyFirewallCoreAsync(["--no-dns"], cancellationToken).ConfigureAwait(false);
+                    Firewall = await ApplyFirewallCoreAsync(["--no-dns"], cancellationToken).ConfigureAwait(false);
+                }
+                else if (Options.FirewallAllowList.Count > 0)
+                {
+                    Firewall = await ApplyFirewallCoreAsync(FirewallArguments(Options.FirewallAllowList), cancellationToken).ConfigureAwait(false);
                 }
 
                 await WaitForServerAsync(created.ID, cancellationToken).ConfigureAwait(false);
@@ -243,13 +266,7 @@ public sealed partial class ExecutionContainer : IAsyncDisposable
         var environment = Options.Environment.Select(e => $"{e.Key}={e.Value}").ToList();
         environment.Add($"IPYBOX_TOKEN={Token}");
 
-        var labels = new Dictionary<string, string>(Options.Labels, StringComparer.Ordinal)
-        {
-            [ContainerLabels.Managed] = "true",
-            [ContainerLabels.Image] = Image,
-            [ContainerLabels.OwnerProcessId] = System.Environment.ProcessId.ToString(CultureInfo.InvariantCulture),
-            [ContainerLabels.OwnerHost] = System.Environment.MachineName,
-        };
+        var labels = ContainerLabels.For(Image, Options.Labels.Concat(_requestLabels));
 
         return new CreateContainerParameters
         {

@@ -69,6 +69,15 @@ public sealed class ExecutionContainerOptions
     /// <value>The default value is <see langword="false"/>.</value>
     public bool DisableNetwork { get; set; }
 
+    /// <summary>Gets the destinations the sandbox may reach: domain names (resolved once, at start), IPv4 addresses and IPv4 CIDR ranges.</summary>
+    /// <remarks>
+    /// When the list has entries, <see cref="ExecutionContainer.RunAsync"/> installs the firewall before it returns, so no
+    /// cell ever runs unfiltered; everything else outbound is blocked (DNS stays allowed). Same rules as
+    /// <see cref="ExecutionContainer.InitFirewallAsync"/>. Needs a non-root image; cannot be combined with <see cref="DisableNetwork"/>.
+    /// </remarks>
+    /// <value>The default value is empty: outbound traffic is not restricted.</value>
+    public IList<string> FirewallAllowList { get; } = new List<string>();
+
     /// <summary>Gets the DNS servers of the container (IPv4 addresses).</summary>
     /// <remarks>On a user-defined network these are the servers Docker's embedded DNS forwards to for names it does not know.</remarks>
     /// <value>The default value is empty: the engine's DNS configuration.</value>
@@ -121,6 +130,16 @@ public sealed class ExecutionContainerOptions
             }
 
             AppPath.Normalize(target);
+        }
+
+        if (DisableNetwork && FirewallAllowList.Count > 0)
+        {
+            throw new ArgumentException("DisableNetwork blocks all outbound traffic, so FirewallAllowList must be empty with it; use one or the other.", nameof(FirewallAllowList));
+        }
+
+        foreach (var entry in FirewallAllowList)
+        {
+            ExecutionContainer.ValidateFirewallEntry(entry);
         }
 
         foreach (var server in DnsServers)

@@ -1,7 +1,7 @@
 namespace IpyBox.AI;
 
 /// <summary>The firewall of a container could not be set up: a root image, or the firewall script failed.</summary>
-public sealed class FirewallException : Exception
+public sealed class FirewallException : IpyBoxException
 {
     /// <summary>Initializes a new instance of the <see cref="FirewallException"/> class.</summary>
     public FirewallException()

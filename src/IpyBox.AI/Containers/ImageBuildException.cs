@@ -1,7 +1,7 @@
 namespace IpyBox.AI;
 
 /// <summary>An image could not be built or pulled.</summary>
-public sealed class ImageBuildException : Exception
+public sealed class ImageBuildException : IpyBoxException
 {
     /// <summary>Initializes a new instance of the <see cref="ImageBuildException"/> class.</summary>
     public ImageBuildException()

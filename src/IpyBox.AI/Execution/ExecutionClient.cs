@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net.WebSockets;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Websocket.Client;
@@ -11,13 +12,13 @@ namespace IpyBox.AI;
 /// One IPython kernel in a container (or any Jupyter Server). Executions on one client share state;
 /// two clients have separate kernels. <see cref="ConnectAsync"/> creates the kernel, <see cref="DisposeAsync"/> deletes it.
 /// </summary>
-public sealed class ExecutionClient : IAsyncDisposable
+public sealed class ExecutionClient : IAsyncDisposable, IKernelMessageSender
 {
     private static readonly TimeSpan s_containerCheckInterval = TimeSpan.FromSeconds(1);
 
-    private readonly ExecutionContainer? _container;
-    private readonly string _host;
-    private readonly int _port;
+    private readonly Func<CancellationToken, Task>? _throwIfServerGone;
+    private readonly KernelMessageHandlers _handlers;
+    private readonly Uri _serverUri;
     private readonly string _token;
     private readonly ILogger _logger;
     private readonly string _sessionId = Guid.NewGuid().ToString("N");
@@ -34,48 +35,62 @@ public sealed class ExecutionClient : IAsyncDisposable
     /// <summary>Initializes a new instance of the <see cref="ExecutionClient"/> class for a kernel in <paramref name="container"/>.</summary>
     /// <param name="container">A running container.</param>
     /// <param name="options">The client settings; <see langword="null"/> for the defaults.</param>
-    /// <param name="logger">The logger; <see langword="null"/> for none.</param>
+    /// <param name="loggerFactory">The logger factory; <see langword="null"/> for no logging.</param>
     /// <exception cref="InvalidOperationException">The container has not been started.</exception>
-    public ExecutionClient(ExecutionContainer container, ExecutionClientOptions? options = null, ILogger<ExecutionClient>? logger = null)
-        : this(Throw.IfNull(container).Host, container.ExecutorPort, container.Token, options, logger)
+    public ExecutionClient(ExecutionContainer container, ExecutionClientOptions? options = null, ILoggerFactory? loggerFactory = null)
+        : this(Throw.IfNull(container).ServerUri, container.Token, options, loggerFactory, container.ThrowIfNotRunningAsync, handlers: null)
     {
-        if (container.ExecutorPort == 0)
-        {
-            throw new InvalidOperationException("The container has not been started; call RunAsync first.");
-        }
-
-        _container = container;
     }
 
-    /// <summary>Initializes a new instance of the <see cref="ExecutionClient"/> class for any Jupyter Server.</summary>
-    /// <param name="host">The server's host.</param>
-    /// <param name="port">The server's port.</param>
+    /// <summary>Initializes a new instance of the <see cref="ExecutionClient"/> class for any Jupyter Server (or Enterprise Gateway).</summary>
+    /// <param name="serverUri">The server's base address, <c>http</c> or <c>https</c>, with its path prefix if it has one (e.g. <c>https://host/jupyter/</c>).</param>
     /// <param name="token">The server's token.</param>
     /// <param name="options">The client settings; <see langword="null"/> for the defaults.</param>
-    /// <param name="logger">The logger; <see langword="null"/> for none.</param>
-    public ExecutionClient(string host, int port, string token, ExecutionClientOptions? options = null, ILogger<ExecutionClient>? logger = null)
+    /// <param name="loggerFactory">The logger factory; <see langword="null"/> for no logging.</param>
+    /// <exception cref="ArgumentException"><paramref name="serverUri"/> is not an absolute http or https address.</exception>
+    public ExecutionClient(Uri serverUri, string token, ExecutionClientOptions? options = null, ILoggerFactory? loggerFactory = null)
+        : this(serverUri, token, options, loggerFactory, throwIfServerGone: null, handlers: null)
     {
-        _host = Throw.IfNullOrWhiteSpace(host);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(port);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(port, 65535);
-        _port = port;
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="ExecutionClient"/> class.</summary>
+    /// <param name="serverUri">The server's base address.</param>
+    /// <param name="token">The server's token.</param>
+    /// <param name="options">The client settings.</param>
+    /// <param name="loggerFactory">The logger factory.</param>
+    /// <param name="throwIfServerGone">Throws when the server is known to be gone (a stopped container); asked while the server starts and when the connection drops.</param>
+    /// <param name="handlers">The handlers for messages that are not execution output; <see langword="null"/> for none.</param>
+    internal ExecutionClient(
+        Uri serverUri,
+        string token,
+        ExecutionClientOptions? options,
+        ILoggerFactory? loggerFactory,
+        Func<CancellationToken, Task>? throwIfServerGone,
+        KernelMessageHandlers? handlers)
+    {
+        _serverUri = ServerAddress.Normalize(serverUri);
         _token = Throw.IfNull(token);
         Options = options ?? new ExecutionClientOptions();
         Options.Validate();
-        _logger = logger ?? (ILogger)NullLogger.Instance;
+        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<ExecutionClient>();
+        _throwIfServerGone = throwIfServerGone;
+        _handlers = handlers ?? new KernelMessageHandlers();
     }
 
     /// <summary>Creates a client for a kernel in <paramref name="container"/> and connects it; the client is disposed when connecting fails.</summary>
     /// <param name="container">A running container.</param>
     /// <param name="options">The client settings; <see langword="null"/> for the defaults.</param>
-    /// <param name="logger">The logger; <see langword="null"/> for none.</param>
+    /// <param name="loggerFactory">The logger factory; <see langword="null"/> for no logging.</param>
     /// <param name="cancellationToken">Cancels the connection.</param>
     /// <returns>The connected client.</returns>
     /// <exception cref="TimeoutException">The server did not answer in time.</exception>
     /// <exception cref="ContainerStartException">The container stopped while the server was starting.</exception>
-    public static async Task<ExecutionClient> CreateAsync(ExecutionContainer container, ExecutionClientOptions? options = null, ILogger<ExecutionClient>? logger = null, CancellationToken cancellationToken = default)
+    public static Task<ExecutionClient> CreateAsync(ExecutionContainer container, ExecutionClientOptions? options = null, ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default) =>
+        ConnectNewAsync(new ExecutionClient(container, options, loggerFactory), cancellationToken);
+
+    /// <summary>Connects <paramref name="client"/>, disposing it when connecting fails.</summary>
+    internal static async Task<ExecutionClient> ConnectNewAsync(ExecutionClient client, CancellationToken cancellationToken)
     {
-        var client = new ExecutionClient(container, options, logger);
         try
         {
             await client.ConnectAsync(cancellationToken).ConfigureAwait(false);
@@ -110,7 +125,7 @@ public sealed class ExecutionClient : IAsyncDisposable
                 throw new InvalidOperationException("The client is already connected.");
             }
 
-            _api = new KernelsApi(_host, _port, _token);
+            _api = new KernelsApi(_serverUri, _token);
             KernelId = await CreateKernelAsync(_api, cancellationToken).ConfigureAwait(false);
             Log.KernelCreated(_logger, KernelId);
             _socket = await OpenSocketAsync(KernelId, cancellationToken).ConfigureAwait(false);
@@ -158,7 +173,7 @@ public sealed class ExecutionClient : IAsyncDisposable
             await WaitForRestartedKernelAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        var (id, frame) = JupyterRequest.Execute(_sessionId, code);
+        var (id, frame) = JupyterRequest.Execute(_sessionId, code, allowStdin: !_handlers.IsEmpty);
         var execution = new Execution(id, timeout ?? Options.DefaultTimeout, Options.InterruptGracePeriod, InterruptForAsync);
         _executions[id] = execution;
         _ = execution.Completion.ContinueWith(_ => _executions.TryRemove(id, out Execution? _), TaskScheduler.Default);
@@ -255,9 +270,9 @@ public sealed class ExecutionClient : IAsyncDisposable
                 Log.ServerNotReady(_logger, attempt, ex.Message);
                 if (DateTime.UtcNow > deadline)
                 {
-                    if (_container is not null)
+                    if (_throwIfServerGone is not null)
                     {
-                        await _container.ThrowIfNotRunningAsync(cancellationToken).ConfigureAwait(false);
+                        await _throwIfServerGone(cancellationToken).ConfigureAwait(false);
                     }
 
                     throw new TimeoutException(
@@ -265,9 +280,9 @@ public sealed class ExecutionClient : IAsyncDisposable
                         "Increase ExecutionClientOptions.ConnectTimeout if the machine is slow.", ex);
                 }
 
-                if (_container is not null && DateTime.UtcNow > nextContainerCheck)
+                if (_throwIfServerGone is not null && DateTime.UtcNow > nextContainerCheck)
                 {
-                    await _container.ThrowIfNotRunningAsync(cancellationToken).ConfigureAwait(false);
+                    await _throwIfServerGone(cancellationToken).ConfigureAwait(false);
                     nextContainerCheck = DateTime.UtcNow + s_containerCheckInterval;
                 }
             }
@@ -283,7 +298,7 @@ public sealed class ExecutionClient : IAsyncDisposable
 
     private async Task<WebsocketClient> OpenSocketAsync(string kernelId, CancellationToken cancellationToken)
     {
-        var uri = new UriBuilder("ws", _host, _port, $"api/kernels/{kernelId}/channels") { Query = $"session_id={_sessionId}" }.Uri;
+        var uri = ServerAddress.KernelChannels(_serverUri, kernelId, _sessionId);
         var socket = new WebsocketClient(uri, () =>
         {
             var native = new ClientWebSocket();
@@ -382,6 +397,12 @@ public sealed class ExecutionClient : IAsyncDisposable
             return;
         }
 
+        if (message.Channel == "stdin" || message.MessageType.StartsWith("comm_", StringComparison.Ordinal))
+        {
+            OnHostMessage(message);
+            return;
+        }
+
         if (message.ParentId is not { } parentId)
         {
             OnServerStatus(message);
@@ -400,6 +421,44 @@ public sealed class ExecutionClient : IAsyncDisposable
         }
 
         // Anything else belongs to a request that already ended (interrupted or timed out): drop it.
+    }
+
+    /// <summary>Passes a stdin request or comm message to the sandbox's handlers; an <c>input_request</c> nobody takes gets an empty reply.</summary>
+    private void OnHostMessage(JupyterMessage message)
+    {
+        bool handled;
+        try
+        {
+            handled = _handlers.Dispatch(message, this);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            Log.MessageHandlerFailed(_logger, message.MessageType, ex);
+            handled = false;
+        }
+
+        if (!handled && message.MessageType == "input_request")
+        {
+            _ = SendAsync("stdin", "input_reply", new JsonObject { ["value"] = string.Empty }, message);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task SendAsync(string channel, string messageType, JsonObject content, JupyterMessage? parent, CancellationToken cancellationToken = default)
+    {
+        Throw.IfNullOrWhiteSpace(channel);
+        Throw.IfNullOrWhiteSpace(messageType);
+        Throw.IfNull(content);
+        var socket = ThrowIfNotUsable();
+        var (_, frame) = JupyterRequest.Create(_sessionId, channel, messageType, content, parent?.Header);
+        try
+        {
+            await socket.SendInstant(frame).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is WebSocketException or InvalidOperationException or ObjectDisposedException)
+        {
+            throw Unavailable("sending a message failed", ex);
+        }
     }
 
     /// <summary>The server reports a kernel that died with a status message that answers no request.</summary>
@@ -446,7 +505,7 @@ public sealed class ExecutionClient : IAsyncDisposable
     private async Task FailAllAsync(string reason, Exception? cause)
     {
         Exception? detail = cause;
-        if (_container is not null)
+        if (_throwIfServerGone is not null)
         {
             try
             {
@@ -454,7 +513,7 @@ public sealed class ExecutionClient : IAsyncDisposable
                 using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(3));
                 while (true)
                 {
-                    await _container.ThrowIfNotRunningAsync(timeout.Token).ConfigureAwait(false);
+                    await _throwIfServerGone(timeout.Token).ConfigureAwait(false);
                     await Task.Delay(200, timeout.Token).ConfigureAwait(false);
                 }
             }
@@ -478,7 +537,7 @@ public sealed class ExecutionClient : IAsyncDisposable
     }
 
     private SandboxUnavailableException Unavailable(string reason, Exception? cause) =>
-        new($"The connection to kernel {KernelId} at {_host}:{_port} was lost ({reason}). " +
+        new($"The connection to kernel {KernelId} at {_serverUri} was lost ({reason}). " +
             "The container may have stopped; create a new container and client.", cause);
 
     private WebsocketClient ThrowIfNotUsable()

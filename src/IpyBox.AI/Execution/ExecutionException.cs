@@ -1,7 +1,7 @@
 namespace IpyBox.AI;
 
 /// <summary>The executed code raised a Python exception.</summary>
-public sealed class ExecutionException : Exception
+public sealed class ExecutionException : IpyBoxException
 {
     /// <summary>Initializes a new instance of the <see cref="ExecutionException"/> class.</summary>
     public ExecutionException()

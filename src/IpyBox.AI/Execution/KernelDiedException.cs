@@ -4,7 +4,7 @@ namespace IpyBox.AI;
 /// The IPython kernel process died during an execution (it ran out of memory, crashed, or called <c>os._exit</c>).
 /// The server starts a fresh kernel under the same id, so the client stays usable, but all kernel state is lost.
 /// </summary>
-public sealed class KernelDiedException : Exception
+public sealed class KernelDiedException : IpyBoxException
 {
     /// <summary>Initializes a new instance of the <see cref="KernelDiedException"/> class.</summary>
     public KernelDiedException()

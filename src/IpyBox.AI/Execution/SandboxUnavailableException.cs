@@ -1,7 +1,7 @@
 namespace IpyBox.AI;
 
 /// <summary>The kernel or its container can no longer be reached: the connection closed or the container stopped.</summary>
-public sealed class SandboxUnavailableException : Exception
+public sealed class SandboxUnavailableException : IpyBoxException
 {
     /// <summary>Initializes a new instance of the <see cref="SandboxUnavailableException"/> class.</summary>
     public SandboxUnavailableException()

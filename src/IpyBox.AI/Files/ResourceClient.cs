@@ -24,7 +24,7 @@ namespace IpyBox.AI;
 /// staged next to its target and moved into place only when complete, so a failure leaves the target unchanged.
 /// </para>
 /// </remarks>
-public sealed class ResourceClient
+public sealed class ResourceClient : ISandboxFiles
 {
     private const uint ModeDirectory = 1u << 31;
     private const uint ModeSymbolicLink = 1u << 27;
@@ -35,12 +35,12 @@ public sealed class ResourceClient
 
     /// <summary>Initializes a new instance of the <see cref="ResourceClient"/> class.</summary>
     /// <param name="container">The container; it must be running when a method is called.</param>
-    /// <param name="logger">The logger; <see langword="null"/> for none.</param>
+    /// <param name="loggerFactory">The logger factory; <see langword="null"/> for no logging.</param>
     /// <exception cref="ArgumentNullException"><paramref name="container"/> is <see langword="null"/>.</exception>
-    public ResourceClient(ExecutionContainer container, ILogger<ResourceClient>? logger = null)
+    public ResourceClient(ExecutionContainer container, ILoggerFactory? loggerFactory = null)
     {
         _container = Throw.IfNull(container);
-        _logger = logger ?? (ILogger)NullLogger.Instance;
+        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<ResourceClient>();
     }
 
     /// <summary>Uploads a local file to <c>/app/<paramref name="relativePath"/></c>, creating missing directories and replacing an existing file.</summary>

@@ -10,13 +10,10 @@ public sealed class IpyBoxOptions
     /// <value>The default value is a new <see cref="ExecutionContainerOptions"/> (the runtime image, no limits).</value>
     public ExecutionContainerOptions Container { get; set; } = new();
 
-    /// <summary>Gets or sets the settings of the kernel clients (connect timeout, kernel spec).</summary>
+    /// <summary>Gets or sets the settings of the kernel clients: connect timeout, kernel spec, and the execution timeout
+    /// (<see cref="ExecutionClientOptions.DefaultTimeout"/>) that an <c>execute_python</c> call gets when the model asks for none.</summary>
     /// <value>The default value is a new <see cref="ExecutionClientOptions"/>.</value>
     public ExecutionClientOptions Client { get; set; } = new();
-
-    /// <summary>Gets or sets how long one <c>execute_python</c> call may run before the kernel is interrupted (its state is kept).</summary>
-    /// <value>The default value is 120 seconds.</value>
-    public TimeSpan ExecutionTimeout { get; set; } = TimeSpan.FromSeconds(120);
 
     /// <summary>Gets or sets the largest execution timeout a model may ask for through the tool's <c>timeout_seconds</c> argument.</summary>
     /// <value>The default value is 600 seconds.</value>
@@ -98,9 +95,9 @@ public sealed class IpyBoxOptions
                 return ex.Message;
             }
 
-            if (!IsPositive(options.ExecutionTimeout) || !IsPositive(options.MaxExecutionTimeout) || !IsPositive(options.PackageInstallTimeout))
+            if (!IsPositive(options.MaxExecutionTimeout) || !IsPositive(options.PackageInstallTimeout))
             {
-                return "ExecutionTimeout, MaxExecutionTimeout and PackageInstallTimeout must be positive (or Timeout.InfiniteTimeSpan).";
+                return "MaxExecutionTimeout and PackageInstallTimeout must be positive (or Timeout.InfiniteTimeSpan).";
             }
 
             if (options.MaxOutputCharacters < 200)

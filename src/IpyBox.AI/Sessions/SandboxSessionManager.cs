@@ -20,25 +20,42 @@ public sealed class SandboxSessionManager : IAsyncDisposable, IDisposable
     private int _sweeping;
     private int _disposed;
 
-    /// <summary>Initializes a new instance of the <see cref="SandboxSessionManager"/> class. No container starts until a conversation needs one.</summary>
+    /// <summary>
+    /// Initializes a new instance of the <see cref="SandboxSessionManager"/> class with Docker sandboxes made from
+    /// <see cref="IpyBoxOptions.Container"/> and <see cref="IpyBoxOptions.Client"/>. No container starts until a conversation needs one.
+    /// </summary>
     /// <param name="options">The settings; <see langword="null"/> for the defaults.</param>
     /// <param name="loggerFactory">The logger factory; <see langword="null"/> for no logging.</param>
     /// <param name="timeProvider">The clock for idle timeouts; <see langword="null"/> for the system clock.</param>
     /// <exception cref="ArgumentException">An option is invalid.</exception>
     public SandboxSessionManager(IpyBoxOptions? options = null, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
+        : this(provider: null, options, loggerFactory, timeProvider)
+    {
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="SandboxSessionManager"/> class. No sandbox is created until a conversation needs one.</summary>
+    /// <param name="provider">Creates the sandboxes; <see langword="null"/> for Docker sandboxes made from <see cref="IpyBoxOptions.Container"/> and <see cref="IpyBoxOptions.Client"/>. The manager does not dispose it.</param>
+    /// <param name="options">The settings; <see langword="null"/> for the defaults.</param>
+    /// <param name="loggerFactory">The logger factory; <see langword="null"/> for no logging.</param>
+    /// <param name="timeProvider">The clock for idle timeouts; <see langword="null"/> for the system clock.</param>
+    /// <exception cref="ArgumentException">An option is invalid.</exception>
+    public SandboxSessionManager(ISandboxProvider? provider, IpyBoxOptions? options = null, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
     {
         Options = options ?? new IpyBoxOptions();
         Options.Validate();
         _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         _logger = _loggerFactory.CreateLogger<SandboxSessionManager>();
         _time = timeProvider ?? TimeProvider.System;
-        HostPaths = new HostPathPolicy(Options.AllowedHostDirectories);
+        Provider = provider ?? new DockerSandboxProvider(Options.Container, Options.Client, _loggerFactory);
         if (Options.SessionIdleTimeout != Timeout.InfiniteTimeSpan)
         {
             var period = TimeSpan.FromTicks(Math.Clamp(Options.SessionIdleTimeout.Ticks / 4, TimeSpan.FromMilliseconds(100).Ticks, TimeSpan.FromSeconds(30).Ticks));
             _sweeper = _time.CreateTimer(_ => _ = SweepAsync(), null, period, period);
         }
     }
+
+    /// <summary>Gets the provider that creates the sandboxes.</summary>
+    public ISandboxProvider Provider { get; }
 
     /// <summary>Gets the settings.</summary>
     public IpyBoxOptions Options { get; }
@@ -78,9 +95,6 @@ public sealed class SandboxSessionManager : IAsyncDisposable, IDisposable
             }
         }
     }
-
-    /// <summary>Gets the host-path allow-list built from <see cref="IpyBoxOptions.AllowedHostDirectories"/>.</summary>
-    internal HostPathPolicy HostPaths { get; }
 
     internal ILoggerFactory LoggerFactory => _loggerFactory;
 
@@ -138,8 +152,9 @@ public sealed class SandboxSessionManager : IAsyncDisposable, IDisposable
 
     /// <summary>Removes the conversation's sandbox, if it has one.</summary>
     /// <param name="conversationKey">The conversation key.</param>
+    /// <param name="cancellationToken">Cancels waiting for the removal; the sandbox is removed from the manager either way.</param>
     /// <returns><see langword="true"/> when a sandbox was removed.</returns>
-    public async Task<bool> EndSessionAsync(string conversationKey)
+    public async Task<bool> EndSessionAsync(string conversationKey, CancellationToken cancellationToken = default)
     {
         Throw.IfNull(conversationKey);
         Entry? entry;
@@ -152,7 +167,7 @@ public sealed class SandboxSessionManager : IAsyncDisposable, IDisposable
         }
 
         Log.SessionEnded(_logger, conversationKey, "ended by the application");
-        await entry.DisposeAsync().ConfigureAwait(false);
+        await entry.DisposeAsync().AsTask().WaitAsync(cancellationToken).ConfigureAwait(false);
         return true;
     }
 
@@ -284,9 +299,9 @@ public sealed class SandboxSessionManager : IAsyncDisposable, IDisposable
     {
         try
         {
-            var session = await SandboxSession.StartAsync(entry.Key, Options, _loggerFactory, _time, _disposing.Token).ConfigureAwait(false);
-            Log.SessionCreated(_logger, entry.Key, session.ContainerId);
-            return session;
+            var sandbox = await Provider.CreateAsync(new SandboxRequest { ConversationKey = entry.Key }, _disposing.Token).ConfigureAwait(false);
+            Log.SessionCreated(_logger, entry.Key, sandbox.Id);
+            return new SandboxSession(entry.Key, sandbox, _loggerFactory.CreateLogger<SandboxSession>(), _time);
         }
         catch (Exception ex)
         {

@@ -1,7 +1,7 @@
 namespace IpyBox.AI;
 
 /// <summary>A new sandbox was refused because <see cref="IpyBoxOptions.MaxSessions"/> sandboxes are live and <see cref="SessionLimitBehavior.Reject"/> is configured.</summary>
-public sealed class SessionLimitException : Exception
+public sealed class SessionLimitException : IpyBoxException
 {
     /// <summary>Initializes a new instance of the <see cref="SessionLimitException"/> class.</summary>
     public SessionLimitException()

@@ -49,4 +49,7 @@ internal static partial class Log
 
     [LoggerMessage(14, LogLevel.Debug, "{Line}")]
     public static partial void ImageProgress(ILogger logger, string line);
+
+    [LoggerMessage(16, LogLevel.Warning, "A kernel message handler failed on a {MessageType} message.")]
+    public static partial void MessageHandlerFailed(ILogger logger, string messageType, Exception exception);
 }

@@ -28,6 +28,7 @@ public sealed class IpyBoxPlugin
     private const string ResetName = "reset_kernel";
 
     private readonly ILogger _logger;
+    private readonly HostPathPolicy _hostPaths;
 
     /// <summary>Initializes a new instance of the <see cref="IpyBoxPlugin"/> class.</summary>
     /// <param name="sessions">The sandboxes of the conversations.</param>
@@ -42,6 +43,7 @@ public sealed class IpyBoxPlugin
 
         ConversationKey = conversationKey;
         _logger = sessions.LoggerFactory.CreateLogger<IpyBoxPlugin>();
+        _hostPaths = new HostPathPolicy(sessions.Options.AllowedHostDirectories);
     }
 
     /// <summary>Gets the sandboxes of the conversations.</summary>
@@ -54,7 +56,7 @@ public sealed class IpyBoxPlugin
 
     /// <summary>Executes Python code in the conversation's sandbox.</summary>
     /// <param name="code">The code.</param>
-    /// <param name="timeoutSeconds">The time limit in seconds; <see langword="null"/> for <see cref="IpyBoxOptions.ExecutionTimeout"/>.</param>
+    /// <param name="timeoutSeconds">The time limit in seconds; <see langword="null"/> for <see cref="ExecutionClientOptions.DefaultTimeout"/> of <see cref="IpyBoxOptions.Client"/>.</param>
     /// <param name="kernel">The Semantic Kernel, when invoked through one (its data may carry the conversation key).</param>
     /// <param name="cancellationToken">Cancels the execution; the kernel is interrupted.</param>
     /// <returns>The output text (truncated when long) followed by the images as <see cref="DataContent"/>; or a readable error.</returns>
@@ -74,7 +76,7 @@ public sealed class IpyBoxPlugin
     {
         var timeout = timeoutSeconds is > 0
             ? TimeSpan.FromSeconds(Math.Min(timeoutSeconds.Value, Options.MaxExecutionTimeout == Timeout.InfiniteTimeSpan ? int.MaxValue : Options.MaxExecutionTimeout.TotalSeconds))
-            : Options.ExecutionTimeout;
+            : Options.Client.DefaultTimeout;
         return InvokeAsync<IList<AIContent>>(
             ExecuteName,
             kernel,
@@ -197,7 +199,7 @@ public sealed class IpyBoxPlugin
             kernel,
             async (session, ct) =>
             {
-                var entries = await session.RunAsync((_, c) => session.Files.ListAsync(relative, c), ct).ConfigureAwait(false);
+                var entries = await session.RunAsync((sandbox, c) => sandbox.Files.ListAsync(relative, c), ct).ConfigureAwait(false);
                 var text = new System.Text.StringBuilder($"Contents of {AppPath.ToAbsolute(relative)}:");
                 foreach (var entry in entries)
                 {
@@ -254,11 +256,11 @@ public sealed class IpyBoxPlugin
             {
                 if (Directory.Exists(source))
                 {
-                    await session.RunAsync(async (_, c) => { await session.Files.UploadDirectoryAsync(source, target, c).ConfigureAwait(false); return true; }, ct).ConfigureAwait(false);
+                    await session.RunAsync(async (sandbox, c) => { await sandbox.Files.UploadDirectoryAsync(source, target, c).ConfigureAwait(false); return true; }, ct).ConfigureAwait(false);
                     return $"Uploaded the directory {hostPath} to {AppPath.ToAbsolute(target)}.";
                 }
 
-                await session.RunAsync(async (_, c) => { await session.Files.UploadFileAsync(source, target, c).ConfigureAwait(false); return true; }, ct).ConfigureAwait(false);
+                await session.RunAsync(async (sandbox, c) => { await sandbox.Files.UploadFileAsync(source, target, c).ConfigureAwait(false); return true; }, ct).ConfigureAwait(false);
                 return string.Create(CultureInfo.InvariantCulture, $"Uploaded {hostPath} ({new FileInfo(source).Length} bytes) to {AppPath.ToAbsolute(target)}.");
             },
             text => text,
@@ -296,7 +298,7 @@ public sealed class IpyBoxPlugin
             kernel,
             async (session, ct) =>
             {
-                await session.RunAsync(async (_, c) => { await session.Files.DownloadFileAsync(source, target, c).ConfigureAwait(false); return true; }, ct).ConfigureAwait(false);
+                await session.RunAsync(async (sandbox, c) => { await sandbox.Files.DownloadFileAsync(source, target, c).ConfigureAwait(false); return true; }, ct).ConfigureAwait(false);
                 return string.Create(CultureInfo.InvariantCulture, $"Downloaded {AppPath.ToAbsolute(source)} to {hostPath} ({new FileInfo(target).Length} bytes).");
             },
             text => text,
@@ -365,7 +367,7 @@ public sealed class IpyBoxPlugin
                 continue;
             }
 
-            if (name is UploadName or DownloadName && Sessions.HostPaths.IsEmpty)
+            if (name is UploadName or DownloadName && _hostPaths.IsEmpty)
             {
                 continue;
             }
@@ -378,7 +380,7 @@ public sealed class IpyBoxPlugin
     {
         try
         {
-            return Sessions.HostPaths.Authorize(hostPath);
+            return _hostPaths.Authorize(hostPath);
         }
         catch (UnauthorizedAccessException ex)
         {

@@ -93,7 +93,7 @@ public sealed class ContainerLifecycleTests : IAsyncLifetime
         using var wrongResponse = await http.SendAsync(wrong);
         Assert.Equal(HttpStatusCode.Forbidden, wrongResponse.StatusCode);
 
-        var badClient = new ExecutionClient(container.Host, container.ExecutorPort, "not-the-token");
+        var badClient = new ExecutionClient(container.ServerUri, "not-the-token");
         await using (badClient)
         {
             await Assert.ThrowsAsync<UnauthorizedAccessException>(() => badClient.ConnectAsync());

@@ -22,7 +22,7 @@ public sealed class SessionManagerScope : IAsyncDisposable
     public async Task<SandboxSession> SessionAsync(string key)
     {
         var session = await Manager.GetOrCreateAsync(key);
-        Remember(session.ContainerId);
+        Remember(session.SandboxId);
         return session;
     }
 
@@ -38,7 +38,7 @@ public sealed class SessionManagerScope : IAsyncDisposable
     {
         foreach (var session in Manager.Sessions)
         {
-            Remember(session.ContainerId);
+            Remember(session.SandboxId);
         }
 
         await Manager.DisposeAsync();

@@ -59,7 +59,7 @@ public sealed class ChatToolTests
         Assert.Equal("bob-value", turn2[1]);
         var sessions = scope.Manager.Sessions;
         Assert.Equal(2, sessions.Count);
-        Assert.NotEqual(sessions[0].ContainerId, sessions[1].ContainerId);
+        Assert.NotEqual(sessions[0].SandboxId, sessions[1].SandboxId);
         Assert.Equal(["alice", "bob"], sessions.Select(s => s.ConversationKey).Order());
     }
 

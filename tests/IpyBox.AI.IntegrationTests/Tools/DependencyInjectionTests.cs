@@ -10,7 +10,7 @@ public sealed class DependencyInjectionTests
     {
         await DockerEngine.EnsureAvailableAsync();
         var services = new ServiceCollection();
-        services.AddIpyBox(options => options.ExecutionTimeout = TimeSpan.FromSeconds(30));
+        services.AddIpyBox(options => options.Client.DefaultTimeout = TimeSpan.FromSeconds(30));
         var provider = services.BuildServiceProvider();
         string containerId;
         try
@@ -22,7 +22,7 @@ public sealed class DependencyInjectionTests
                 Assert.Equal("via DI", Assert.Single(result.OfType<TextContent>()).Text);
             }
 
-            containerId = Assert.Single(provider.GetRequiredService<SandboxSessionManager>().Sessions).ContainerId;
+            containerId = Assert.Single(provider.GetRequiredService<SandboxSessionManager>().Sessions).SandboxId;
             Assert.True(await DockerEngine.ContainerExistsAsync(containerId));
         }
         finally

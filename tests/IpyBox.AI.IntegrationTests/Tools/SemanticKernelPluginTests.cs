@@ -24,7 +24,7 @@ public sealed class SemanticKernelPluginTests
             {
                 ["code"] = "%config InlineBackend.print_figure_kwargs = {'bbox_inches': None}\nimport matplotlib.pyplot as plt\nplt.figure(figsize=(width, height), dpi=100)\nplt.plot([0, 1])\nplt.show()",
             });
-            containerId = Assert.Single(manager.Sessions).ContainerId;
+            containerId = Assert.Single(manager.Sessions).SandboxId;
 
             var items = result.ToKernelContents();
             var image = Assert.Single(items.OfType<ImageContent>());

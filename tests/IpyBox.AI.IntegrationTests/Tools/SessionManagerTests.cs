@@ -27,11 +27,11 @@ public sealed class SessionManagerTests
         var session = await scope.SessionAsync("idle");
         await session.ExecuteAsync("x = 1");
 
-        await WaitUntilAsync(async () => scope.Manager.Count == 0 && !await DockerEngine.ContainerExistsAsync(session.ContainerId));
+        await WaitUntilAsync(async () => scope.Manager.Count == 0 && !await DockerEngine.ContainerExistsAsync(session.SandboxId));
 
         Assert.True(session.IsDisposed);
         var fresh = await scope.SessionAsync("idle");
-        Assert.NotEqual(session.ContainerId, fresh.ContainerId);
+        Assert.NotEqual(session.SandboxId, fresh.SandboxId);
         var error = await Assert.ThrowsAsync<ExecutionException>(() => fresh.ExecuteAsync("x"));
         Assert.Equal("NameError", error.ErrorName);
     }
@@ -75,7 +75,7 @@ public sealed class SessionManagerTests
         var c = await scope.SessionAsync("c");
 
         Assert.True(b.IsDisposed);
-        Assert.False(await DockerEngine.ContainerExistsAsync(b.ContainerId));
+        Assert.False(await DockerEngine.ContainerExistsAsync(b.SandboxId));
         Assert.False(a.IsDisposed);
         Assert.Equal(["a", "c"], scope.Manager.ConversationKeys.Order());
         Assert.Equal("2", (await c.ExecuteAsync("print(1 + 1)")).Text);
@@ -89,10 +89,10 @@ public sealed class SessionManagerTests
         try
         {
             sessions = await Task.WhenAll(scope.SessionAsync("one"), scope.SessionAsync("two"), scope.SessionAsync("three"));
-            Assert.Equal(3, sessions.Select(s => s.ContainerId).Distinct().Count());
+            Assert.Equal(3, sessions.Select(s => s.SandboxId).Distinct().Count());
             foreach (var session in sessions)
             {
-                Assert.True(await DockerEngine.ContainerExistsAsync(session.ContainerId));
+                Assert.True(await DockerEngine.ContainerExistsAsync(session.SandboxId));
             }
         }
         finally
@@ -112,7 +112,7 @@ public sealed class SessionManagerTests
 
         Assert.True(await scope.Manager.EndSessionAsync("ending"));
 
-        Assert.False(await DockerEngine.ContainerExistsAsync(session.ContainerId));
+        Assert.False(await DockerEngine.ContainerExistsAsync(session.SandboxId));
         Assert.False(await scope.Manager.EndSessionAsync("ending"));
     }
 

@@ -44,17 +44,17 @@ public sealed class ToolRobustnessTests
         var plugin = scope.Manager.CreatePlugin("lost");
         await plugin.ExecutePythonAsync("x = 1");
         var original = Assert.Single(scope.Manager.Sessions);
-        scope.Remember(original.ContainerId);
+        scope.Remember(original.SandboxId);
 
-        await DockerEngine.KillAsync(original.ContainerId);
+        await DockerEngine.KillAsync(original.SandboxId);
         var lost = Text(await plugin.ExecutePythonAsync("print(x)"));
         var fresh = Text(await plugin.ExecutePythonAsync("print('new sandbox')"));
 
         Assert.StartsWith("Error: the sandbox stopped or could not be reached", lost, StringComparison.Ordinal);
         Assert.Contains("A new sandbox will be created on the next call", lost, StringComparison.Ordinal);
         Assert.Equal("new sandbox", fresh);
-        Assert.NotEqual(original.ContainerId, Assert.Single(scope.Manager.Sessions).ContainerId);
-        Assert.False(await DockerEngine.ContainerExistsAsync(original.ContainerId));
+        Assert.NotEqual(original.SandboxId, Assert.Single(scope.Manager.Sessions).SandboxId);
+        Assert.False(await DockerEngine.ContainerExistsAsync(original.SandboxId));
     }
 
     [Fact]
@@ -63,14 +63,14 @@ public sealed class ToolRobustnessTests
         await using var scope = await SessionManagerScope.CreateAsync();
         var plugin = scope.Manager.CreatePlugin("dies");
         await plugin.ExecutePythonAsync("x = 1\nopen('kept.txt', 'w').write('file survives')");
-        var containerId = Assert.Single(scope.Manager.Sessions).ContainerId;
+        var containerId = Assert.Single(scope.Manager.Sessions).SandboxId;
 
         var died = Text(await plugin.ExecutePythonAsync("import os\nos._exit(1)"));
         var after = Text(await plugin.ExecutePythonAsync("print('x' in globals(), open('kept.txt').read())"));
 
         Assert.StartsWith("Error: the Python kernel died while running the code", died, StringComparison.Ordinal);
         Assert.Equal("False file survives", after);
-        Assert.Equal(containerId, Assert.Single(scope.Manager.Sessions).ContainerId);
+        Assert.Equal(containerId, Assert.Single(scope.Manager.Sessions).SandboxId);
     }
 
     [Fact]

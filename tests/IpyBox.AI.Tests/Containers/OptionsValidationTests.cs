@@ -58,14 +58,14 @@ public sealed class OptionsValidationTests
     public void Constructors_validate_their_options()
     {
         Assert.Throws<ArgumentException>(() => new ExecutionContainer(new ExecutionContainerOptions { HostIp = "x" }));
-        Assert.Throws<ArgumentException>(() => new ExecutionClient("127.0.0.1", 8888, "t", new ExecutionClientOptions { KernelName = " " }));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new ExecutionClient("127.0.0.1", 0, "t"));
+        Assert.Throws<ArgumentException>(() => new ExecutionClient(new Uri("http://127.0.0.1:8888/"), "t", new ExecutionClientOptions { KernelName = " " }));
+        Assert.Throws<ArgumentException>(() => new ExecutionClient(new Uri("ftp://127.0.0.1:8888/"), "t"));
     }
 
     [Fact]
     public async Task Using_a_client_before_connecting_says_so()
     {
-        await using var client = new ExecutionClient("127.0.0.1", 8888, "t");
+        await using var client = new ExecutionClient(new Uri("http://127.0.0.1:8888/"), "t");
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => client.ExecuteAsync("1"));
         Assert.Contains("ConnectAsync", error.Message);
     }

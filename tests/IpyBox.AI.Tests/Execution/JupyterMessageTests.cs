@@ -35,8 +35,8 @@ public sealed class JupyterMessageTests
     [Fact]
     public void Execute_request_carries_code_session_and_a_fresh_id()
     {
-        var (id, frame) = JupyterRequest.Execute("session-9", "print('x')");
-        var (otherId, _) = JupyterRequest.Execute("session-9", "print('x')");
+        var (id, frame) = JupyterRequest.Execute("session-9", "print('x')", allowStdin: false);
+        var (otherId, _) = JupyterRequest.Execute("session-9", "print('x')", allowStdin: false);
         Assert.NotEqual(id, otherId);
 
         using var document = System.Text.Json.JsonDocument.Parse(frame);

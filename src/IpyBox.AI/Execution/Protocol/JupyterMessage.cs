@@ -2,16 +2,25 @@ using System.Text.Json;
 
 namespace IpyBox.AI;
 
-/// <summary>A message received from a kernel over the Jupyter Server WebSocket (legacy JSON text frames).</summary>
+/// <summary>A message received from a kernel over the Jupyter Server WebSocket.</summary>
 /// <param name="Channel">The channel: <c>iopub</c>, <c>shell</c>, <c>stdin</c> or <c>control</c>.</param>
-/// <param name="MessageType">The message type, e.g. <c>stream</c> or <c>execute_reply</c>.</param>
+/// <param name="MessageType">The message type, e.g. <c>stream</c>, <c>input_request</c> or <c>comm_msg</c>.</param>
 /// <param name="ParentId">The id of the request this message answers, or <see langword="null"/>.</param>
 /// <param name="Content">The message content.</param>
-internal sealed record JupyterMessage(string Channel, string MessageType, string? ParentId, JsonElement Content)
+public sealed record JupyterMessage(string Channel, string MessageType, string? ParentId, JsonElement Content)
 {
+    /// <summary>Gets the message's header (<c>msg_id</c>, <c>msg_type</c>, <c>session</c>, ...), needed to answer it.</summary>
+    public JsonElement Header { get; init; }
+
+    /// <summary>Gets the message's own id, or <see langword="null"/> when its header has none.</summary>
+    public string? MessageId =>
+        Header.ValueKind == JsonValueKind.Object && Header.TryGetProperty("msg_id", out var id) && id.ValueKind == JsonValueKind.String
+            ? id.GetString()
+            : null;
+
     /// <summary>Parses a text frame. Returns <see langword="null"/> for frames that are not Jupyter messages.</summary>
     /// <exception cref="JsonException">The frame is not JSON.</exception>
-    public static JupyterMessage? Parse(string frame)
+    internal static JupyterMessage? Parse(string frame)
     {
         using var document = JsonDocument.Parse(frame);
         var root = document.RootElement;
@@ -34,10 +43,12 @@ internal sealed record JupyterMessage(string Channel, string MessageType, string
         }
 
         var content = root.TryGetProperty("content", out var body) ? body.Clone() : default;
-        return new JupyterMessage(channel, type.GetString()!, parentId, content);
+        return new JupyterMessage(channel, type.GetString()!, parentId, content) { Header = header.Clone() };
     }
 
     /// <summary>Gets a string property of the content, or <see langword="null"/>.</summary>
+    /// <param name="name">The property name.</param>
+    /// <returns>The value, or <see langword="null"/> when the content has no such string.</returns>
     public string? GetString(string name) =>
         Content.ValueKind == JsonValueKind.Object && Content.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
             ? value.GetString()

@@ -9,23 +9,24 @@ internal static class JupyterRequest
     private const string ProtocolVersion = "5.3";
 
     /// <summary>Creates an <c>execute_request</c> on the shell channel.</summary>
-    public static (string MessageId, string Frame) Execute(string sessionId, string code) =>
-        Create(sessionId, "execute_request", new JsonObject
+    public static (string MessageId, string Frame) Execute(string sessionId, string code, bool allowStdin) =>
+        Create(sessionId, "shell", "execute_request", new JsonObject
         {
             ["code"] = code,
             ["silent"] = false,
             ["store_history"] = true,
             ["user_expressions"] = new JsonObject(),
-            ["allow_stdin"] = false,
+            ["allow_stdin"] = allowStdin,
             // Each execution stands alone: an error (or an interrupt) must not abort requests already queued behind it.
             ["stop_on_error"] = false,
         });
 
     /// <summary>Creates a <c>kernel_info_request</c> on the shell channel.</summary>
     public static (string MessageId, string Frame) KernelInfo(string sessionId) =>
-        Create(sessionId, "kernel_info_request", new JsonObject());
+        Create(sessionId, "shell", "kernel_info_request", new JsonObject());
 
-    private static (string MessageId, string Frame) Create(string sessionId, string type, JsonObject content)
+    /// <summary>Creates a message of any type on <paramref name="channel"/>, answering <paramref name="parentHeader"/> when given.</summary>
+    public static (string MessageId, string Frame) Create(string sessionId, string channel, string type, JsonObject content, System.Text.Json.JsonElement? parentHeader = null)
     {
         var id = Guid.NewGuid().ToString("N");
         var message = new JsonObject
@@ -39,10 +40,10 @@ internal static class JupyterRequest
                 ["date"] = DateTimeOffset.UtcNow.ToString("O"),
                 ["version"] = ProtocolVersion,
             },
-            ["parent_header"] = new JsonObject(),
+            ["parent_header"] = parentHeader is { ValueKind: JsonValueKind.Object } parent ? JsonNode.Parse(parent.GetRawText()) : new JsonObject(),
             ["metadata"] = new JsonObject(),
             ["content"] = content,
-            ["channel"] = "shell",
+            ["channel"] = channel,
             ["buffers"] = new JsonArray(),
         };
         return (id, message.ToJsonString(JsonSerializerOptions.Default));

@@ -10,9 +10,9 @@ internal sealed class KernelsApi : IDisposable
 {
     private readonly HttpClient _http;
 
-    public KernelsApi(string host, int port, string token)
+    public KernelsApi(Uri serverUri, string token)
     {
-        BaseUri = new UriBuilder("http", host, port).Uri;
+        BaseUri = ServerAddress.Normalize(serverUri);
         _http = new HttpClient(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(5) })
         {
             BaseAddress = BaseUri,
@@ -39,13 +39,13 @@ internal sealed class KernelsApi : IDisposable
 
     public async Task InterruptAsync(string kernelId, CancellationToken cancellationToken)
     {
-        using var response = await _http.PostAsync(new Uri($"api/kernels/{kernelId}/interrupt", UriKind.Relative), null, cancellationToken).ConfigureAwait(false);
+        using var response = await _http.PostAsync(new Uri($"api/kernels/{Uri.EscapeDataString(kernelId)}/interrupt", UriKind.Relative), null, cancellationToken).ConfigureAwait(false);
         response.EnsureSuccessStatusCode();
     }
 
     public async Task DeleteAsync(string kernelId, CancellationToken cancellationToken)
     {
-        using var response = await _http.DeleteAsync(new Uri($"api/kernels/{kernelId}", UriKind.Relative), cancellationToken).ConfigureAwait(false);
+        using var response = await _http.DeleteAsync(new Uri($"api/kernels/{Uri.EscapeDataString(kernelId)}", UriKind.Relative), cancellationToken).ConfigureAwait(false);
         if (response.StatusCode != HttpStatusCode.NotFound)
         {
             response.EnsureSuccessStatusCode();

@@ -1,0 +1,53 @@
+namespace IpyBox.AI;
+
+/// <summary>A sandbox in a Docker container: the container, its kernel, and its files through the engine's archive API.</summary>
+internal sealed class DockerSandbox : ISandbox
+{
+    private readonly ExecutionContainer _container;
+    private readonly ResettableKernel _kernel;
+    private readonly ResourceClient _files;
+    private int _disposed;
+
+    public DockerSandbox(ExecutionContainer container, ResettableKernel kernel, ResourceClient files)
+    {
+        _container = container;
+        _kernel = kernel;
+        _files = files;
+        Id = container.ContainerId ?? throw new InvalidOperationException("The container has not been started.");
+    }
+
+    public string Id { get; }
+
+    public ISandboxFiles Files => _files;
+
+    public Task<Execution> SubmitAsync(string code, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+        _kernel.SubmitAsync(code, timeout, cancellationToken);
+
+    public Task ResetAsync(CancellationToken cancellationToken = default) => _kernel.ResetAsync(cancellationToken);
+
+    public IDisposable AddMessageHandler(IKernelMessageHandler handler) => _kernel.AddMessageHandler(handler);
+
+    public object? GetService(Type serviceType, object? serviceKey = null)
+    {
+        Throw.IfNull(serviceType);
+        if (serviceKey is not null)
+        {
+            return null;
+        }
+
+        object?[] services = [this, _container, _files, _kernel.Client];
+        return services.FirstOrDefault(serviceType.IsInstanceOfType);
+    }
+
+    /// <summary>Deletes the kernel and removes the container. Idempotent.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await _kernel.DisposeAsync().ConfigureAwait(false);
+        await _container.DisposeAsync().ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,76 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace IpyBox.AI;
+
+/// <summary>
+/// Creates sandboxes as Docker containers of the runtime image (or another image): one container and one kernel per
+/// sandbox. The container carries the request's conversation key as the <see cref="ContainerLabels.Conversation"/> label.
+/// </summary>
+/// <example>
+/// <code>
+/// var provider = new DockerSandboxProvider(new ExecutionContainerOptions { MemoryLimitBytes = 1L &lt;&lt; 30 });
+/// await using var sandbox = await provider.CreateAsync();
+/// var result = await sandbox.ExecuteAsync("print(6 * 7)");
+/// </code>
+/// </example>
+public sealed class DockerSandboxProvider : ISandboxProvider
+{
+    private readonly ILoggerFactory _loggerFactory;
+
+    /// <summary>Initializes a new instance of the <see cref="DockerSandboxProvider"/> class.</summary>
+    /// <param name="containerOptions">The settings of every container; <see langword="null"/> for the defaults.</param>
+    /// <param name="clientOptions">The settings of every kernel client; <see langword="null"/> for the defaults.</param>
+    /// <param name="loggerFactory">The logger factory; <see langword="null"/> for no logging.</param>
+    /// <exception cref="ArgumentException">An option is invalid.</exception>
+    public DockerSandboxProvider(ExecutionContainerOptions? containerOptions = null, ExecutionClientOptions? clientOptions = null, ILoggerFactory? loggerFactory = null)
+    {
+        ContainerOptions = containerOptions ?? new ExecutionContainerOptions();
+        ClientOptions = clientOptions ?? new ExecutionClientOptions();
+        ContainerOptions.Validate();
+        ClientOptions.Validate();
+        _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
+    }
+
+    /// <summary>Gets the settings of every container.</summary>
+    public ExecutionContainerOptions ContainerOptions { get; }
+
+    /// <summary>Gets the settings of every kernel client.</summary>
+    public ExecutionClientOptions ClientOptions { get; }
+
+    /// <inheritdoc />
+    /// <exception cref="DockerUnavailableException">No engine answers.</exception>
+    /// <exception cref="ImageBuildException">The image is missing and could not be built or pulled.</exception>
+    /// <exception cref="ContainerStartException">The container did not start.</exception>
+    /// <exception cref="FirewallException">The firewall could not be installed.</exception>
+    public async Task<ISandbox> CreateAsync(SandboxRequest? request = null, CancellationToken cancellationToken = default)
+    {
+        var labels = new Dictionary<string, string>(request?.Labels ?? new Dictionary<string, string>(), StringComparer.Ordinal);
+        if (request?.ConversationKey is { } conversation)
+        {
+            labels[ContainerLabels.Conversation] = conversation;
+        }
+
+        var container = await ExecutionContainer.StartNewAsync(new ExecutionContainer(ContainerOptions, _loggerFactory, labels), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var kernel = await ResettableKernel.StartAsync(
+                (handlers, ct) => ExecutionClient.ConnectNewAsync(
+                    new ExecutionClient(container.ServerUri, container.Token, ClientOptions, _loggerFactory, container.ThrowIfNotRunningAsync, handlers), ct),
+                cancellationToken).ConfigureAwait(false);
+            return new DockerSandbox(container, kernel, new ResourceClient(container, _loggerFactory));
+        }
+        catch
+        {
+            await container.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public object? GetService(Type serviceType, object? serviceKey = null)
+    {
+        Throw.IfNull(serviceType);
+        return serviceKey is null && serviceType.IsInstanceOfType(this) ? this : null;
+    }
+}
