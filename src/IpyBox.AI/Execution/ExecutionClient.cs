@@ -12,12 +12,12 @@ namespace IpyBox.AI;
 /// One IPython kernel in a container (or any Jupyter Server). Executions on one client share state;
 /// two clients have separate kernels. <see cref="ConnectAsync"/> creates the kernel, <see cref="DisposeAsync"/> deletes it.
 /// </summary>
-public sealed class ExecutionClient : IAsyncDisposable, IKernelMessageSender
+public sealed class ExecutionClient : IAsyncDisposable, IJupyterMessageSender
 {
     private static readonly TimeSpan s_containerCheckInterval = TimeSpan.FromSeconds(1);
 
     private readonly Func<CancellationToken, Task>? _throwIfServerGone;
-    private readonly KernelMessageHandlers _handlers;
+    private readonly JupyterMessageHandlers _handlers;
     private readonly Uri _serverUri;
     private readonly string _token;
     private readonly ILogger _logger;
@@ -66,7 +66,7 @@ public sealed class ExecutionClient : IAsyncDisposable, IKernelMessageSender
         ExecutionClientOptions? options,
         ILoggerFactory? loggerFactory,
         Func<CancellationToken, Task>? throwIfServerGone,
-        KernelMessageHandlers? handlers)
+        JupyterMessageHandlers? handlers)
     {
         _serverUri = ServerAddress.Normalize(serverUri);
         _token = Throw.IfNull(token);
@@ -74,7 +74,7 @@ public sealed class ExecutionClient : IAsyncDisposable, IKernelMessageSender
         Options.Validate();
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<ExecutionClient>();
         _throwIfServerGone = throwIfServerGone;
-        _handlers = handlers ?? new KernelMessageHandlers();
+        _handlers = handlers ?? new JupyterMessageHandlers();
     }
 
     /// <summary>Creates a client for a kernel in <paramref name="container"/> and connects it; the client is disposed when connecting fails.</summary>

@@ -35,7 +35,7 @@ public interface ISandbox : IAsyncDisposable
     /// <summary>Adds a handler for kernel messages that belong to no execution's output: stdin requests (<c>input()</c> in a cell) and comm messages.</summary>
     /// <param name="handler">The handler; it is kept across <see cref="ResetAsync"/>.</param>
     /// <returns>A registration that removes the handler when disposed.</returns>
-    IDisposable AddMessageHandler(IKernelMessageHandler handler);
+    IDisposable AddMessageHandler(IJupyterMessageHandler handler);
 
     /// <summary>Asks the sandbox for an object of the given type, e.g. the <see cref="ExecutionContainer"/> behind a Docker sandbox.</summary>
     /// <param name="serviceType">The type of object requested.</param>

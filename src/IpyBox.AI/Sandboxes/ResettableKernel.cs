@@ -7,13 +7,13 @@ namespace IpyBox.AI;
 /// </summary>
 internal sealed class ResettableKernel : IAsyncDisposable
 {
-    private readonly Func<KernelMessageHandlers, CancellationToken, Task<ExecutionClient>> _connect;
-    private readonly KernelMessageHandlers _handlers = new();
+    private readonly Func<JupyterMessageHandlers, CancellationToken, Task<ExecutionClient>> _connect;
+    private readonly JupyterMessageHandlers _handlers = new();
     private readonly SemaphoreSlim _gate = new(1, 1);
     private ExecutionClient? _client;
     private int _disposed;
 
-    private ResettableKernel(Func<KernelMessageHandlers, CancellationToken, Task<ExecutionClient>> connect)
+    private ResettableKernel(Func<JupyterMessageHandlers, CancellationToken, Task<ExecutionClient>> connect)
     {
         _connect = connect;
     }
@@ -24,14 +24,14 @@ internal sealed class ResettableKernel : IAsyncDisposable
     /// <summary>Connects the first kernel.</summary>
     /// <param name="connect">Creates and connects a client that dispatches to the given handlers; it disposes the client when connecting fails.</param>
     /// <param name="cancellationToken">Cancels the connection.</param>
-    public static async Task<ResettableKernel> StartAsync(Func<KernelMessageHandlers, CancellationToken, Task<ExecutionClient>> connect, CancellationToken cancellationToken)
+    public static async Task<ResettableKernel> StartAsync(Func<JupyterMessageHandlers, CancellationToken, Task<ExecutionClient>> connect, CancellationToken cancellationToken)
     {
         var kernel = new ResettableKernel(connect);
         kernel._client = await connect(kernel._handlers, cancellationToken).ConfigureAwait(false);
         return kernel;
     }
 
-    public IDisposable AddMessageHandler(IKernelMessageHandler handler) => _handlers.Add(handler);
+    public IDisposable AddMessageHandler(IJupyterMessageHandler handler) => _handlers.Add(handler);
 
     public async Task<Execution> SubmitAsync(string code, TimeSpan? timeout, CancellationToken cancellationToken)
     {

@@ -1,15 +1,15 @@
 namespace IpyBox.AI;
 
 /// <summary>The message handlers of a sandbox, kept across kernel resets and shared with each kernel client it creates.</summary>
-internal sealed class KernelMessageHandlers
+internal sealed class JupyterMessageHandlers
 {
     private readonly Lock _gate = new();
-    private IKernelMessageHandler[] _handlers = [];
+    private IJupyterMessageHandler[] _handlers = [];
 
     /// <summary>Gets a value indicating whether any handler is registered (executions then allow stdin).</summary>
     public bool IsEmpty => Volatile.Read(ref _handlers).Length == 0;
 
-    public IDisposable Add(IKernelMessageHandler handler)
+    public IDisposable Add(IJupyterMessageHandler handler)
     {
         Throw.IfNull(handler);
         lock (_gate)
@@ -21,7 +21,7 @@ internal sealed class KernelMessageHandlers
     }
 
     /// <summary>Offers <paramref name="message"/> to the handlers in registration order; returns whether one took it.</summary>
-    public bool Dispatch(JupyterMessage message, IKernelMessageSender sender)
+    public bool Dispatch(JupyterMessage message, IJupyterMessageSender sender)
     {
         foreach (var handler in Volatile.Read(ref _handlers))
         {
@@ -34,7 +34,7 @@ internal sealed class KernelMessageHandlers
         return false;
     }
 
-    private void Remove(IKernelMessageHandler handler)
+    private void Remove(IJupyterMessageHandler handler)
     {
         lock (_gate)
         {
@@ -42,7 +42,7 @@ internal sealed class KernelMessageHandlers
         }
     }
 
-    private sealed class Registration(KernelMessageHandlers owner, IKernelMessageHandler handler) : IDisposable
+    private sealed class Registration(JupyterMessageHandlers owner, IJupyterMessageHandler handler) : IDisposable
     {
         private int _disposed;
 

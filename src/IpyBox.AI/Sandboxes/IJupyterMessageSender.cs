@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace IpyBox.AI;
 
 /// <summary>Sends messages to a kernel over its WebSocket, e.g. the <c>input_reply</c> to an <c>input_request</c>.</summary>
-public interface IKernelMessageSender
+public interface IJupyterMessageSender
 {
     /// <summary>Sends a message.</summary>
     /// <param name="channel">The channel: <c>stdin</c> for <c>input_reply</c>, <c>shell</c> for comm messages.</param>
