@@ -34,6 +34,46 @@ public sealed class Execution
         _completion.Task.ContinueWith(_ => _timeout.Dispose(), TaskScheduler.Default);
     }
 
+    /// <summary>
+    /// Creates an execution that has already finished with <paramref name="result"/>. Backends that talk to a kernel get
+    /// their executions from <see cref="ExecutionClient"/>; this is for sandboxes that produce a result by other means
+    /// (a custom <see cref="ISandbox"/>, a test double).
+    /// </summary>
+    /// <param name="result">The result.</param>
+    /// <param name="id">The id of the execution; <see langword="null"/> for a new unique id.</param>
+    /// <returns>A completed execution: <see cref="GetResultAsync"/> returns <paramref name="result"/> and <see cref="StreamAsync"/>
+    /// yields <see cref="ExecutionResult.Text"/> as one chunk (nothing when it is <see langword="null"/>).</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="result"/> is <see langword="null"/>.</exception>
+    public static Execution FromResult(ExecutionResult result, string? id = null)
+    {
+        Throw.IfNull(result);
+        var execution = Completed(id);
+        if (result.Text is { } text)
+        {
+            execution._chunks.Writer.TryWrite(text);
+        }
+
+        execution._chunks.Writer.TryComplete();
+        execution._completion.TrySetResult(result);
+        return execution;
+    }
+
+    /// <summary>
+    /// Creates an execution that has already failed with <paramref name="error"/>, e.g. an <see cref="ExecutionException"/>
+    /// or a <see cref="TimeoutException"/>. Like <see cref="FromResult"/>, this is for custom sandboxes and test doubles.
+    /// </summary>
+    /// <param name="error">The error that <see cref="GetResultAsync"/> and <see cref="StreamAsync"/> throw.</param>
+    /// <param name="id">The id of the execution; <see langword="null"/> for a new unique id.</param>
+    /// <returns>A completed, failed execution.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="error"/> is <see langword="null"/>.</exception>
+    public static Execution FromException(Exception error, string? id = null)
+    {
+        Throw.IfNull(error);
+        var execution = Completed(id);
+        execution.Fail(error);
+        return execution;
+    }
+
     /// <summary>Gets the id of the execute request.</summary>
     public string Id { get; }
 
@@ -136,6 +176,9 @@ public sealed class Execution
 
         Fail(reason);
     }
+
+    private static Execution Completed(string? id) =>
+        new(id ?? Guid.NewGuid().ToString("N"), Timeout.InfiniteTimeSpan, TimeSpan.Zero, static _ => Task.CompletedTask);
 
     private CancellationTokenRegistration RegisterCancellation(CancellationToken cancellationToken) =>
         cancellationToken.CanBeCanceled

@@ -3,13 +3,30 @@ namespace IpyBox.AI;
 /// <summary>What an execution produced.</summary>
 public sealed class ExecutionResult
 {
-    internal ExecutionResult(string? text, string stdout, string stderr, IReadOnlyList<ExecutionImage> images, IReadOnlyList<RichOutput> richOutputs, int? executionCount)
+    /// <summary>
+    /// Initializes a new instance of the <see cref="ExecutionResult"/> class. The backends create results from kernel
+    /// output; this constructor is for custom sandboxes and test doubles, which hand results to <see cref="Execution.FromResult"/>.
+    /// </summary>
+    /// <param name="text">Stdout, stderr and <c>text/plain</c> results in output order, trimmed; <see langword="null"/> for none.</param>
+    /// <param name="stdout">Everything written to stdout.</param>
+    /// <param name="stderr">Everything written to stderr.</param>
+    /// <param name="images">The images in output order; <see langword="null"/> for none.</param>
+    /// <param name="richOutputs">The other rich outputs in output order; <see langword="null"/> for none.</param>
+    /// <param name="executionCount">The kernel's execution counter, when known.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="stdout"/> or <paramref name="stderr"/> is <see langword="null"/>.</exception>
+    public ExecutionResult(
+        string? text,
+        string stdout = "",
+        string stderr = "",
+        IReadOnlyList<ExecutionImage>? images = null,
+        IReadOnlyList<RichOutput>? richOutputs = null,
+        int? executionCount = null)
     {
         Text = text;
-        Stdout = stdout;
-        Stderr = stderr;
-        Images = images;
-        RichOutputs = richOutputs;
+        Stdout = Throw.IfNull(stdout);
+        Stderr = Throw.IfNull(stderr);
+        Images = images ?? [];
+        RichOutputs = richOutputs ?? [];
         ExecutionCount = executionCount;
     }
 

@@ -6,47 +6,37 @@ namespace IpyBox.AI.Cli.Tests.Commands;
 /// <summary><c>ipybox build</c> with a requirements file that names a local wheel (no package index is reachable).</summary>
 public sealed class BuildCommandTests : IAsyncLifetime
 {
-    private readonly string _runId = TestDocker.NewRunId();
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), $"ipybox-build-tests-{Guid.NewGuid():N}");
-    private string Tag => $"ipybox-cli-tests:{_runId}";
+    private readonly string _runId = DockerEngine.NewRunId();
+    private readonly TempDirectory _directory = new("ipybox-build-tests-");
+    private readonly ThrowawayImage _image = ThrowawayImage.Reserve("cli-build");
 
-    public async Task InitializeAsync()
-    {
-        await TestDocker.EnsureAvailableAsync();
-        Directory.CreateDirectory(_directory);
-    }
+    private string Tag => _image.Tag;
+
+    public Task InitializeAsync() => DockerEngine.EnsureAvailableAsync();
 
     public async Task DisposeAsync()
     {
-        await TestDocker.RemoveAllAsync(_runId);
-        using var client = TestDocker.CreateClient();
-        try
-        {
-            await client.Images.DeleteImageAsync(Tag, new Docker.DotNet.Models.ImageDeleteParameters { Force = true });
-        }
-        catch (Docker.DotNet.DockerImageNotFoundException)
-        {
-        }
-
-        Directory.Delete(_directory, recursive: true);
+        await DockerEngine.RemoveAllAsync(_runId);
+        await _image.DisposeAsync();
+        _directory.Dispose();
     }
 
     [Fact]
     public async Task Builds_an_image_with_a_local_wheel_that_run_can_use()
     {
-        var wheels = Path.Combine(_directory, "wheels");
+        var wheels = _directory.Combine("wheels");
         Directory.CreateDirectory(wheels);
         WriteWheel(Path.Combine(wheels, "buildprobe-1.0-py3-none-any.whl"), "buildprobe", "baked into the image");
-        await File.WriteAllTextAsync(Path.Combine(_directory, "requirements.txt"), "# local only\n--no-index\n./wheels/buildprobe-1.0-py3-none-any.whl\n");
+        await File.WriteAllTextAsync(_directory.Combine("requirements.txt"), "# local only\n--no-index\n./wheels/buildprobe-1.0-py3-none-any.whl\n");
 
-        var build = await IpyBoxTool.RunAsync(["build", "-t", Tag, "-d", Path.Combine(_directory, "requirements.txt")], deadline: TimeSpan.FromMinutes(20));
+        var build = await IpyBoxTool.RunAsync(["build", "-t", Tag, "-d", _directory.Combine("requirements.txt")], deadline: TimeSpan.FromMinutes(20));
 
         Assert.True(build.ExitCode == 0, build.ToString());
         Assert.Equal(Tag, build.Stdout.Trim());
         Assert.Contains("Successfully installed buildprobe-1.0", build.Stderr, StringComparison.Ordinal);
         Assert.Contains("Step ", build.Stderr, StringComparison.Ordinal);
 
-        var run = await IpyBoxTool.RunAsync(["run", "--image", Tag, "--label", $"{TestDocker.TestLabel}={_runId}", "import buildprobe\nprint(buildprobe.MESSAGE)"]);
+        var run = await IpyBoxTool.RunAsync(["run", "--image", Tag, "--label", $"{DockerEngine.TestLabel}={_runId}", "import buildprobe\nprint(buildprobe.MESSAGE)"]);
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Equal("baked into the image", run.Stdout.Trim());
     }
@@ -54,9 +44,9 @@ public sealed class BuildCommandTests : IAsyncLifetime
     [Fact]
     public async Task A_failing_build_exits_non_zero_with_the_error()
     {
-        await File.WriteAllTextAsync(Path.Combine(_directory, "requirements.txt"), "--no-index\nipybox-package-that-does-not-exist==1.0\n");
+        await File.WriteAllTextAsync(_directory.Combine("requirements.txt"), "--no-index\nipybox-package-that-does-not-exist==1.0\n");
 
-        var build = await IpyBoxTool.RunAsync(["build", "-t", Tag, "-d", Path.Combine(_directory, "requirements.txt")], deadline: TimeSpan.FromMinutes(20));
+        var build = await IpyBoxTool.RunAsync(["build", "-t", Tag, "-d", _directory.Combine("requirements.txt")], deadline: TimeSpan.FromMinutes(20));
 
         Assert.NotEqual(0, build.ExitCode);
         Assert.Contains("No matching distribution found for ipybox-package-that-does-not-exist", build.Stderr, StringComparison.Ordinal);
@@ -67,7 +57,7 @@ public sealed class BuildCommandTests : IAsyncLifetime
     [Fact]
     public async Task A_missing_requirements_file_is_an_error()
     {
-        var build = await IpyBoxTool.RunAsync(["build", "-t", Tag, "-d", Path.Combine(_directory, "missing.txt")]);
+        var build = await IpyBoxTool.RunAsync(["build", "-t", Tag, "-d", _directory.Combine("missing.txt")]);
 
         Assert.Equal(1, build.ExitCode);
         Assert.Contains("missing.txt", build.Stderr, StringComparison.Ordinal);

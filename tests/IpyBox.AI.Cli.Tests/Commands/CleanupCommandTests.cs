@@ -8,50 +8,50 @@ namespace IpyBox.AI.Cli.Tests.Commands;
 /// </summary>
 public sealed class CleanupCommandTests : IAsyncLifetime
 {
-    private readonly string _runId = TestDocker.NewRunId();
+    private readonly string _runId = DockerEngine.NewRunId();
 
-    public Task InitializeAsync() => TestDocker.EnsureAvailableAsync();
+    public Task InitializeAsync() => DockerEngine.EnsureAvailableAsync();
 
-    public Task DisposeAsync() => TestDocker.RemoveAllAsync(_runId);
+    public Task DisposeAsync() => DockerEngine.RemoveAllAsync(_runId);
 
     [Fact]
     public async Task Removes_only_the_matching_containers_and_prints_them()
     {
         await using var live = await ExecutionContainer.StartAsync(Options("live"));
         var orphan = await CreateOrphanAsync();
-        var scope = $"{TestDocker.TestLabel}={_runId}";
+        var scope = $"{DockerEngine.TestLabel}={_runId}";
 
         var dryRun = await IpyBoxTool.RunAsync(["cleanup", "--label", scope, "--dry-run"]);
         Assert.True(dryRun.ExitCode == 0, dryRun.ToString());
         Assert.Contains("Would remove 2 container(s).", dryRun.Stdout, StringComparison.Ordinal);
-        Assert.Equal(2, (await TestDocker.ListAsync(TestDocker.TestLabel, _runId)).Count);
+        Assert.Equal(2, (await DockerEngine.ListAsync(DockerEngine.TestLabel, _runId)).Count);
 
         var orphans = await IpyBoxTool.RunAsync(["cleanup", "--label", scope, "--orphaned"]);
         Assert.True(orphans.ExitCode == 0, orphans.ToString());
         Assert.Contains($"Removed {orphan[..12]}", orphans.Stdout, StringComparison.Ordinal);
         Assert.Contains("Removed 1 container(s).", orphans.Stdout, StringComparison.Ordinal);
-        var left = Assert.Single(await TestDocker.ListAsync(TestDocker.TestLabel, _runId));
+        var left = Assert.Single(await DockerEngine.ListAsync(DockerEngine.TestLabel, _runId));
         Assert.Equal(live.ContainerId, left.ID);
 
         var otherImage = await IpyBoxTool.RunAsync(["cleanup", "--label", scope, "--image", "no-such-image:1"]);
         Assert.Contains("Removed 0 container(s).", otherImage.Stdout, StringComparison.Ordinal);
-        Assert.Single(await TestDocker.ListAsync(TestDocker.TestLabel, _runId));
+        Assert.Single(await DockerEngine.ListAsync(DockerEngine.TestLabel, _runId));
 
         var all = await IpyBoxTool.RunAsync(["cleanup", "--label", scope, "--image", live.Image]);
         Assert.True(all.ExitCode == 0, all.ToString());
         Assert.Contains($"Removed {live.ContainerId![..12]}", all.Stdout, StringComparison.Ordinal);
-        Assert.Empty(await TestDocker.ListAsync(TestDocker.TestLabel, _runId));
+        Assert.Empty(await DockerEngine.ListAsync(DockerEngine.TestLabel, _runId));
     }
 
     private ExecutionContainerOptions Options(string role) => new()
     {
-        Labels = { [TestDocker.TestLabel] = _runId, ["ai.ipybox.test-role"] = role },
+        Labels = { [DockerEngine.TestLabel] = _runId, ["ai.ipybox.test-role"] = role },
     };
 
     /// <summary>Creates a container labelled as if a process that no longer exists had started it.</summary>
     private async Task<string> CreateOrphanAsync()
     {
-        using var client = TestDocker.CreateClient();
+        using var client = DockerEngine.CreateClient();
         var created = await client.Containers.CreateContainerAsync(new CreateContainerParameters
         {
             Image = RuntimeImage.DefaultTag,
@@ -61,7 +61,7 @@ public sealed class CleanupCommandTests : IAsyncLifetime
                 [ContainerLabels.Image] = RuntimeImage.DefaultTag,
                 [ContainerLabels.OwnerProcessId] = DeadProcessId().ToString(System.Globalization.CultureInfo.InvariantCulture),
                 [ContainerLabels.OwnerHost] = Environment.MachineName,
-                [TestDocker.TestLabel] = _runId,
+                [DockerEngine.TestLabel] = _runId,
             },
         });
         return created.ID;

@@ -3,19 +3,15 @@ namespace IpyBox.AI.Cli.Tests.Commands;
 /// <summary><c>ipybox run</c> as a user runs it: a fresh sandbox per call, removed afterwards.</summary>
 public sealed class RunCommandTests : IAsyncLifetime
 {
-    private readonly string _runId = TestDocker.NewRunId();
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), $"ipybox-run-tests-{Guid.NewGuid():N}");
+    private readonly string _runId = DockerEngine.NewRunId();
+    private readonly TempDirectory _directory = new("ipybox-run-tests-");
 
-    public async Task InitializeAsync()
-    {
-        await TestDocker.EnsureAvailableAsync();
-        Directory.CreateDirectory(_directory);
-    }
+    public Task InitializeAsync() => DockerEngine.EnsureAvailableAsync();
 
     public async Task DisposeAsync()
     {
-        await TestDocker.RemoveAllAsync(_runId);
-        Directory.Delete(_directory, recursive: true);
+        await DockerEngine.RemoveAllAsync(_runId);
+        _directory.Dispose();
     }
 
     [Fact]
@@ -23,14 +19,14 @@ public sealed class RunCommandTests : IAsyncLifetime
     {
         var code = "import matplotlib.pyplot as plt\nprint('hello from the sandbox')\nplt.plot([1, 2])\nplt.show()\n6 * 7";
 
-        var run = await RunAsync([code, "--output-dir", _directory]);
+        var run = await RunAsync([code, "--output-dir", _directory.FullName]);
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Equal("hello from the sandbox\n42\n", run.Stdout.Replace("\r\n", "\n", StringComparison.Ordinal));
-        var image = Path.Combine(_directory, "ipybox-image-1.png");
+        var image = _directory.Combine("ipybox-image-1.png");
         Assert.Contains(image, run.Stderr, StringComparison.Ordinal);
         Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, (await File.ReadAllBytesAsync(image))[..4]);
-        Assert.Empty(await TestDocker.ListAsync(TestDocker.TestLabel, _runId));
+        Assert.Empty(await DockerEngine.ListAsync(DockerEngine.TestLabel, _runId));
     }
 
     [Fact]
@@ -62,15 +58,15 @@ public sealed class RunCommandTests : IAsyncLifetime
         Assert.Equal(124, run.ExitCode);
         Assert.Contains("started", run.Stdout, StringComparison.Ordinal);
         Assert.Contains("interrupted", run.Stderr, StringComparison.Ordinal);
-        Assert.Empty(await TestDocker.ListAsync(TestDocker.TestLabel, _runId));
+        Assert.Empty(await DockerEngine.ListAsync(DockerEngine.TestLabel, _runId));
     }
 
     [Fact]
     public async Task Passes_environment_variables_env_files_and_bind_mounts()
     {
-        var envFile = Path.Combine(_directory, "sandbox.env");
+        var envFile = _directory.Combine("sandbox.env");
         await File.WriteAllTextAsync(envFile, "# settings\nFROM_FILE=\"file value\"\n\nexport SECOND=2\n");
-        var shared = Path.Combine(_directory, "shared");
+        var shared = _directory.Combine("shared");
         Directory.CreateDirectory(shared);
         await File.WriteAllTextAsync(Path.Combine(shared, "input.txt"), "bound file");
 
@@ -97,7 +93,7 @@ public sealed class RunCommandTests : IAsyncLifetime
     public async Task Ctrl_C_removes_the_sandbox_and_exits_130()
     {
         var start = new System.Diagnostics.ProcessStartInfo(IpyBoxTool.DotnetPath) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        foreach (var argument in IpyBoxTool.Arguments("run", "--label", $"{TestDocker.TestLabel}={_runId}", "import time\nprint('started', flush=True)\ntime.sleep(120)"))
+        foreach (var argument in IpyBoxTool.Arguments("run", "--label", $"{DockerEngine.TestLabel}={_runId}", "import time\nprint('started', flush=True)\ntime.sleep(120)"))
         {
             start.ArgumentList.Add(argument);
         }
@@ -112,7 +108,7 @@ public sealed class RunCommandTests : IAsyncLifetime
         {
             // Interrupt while the cell runs.
             await started.Task.WaitAsync(TimeSpan.FromMinutes(2));
-            Assert.NotEmpty(await TestDocker.ListAsync(TestDocker.TestLabel, _runId));
+            Assert.NotEmpty(await DockerEngine.ListAsync(DockerEngine.TestLabel, _runId));
             var signal = await IpyBoxTool.RunProcessAsync("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
             Assert.True(signal.ExitCode == 0, signal.ToString());
             using var exit = new CancellationTokenSource(TimeSpan.FromMinutes(2));
@@ -127,9 +123,9 @@ public sealed class RunCommandTests : IAsyncLifetime
         }
 
         Assert.Equal(130, process.ExitCode);
-        Assert.Empty(await TestDocker.ListAsync(TestDocker.TestLabel, _runId));
+        Assert.Empty(await DockerEngine.ListAsync(DockerEngine.TestLabel, _runId));
     }
 
     private Task<ProcessResult> RunAsync(string[] arguments, string? stdin = null) =>
-        IpyBoxTool.RunAsync(["run", "--label", $"{TestDocker.TestLabel}={_runId}", .. arguments], stdin, _directory);
+        IpyBoxTool.RunAsync(["run", "--label", $"{DockerEngine.TestLabel}={_runId}", .. arguments], stdin, _directory.FullName);
 }

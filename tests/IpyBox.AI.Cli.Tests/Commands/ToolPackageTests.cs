@@ -3,26 +3,22 @@ namespace IpyBox.AI.Cli.Tests.Commands;
 /// <summary>The packed dotnet tool installs from a local folder and runs.</summary>
 public sealed class ToolPackageTests : IAsyncLifetime
 {
-    private readonly string _runId = TestDocker.NewRunId();
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), $"ipybox-tool-tests-{Guid.NewGuid():N}");
+    private readonly string _runId = DockerEngine.NewRunId();
+    private readonly TempDirectory _directory = new("ipybox-tool-tests-");
 
-    public async Task InitializeAsync()
-    {
-        await TestDocker.EnsureAvailableAsync();
-        Directory.CreateDirectory(_directory);
-    }
+    public Task InitializeAsync() => DockerEngine.EnsureAvailableAsync();
 
     public async Task DisposeAsync()
     {
-        await TestDocker.RemoveAllAsync(_runId);
-        Directory.Delete(_directory, recursive: true);
+        await DockerEngine.RemoveAllAsync(_runId);
+        _directory.Dispose();
     }
 
     [Fact]
     public async Task Pack_install_with_add_source_and_run()
     {
-        var packages = Path.Combine(_directory, "packages");
-        var tools = Path.Combine(_directory, "tools");
+        var packages = _directory.Combine("packages");
+        var tools = _directory.Combine("tools");
         var project = Path.Combine(RepositoryRoot(), "src", "IpyBox.AI.Cli", "IpyBox.AI.Cli.csproj");
 
         var pack = await IpyBoxTool.RunProcessAsync(IpyBoxTool.DotnetPath, ["pack", project, "-o", packages, "-p:PackageVersion=0.0.1-test"]);
@@ -32,7 +28,7 @@ public sealed class ToolPackageTests : IAsyncLifetime
         var install = await IpyBoxTool.RunProcessAsync(
             IpyBoxTool.DotnetPath,
             ["tool", "install", "IpyBox.AI.Cli", "--tool-path", tools, "--add-source", packages, "--version", "0.0.1-test", "--ignore-failed-sources"],
-            workingDirectory: _directory);
+            workingDirectory: _directory.FullName);
         Assert.True(install.ExitCode == 0, install.ToString());
 
         var ipybox = Path.Combine(tools, "ipybox");
@@ -43,7 +39,7 @@ public sealed class ToolPackageTests : IAsyncLifetime
             Assert.Contains(command, help.Stdout, StringComparison.Ordinal);
         }
 
-        var run = await IpyBoxTool.RunProcessAsync(ipybox, ["run", "--label", $"{TestDocker.TestLabel}={_runId}", "print(6 * 7)"]);
+        var run = await IpyBoxTool.RunProcessAsync(ipybox, ["run", "--label", $"{DockerEngine.TestLabel}={_runId}", "print(6 * 7)"]);
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Equal("42", run.Stdout.Trim());
     }

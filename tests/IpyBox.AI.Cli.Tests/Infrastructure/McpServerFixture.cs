@@ -11,15 +11,14 @@ namespace IpyBox.AI.Cli.Tests;
 public sealed class McpServerFixture : IAsyncLifetime
 {
     private readonly ConcurrentQueue<string> _stderr = new();
+    private readonly TempDirectory _root = new("ipybox-mcp-tests-");
     private McpClient? _client;
 
-    public string RunId { get; } = TestDocker.NewRunId();
+    public string RunId { get; } = DockerEngine.NewRunId();
 
-    public string Root { get; } = Path.Combine(Path.GetTempPath(), $"ipybox-mcp-tests-{Guid.NewGuid():N}");
+    public string AllowedDirectory => _root.Combine("allowed");
 
-    public string AllowedDirectory => Path.Combine(Root, "allowed");
-
-    public string OutsideDirectory => Path.Combine(Root, "outside");
+    public string OutsideDirectory => _root.Combine("outside");
 
     public McpClient Client => _client ?? throw new InvalidOperationException("The fixture has not started.");
 
@@ -28,7 +27,7 @@ public sealed class McpServerFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        await TestDocker.EnsureAvailableAsync();
+        await DockerEngine.EnsureAvailableAsync();
         Directory.CreateDirectory(AllowedDirectory);
         Directory.CreateDirectory(OutsideDirectory);
         _client = await StartAsync(RunId, _stderr, "--allowed-dir", AllowedDirectory);
@@ -41,8 +40,8 @@ public sealed class McpServerFixture : IAsyncLifetime
             await _client.DisposeAsync();
         }
 
-        await TestDocker.RemoveAllAsync(RunId);
-        Directory.Delete(Root, recursive: true);
+        await DockerEngine.RemoveAllAsync(RunId);
+        _root.Dispose();
     }
 
     /// <summary>Starts <c>ipybox mcp</c> with the test label and <paramref name="arguments"/>, and connects to it.</summary>
@@ -52,7 +51,7 @@ public sealed class McpServerFixture : IAsyncLifetime
         {
             Name = "ipybox",
             Command = IpyBoxTool.DotnetPath,
-            Arguments = IpyBoxTool.Arguments(["mcp", "--label", $"{TestDocker.TestLabel}={runId}", .. arguments]),
+            Arguments = IpyBoxTool.Arguments(["mcp", "--label", $"{DockerEngine.TestLabel}={runId}", .. arguments]),
             StandardErrorLines = line => stderr?.Enqueue(line),
             ShutdownTimeout = TimeSpan.FromSeconds(30),
         });

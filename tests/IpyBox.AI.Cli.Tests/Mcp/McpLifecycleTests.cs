@@ -6,11 +6,11 @@ namespace IpyBox.AI.Cli.Tests.Mcp;
 public sealed class McpLifecycleTests : IAsyncLifetime
 {
     private static readonly TimeSpan s_deadline = TimeSpan.FromMinutes(2);
-    private readonly string _runId = TestDocker.NewRunId();
+    private readonly string _runId = DockerEngine.NewRunId();
 
-    public Task InitializeAsync() => TestDocker.EnsureAvailableAsync();
+    public Task InitializeAsync() => DockerEngine.EnsureAvailableAsync();
 
-    public Task DisposeAsync() => TestDocker.RemoveAllAsync(_runId);
+    public Task DisposeAsync() => DockerEngine.RemoveAllAsync(_runId);
 
     [Fact]
     public async Task The_container_is_removed_when_the_client_disconnects()
@@ -20,7 +20,7 @@ public sealed class McpLifecycleTests : IAsyncLifetime
         {
             var result = await client.CallToolAsync("execute_ipython_cell", new Dictionary<string, object?> { ["code"] = "print('up')" });
             Assert.Equal("up", McpServerFixture.TextOf(result).Trim());
-            Assert.Single(await TestDocker.ListAsync(TestDocker.TestLabel, _runId));
+            Assert.Single(await DockerEngine.ListAsync(DockerEngine.TestLabel, _runId));
 
             // Started without --allowed-dir: file transfer is refused with a hint.
             var upload = await client.CallToolAsync("upload_file", new Dictionary<string, object?> { ["relpath"] = "x.txt", ["local_path"] = IpyBoxTool.AssemblyPath });
@@ -32,7 +32,7 @@ public sealed class McpLifecycleTests : IAsyncLifetime
             await client.DisposeAsync();
         }
 
-        Assert.Empty(await TestDocker.WaitForAsync(_runId, present: false, s_deadline));
+        Assert.Empty(await DockerEngine.WaitForAsync(_runId, present: false, s_deadline));
     }
 
     [Fact]
@@ -42,7 +42,7 @@ public sealed class McpLifecycleTests : IAsyncLifetime
         try
         {
             // No tool call is made: the container starts in the background as soon as the server runs.
-            Assert.NotEmpty(await TestDocker.WaitForAsync(_runId, present: true, s_deadline));
+            Assert.NotEmpty(await DockerEngine.WaitForAsync(_runId, present: true, s_deadline));
 
             await SignalAsync(server, "TERM");
             using var exit = new CancellationTokenSource(s_deadline);
@@ -53,7 +53,7 @@ public sealed class McpLifecycleTests : IAsyncLifetime
             KillIfRunning(server);
         }
 
-        Assert.Empty(await TestDocker.ListAsync(TestDocker.TestLabel, _runId));
+        Assert.Empty(await DockerEngine.ListAsync(DockerEngine.TestLabel, _runId));
     }
 
     [Fact]
@@ -62,7 +62,7 @@ public sealed class McpLifecycleTests : IAsyncLifetime
         using var server = StartServerProcess();
         try
         {
-            Assert.NotEmpty(await TestDocker.WaitForAsync(_runId, present: true, s_deadline));
+            Assert.NotEmpty(await DockerEngine.WaitForAsync(_runId, present: true, s_deadline));
             server.Kill();
             await server.WaitForExitAsync();
         }
@@ -71,13 +71,13 @@ public sealed class McpLifecycleTests : IAsyncLifetime
             KillIfRunning(server);
         }
 
-        var orphan = Assert.Single(await TestDocker.ListAsync(TestDocker.TestLabel, _runId));
+        var orphan = Assert.Single(await DockerEngine.ListAsync(DockerEngine.TestLabel, _runId));
 
-        var cleanup = await IpyBoxTool.RunAsync(["cleanup", "--orphaned", "--label", $"{TestDocker.TestLabel}={_runId}"]);
+        var cleanup = await IpyBoxTool.RunAsync(["cleanup", "--orphaned", "--label", $"{DockerEngine.TestLabel}={_runId}"]);
 
         Assert.True(cleanup.ExitCode == 0, cleanup.ToString());
         Assert.Contains($"Removed {orphan.ID[..12]}", cleanup.Stdout, StringComparison.Ordinal);
-        Assert.Empty(await TestDocker.ListAsync(TestDocker.TestLabel, _runId));
+        Assert.Empty(await DockerEngine.ListAsync(DockerEngine.TestLabel, _runId));
     }
 
     private Process StartServerProcess()
@@ -89,7 +89,7 @@ public sealed class McpLifecycleTests : IAsyncLifetime
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in IpyBoxTool.Arguments("mcp", "--label", $"{TestDocker.TestLabel}={_runId}"))
+        foreach (var argument in IpyBoxTool.Arguments("mcp", "--label", $"{DockerEngine.TestLabel}={_runId}"))
         {
             start.ArgumentList.Add(argument);
         }

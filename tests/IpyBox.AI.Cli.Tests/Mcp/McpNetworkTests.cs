@@ -10,7 +10,7 @@ namespace IpyBox.AI.Cli.Tests.Mcp;
 /// </summary>
 public sealed class McpNetworkTests : IAsyncLifetime, IDisposable
 {
-    private readonly string _runId = TestDocker.NewRunId();
+    private readonly string _runId = DockerEngine.NewRunId();
     private readonly TcpListener _listener = new(IPAddress.Any, 0);
     private string _gateway = string.Empty;
 
@@ -18,8 +18,8 @@ public sealed class McpNetworkTests : IAsyncLifetime, IDisposable
 
     public async Task InitializeAsync()
     {
-        await TestDocker.EnsureAvailableAsync();
-        using var client = TestDocker.CreateClient();
+        await DockerEngine.EnsureAvailableAsync();
+        using var client = DockerEngine.CreateClient();
         var bridge = await client.Networks.InspectNetworkAsync("bridge");
         _gateway = bridge.IPAM.Config.Select(c => c.Gateway).FirstOrDefault(g => IPAddress.TryParse(g, out var a) && a.AddressFamily == AddressFamily.InterNetwork)
             ?? BridgeInterfaceAddress(bridge.Options.TryGetValue("com.docker.network.bridge.name", out var name) ? name : "docker0");
@@ -30,7 +30,7 @@ public sealed class McpNetworkTests : IAsyncLifetime, IDisposable
     public async Task DisposeAsync()
     {
         _listener.Stop();
-        await TestDocker.RemoveAllAsync(_runId);
+        await DockerEngine.RemoveAllAsync(_runId);
     }
 
     public void Dispose() => _listener.Dispose();

@@ -51,27 +51,20 @@ public sealed class ContainerLifecycleTests : IAsyncLifetime
     [Fact]
     public async Task Bind_mounts_are_readable_and_writable_and_created_when_missing()
     {
-        var root = Directory.CreateTempSubdirectory("ipybox-bind-");
-        try
-        {
-            var hostDir = Path.Combine(root.FullName, "data", "nested");
-            var options = new ExecutionContainerOptions();
-            options.Binds[hostDir] = "data";
-            await using var container = await ExecutionContainer.StartAsync(options);
-            Assert.True(Directory.Exists(hostDir));
+        using var root = new TempDirectory("ipybox-bind-");
+        var hostDir = root.Combine("data", "nested");
+        var options = new ExecutionContainerOptions();
+        options.Binds[hostDir] = "data";
+        await using var container = await ExecutionContainer.StartAsync(options);
+        Assert.True(Directory.Exists(hostDir));
 
-            await File.WriteAllTextAsync(Path.Combine(hostDir, "input.txt"), "from host");
-            await using var client = new ExecutionClient(container);
-            await client.ConnectAsync();
-            var result = await client.ExecuteAsync(
-                "text = open('data/input.txt').read()\nopen('/app/data/output.txt', 'w').write(text.upper())\nprint(text)");
-            Assert.Equal("from host", result.Text);
-            Assert.Equal("FROM HOST", await File.ReadAllTextAsync(Path.Combine(hostDir, "output.txt")));
-        }
-        finally
-        {
-            root.Delete(recursive: true);
-        }
+        await File.WriteAllTextAsync(Path.Combine(hostDir, "input.txt"), "from host");
+        await using var client = new ExecutionClient(container);
+        await client.ConnectAsync();
+        var result = await client.ExecuteAsync(
+            "text = open('data/input.txt').read()\nopen('/app/data/output.txt', 'w').write(text.upper())\nprint(text)");
+        Assert.Equal("from host", result.Text);
+        Assert.Equal("FROM HOST", await File.ReadAllTextAsync(Path.Combine(hostDir, "output.txt")));
     }
 
     [Fact]
@@ -124,52 +117,32 @@ public sealed class ContainerLifecycleTests : IAsyncLifetime
     [Fact]
     public async Task A_container_that_exits_during_start_reports_its_logs()
     {
-        var tag = "ipybox-ai-test/exits:" + Guid.NewGuid().ToString("N")[..8];
-        using var docker = DockerEngine.CreateClient();
-        var dockerfile = $"FROM {RuntimeImage.DefaultTag}\nENTRYPOINT [\"sh\", \"-c\", \"echo sandbox-broke-on-purpose >&2; exit 3\"]\n";
-        await using (var context = TarContext.Create(("Dockerfile", dockerfile)))
+        await using var image = await ThrowawayImage.BuildAsync(
+            "exits", $"FROM {RuntimeImage.DefaultTag}\nENTRYPOINT [\"sh\", \"-c\", \"echo sandbox-broke-on-purpose >&2; exit 3\"]\n");
+        var container = new ExecutionContainer(new ExecutionContainerOptions { Image = image.Tag });
+        await using (container)
         {
-            await ImageProvisioner.BuildAsync(docker, tag, context, new Dictionary<string, string>(), null, CancellationToken.None);
+            var error = await Assert.ThrowsAsync<ContainerStartException>(() => container.RunAsync());
+            Assert.Contains("exited during start", error.Message);
+            Assert.Contains("sandbox-broke-on-purpose", error.Logs);
         }
 
-        try
-        {
-            var container = new ExecutionContainer(new ExecutionContainerOptions { Image = tag });
-            await using (container)
-            {
-                var error = await Assert.ThrowsAsync<ContainerStartException>(() => container.RunAsync());
-                Assert.Contains("exited during start", error.Message);
-                Assert.Contains("sandbox-broke-on-purpose", error.Logs);
-            }
-
-            Assert.Null(container.ContainerId);
-        }
-        finally
-        {
-            await docker.Images.DeleteImageAsync(tag, new Docker.DotNet.Models.ImageDeleteParameters { Force = true });
-        }
+        Assert.Null(container.ContainerId);
     }
 
     [Fact]
     public async Task The_runtime_image_builds_from_the_embedded_context_and_reports_progress()
     {
         // A separate tag keeps the image other tests use in place; the layers come from the build cache.
-        var tag = "ipybox-ai-test/runtime:" + Guid.NewGuid().ToString("N")[..8];
+        await using var tag = ThrowawayImage.Reserve("runtime");
         var progress = new List<ImageProgress>();
         using var docker = DockerEngine.CreateClient();
-        try
-        {
-            await ImageProvisioner.BuildRuntimeImageAsync(docker, tag, root: false, new SyncProgress<ImageProgress>(progress.Add), CancellationToken.None);
-            var image = await docker.Images.InspectImageAsync(tag);
-            Assert.NotNull(image.Config);
-            Assert.Equal(RuntimeImage.Version, image.Config.Labels?[RuntimeImage.VersionLabel]);
-            Assert.Equal("ipybox", image.Config.User);
-            Assert.Contains(progress, p => p.Image == tag && p.Message.Contains("FROM", StringComparison.Ordinal));
-        }
-        finally
-        {
-            await docker.Images.DeleteImageAsync(tag, new Docker.DotNet.Models.ImageDeleteParameters { Force = true });
-        }
+        await ImageProvisioner.BuildRuntimeImageAsync(docker, tag.Tag, root: false, new SyncProgress<ImageProgress>(progress.Add), CancellationToken.None);
+        var image = await docker.Images.InspectImageAsync(tag.Tag);
+        Assert.NotNull(image.Config);
+        Assert.Equal(RuntimeImage.Version, image.Config.Labels?[RuntimeImage.VersionLabel]);
+        Assert.Equal("ipybox", image.Config.User);
+        Assert.Contains(progress, p => p.Image == tag.Tag && p.Message.Contains("FROM", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -222,26 +195,4 @@ public sealed class ContainerLifecycleTests : IAsyncLifetime
 internal sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
 {
     public void Report(T value) => report(value);
-}
-
-internal static class TarContext
-{
-    public static MemoryStream Create(params (string Name, string Content)[] files)
-    {
-        var stream = new MemoryStream();
-        using (var writer = new System.Formats.Tar.TarWriter(stream, leaveOpen: true))
-        {
-            foreach (var (name, content) in files)
-            {
-                var entry = new System.Formats.Tar.PaxTarEntry(System.Formats.Tar.TarEntryType.RegularFile, name)
-                {
-                    DataStream = new MemoryStream(Encoding.UTF8.GetBytes(content)),
-                };
-                writer.WriteEntry(entry);
-            }
-        }
-
-        stream.Position = 0;
-        return stream;
-    }
 }

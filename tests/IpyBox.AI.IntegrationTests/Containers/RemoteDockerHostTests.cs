@@ -44,17 +44,11 @@ public sealed class RemoteDockerHostTests : IAsyncLifetime
         Assert.Equal("Hello, world!", (await client.ExecuteAsync("print('Hello, world!')")).Text);
 
         var files = new ResourceClient(container);
-        var local = Path.GetTempFileName();
-        try
-        {
-            await File.WriteAllTextAsync(local, "over tcp");
-            await files.UploadFileAsync(local, "remote/hello.txt");
-            Assert.Equal("over tcp", (await client.ExecuteAsync("print(open('remote/hello.txt').read())")).Text);
-        }
-        finally
-        {
-            File.Delete(local);
-        }
+        using var temp = new TempDirectory("ipybox-remote-");
+        var local = temp.Combine("hello.txt");
+        await File.WriteAllTextAsync(local, "over tcp");
+        await files.UploadFileAsync(local, "remote/hello.txt");
+        Assert.Equal("over tcp", (await client.ExecuteAsync("print(open('remote/hello.txt').read())")).Text);
     }
 
     [Fact]

@@ -5,10 +5,10 @@ namespace IpyBox.AI.IntegrationTests;
 [Collection(SandboxCollection.Name)]
 public sealed class FileTransferTests(SandboxFixture sandbox) : IDisposable
 {
-    private readonly DirectoryInfo _host = Directory.CreateTempSubdirectory("ipybox-files-");
+    private readonly TempDirectory _host = new("ipybox-files-");
     private readonly string _remote = "ft-" + Guid.NewGuid().ToString("N")[..8];
 
-    public void Dispose() => _host.Delete(recursive: true);
+    public void Dispose() => _host.Dispose();
 
     private string HostPath(params string[] parts) => Path.Combine([_host.FullName, .. parts]);
 
@@ -59,7 +59,7 @@ public sealed class FileTransferTests(SandboxFixture sandbox) : IDisposable
         Assert.Equal("changed by the kernel", await File.ReadAllTextAsync(HostPath("dst", "a", "b", "leaf.txt")));
         Assert.True(Directory.Exists(HostPath("dst", "empty")));
         Assert.True(Directory.Exists(HostPath("dst", "a", "new")));
-        Assert.Equal(["dst", "src"], _host.GetFileSystemInfos().Select(i => i.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(["dst", "src"], _host.Info.GetFileSystemInfos().Select(i => i.Name).Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -76,7 +76,7 @@ public sealed class FileTransferTests(SandboxFixture sandbox) : IDisposable
 
         Assert.Equal("new one", await File.ReadAllTextAsync(HostPath("target", "one.txt")));
         Assert.Equal("kept", await File.ReadAllTextAsync(HostPath("target", "keep.txt")));
-        Assert.DoesNotContain(_host.GetDirectories(), d => d.Name.StartsWith(".ipybox", StringComparison.Ordinal));
+        Assert.DoesNotContain(_host.Info.GetDirectories(), d => d.Name.StartsWith(".ipybox", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -158,7 +158,7 @@ public sealed class FileTransferTests(SandboxFixture sandbox) : IDisposable
 
         // Nothing changed on either side.
         Assert.Equal(before, await files.ListAsync($"{_remote}/bad"));
-        Assert.Equal(["d", "f.txt"], _host.GetFileSystemInfos().Select(i => i.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(["d", "f.txt"], _host.Info.GetFileSystemInfos().Select(i => i.Name).Order(StringComparer.Ordinal));
         Assert.Empty(Directory.GetFileSystemEntries(HostPath("d")));
         Assert.Equal("f", await File.ReadAllTextAsync(HostPath("f.txt")));
     }

@@ -4,10 +4,10 @@ namespace IpyBox.AI.IntegrationTests;
 [Collection(SandboxCollection.Name)]
 public sealed class HostileContentTests(SandboxFixture sandbox) : IDisposable
 {
-    private readonly DirectoryInfo _host = Directory.CreateTempSubdirectory("ipybox-hostile-");
+    private readonly TempDirectory _host = new("ipybox-hostile-");
     private readonly string _remote = "hostile-" + Guid.NewGuid().ToString("N")[..8];
 
-    public void Dispose() => _host.Delete(recursive: true);
+    public void Dispose() => _host.Dispose();
 
     [Fact]
     public async Task Links_fifos_and_hard_links_in_a_directory_never_reach_outside_the_target()
@@ -48,7 +48,7 @@ public sealed class HostileContentTests(SandboxFixture sandbox) : IDisposable
 
         // The host around the target is untouched.
         Assert.Equal("host secret", await File.ReadAllTextAsync(bait));
-        Assert.Equal(["bait.txt", "target"], _host.GetFileSystemInfos().Select(i => i.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(["bait.txt", "target"], _host.Info.GetFileSystemInfos().Select(i => i.Name).Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -72,7 +72,7 @@ public sealed class HostileContentTests(SandboxFixture sandbox) : IDisposable
         Assert.Contains("outside /app", outside.Message);
         var fifo = await Assert.ThrowsAsync<IOException>(() => files.DownloadFileAsync($"{_remote}/f/fifo", target));
         Assert.Contains("regular files only", fifo.Message);
-        Assert.Empty(_host.GetFileSystemInfos());
+        Assert.Empty(_host.Info.GetFileSystemInfos());
 
         // A link to a file inside /app is followed.
         await files.DownloadFileAsync($"{_remote}/f/inside", target);

@@ -144,70 +144,46 @@ public sealed class FirewallTests(FirewallTopology topology) : IClassFixture<Fir
     [Fact]
     public async Task A_root_image_gets_a_clear_error()
     {
-        var tag = "ipybox-ai-test/root:" + Guid.NewGuid().ToString("N")[..8];
-        using var docker = DockerEngine.CreateClient();
-        await using (var context = TarContext.Create(("Dockerfile", $"FROM {RuntimeImage.DefaultTag}\nUSER root\nCMD [\"--allow-root\"]\n")))
+        await using var image = await ThrowawayImage.BuildAsync("root", $"FROM {RuntimeImage.DefaultTag}\nUSER root\nCMD [\"--allow-root\"]\n");
+        await using (var container = await ExecutionContainer.StartAsync(new ExecutionContainerOptions { Image = image.Tag }))
         {
-            await ImageProvisioner.BuildAsync(docker, tag, context, new Dictionary<string, string>(), null, CancellationToken.None);
+            var error = await Assert.ThrowsAsync<FirewallException>(() => container.InitFirewallAsync(["alpha"]));
+            Assert.Contains("root", error.Message);
         }
 
-        try
+        var disabled = new ExecutionContainer(new ExecutionContainerOptions { Image = image.Tag, DisableNetwork = true });
+        await using (disabled)
         {
-            await using (var container = await ExecutionContainer.StartAsync(new ExecutionContainerOptions { Image = tag }))
-            {
-                var error = await Assert.ThrowsAsync<FirewallException>(() => container.InitFirewallAsync(["alpha"]));
-                Assert.Contains("root", error.Message);
-            }
-
-            var disabled = new ExecutionContainer(new ExecutionContainerOptions { Image = tag, DisableNetwork = true });
-            await using (disabled)
-            {
-                await Assert.ThrowsAsync<FirewallException>(() => disabled.RunAsync());
-                Assert.Null(disabled.ContainerId);
-            }
-        }
-        finally
-        {
-            await docker.Images.DeleteImageAsync(tag, new Docker.DotNet.Models.ImageDeleteParameters { Force = true });
+            await Assert.ThrowsAsync<FirewallException>(() => disabled.RunAsync());
+            Assert.Null(disabled.ContainerId);
         }
     }
 
     [Fact]
     public async Task An_image_without_the_firewall_script_gets_a_clear_error_and_DisableNetwork_leaves_no_container()
     {
-        var tag = "ipybox-ai-test/nofirewall:" + Guid.NewGuid().ToString("N")[..8];
+        await using var image = await ThrowawayImage.BuildAsync(
+            "nofirewall", $"FROM {RuntimeImage.DefaultTag}\nUSER root\nRUN rm /usr/local/bin/init-firewall.sh\nUSER ipybox\n");
+        await using (var container = await ExecutionContainer.StartAsync(new ExecutionContainerOptions { Image = image.Tag }))
+        {
+            var error = await Assert.ThrowsAsync<FirewallException>(() => container.InitFirewallAsync(["alpha"]));
+            Assert.Contains("init-firewall.sh", error.Message);
+        }
+
+        var disabled = new ExecutionContainer(new ExecutionContainerOptions { Image = image.Tag, DisableNetwork = true });
+        await using (disabled)
+        {
+            await Assert.ThrowsAsync<FirewallException>(() => disabled.RunAsync());
+            Assert.Null(disabled.ContainerId);
+        }
+
         using var docker = DockerEngine.CreateClient();
-        await using (var context = TarContext.Create(("Dockerfile", $"FROM {RuntimeImage.DefaultTag}\nUSER root\nRUN rm /usr/local/bin/init-firewall.sh\nUSER ipybox\n")))
+        var leftovers = await docker.Containers.ListContainersAsync(new Docker.DotNet.Models.ContainersListParameters
         {
-            await ImageProvisioner.BuildAsync(docker, tag, context, new Dictionary<string, string>(), null, CancellationToken.None);
-        }
-
-        try
-        {
-            await using (var container = await ExecutionContainer.StartAsync(new ExecutionContainerOptions { Image = tag }))
-            {
-                var error = await Assert.ThrowsAsync<FirewallException>(() => container.InitFirewallAsync(["alpha"]));
-                Assert.Contains("init-firewall.sh", error.Message);
-            }
-
-            var disabled = new ExecutionContainer(new ExecutionContainerOptions { Image = tag, DisableNetwork = true });
-            await using (disabled)
-            {
-                await Assert.ThrowsAsync<FirewallException>(() => disabled.RunAsync());
-                Assert.Null(disabled.ContainerId);
-            }
-
-            var leftovers = await docker.Containers.ListContainersAsync(new Docker.DotNet.Models.ContainersListParameters
-            {
-                All = true,
-                Filters = new Dictionary<string, IDictionary<string, bool>> { ["ancestor"] = new Dictionary<string, bool> { [tag] = true } },
-            });
-            Assert.Empty(leftovers);
-        }
-        finally
-        {
-            await docker.Images.DeleteImageAsync(tag, new Docker.DotNet.Models.ImageDeleteParameters { Force = true });
-        }
+            All = true,
+            Filters = new Dictionary<string, IDictionary<string, bool>> { ["ancestor"] = new Dictionary<string, bool> { [image.Tag] = true } },
+        });
+        Assert.Empty(leftovers);
     }
 
     private static async Task<string?> ProbeAsync(ExecutionClient client, params string[] hosts)

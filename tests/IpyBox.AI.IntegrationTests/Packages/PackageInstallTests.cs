@@ -7,10 +7,10 @@ namespace IpyBox.AI.IntegrationTests;
 [Collection(SandboxCollection.Name)]
 public sealed class PackageInstallTests(SandboxFixture sandbox) : IDisposable
 {
-    private readonly DirectoryInfo _host = Directory.CreateTempSubdirectory("ipybox-wheel-");
+    private readonly TempDirectory _host = new("ipybox-wheel-");
     private readonly string _suffix = Guid.NewGuid().ToString("N")[..8];
 
-    public void Dispose() => _host.Delete(recursive: true);
+    public void Dispose() => _host.Dispose();
 
     [Fact]
     public async Task Bang_pip_installs_an_uploaded_wheel_with_streamed_progress_and_it_imports_in_the_next_cell()

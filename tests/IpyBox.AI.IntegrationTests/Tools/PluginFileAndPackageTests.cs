@@ -3,14 +3,14 @@ namespace IpyBox.AI.IntegrationTests.Tools;
 /// <summary>The file, package and reset tools, called directly as the function-invoking client would.</summary>
 public sealed class PluginFileAndPackageTests : IDisposable
 {
-    private readonly string _root = Directory.CreateTempSubdirectory("ipybox-tools-").FullName;
+    private readonly TempDirectory _root = new("ipybox-tools-");
 
-    public void Dispose() => Directory.Delete(_root, recursive: true);
+    public void Dispose() => _root.Dispose();
 
     [Fact]
     public async Task Files_move_between_an_allowed_host_directory_and_the_sandbox()
     {
-        var allowed = Directory.CreateDirectory(Path.Combine(_root, "allowed")).FullName;
+        var allowed = _root.CreateDirectory("allowed");
         await File.WriteAllTextAsync(Path.Combine(allowed, "numbers.csv"), "n\n1\n2\n3\n");
         var options = new IpyBoxOptions();
         options.AllowedHostDirectories.Add(allowed);
@@ -33,8 +33,8 @@ public sealed class PluginFileAndPackageTests : IDisposable
     [Fact]
     public async Task Host_paths_outside_the_allowed_directories_are_refused()
     {
-        var allowed = Directory.CreateDirectory(Path.Combine(_root, "allowed")).FullName;
-        var outside = Directory.CreateDirectory(Path.Combine(_root, "outside")).FullName;
+        var allowed = _root.CreateDirectory("allowed");
+        var outside = _root.CreateDirectory("outside");
         await File.WriteAllTextAsync(Path.Combine(outside, "secret.txt"), "secret");
         Directory.CreateSymbolicLink(Path.Combine(allowed, "link"), outside);
         var options = new IpyBoxOptions();
@@ -67,7 +67,7 @@ public sealed class PluginFileAndPackageTests : IDisposable
     [Fact]
     public async Task The_sandbox_side_is_confined_to_app()
     {
-        var allowed = Directory.CreateDirectory(Path.Combine(_root, "allowed")).FullName;
+        var allowed = _root.CreateDirectory("allowed");
         var options = new IpyBoxOptions();
         options.AllowedHostDirectories.Add(allowed);
         await using var scope = await SessionManagerScope.CreateAsync(options);

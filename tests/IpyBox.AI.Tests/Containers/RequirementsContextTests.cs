@@ -4,21 +4,19 @@ namespace IpyBox.AI.Tests;
 
 public sealed class RequirementsContextTests : IDisposable
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), $"ipybox-requirements-{Guid.NewGuid():N}");
+    private readonly TempDirectory _directory = new("ipybox-requirements-");
 
-    public RequirementsContextTests() => Directory.CreateDirectory(_directory);
-
-    public void Dispose() => Directory.Delete(_directory, recursive: true);
+    public void Dispose() => _directory.Dispose();
 
     [Fact]
     public void Local_paths_are_copied_in_and_rewritten_while_package_names_stay()
     {
-        Directory.CreateDirectory(Path.Combine(_directory, "wheels"));
-        File.WriteAllText(Path.Combine(_directory, "wheels", "a-1.0-py3-none-any.whl"), "wheel");
-        Directory.CreateDirectory(Path.Combine(_directory, "src", "pkg", "inner"));
-        File.WriteAllText(Path.Combine(_directory, "src", "pkg", "pyproject.toml"), "[project]");
-        File.WriteAllText(Path.Combine(_directory, "src", "pkg", "inner", "mod.py"), "x = 1");
-        var requirements = Path.Combine(_directory, "requirements.txt");
+        _directory.CreateDirectory("wheels");
+        File.WriteAllText(_directory.Combine("wheels", "a-1.0-py3-none-any.whl"), "wheel");
+        _directory.CreateDirectory("src", "pkg", "inner");
+        File.WriteAllText(_directory.Combine("src", "pkg", "pyproject.toml"), "[project]");
+        File.WriteAllText(_directory.Combine("src", "pkg", "inner", "mod.py"), "x = 1");
+        var requirements = _directory.Combine("requirements.txt");
         File.WriteAllText(requirements, "# comment\n--no-index\n--find-links=./wheels\nnumpy>=1.0  # trailing comment\n./wheels/a-1.0-py3-none-any.whl\nsrc/pkg\n./missing.whl\n");
 
         var files = RequirementsContext.Create(requirements, Encoding.UTF8.GetBytes("FROM base\n"));
@@ -39,7 +37,7 @@ public sealed class RequirementsContextTests : IDisposable
     [Fact]
     public void The_dockerfile_gets_an_install_step_as_the_kernel_user_after_its_own_steps()
     {
-        var requirements = Path.Combine(_directory, "requirements.txt");
+        var requirements = _directory.Combine("requirements.txt");
         File.WriteAllText(requirements, "numpy\n");
 
         var files = RequirementsContext.Create(requirements, Encoding.UTF8.GetBytes("FROM base\nUSER ${RUN_AS}\n"));

@@ -7,9 +7,9 @@ namespace IpyBox.AI.Tests;
 /// <summary>Archives a hostile engine or container could send, crafted by hand: nothing may land outside the target.</summary>
 public sealed class ArchiveExtractorTests : IDisposable
 {
-    private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("ipybox-extract-");
+    private readonly TempDirectory _root = new("ipybox-extract-");
 
-    public void Dispose() => _root.Delete(recursive: true);
+    public void Dispose() => _root.Dispose();
 
     private string Target => Path.Combine(_root.FullName, "target");
 
@@ -31,7 +31,7 @@ public sealed class ArchiveExtractorTests : IDisposable
         var error = await Assert.ThrowsAsync<InvalidDataException>(() =>
             ArchiveExtractor.ExtractDirectoryAsync(archive, Target, NullLogger.Instance, CancellationToken.None));
         Assert.Contains("unsafe entry", error.Message);
-        Assert.Equal(["target"], _root.GetFileSystemInfos().Select(i => i.Name));
+        Assert.Equal(["target"], _root.Info.GetFileSystemInfos().Select(i => i.Name));
         Assert.False(File.Exists("/tmp/escaped.txt"));
     }
 
@@ -52,7 +52,7 @@ public sealed class ArchiveExtractorTests : IDisposable
 
         await ArchiveExtractor.ExtractDirectoryAsync(archive, Target, NullLogger.Instance, CancellationToken.None);
 
-        Assert.Equal(["target"], _root.GetFileSystemInfos().Select(i => i.Name));
+        Assert.Equal(["target"], _root.Info.GetFileSystemInfos().Select(i => i.Name));
         var written = Directory.EnumerateFileSystemEntries(Target, "*", SearchOption.AllDirectories)
             .Select(p => Path.GetRelativePath(Target, p)).Order(StringComparer.Ordinal);
         Assert.Equal(["copy.txt", "out", Path.Combine("out", "planted.txt"), "real.txt"], written);

@@ -2,22 +2,22 @@ namespace IpyBox.AI.Tests.Tools;
 
 public sealed class HostPathPolicyTests : IDisposable
 {
-    private readonly string _root = Directory.CreateTempSubdirectory("ipybox-paths-").FullName;
+    private readonly TempDirectory _root = new("ipybox-paths-");
 
-    public void Dispose() => Directory.Delete(_root, recursive: true);
+    public void Dispose() => _root.Dispose();
 
     [Fact]
     public void Nothing_is_allowed_when_no_directory_is_configured()
     {
         var policy = new HostPathPolicy([]);
-        var error = Assert.Throws<UnauthorizedAccessException>(() => policy.Authorize(Path.Combine(_root, "a.txt")));
+        var error = Assert.Throws<UnauthorizedAccessException>(() => policy.Authorize(_root.Combine("a.txt")));
         Assert.Contains("AllowedHostDirectories", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Paths_inside_an_allowed_directory_are_allowed_even_when_they_do_not_exist_yet()
     {
-        var allowed = Directory.CreateDirectory(Path.Combine(_root, "allowed")).FullName;
+        var allowed = _root.CreateDirectory("allowed");
         var policy = new HostPathPolicy([allowed]);
 
         Assert.Equal(Path.Combine(allowed, "new", "file.txt"), policy.Authorize(Path.Combine(allowed, "new", "file.txt")));
@@ -30,8 +30,8 @@ public sealed class HostPathPolicyTests : IDisposable
     [InlineData("sub/../../outside.txt")]
     public void Dot_dot_cannot_leave_the_allowed_directory(string relative)
     {
-        var allowed = Directory.CreateDirectory(Path.Combine(_root, "allowed")).FullName;
-        Directory.CreateDirectory(Path.Combine(_root, "allowed-sibling"));
+        var allowed = _root.CreateDirectory("allowed");
+        _root.CreateDirectory("allowed-sibling");
         var policy = new HostPathPolicy([allowed]);
 
         Assert.Throws<UnauthorizedAccessException>(() => policy.Authorize(Path.Combine(allowed, relative)));
@@ -40,8 +40,8 @@ public sealed class HostPathPolicyTests : IDisposable
     [Fact]
     public void A_symbolic_link_that_points_out_is_refused()
     {
-        var allowed = Directory.CreateDirectory(Path.Combine(_root, "allowed")).FullName;
-        var secret = Directory.CreateDirectory(Path.Combine(_root, "secret")).FullName;
+        var allowed = _root.CreateDirectory("allowed");
+        var secret = _root.CreateDirectory("secret");
         File.WriteAllText(Path.Combine(secret, "key.txt"), "s3cret");
         Directory.CreateSymbolicLink(Path.Combine(allowed, "escape"), secret);
         File.CreateSymbolicLink(Path.Combine(allowed, "key-link.txt"), Path.Combine(secret, "key.txt"));
@@ -54,8 +54,8 @@ public sealed class HostPathPolicyTests : IDisposable
     [Fact]
     public void An_allowed_directory_given_through_a_link_is_compared_by_its_target()
     {
-        var real = Directory.CreateDirectory(Path.Combine(_root, "real")).FullName;
-        var link = Path.Combine(_root, "link");
+        var real = _root.CreateDirectory("real");
+        var link = _root.Combine("link");
         Directory.CreateSymbolicLink(link, real);
         var policy = new HostPathPolicy([link]);
 
