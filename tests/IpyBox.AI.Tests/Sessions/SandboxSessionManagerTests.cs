@@ -140,11 +140,7 @@ public sealed class SandboxSessionManagerTests
     public async Task A_busy_sandbox_is_not_swept_and_its_idle_time_starts_when_the_call_ends()
     {
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _provider.ConfigureSandbox = sandbox => sandbox.OnSubmit = async (_, ct) =>
-        {
-            await release.Task.WaitAsync(ct);
-            return Execution.FromResult(new ExecutionResult("finished"));
-        };
+        EchoAndHold("long_running()", release.Task);
         await using var manager = CreateManager();
         var session = await manager.GetOrCreateAsync("busy");
         var sandbox = _provider.Sandboxes.Single();
@@ -158,7 +154,7 @@ public sealed class SandboxSessionManagerTests
         Assert.Equal(["busy"], manager.ConversationKeys);
 
         release.SetResult();
-        Assert.Equal("finished", (await call.WaitAsync(s_hang)).Text);
+        Assert.Equal("long_running()", (await call.WaitAsync(s_hang)).Text);
         Assert.False(session.IsBusy);
 
         _time.Advance(s_idle - TimeSpan.FromMinutes(1));
@@ -219,15 +215,7 @@ public sealed class SandboxSessionManagerTests
     public async Task Eviction_passes_over_a_busy_sandbox_even_when_it_is_the_least_recently_used()
     {
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _provider.ConfigureSandbox = sandbox => sandbox.OnSubmit = async (submission, ct) =>
-        {
-            if (submission.Code == "long_running()")
-            {
-                await release.Task.WaitAsync(ct);
-            }
-
-            return Execution.FromResult(new ExecutionResult(submission.Code));
-        };
+        EchoAndHold("long_running()", release.Task);
         await using var manager = CreateManager(maxSessions: 2, SessionLimitBehavior.EvictLeastRecentlyUsed);
         var a = await manager.GetOrCreateAsync("a");
         var b = await manager.GetOrCreateAsync("b");
@@ -304,15 +292,7 @@ public sealed class SandboxSessionManagerTests
     public async Task Calls_in_one_conversation_run_one_at_a_time_in_arrival_order()
     {
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _provider.ConfigureSandbox = sandbox => sandbox.OnSubmit = async (submission, ct) =>
-        {
-            if (submission.Code == "first")
-            {
-                await release.Task.WaitAsync(ct);
-            }
-
-            return Execution.FromResult(new ExecutionResult(submission.Code));
-        };
+        EchoAndHold("first", release.Task);
         await using var manager = CreateManager();
         var session = await manager.GetOrCreateAsync("serial");
         var sandbox = _provider.Sandboxes.Single();
@@ -356,6 +336,18 @@ public sealed class SandboxSessionManagerTests
         Assert.Equal(["in x"], _provider.Sandboxes[0].Submissions.Select(s => s.Code));
         Assert.Equal(["in y"], _provider.Sandboxes[1].Submissions.Select(s => s.Code));
     }
+
+    /// <summary>Makes every new sandbox answer with the code it was given, holding <paramref name="heldCode"/> until <paramref name="release"/> completes.</summary>
+    private void EchoAndHold(string heldCode, Task release) =>
+        _provider.ConfigureSandbox = sandbox => sandbox.OnSubmit = async (submission, ct) =>
+        {
+            if (submission.Code == heldCode)
+            {
+                await release.WaitAsync(ct);
+            }
+
+            return Execution.FromResult(new ExecutionResult(submission.Code));
+        };
 
     private SandboxSessionManager CreateManager(int maxSessions = 8, SessionLimitBehavior limitBehavior = SessionLimitBehavior.EvictLeastRecentlyUsed) =>
         new(_provider, new IpyBoxOptions { SessionIdleTimeout = s_idle, MaxSessions = maxSessions, SessionLimitBehavior = limitBehavior }, timeProvider: _time);
