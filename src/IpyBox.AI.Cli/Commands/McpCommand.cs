@@ -40,17 +40,27 @@ internal static class McpCommand
         container.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            McpServerSettings settings;
+            var domains = parse.GetValue(allowedDomains) ?? [];
+            var disableNetwork = parse.GetValue(network) == "none";
+            if (disableNetwork && domains.Length > 0)
+            {
+                Console.Error.WriteLine("error: --network none and --allowed-domain exclude each other.");
+                return ExitCodes.Failure;
+            }
+
+            ExecutionContainerOptions containerOptions;
+            List<string> hostDirectories;
             try
             {
-                var options = container.ToOptions(parse);
-                options.DisableNetwork = parse.GetValue(network) == "none";
-                settings = new McpServerSettings
+                containerOptions = container.ToOptions(parse);
+                containerOptions.DisableNetwork = disableNetwork;
+                foreach (var domain in domains)
                 {
-                    Container = options,
-                    HostPaths = new HostPathPolicy(ExistingDirectories(parse.GetValue(allowedDirectories) ?? [])),
-                    AllowedDomains = parse.GetValue(allowedDomains) ?? [],
-                };
+                    containerOptions.FirewallAllowList.Add(domain);
+                }
+
+                containerOptions.Validate();
+                hostDirectories = ExistingDirectories(parse.GetValue(allowedDirectories) ?? []);
             }
             catch (Exception ex) when (ex is ArgumentException or IOException)
             {
@@ -58,13 +68,16 @@ internal static class McpCommand
                 return ExitCodes.Failure;
             }
 
-            if (settings.Container.DisableNetwork && settings.AllowedDomains.Count > 0)
-            {
-                Console.Error.WriteLine("error: --network none and --allowed-domain exclude each other.");
-                return ExitCodes.Failure;
-            }
-
-            using var host = McpServerHost.Build(settings, parse.GetValue(logLevel));
+            using var host = McpServerHost.Build(
+                options =>
+                {
+                    options.Container = containerOptions;
+                    foreach (var directory in hostDirectories)
+                    {
+                        options.AllowedHostDirectories.Add(directory);
+                    }
+                },
+                parse.GetValue(logLevel));
             await host.RunAsync(cancellationToken);
             return ExitCodes.Success;
         });

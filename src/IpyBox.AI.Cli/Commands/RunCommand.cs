@@ -59,11 +59,8 @@ internal static class RunCommand
     {
         try
         {
-            await using var sandbox = await ExecutionContainer.StartAsync(options, cancellationToken: cancellationToken);
-            await using var client = new ExecutionClient(sandbox);
-            await client.ConnectAsync(cancellationToken);
-
-            var execution = await client.SubmitAsync(code, timeout, cancellationToken);
+            await using var sandbox = await new DockerSandboxProvider(options).CreateAsync(cancellationToken: cancellationToken);
+            var execution = await sandbox.SubmitAsync(code, timeout, cancellationToken);
             try
             {
                 await foreach (var chunk in execution.StreamAsync(cancellationToken))
@@ -98,7 +95,7 @@ internal static class RunCommand
             Console.Error.WriteLine("Cancelled; the sandbox was removed.");
             return ExitCodes.Cancelled;
         }
-        catch (Exception ex) when (ex is DockerUnavailableException or ImageBuildException or ContainerStartException or SandboxUnavailableException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is IpyBoxException or UnauthorizedAccessException)
         {
             Console.Error.WriteLine($"error: {ex.Message}");
             return ExitCodes.SandboxError;

@@ -4,23 +4,57 @@ using Microsoft.Extensions.Logging;
 
 namespace IpyBox.AI.Cli.Mcp;
 
-/// <summary>Builds the stdio MCP server: stdout carries only the protocol, logs go to stderr.</summary>
+/// <summary>
+/// Builds the MCP server of <c>ipybox mcp</c> on the library's public API: <c>AddIpyBox</c> with one conversation, whose
+/// sandbox starts at launch and is removed when the host stops, and the tools over <see cref="SandboxTools"/>.
+/// </summary>
 internal static class McpServerHost
 {
-    public static IHost Build(McpServerSettings settings, LogLevel logLevel)
+    /// <summary>The one conversation of the server: every tool call uses its sandbox.</summary>
+    public const string ConversationKey = "mcp";
+
+    /// <summary>Builds the stdio server: stdout carries only the protocol, logs go to stderr.</summary>
+    /// <param name="configure">Sets the container options and allowed host directories from the command line.</param>
+    /// <param name="logLevel">The minimum level of the log.</param>
+    public static IHost Build(Action<IpyBoxOptions> configure, LogLevel logLevel)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Logging.SetMinimumLevel(logLevel);
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-        builder.Services.AddSingleton(settings);
-        builder.Services.AddSingleton<Sandbox>();
-        builder.Services.AddHostedService(services => services.GetRequiredService<Sandbox>());
-        builder.Services
-            .AddMcpServer(o => o.ServerInfo = new() { Name = "ipybox", Version = typeof(McpServerHost).Assembly.GetName().Version?.ToString(3) ?? "0.0.0" })
-            .WithStdioServerTransport()
-            .WithTools<SandboxTools>()
-            .WithTools<FileTools>();
+        builder.Services.AddIpyBoxMcpServer(configure).WithStdioServerTransport();
         return builder.Build();
+    }
+
+    /// <summary>Registers the sandbox of the server's one conversation and the MCP tools; the caller adds a transport.</summary>
+    /// <param name="services">The host's services. An <see cref="ISandboxProvider"/> registered there replaces the Docker provider.</param>
+    /// <param name="configure">Sets the container options and allowed host directories.</param>
+    /// <returns>The MCP server builder, to add a transport to.</returns>
+    public static IMcpServerBuilder AddIpyBoxMcpServer(this IServiceCollection services, Action<IpyBoxOptions> configure)
+    {
+        services.AddIpyBox(options =>
+        {
+            configure(options);
+
+            // One client, one conversation: its sandbox lives as long as the server, and the client's timeouts are its own.
+            options.MaxSessions = 1;
+            options.SessionIdleTimeout = Timeout.InfiniteTimeSpan;
+            options.MaxExecutionTimeout = Timeout.InfiniteTimeSpan;
+            options.DefaultConversationKey = ConversationKey;
+        });
+        services.AddOptions<IpyBoxOptions>().Configure<ILoggerFactory>((options, loggers) =>
+            options.Container.Progress ??= new ImageProgressLog(loggers.CreateLogger(typeof(McpServerHost).FullName!)));
+
+        // Before the MCP server's own hosted service, so that it stops after it: the sandbox goes last.
+        services.AddHostedService<SandboxLifetime>();
+        return services
+            .AddMcpServer(o => o.ServerInfo = new() { Name = "ipybox", Version = typeof(McpServerHost).Assembly.GetName().Version?.ToString(3) ?? "0.0.0" })
+            .WithTools<McpTools>();
+    }
+
+    /// <summary>Logs image build or pull progress (the first launch may build the image).</summary>
+    private sealed class ImageProgressLog(ILogger logger) : IProgress<ImageProgress>
+    {
+        public void Report(ImageProgress value) => McpLog.ImageProgress(logger, value.PlainMessage);
     }
 }

@@ -16,7 +16,7 @@ internal sealed class BuildProgressDisplay(TextWriter writer, bool keepColours) 
 
     public void Report(ImageProgress value)
     {
-        var message = keepColours ? value.Message : AnsiEscapes.Strip(value.Message);
+        var message = keepColours ? value.Message : value.PlainMessage;
         foreach (var line in message.Split('\n'))
         {
             if (line.Trim().Length > 0)

@@ -98,11 +98,6 @@ public sealed class SandboxSessionManager : IAsyncDisposable, IDisposable
 
     internal ILoggerFactory LoggerFactory => _loggerFactory;
 
-    /// <summary>Creates the tools bound to one conversation, or (with <see langword="null"/>) tools that find the conversation per call.</summary>
-    /// <param name="conversationKey">The conversation key, or <see langword="null"/> to resolve it per call (see <see cref="IpyBoxConversation"/>).</param>
-    /// <returns>The plugin; add it to a Semantic Kernel or call <see cref="IpyBoxPlugin.AsAIFunctions"/>.</returns>
-    public IpyBoxPlugin CreatePlugin(string? conversationKey = null) => new(this, conversationKey);
-
     /// <summary>Returns the conversation's sandbox, creating it on first use.</summary>
     /// <param name="conversationKey">The conversation (chat thread) key.</param>
     /// <param name="cancellationToken">Stops waiting; a sandbox being created for other callers keeps starting.</param>

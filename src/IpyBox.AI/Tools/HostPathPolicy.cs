@@ -1,11 +1,11 @@
 namespace IpyBox.AI;
 
 /// <summary>
-/// The host directories the file tools may use. Paths are made absolute, <c>.</c>/<c>..</c> removed and every symbolic
-/// link on the way resolved before comparing, so neither <c>..</c> nor a link can lead out. Nothing is allowed when no
-/// directory is configured.
+/// The host directories the file tools may read from and write to (<see cref="IpyBoxOptions.AllowedHostDirectories"/>).
+/// Paths are made absolute, <c>.</c>/<c>..</c> removed and every symbolic link on the way resolved before comparing, so
+/// neither <c>..</c> nor a link can lead out. Nothing is allowed when no directory is configured.
 /// </summary>
-internal sealed class HostPathPolicy
+public sealed class HostPathPolicy
 {
     private static readonly StringComparison s_comparison = OperatingSystem.IsWindows() || OperatingSystem.IsMacOS()
         ? StringComparison.OrdinalIgnoreCase
@@ -13,15 +13,21 @@ internal sealed class HostPathPolicy
 
     private readonly IReadOnlyList<string> _configured;
 
+    /// <summary>Initializes a new instance of the <see cref="HostPathPolicy"/> class.</summary>
+    /// <param name="allowedDirectories">The directories; they are resolved when a path is checked, so they may be created later.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="allowedDirectories"/> is <see langword="null"/>.</exception>
     public HostPathPolicy(IEnumerable<string> allowedDirectories)
     {
-        _configured = [.. allowedDirectories];
+        _configured = [.. Throw.IfNull(allowedDirectories)];
     }
 
-    /// <summary>Gets a value indicating whether any directory is allowed.</summary>
+    /// <summary>Gets a value indicating whether no directory is allowed, so every path is refused.</summary>
     public bool IsEmpty => _configured.Count == 0;
 
     /// <summary>Returns the canonical form of <paramref name="path"/> when it lies inside an allowed directory.</summary>
+    /// <param name="path">The host path, absolute or relative to the current directory.</param>
+    /// <returns>The absolute path with every symbolic link resolved; use it, not <paramref name="path"/>, for the file operation.</returns>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
     /// <exception cref="UnauthorizedAccessException">The path is outside every allowed directory, or none is configured.</exception>
     public string Authorize(string path)
     {

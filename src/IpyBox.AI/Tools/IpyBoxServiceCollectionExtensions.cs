@@ -9,9 +9,11 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class IpyBoxServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the per-conversation sandboxes (<see cref="SandboxSessionManager"/>, a singleton that removes every container
-    /// it created when the service provider is disposed) and the tools (<see cref="IpyBoxPlugin"/>, not bound to a
-    /// conversation). Options are validated when the manager is first resolved.
+    /// Adds the per-conversation sandboxes (<see cref="SandboxSessionManager"/>, a singleton that removes every sandbox
+    /// it created when the service provider is disposed), the tool actions (<see cref="SandboxTools"/>) and the AI tools
+    /// (<see cref="IpyBoxPlugin"/>, not bound to a conversation). Sandboxes come from the registered
+    /// <see cref="ISandboxProvider"/>; unless one is registered, a <see cref="DockerSandboxProvider"/> made from
+    /// <see cref="IpyBoxOptions.Container"/> and <see cref="IpyBoxOptions.Client"/>. Options are validated when the manager is first resolved.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Configures the options; may be called once per <c>AddIpyBox</c> call.</param>
@@ -27,10 +29,17 @@ public static class IpyBoxServiceCollectionExtensions
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<IpyBoxOptions>, IpyBoxOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ISandboxProvider>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<IpyBoxOptions>>().Value;
+            return new DockerSandboxProvider(options.Container, options.Client, sp.GetService<ILoggerFactory>());
+        });
         services.TryAddSingleton(sp => new SandboxSessionManager(
+            sp.GetRequiredService<ISandboxProvider>(),
             sp.GetRequiredService<IOptions<IpyBoxOptions>>().Value,
             sp.GetService<ILoggerFactory>(),
             sp.GetService<TimeProvider>()));
+        services.TryAddSingleton(sp => new SandboxTools(sp.GetRequiredService<SandboxSessionManager>()));
         services.TryAddSingleton(sp => sp.GetRequiredService<SandboxSessionManager>().CreatePlugin());
         return new IpyBoxBuilder(services);
     }

@@ -4,7 +4,10 @@ using Microsoft.Extensions.AI;
 
 namespace IpyBox.AI;
 
-/// <summary>Turns execution results and failures into text a model can read.</summary>
+/// <summary>
+/// Turns execution results and failures into what a model reads, for every tool surface: text fitted to
+/// <see cref="IpyBoxOptions.MaxOutputCharacters"/> and images as <see cref="DataContent"/>.
+/// </summary>
 internal static class ToolOutput
 {
     /// <summary>Cuts <paramref name="text"/> to at most about <paramref name="limit"/> characters, keeping the head and the tail around a marker.</summary>
@@ -69,51 +72,51 @@ internal static class ToolOutput
         }
 
         contents.Add(new TextContent(Truncate(text.ToString(), options.MaxOutputCharacters)));
-        for (var i = 0; i < result.Images.Count; i++)
-        {
-            var image = result.Images[i];
-            contents.Add(new DataContent(image.Data, image.MediaType) { Name = $"image-{i + 1}{image.FileExtension}" });
-        }
-
+        AddImages(contents, result);
         return contents;
     }
 
-    /// <summary>Describes a Python exception: name, message, the last lines of the traceback and any output before it.</summary>
+    /// <summary>
+    /// Describes a Python exception: a first line with its name and message, the output produced before it, the last
+    /// lines of the traceback, and what to do next. Images displayed before the error follow the text.
+    /// </summary>
     public static List<AIContent> FromError(ExecutionException error, IpyBoxOptions options)
     {
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"Error: the code raised {error.ErrorName}: {error.ErrorValue}");
-        var lines = error.Trace.Split('\n');
-        var shown = lines.Length > options.MaxTracebackLines ? lines[^options.MaxTracebackLines..] : lines;
-        if (error.Trace.Length > 0)
-        {
-            text.Append(CultureInfo.InvariantCulture, $"\nTraceback ({(shown.Length < lines.Length ? $"last {shown.Length} of {lines.Length} lines" : "most recent call last")}):\n");
-            text.AppendJoin("\n", shown);
-        }
-
         if (error.Result?.Text is { Length: > 0 } before)
         {
-            text.Append("\nOutput before the error:\n").Append(before);
+            text.Append("\nOutput before the exception:\n").Append(before);
+        }
+
+        if (error.Trace.Length > 0)
+        {
+            var lines = error.Trace.Split('\n');
+            var shown = lines.Length > options.MaxTracebackLines ? lines[^options.MaxTracebackLines..] : lines;
+            text.Append(CultureInfo.InvariantCulture, $"\nTraceback ({(shown.Length < lines.Length ? $"last {shown.Length} of {lines.Length} lines" : "most recent call last")}):\n");
+            text.AppendJoin("\n", shown);
         }
 
         text.Append("\nThe kernel is still running; variables defined before the error are kept. Fix the code and try again.");
         var contents = new List<AIContent> { new TextContent(Truncate(text.ToString(), options.MaxOutputCharacters)) };
         if (error.Result is { } partial)
         {
-            for (var i = 0; i < partial.Images.Count; i++)
-            {
-                contents.Add(new DataContent(partial.Images[i].Data, partial.Images[i].MediaType) { Name = $"image-{i + 1}{partial.Images[i].FileExtension}" });
-            }
+            AddImages(contents, partial);
         }
 
         return contents;
     }
 
-    /// <summary>Describes a timeout.</summary>
+    /// <summary>Describes an execution that hit its time limit.</summary>
     public static string FromTimeout(TimeSpan timeout) =>
         string.Create(
             CultureInfo.InvariantCulture,
-            $"Error: the execution did not finish within {timeout.TotalSeconds:0.###} seconds and was interrupted (KeyboardInterrupt). The kernel and its state (variables, imports) are kept. Make the code faster, work on less data, or pass a larger timeoutSeconds.");
+            $"Error: the execution did not finish within {timeout.TotalSeconds:0.###} seconds and was interrupted (KeyboardInterrupt). The kernel and its state (variables, imports) are kept. Make the code faster, work on less data, or call again with a larger timeout.");
+
+    /// <summary>Describes a kernel process that died while running code.</summary>
+    public static string FromKernelDied(KernelDiedException error) =>
+        $"Error: the Python kernel died while running the code (out of memory, a crash or os._exit). {FirstLine(error.Message)} " +
+        "Files in /app are kept. Use less memory, then define what you need again; reset the kernel if the next call fails too.";
 
     /// <summary>Describes a lost sandbox.</summary>
     public static string FromLostSandbox(Exception error) =>
@@ -123,6 +126,15 @@ internal static class ToolOutput
     /// <summary>Describes any other failure of a tool.</summary>
     public static string FromFailure(string action, Exception error) =>
         $"Error: {action} failed: {FirstLine(error.Message)}";
+
+    private static void AddImages(List<AIContent> contents, ExecutionResult result)
+    {
+        for (var i = 0; i < result.Images.Count; i++)
+        {
+            var image = result.Images[i];
+            contents.Add(new DataContent(image.Data, image.MediaType) { Name = $"image-{i + 1}{image.FileExtension}" });
+        }
+    }
 
     private static void AppendLine(StringBuilder text, string line)
     {

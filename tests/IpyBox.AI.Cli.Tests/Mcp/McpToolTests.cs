@@ -66,7 +66,9 @@ public sealed class McpToolTests(McpServerFixture server)
         Assert.Contains("before the error", text, StringComparison.Ordinal);
         Assert.Contains("ValueError: broken on purpose", text, StringComparison.Ordinal);
         Assert.Contains("fail()", text, StringComparison.Ordinal);
-        Assert.True(text.IndexOf("before the error", StringComparison.Ordinal) < text.IndexOf("ValueError", StringComparison.Ordinal));
+        // The first line names the exception; the output comes before the traceback, in the order it happened.
+        Assert.StartsWith("Error: the code raised ValueError: broken on purpose", text, StringComparison.Ordinal);
+        Assert.True(text.IndexOf("before the error", StringComparison.Ordinal) < text.IndexOf("Traceback", StringComparison.Ordinal));
     }
 
     [Fact]

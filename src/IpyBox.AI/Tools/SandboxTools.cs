@@ -1,0 +1,363 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.Extensions.Logging;
+
+namespace IpyBox.AI;
+
+/// <summary>
+/// The sandbox tool actions, implemented once for every tool surface: execute code, install packages, move files between
+/// allowed host directories and the sandbox, list files, reset the kernel. Each action runs in the sandbox of one
+/// conversation and returns a <see cref="SandboxToolResult"/> that a surface maps to its own types
+/// (<see cref="IpyBoxPlugin"/> for Semantic Kernel and Microsoft.Extensions.AI; the <c>ipybox mcp</c> server for MCP).
+/// </summary>
+/// <remarks>
+/// Output is fitted to <see cref="IpyBoxOptions.MaxOutputCharacters"/>; failures (a Python exception, a timeout, a dead
+/// kernel, a refused path, the session cap, a lost sandbox) come back as readable error results, never as exceptions.
+/// A lost sandbox is discarded so that the conversation's next call gets a new one. Only cancellation by the caller's
+/// token propagates.
+/// </remarks>
+public sealed class SandboxTools
+{
+    /// <summary>The longest limit a timer can count; a longer one means no limit.</summary>
+    private static readonly TimeSpan s_longestTimeout = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
+
+    private readonly ILogger _logger;
+
+    /// <summary>Initializes a new instance of the <see cref="SandboxTools"/> class.</summary>
+    /// <param name="sessions">The sandboxes of the conversations; its <see cref="SandboxSessionManager.Options"/> decide limits and allowed host directories.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="sessions"/> is <see langword="null"/>.</exception>
+    public SandboxTools(SandboxSessionManager sessions)
+    {
+        Sessions = Throw.IfNull(sessions);
+        HostPaths = new HostPathPolicy(sessions.Options.AllowedHostDirectories);
+        _logger = sessions.LoggerFactory.CreateLogger<SandboxTools>();
+    }
+
+    /// <summary>Gets the sandboxes of the conversations.</summary>
+    public SandboxSessionManager Sessions { get; }
+
+    /// <summary>Gets the host directories the file actions may use, from <see cref="IpyBoxOptions.AllowedHostDirectories"/>.</summary>
+    public HostPathPolicy HostPaths { get; }
+
+    private IpyBoxOptions Options => Sessions.Options;
+
+    /// <summary>Executes Python code in the conversation's sandbox.</summary>
+    /// <param name="conversationKey">The conversation; <see langword="null"/> gives an error result that says how to supply one.</param>
+    /// <param name="code">The code, run as one cell.</param>
+    /// <param name="timeout">
+    /// The time limit; <see langword="null"/> for <see cref="ExecutionClientOptions.DefaultTimeout"/> of <see cref="IpyBoxOptions.Client"/>.
+    /// A longer limit than <see cref="IpyBoxOptions.MaxExecutionTimeout"/> is reduced to it. On expiry the kernel is interrupted and its state kept.
+    /// </param>
+    /// <param name="cancellationToken">Cancels the execution; the kernel is interrupted.</param>
+    /// <returns>The output text and images; or an error result with the exception, the output before it and the end of the traceback.</returns>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public Task<SandboxToolResult> ExecuteAsync(string? conversationKey, string code, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        if (code is null)
+        {
+            return Task.FromResult(SandboxToolResult.Error("Error: no code was given."));
+        }
+
+        if (CheckTimeout(timeout, Options.Client.DefaultTimeout, out var limit) is { } refused)
+        {
+            return Task.FromResult(refused);
+        }
+
+        return InvokeAsync(
+            "execute",
+            conversationKey,
+            (session, ct) => RunCellAsync(
+                session,
+                code,
+                limit,
+                result => new SandboxToolResult(ToolOutput.FromResult(result, Options), isError: false),
+                error => new SandboxToolResult(ToolOutput.FromError(error, Options), isError: true),
+                ct),
+            cancellationToken);
+    }
+
+    /// <summary>Installs Python packages with pip into the kernel's environment of the conversation's sandbox.</summary>
+    /// <param name="conversationKey">The conversation; <see langword="null"/> gives an error result that says how to supply one.</param>
+    /// <param name="packages">Requirement specifiers (<c>requests</c>, <c>pandas&gt;=2</c>) or paths of wheels or source archives in the sandbox; pip options are refused.</param>
+    /// <param name="timeout">The time limit; <see langword="null"/> for <see cref="IpyBoxOptions.PackageInstallTimeout"/>. A longer limit than <see cref="IpyBoxOptions.MaxExecutionTimeout"/> is reduced to it.</param>
+    /// <param name="cancellationToken">Cancels the installation.</param>
+    /// <returns>What pip reported; an error result when pip failed.</returns>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public Task<SandboxToolResult> InstallPackagesAsync(string? conversationKey, IEnumerable<string> packages, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        if (PipInstall.Check(packages, out var invalid) is not { } requirements)
+        {
+            return Task.FromResult(SandboxToolResult.Error(invalid!));
+        }
+
+        if (CheckTimeout(timeout, Options.PackageInstallTimeout, out var limit) is { } refused)
+        {
+            return Task.FromResult(refused);
+        }
+
+        var names = string.Join(' ', requirements);
+        var code = PipInstall.Code(requirements);
+        return InvokeAsync(
+            "install_packages",
+            conversationKey,
+            (session, ct) => RunCellAsync(
+                session,
+                code,
+                limit,
+                result => SandboxToolResult.Success(Fit($"Installed {names}.\n{result.Text}")),
+                error => SandboxToolResult.Error(Fit(
+                    $"Error: installing {names} failed ({error.ErrorValue}).\n{error.Result?.Text}\nCheck the names and versions; the sandbox may have no access to a package index.")),
+                ct),
+            cancellationToken);
+    }
+
+    /// <summary>Copies a file or a directory from an allowed host directory into the conversation's sandbox.</summary>
+    /// <param name="conversationKey">The conversation; <see langword="null"/> gives an error result that says how to supply one.</param>
+    /// <param name="hostPath">The file or directory on the host; it must lie inside <see cref="HostPaths"/>.</param>
+    /// <param name="sandboxPath">The target, relative to <c>/app</c>; missing directories are created and an existing file is replaced.</param>
+    /// <param name="cancellationToken">Cancels the upload.</param>
+    /// <returns>A confirmation; an error result when a path is refused or the copy failed.</returns>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public Task<SandboxToolResult> UploadAsync(string? conversationKey, string hostPath, string sandboxPath, CancellationToken cancellationToken = default)
+    {
+        string source;
+        string target;
+        try
+        {
+            source = Authorize(hostPath);
+            target = AppPath.Normalize(sandboxPath ?? string.Empty);
+        }
+        catch (Exception ex) when (ex is UnauthorizedAccessException or ArgumentException)
+        {
+            return Task.FromResult(SandboxToolResult.Error($"Error: {ex.Message}"));
+        }
+
+        return InvokeAsync(
+            "upload_file",
+            conversationKey,
+            async (session, ct) =>
+            {
+                if (Directory.Exists(source))
+                {
+                    await session.RunAsync(async (sandbox, c) => { await sandbox.Files.UploadDirectoryAsync(source, target, c).ConfigureAwait(false); return true; }, ct).ConfigureAwait(false);
+                    return SandboxToolResult.Success($"Uploaded the directory {hostPath} to {AppPath.ToAbsolute(target)}.");
+                }
+
+                await session.RunAsync(async (sandbox, c) => { await sandbox.Files.UploadFileAsync(source, target, c).ConfigureAwait(false); return true; }, ct).ConfigureAwait(false);
+                return SandboxToolResult.Success(string.Create(CultureInfo.InvariantCulture, $"Uploaded {hostPath} ({new FileInfo(source).Length} bytes) to {AppPath.ToAbsolute(target)}."));
+            },
+            cancellationToken);
+    }
+
+    /// <summary>Copies a file from the conversation's sandbox to an allowed host directory.</summary>
+    /// <param name="conversationKey">The conversation; <see langword="null"/> gives an error result that says how to supply one.</param>
+    /// <param name="sandboxPath">The file in the sandbox, relative to <c>/app</c>.</param>
+    /// <param name="hostPath">The target file on the host; it must lie inside <see cref="HostPaths"/>. Missing parent directories are created and an existing file is replaced.</param>
+    /// <param name="cancellationToken">Cancels the download; no partial file is left behind.</param>
+    /// <returns>A confirmation; an error result when a path is refused or the copy failed.</returns>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public Task<SandboxToolResult> DownloadFileAsync(string? conversationKey, string sandboxPath, string hostPath, CancellationToken cancellationToken = default)
+    {
+        string source;
+        string target;
+        try
+        {
+            source = AppPath.Normalize(sandboxPath ?? string.Empty);
+            target = Authorize(hostPath);
+        }
+        catch (Exception ex) when (ex is UnauthorizedAccessException or ArgumentException)
+        {
+            return Task.FromResult(SandboxToolResult.Error($"Error: {ex.Message}"));
+        }
+
+        return InvokeAsync(
+            "download_file",
+            conversationKey,
+            async (session, ct) =>
+            {
+                await session.RunAsync(async (sandbox, c) => { await sandbox.Files.DownloadFileAsync(source, target, c).ConfigureAwait(false); return true; }, ct).ConfigureAwait(false);
+                return SandboxToolResult.Success(string.Create(CultureInfo.InvariantCulture, $"Downloaded {AppPath.ToAbsolute(source)} to {hostPath} ({new FileInfo(target).Length} bytes)."));
+            },
+            cancellationToken);
+    }
+
+    /// <summary>Lists a directory of the conversation's sandbox.</summary>
+    /// <param name="conversationKey">The conversation; <see langword="null"/> gives an error result that says how to supply one.</param>
+    /// <param name="path">The directory, relative to <c>/app</c>; empty for <c>/app</c> itself.</param>
+    /// <param name="cancellationToken">Cancels the listing.</param>
+    /// <returns>One line per entry (name, kind, size); an error result when the path is refused or missing.</returns>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public Task<SandboxToolResult> ListFilesAsync(string? conversationKey, string path = "", CancellationToken cancellationToken = default)
+    {
+        string relative;
+        try
+        {
+            relative = AppPath.Normalize(path ?? string.Empty);
+        }
+        catch (ArgumentException ex)
+        {
+            return Task.FromResult(SandboxToolResult.Error($"Error: {ex.Message}"));
+        }
+
+        return InvokeAsync(
+            "list_files",
+            conversationKey,
+            async (session, ct) =>
+            {
+                var entries = await session.RunAsync((sandbox, c) => sandbox.Files.ListAsync(relative, c), ct).ConfigureAwait(false);
+                var text = new StringBuilder($"Contents of {AppPath.ToAbsolute(relative)}:");
+                foreach (var entry in entries)
+                {
+                    text.Append('\n').Append(entry.Kind switch
+                    {
+                        RemoteFileKind.Directory => $"{entry.Name}/  (directory)",
+                        RemoteFileKind.File => string.Create(CultureInfo.InvariantCulture, $"{entry.Name}  ({entry.Size} bytes)"),
+                        RemoteFileKind.SymbolicLink => $"{entry.Name}  (symbolic link)",
+                        _ => $"{entry.Name}  (special file)",
+                    });
+                }
+
+                if (entries.Count == 0)
+                {
+                    text.Append("\n(empty directory)");
+                }
+
+                return SandboxToolResult.Success(Fit(text.ToString()));
+            },
+            cancellationToken);
+    }
+
+    /// <summary>Replaces the conversation's kernel with a fresh one; files in <c>/app</c> and installed packages are kept.</summary>
+    /// <param name="conversationKey">The conversation; <see langword="null"/> gives an error result that says how to supply one.</param>
+    /// <param name="cancellationToken">Cancels the reset.</param>
+    /// <returns>A confirmation; an error result when no new kernel could be started (the sandbox is then replaced on the next call).</returns>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public Task<SandboxToolResult> ResetAsync(string? conversationKey, CancellationToken cancellationToken = default) =>
+        InvokeAsync(
+            "reset",
+            conversationKey,
+            async (session, ct) =>
+            {
+                await session.ResetAsync(ct).ConfigureAwait(false);
+                return SandboxToolResult.Success("The kernel was restarted: variables, imports and definitions are gone; files in /app and installed packages are kept.");
+            },
+            cancellationToken);
+
+    /// <summary>Runs a cell and maps its outcome; the failures every cell can have are mapped here once.</summary>
+    private static async Task<SandboxToolResult> RunCellAsync(
+        SandboxSession session,
+        string code,
+        TimeSpan limit,
+        Func<ExecutionResult, SandboxToolResult> success,
+        Func<ExecutionException, SandboxToolResult> pythonError,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            return success(await session.ExecuteAsync(code, limit, cancellationToken).ConfigureAwait(false));
+        }
+        catch (ExecutionException ex)
+        {
+            return pythonError(ex);
+        }
+        catch (TimeoutException)
+        {
+            return SandboxToolResult.Error(ToolOutput.FromTimeout(limit));
+        }
+        catch (KernelDiedException ex)
+        {
+            return SandboxToolResult.Error(ToolOutput.FromKernelDied(ex));
+        }
+    }
+
+    /// <summary>Turns a requested time limit into the one to use, or returns the error result for an invalid one.</summary>
+    private SandboxToolResult? CheckTimeout(TimeSpan? requested, TimeSpan fallback, out TimeSpan limit)
+    {
+        limit = fallback;
+        if (requested is not { } value)
+        {
+            return null;
+        }
+
+        if (value <= TimeSpan.Zero && value != Timeout.InfiniteTimeSpan)
+        {
+            return SandboxToolResult.Error("Error: the timeout must be a positive number of seconds.");
+        }
+
+        var max = Options.MaxExecutionTimeout;
+        limit = max != Timeout.InfiniteTimeSpan && (value == Timeout.InfiniteTimeSpan || value > max) ? max : value;
+        if (limit > s_longestTimeout)
+        {
+            limit = Timeout.InfiniteTimeSpan;
+        }
+
+        return null;
+    }
+
+    private string Fit(string text) => ToolOutput.Truncate(text, Options.MaxOutputCharacters);
+
+    private string Authorize(string hostPath)
+    {
+        try
+        {
+            return HostPaths.Authorize(hostPath);
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            Log.HostPathRefused(_logger, hostPath);
+            throw new UnauthorizedAccessException($"Access denied: {ex.Message}", ex);
+        }
+    }
+
+    private async Task<SandboxToolResult> InvokeAsync(
+        string action,
+        string? conversationKey,
+        Func<SandboxSession, CancellationToken, Task<SandboxToolResult>> work,
+        CancellationToken cancellationToken)
+    {
+        if (conversationKey is null)
+        {
+            return SandboxToolResult.Error(
+                "Error: this tool call belongs to no conversation. The application must bind the tools to a conversation key " +
+                "(SandboxSessionManager.CreatePlugin(key)), set IpyBoxConversation.Begin(key), or configure IpyBoxOptions.DefaultConversationKey.");
+        }
+
+        Log.ToolInvoked(_logger, action, conversationKey);
+        SandboxSession session;
+        try
+        {
+            session = await Sessions.GetOrCreateAsync(conversationKey, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SessionLimitException ex)
+        {
+            Log.ToolFailed(_logger, action, conversationKey, ex);
+            return SandboxToolResult.Error($"Error: {ex.Message}");
+        }
+        catch (Exception ex) when (IsFailure(ex, cancellationToken))
+        {
+            Log.ToolFailed(_logger, action, conversationKey, ex);
+            return SandboxToolResult.Error(ToolOutput.FromFailure("starting the sandbox", ex));
+        }
+
+        try
+        {
+            return await work(session, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is SandboxUnavailableException || (ex is ObjectDisposedException && session.IsDisposed))
+        {
+            Log.ToolFailed(_logger, action, conversationKey, ex);
+            await Sessions.DiscardAsync(session, "the sandbox was lost").ConfigureAwait(false);
+            return SandboxToolResult.Error(ToolOutput.FromLostSandbox(ex));
+        }
+        catch (Exception ex) when (IsFailure(ex, cancellationToken))
+        {
+            // Anything else (engine or file errors, an unexpected reply) still reaches the model as text.
+            Log.ToolFailed(_logger, action, conversationKey, ex);
+            return SandboxToolResult.Error(ToolOutput.FromFailure(action.Replace('_', ' '), ex));
+        }
+    }
+
+    /// <summary>Whether an exception becomes an error result: anything but running out of memory and the caller's own cancellation.</summary>
+    private static bool IsFailure(Exception ex, CancellationToken cancellationToken) =>
+        ex is not OutOfMemoryException && !(ex is OperationCanceledException && cancellationToken.IsCancellationRequested);
+}
