@@ -14,6 +14,10 @@ namespace IpyBox.AI.Cli.Mcp;
 [McpServerToolType]
 internal sealed class McpTools(SandboxTools tools)
 {
+    // The timeouts are plain numbers with defaults (120 s, 300 s), as in the reference schema; a nullable parameter would
+    // publish the type ["number", "null"]. The defaults are those of ExecutionClientOptions.DefaultTimeout and
+    // IpyBoxOptions.PackageInstallTimeout.
+
     /// <summary>Requests longer than this many seconds (about 31 years) mean "no limit"; they would overflow a time span.</summary>
     private const double LongestSeconds = 1e9;
 

@@ -1,0 +1,87 @@
+using Microsoft.Extensions.AI;
+using Microsoft.SemanticKernel;
+
+namespace IpyBox.AI.Tests.Sessions;
+
+/// <summary>Which conversation a tool call belongs to: bound key, ambient key, chat options, kernel data, default.</summary>
+public sealed class ConversationKeyResolverTests
+{
+    [Fact]
+    public void Each_source_wins_over_the_ones_after_it()
+    {
+        var kernel = new Kernel();
+        kernel.Data[IpyBoxConversation.PropertyName] = "from-kernel";
+        var options = new ChatOptions { AdditionalProperties = new() { [IpyBoxConversation.PropertyName] = "from-options" } };
+
+        Assert.Equal("default", ConversationKeyResolver.Resolve(null, null, "default"));
+        Assert.Null(ConversationKeyResolver.Resolve(null, null, null));
+        Assert.Equal("from-kernel", ConversationKeyResolver.Resolve(null, kernel, "default"));
+        using (InvocationContext.Begin(options))
+        {
+            Assert.Equal("from-options", ConversationKeyResolver.Resolve(null, kernel, "default"));
+            using (IpyBoxConversation.Begin("ambient"))
+            {
+                Assert.Equal("ambient", ConversationKeyResolver.Resolve(null, kernel, "default"));
+                Assert.Equal("bound", ConversationKeyResolver.Resolve("bound", kernel, "default"));
+            }
+        }
+    }
+
+    [Fact]
+    public void Blank_keys_in_options_and_kernel_data_are_skipped()
+    {
+        var kernel = new Kernel();
+        kernel.Data[IpyBoxConversation.PropertyName] = " ";
+        var options = new ChatOptions { AdditionalProperties = new() { [IpyBoxConversation.PropertyName] = string.Empty } };
+
+        using (InvocationContext.Begin(options))
+        {
+            Assert.Equal("default", ConversationKeyResolver.Resolve(null, kernel, "default"));
+        }
+    }
+
+    [Fact]
+    public void Non_string_keys_are_read_in_the_invariant_culture()
+    {
+        var kernel = new Kernel();
+        kernel.Data[IpyBoxConversation.PropertyName] = 1234.5;
+
+        Assert.Equal("1234.5", ConversationKeyResolver.Resolve(null, kernel, null));
+    }
+
+    /// <summary>Sets the function-invoking client's current context, as it does around each function call.</summary>
+    private sealed class InvocationContext : FunctionInvokingChatClient
+    {
+        private InvocationContext()
+            : base(new NoChatClient())
+        {
+        }
+
+        public static IDisposable Begin(ChatOptions options)
+        {
+            var previous = CurrentContext;
+            CurrentContext = new Microsoft.Extensions.AI.FunctionInvocationContext { Options = options };
+            return new Restore(previous);
+        }
+
+        private sealed class Restore(Microsoft.Extensions.AI.FunctionInvocationContext? previous) : IDisposable
+        {
+            public void Dispose() => CurrentContext = previous;
+        }
+    }
+
+    private sealed class NoChatClient : IChatClient
+    {
+        public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException();
+
+        public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException();
+
+        public object? GetService(Type serviceType, object? serviceKey = null) => null;
+
+        public void Dispose()
+        {
+        }
+    }
+}

@@ -1,0 +1,66 @@
+using Microsoft.Extensions.AI;
+
+namespace IpyBox.AI.Tests.Tools;
+
+/// <summary>The AI tools as thin adapters over the tool core, on a fake sandbox provider.</summary>
+public sealed class IpyBoxPluginTests : IAsyncDisposable
+{
+    private readonly FakeSandboxProvider _provider = new();
+    private readonly SandboxSessionManager _sessions;
+
+    public IpyBoxPluginTests()
+    {
+        _sessions = new SandboxSessionManager(_provider, new IpyBoxOptions());
+    }
+
+    public ValueTask DisposeAsync() => _sessions.DisposeAsync();
+
+    [Fact]
+    public async Task Execute_python_returns_the_core_contents_in_the_ambient_conversation()
+    {
+        _provider.Configure = s => s.ExecuteCallback = _ => FakeCell.Prints("drawn\n", images: 1);
+        var execute = _sessions.CreatePlugin().AsAIFunctions().Single(f => f.Name == "execute_python");
+
+        object? result;
+        using (IpyBoxConversation.Begin("thread-1"))
+        {
+            result = await execute.InvokeAsync(new AIFunctionArguments { ["code"] = "draw()", ["timeoutSeconds"] = 0 });
+        }
+
+        var contents = Assert.IsAssignableFrom<IEnumerable<AIContent>>(result).ToList();
+        Assert.Equal("drawn\n[image 1: image/png, 3x2 pixels]", Assert.IsType<TextContent>(contents[0]).Text);
+        Assert.Equal("image/png", Assert.IsType<DataContent>(contents[1]).MediaType);
+        Assert.Equal("thread-1", Assert.Single(_provider.Requests)!.ConversationKey);
+
+        // A non-positive limit from a model means "no limit given": the configured default applies.
+        Assert.Equal(_sessions.Options.Client.DefaultTimeout, Assert.Single(_provider.Created.Single().Submitted).Timeout);
+    }
+
+    [Fact]
+    public async Task A_bound_key_wins_and_package_lists_are_split_on_spaces_and_commas()
+    {
+        _provider.Configure = s => s.ExecuteCallback = _ => FakeCell.Prints("ok\n");
+        var plugin = _sessions.CreatePlugin("bound");
+
+        string text;
+        using (IpyBoxConversation.Begin("ambient"))
+        {
+            text = await plugin.InstallPackagesAsync("a, b\tc");
+        }
+
+        Assert.Equal("Installed a b c.\nok", text);
+        Assert.Equal(["bound"], _sessions.ConversationKeys);
+    }
+
+    [Fact]
+    public async Task Errors_come_back_as_text()
+    {
+        _provider.Configure = s => s.ExecuteCallback = _ => FakeCell.Fails(new TimeoutException("late"));
+        var plugin = _sessions.CreatePlugin("errors");
+
+        var contents = await plugin.ExecutePythonAsync("sleep()", timeoutSeconds: 3);
+
+        var text = Assert.IsType<TextContent>(Assert.Single(contents)).Text;
+        Assert.StartsWith("Error: the execution did not finish within 3 seconds", text, StringComparison.Ordinal);
+    }
+}

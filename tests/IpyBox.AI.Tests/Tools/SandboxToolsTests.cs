@@ -1,0 +1,350 @@
+using Microsoft.Extensions.AI;
+
+namespace IpyBox.AI.Tests.Tools;
+
+/// <summary>The tool core on a fake sandbox: every outcome and every failure becomes a readable result.</summary>
+public sealed class SandboxToolsTests : IAsyncDisposable, IDisposable
+{
+    private readonly FakeSandboxProvider _provider = new();
+    private readonly string _root = Directory.CreateTempSubdirectory("ipybox-tools-").FullName;
+    private readonly List<SandboxSessionManager> _managers = [];
+
+    private string Allowed => Path.Combine(_root, "allowed");
+
+    private string Outside => Path.Combine(_root, "outside");
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var manager in _managers)
+        {
+            await manager.DisposeAsync();
+        }
+    }
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    [Fact]
+    public async Task Output_and_images_come_back_as_text_and_data_content_with_the_default_timeout()
+    {
+        var tools = Create();
+        _provider.Configure = s => s.ExecuteCallback = _ => FakeCell.Prints("plotted\n", images: 1);
+
+        var result = await tools.ExecuteAsync("k", "plot()");
+
+        Assert.False(result.IsError);
+        Assert.Equal("plotted\n[image 1: image/png, 3x2 pixels]", result.Text);
+        var image = Assert.IsType<DataContent>(result.Contents[1]);
+        Assert.Equal("image/png", image.MediaType);
+        Assert.Equal("image-1.png", image.Name);
+        var sandbox = Assert.Single(_provider.Created);
+        Assert.Equal(("plot()", (TimeSpan?)tools.Sessions.Options.Client.DefaultTimeout), Assert.Single(sandbox.Submitted));
+        Assert.Equal("k", Assert.Single(_provider.Requests)!.ConversationKey);
+    }
+
+    [Fact]
+    public async Task Code_without_output_says_so()
+    {
+        var result = await Create().ExecuteAsync("k", "x = 1");
+
+        Assert.False(result.IsError);
+        Assert.Equal("Executed successfully; the code produced no output.", result.Text);
+    }
+
+    [Fact]
+    public async Task Long_output_is_fitted_to_the_configured_size()
+    {
+        var tools = Create(o => o.MaxOutputCharacters = 500);
+        _provider.Configure = s => s.ExecuteCallback = _ => FakeCell.Prints("HEAD" + new string('x', 5_000) + "TAIL");
+
+        var text = (await tools.ExecuteAsync("k", "print(...)")).Text;
+
+        Assert.StartsWith("HEAD", text, StringComparison.Ordinal);
+        Assert.EndsWith("TAIL", text, StringComparison.Ordinal);
+        Assert.Contains("characters truncated", text, StringComparison.Ordinal);
+        Assert.True(text.Length < 700, $"length {text.Length}");
+    }
+
+    [Fact]
+    public async Task A_requested_timeout_is_capped_and_a_non_positive_one_is_refused_before_any_sandbox_exists()
+    {
+        var tools = Create(o => o.MaxExecutionTimeout = TimeSpan.FromSeconds(30));
+
+        var refused = await tools.ExecuteAsync("k", "1", TimeSpan.Zero);
+        Assert.True(refused.IsError);
+        Assert.Equal("Error: the timeout must be a positive number of seconds.", refused.Text);
+        Assert.Empty(_provider.Created);
+
+        await tools.ExecuteAsync("k", "1", TimeSpan.FromHours(1));
+        await tools.ExecuteAsync("k", "2", TimeSpan.FromSeconds(5));
+        Assert.Equal([TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(5)], Assert.Single(_provider.Created).Submitted.Select(s => s.Timeout));
+    }
+
+    [Fact]
+    public async Task A_python_exception_reads_as_name_output_before_it_and_traceback()
+    {
+        var tools = Create();
+        _provider.Configure = s => s.ExecuteCallback = _ => FakeCell.Raises("ValueError", "broken", "step 1 done\n", "Cell In[1], line 2", "----> 2 fail()", "ValueError: broken");
+
+        var result = await tools.ExecuteAsync("k", "fail()");
+
+        Assert.True(result.IsError);
+        var text = result.Text;
+        Assert.StartsWith("Error: the code raised ValueError: broken\n", text, StringComparison.Ordinal);
+        Assert.Contains("step 1 done", text, StringComparison.Ordinal);
+        Assert.Contains("----> 2 fail()", text, StringComparison.Ordinal);
+        Assert.True(text.IndexOf("step 1 done", StringComparison.Ordinal) < text.IndexOf("Traceback", StringComparison.Ordinal));
+        Assert.EndsWith("variables defined before the error are kept. Fix the code and try again.", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_timeout_says_the_kernel_was_interrupted_and_kept()
+    {
+        var tools = Create();
+        _provider.Configure = s => s.ExecuteCallback = _ => FakeCell.Fails(new TimeoutException("The execution did not finish within 2 s."));
+
+        var result = await tools.ExecuteAsync("k", "sleep()", TimeSpan.FromSeconds(2));
+
+        Assert.True(result.IsError);
+        Assert.Contains("did not finish within 2 seconds and was interrupted", result.Text, StringComparison.Ordinal);
+        Assert.Contains("state (variables, imports) are kept", result.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_dead_kernel_is_reported_and_the_sandbox_is_kept()
+    {
+        var tools = Create();
+        var calls = 0;
+        _provider.Configure = s => s.ExecuteCallback = _ => ++calls == 1
+            ? FakeCell.Fails(new KernelDiedException("The kernel died and was restarted; its state is lost."))
+            : FakeCell.Prints("alive");
+
+        var died = await tools.ExecuteAsync("k", "os._exit(1)");
+        var after = await tools.ExecuteAsync("k", "print('alive')");
+
+        Assert.True(died.IsError);
+        Assert.StartsWith("Error: the Python kernel died while running the code", died.Text, StringComparison.Ordinal);
+        Assert.Contains("its state is lost", died.Text, StringComparison.Ordinal);
+        Assert.Equal("alive", after.Text);
+        Assert.Single(_provider.Created);
+    }
+
+    [Fact]
+    public async Task A_lost_sandbox_is_discarded_and_the_next_call_gets_a_new_one()
+    {
+        var tools = Create();
+        _provider.Configure = s => s.ExecuteCallback = _ => s.Id == "fake-1"
+            ? FakeCell.Fails(new SandboxUnavailableException("The connection to the kernel was lost."))
+            : FakeCell.Prints("fresh");
+
+        var lost = await tools.ExecuteAsync("k", "x");
+        var fresh = await tools.ExecuteAsync("k", "x");
+
+        Assert.True(lost.IsError);
+        Assert.Equal(
+            "Error: the sandbox stopped or could not be reached (The connection to the kernel was lost.). A new sandbox will be created on the next call; variables and files of the old one are gone.",
+            lost.Text);
+        Assert.Equal("fresh", fresh.Text);
+        Assert.Equal(["fake-1", "fake-2"], _provider.Created.Select(s => s.Id));
+        Assert.True(_provider.Created.First().IsDisposed);
+        Assert.Equal("fake-2", Assert.Single(tools.Sessions.Sessions).SandboxId);
+    }
+
+    [Fact]
+    public async Task A_failed_reset_discards_the_sandbox()
+    {
+        var tools = Create();
+        _provider.Configure = s => s.ResetCallback = _ => throw new SandboxUnavailableException("A new kernel could not be started.");
+
+        var result = await tools.ResetAsync("k");
+
+        Assert.True(result.IsError);
+        Assert.StartsWith("Error: the sandbox stopped or could not be reached (A new kernel could not be started.)", result.Text, StringComparison.Ordinal);
+        Assert.Equal(0, tools.Sessions.Count);
+    }
+
+    [Fact]
+    public async Task Reset_confirms_what_is_kept()
+    {
+        var tools = Create();
+
+        var result = await tools.ResetAsync("k");
+
+        Assert.False(result.IsError);
+        Assert.StartsWith("The kernel was restarted", result.Text, StringComparison.Ordinal);
+        Assert.Equal(1, Assert.Single(_provider.Created).Resets);
+    }
+
+    [Fact]
+    public async Task The_session_cap_is_reported_with_how_to_fix_it()
+    {
+        var tools = Create(o =>
+        {
+            o.MaxSessions = 1;
+            o.SessionLimitBehavior = SessionLimitBehavior.Reject;
+        });
+        await tools.ExecuteAsync("first", "1");
+
+        var result = await tools.ListFilesAsync("second");
+
+        Assert.True(result.IsError);
+        Assert.StartsWith("Error: Cannot create a sandbox for conversation 'second'", result.Text, StringComparison.Ordinal);
+        Assert.Contains("MaxSessions", result.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_sandbox_that_cannot_start_is_reported_and_the_next_call_tries_again()
+    {
+        var tools = Create();
+        var attempts = 0;
+        _provider.CreateCallback = (_, _) => ++attempts == 1
+            ? throw new DockerUnavailableException("No Docker engine answers at unix:///var/run/docker.sock.\nStart Docker.")
+            : Task.CompletedTask;
+
+        var failed = await tools.ExecuteAsync("k", "1");
+        var retried = await tools.ExecuteAsync("k", "1");
+
+        Assert.True(failed.IsError);
+        Assert.Equal("Error: starting the sandbox failed: No Docker engine answers at unix:///var/run/docker.sock.", failed.Text);
+        Assert.False(retried.IsError);
+    }
+
+    [Fact]
+    public async Task A_call_without_a_conversation_says_how_to_give_one()
+    {
+        var result = await Create().ExecuteAsync(conversationKey: null, "1");
+
+        Assert.True(result.IsError);
+        Assert.Contains("IpyBoxConversation.Begin", result.Text, StringComparison.Ordinal);
+        Assert.Empty(_provider.Created);
+    }
+
+    [Fact]
+    public async Task Cancellation_by_the_caller_propagates()
+    {
+        var tools = Create();
+        _provider.CreateCallback = (_, ct) => Task.Delay(Timeout.InfiniteTimeSpan, ct);
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => tools.ExecuteAsync("k", "1", cancellationToken: cancelled.Token));
+    }
+
+    [Fact]
+    public async Task Host_paths_are_authorised_before_any_sandbox_exists()
+    {
+        Directory.CreateDirectory(Outside);
+        await File.WriteAllTextAsync(Path.Combine(Outside, "secret.txt"), "secret");
+        var tools = Create(o => o.AllowedHostDirectories.Add(Allowed));
+
+        var results = new[]
+        {
+            await tools.UploadAsync("k", Path.Combine(Outside, "secret.txt"), "secret.txt"),
+            await tools.UploadAsync("k", Path.Combine(Allowed, "..", "outside", "secret.txt"), "secret.txt"),
+            await tools.DownloadFileAsync("k", "x.txt", Path.Combine(Outside, "x.txt")),
+        };
+
+        Assert.All(results, r =>
+        {
+            Assert.True(r.IsError);
+            Assert.StartsWith("Error: Access denied: The host path", r.Text, StringComparison.Ordinal);
+            Assert.Contains("outside the allowed directories", r.Text, StringComparison.Ordinal);
+        });
+        Assert.Empty(_provider.Created);
+
+        var none = Create(configure: null, new FakeSandboxProvider());
+        var closed = await none.UploadAsync("k", Path.Combine(Allowed, "x.txt"), "x.txt");
+        Assert.True(closed.IsError);
+        Assert.Contains("No host directory is allowed", closed.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Sandbox_paths_that_leave_app_are_refused()
+    {
+        var tools = Create(o => o.AllowedHostDirectories.Add(Allowed));
+
+        Assert.Contains("escapes /app", (await tools.DownloadFileAsync("k", "../etc/passwd", Path.Combine(Allowed, "p"))).Text, StringComparison.Ordinal);
+        Assert.Contains("absolute", (await tools.UploadAsync("k", Allowed, "/etc")).Text, StringComparison.Ordinal);
+        Assert.Contains("escapes /app", (await tools.ListFilesAsync("k", "../..")).Text, StringComparison.Ordinal);
+        Assert.Empty(_provider.Created);
+    }
+
+    [Fact]
+    public async Task Files_move_both_ways_and_are_listed()
+    {
+        Directory.CreateDirectory(Allowed);
+        await File.WriteAllTextAsync(Path.Combine(Allowed, "in.csv"), "n\n1\n");
+        var tools = Create(o => o.AllowedHostDirectories.Add(Allowed));
+
+        var uploaded = await tools.UploadAsync("k", Path.Combine(Allowed, "in.csv"), "data/in.csv");
+        var listing = await tools.ListFilesAsync("k", "data");
+        var downloaded = await tools.DownloadFileAsync("k", "data/in.csv", Path.Combine(Allowed, "out", "copy.csv"));
+
+        Assert.Equal($"Uploaded {Path.Combine(Allowed, "in.csv")} (4 bytes) to /app/data/in.csv.", uploaded.Text);
+        Assert.Equal("Contents of /app/data:\nin.csv  (4 bytes)", listing.Text);
+        Assert.Equal($"Downloaded /app/data/in.csv to {Path.Combine(Allowed, "out", "copy.csv")} (4 bytes).", downloaded.Text);
+        Assert.Equal("n\n1\n", await File.ReadAllTextAsync(Path.Combine(Allowed, "out", "copy.csv")));
+    }
+
+    [Fact]
+    public async Task A_file_error_is_reported_and_the_sandbox_is_kept()
+    {
+        var tools = Create(o => o.AllowedHostDirectories.Add(Allowed));
+        _provider.Configure = s => s.FakeFiles.Failure = new IOException("/app/data is not a directory.");
+
+        var result = await tools.DownloadFileAsync("k", "data/x.txt", Path.Combine(Allowed, "x.txt"));
+        var missing = await tools.ListFilesAsync("k", "data");
+
+        Assert.True(result.IsError);
+        Assert.Equal("Error: download file failed: /app/data is not a directory.", result.Text);
+        Assert.Equal("Error: list files failed: /app/data is not a directory.", missing.Text);
+        Assert.Single(_provider.Created);
+        Assert.Equal(1, tools.Sessions.Count);
+    }
+
+    [Fact]
+    public async Task Packages_are_installed_with_one_pip_cell_that_carries_the_names_encoded()
+    {
+        var tools = Create();
+        _provider.Configure = s => s.ExecuteCallback = _ => FakeCell.Prints("Successfully installed demo-1.0\n");
+
+        var result = await tools.InstallPackagesAsync("k", [" demo==1.0 ", "./x\"); import os; #.whl"]);
+
+        Assert.False(result.IsError);
+        Assert.StartsWith("Installed demo==1.0 ./x\"); import os; #.whl.\nSuccessfully installed demo-1.0", result.Text, StringComparison.Ordinal);
+        var (code, timeout) = Assert.Single(Assert.Single(_provider.Created).Submitted);
+        Assert.Contains("\"-m\", \"pip\", \"install\"", code, StringComparison.Ordinal);
+        Assert.DoesNotContain("import os", code, StringComparison.Ordinal);
+        Assert.Equal(tools.Sessions.Options.PackageInstallTimeout, timeout);
+    }
+
+    [Fact]
+    public async Task A_pip_failure_and_pip_options_are_errors()
+    {
+        var tools = Create();
+        _provider.Configure = s => s.ExecuteCallback = _ => FakeCell.Raises("RuntimeError", "pip install exited with code 1", "ERROR: No matching distribution found for nothing-here\n");
+
+        var failed = await tools.InstallPackagesAsync("k", ["nothing-here"]);
+        var option = await tools.InstallPackagesAsync("k", ["--index-url=http://127.0.0.1:9/simple", "x"]);
+        var empty = await tools.InstallPackagesAsync("k", [" "]);
+
+        Assert.True(failed.IsError);
+        Assert.StartsWith("Error: installing nothing-here failed (pip install exited with code 1).", failed.Text, StringComparison.Ordinal);
+        Assert.Contains("No matching distribution", failed.Text, StringComparison.Ordinal);
+        Assert.True(option.IsError);
+        Assert.StartsWith("Error: '--index-url=http://127.0.0.1:9/simple' is a pip option", option.Text, StringComparison.Ordinal);
+        Assert.True(empty.IsError);
+        Assert.StartsWith("Error: no package was given", empty.Text, StringComparison.Ordinal);
+        Assert.Single(Assert.Single(_provider.Created).Submitted);
+    }
+
+    private SandboxTools Create(Action<IpyBoxOptions>? configure = null) => Create(configure, _provider);
+
+    private SandboxTools Create(Action<IpyBoxOptions>? configure, FakeSandboxProvider provider)
+    {
+        var options = new IpyBoxOptions();
+        configure?.Invoke(options);
+        var sessions = new SandboxSessionManager(provider, options);
+        _managers.Add(sessions);
+        return new SandboxTools(sessions);
+    }
+}
