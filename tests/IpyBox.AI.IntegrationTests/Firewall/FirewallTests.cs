@@ -1,3 +1,6 @@
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+
 namespace IpyBox.AI.IntegrationTests;
 
 /// <summary>The outbound firewall against the private topology of <see cref="FirewallTopology"/>.</summary>
@@ -114,6 +117,43 @@ public sealed class FirewallTests(FirewallTopology topology) : IClassFixture<Fir
             print('loopback ok'); client.close(); server.close()
             """);
         Assert.Equal("loopback ok", loopback.Text);
+    }
+
+    [Fact]
+    public async Task The_allow_list_set_through_AddIpyBox_holds_from_the_first_cell_an_AI_tool_runs()
+    {
+        var services = new ServiceCollection();
+        services.AddIpyBox(options =>
+        {
+            options.Container = topology.SandboxOptions();
+            options.Container.FirewallAllowList.Add("alpha");
+        });
+        var provider = services.BuildServiceProvider();
+        string containerId;
+        try
+        {
+            var execute = provider.GetRequiredService<IpyBoxPlugin>().AsAIFunctions().Single(f => f.Name == "execute_python");
+            string probed;
+            using (IpyBoxConversation.Begin("firewalled"))
+            {
+                // The definition and the probes are the sandbox's first cell.
+                var result = await execute.InvokeAsync(new AIFunctionArguments { ["code"] = $"{ProbeDefinition}\nprint(probe('alpha'), probe('beta'))" });
+                probed = string.Join('\n', ((IEnumerable<AIContent>)result!).OfType<TextContent>().Select(t => t.Text));
+            }
+
+            Assert.Equal("alpha ConnectionRefusedError", probed);
+            var session = Assert.Single(provider.GetRequiredService<SandboxSessionManager>().Sessions);
+            containerId = session.SandboxId;
+            var firewall = session.Sandbox.GetService<ExecutionContainer>()?.Firewall;
+            Assert.NotNull(firewall);
+            Assert.Contains(firewall.Allowed, a => a.StartsWith("alpha", StringComparison.Ordinal) && a.Contains(topology.Address("alpha"), StringComparison.Ordinal));
+        }
+        finally
+        {
+            await provider.DisposeAsync();
+        }
+
+        Assert.False(await DockerEngine.ContainerExistsAsync(containerId));
     }
 
     [Fact]
