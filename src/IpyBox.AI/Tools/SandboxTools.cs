@@ -120,18 +120,12 @@ public sealed class SandboxTools
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public Task<SandboxToolResult> UploadAsync(string? conversationKey, string hostPath, string sandboxPath, CancellationToken cancellationToken = default)
     {
-        string source;
-        string target;
-        try
+        if (CheckPaths(() => (Authorize(hostPath), AppPath.Normalize(sandboxPath ?? string.Empty)), out var paths) is { } refused)
         {
-            source = Authorize(hostPath);
-            target = AppPath.Normalize(sandboxPath ?? string.Empty);
-        }
-        catch (Exception ex) when (ex is UnauthorizedAccessException or ArgumentException)
-        {
-            return Task.FromResult(SandboxToolResult.Error($"Error: {ex.Message}"));
+            return Task.FromResult(refused);
         }
 
+        var (source, target) = paths;
         return InvokeAsync(
             "upload_file",
             conversationKey,
@@ -158,18 +152,12 @@ public sealed class SandboxTools
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public Task<SandboxToolResult> DownloadFileAsync(string? conversationKey, string sandboxPath, string hostPath, CancellationToken cancellationToken = default)
     {
-        string source;
-        string target;
-        try
+        if (CheckPaths(() => (AppPath.Normalize(sandboxPath ?? string.Empty), Authorize(hostPath)), out var paths) is { } refused)
         {
-            source = AppPath.Normalize(sandboxPath ?? string.Empty);
-            target = Authorize(hostPath);
-        }
-        catch (Exception ex) when (ex is UnauthorizedAccessException or ArgumentException)
-        {
-            return Task.FromResult(SandboxToolResult.Error($"Error: {ex.Message}"));
+            return Task.FromResult(refused);
         }
 
+        var (source, target) = paths;
         return InvokeAsync(
             "download_file",
             conversationKey,
@@ -189,16 +177,12 @@ public sealed class SandboxTools
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public Task<SandboxToolResult> ListFilesAsync(string? conversationKey, string path = "", CancellationToken cancellationToken = default)
     {
-        string relative;
-        try
+        if (CheckPaths(() => (AppPath.Normalize(path ?? string.Empty), string.Empty), out var paths) is { } refused)
         {
-            relative = AppPath.Normalize(path ?? string.Empty);
-        }
-        catch (ArgumentException ex)
-        {
-            return Task.FromResult(SandboxToolResult.Error($"Error: {ex.Message}"));
+            return Task.FromResult(refused);
         }
 
+        var relative = paths.Source;
         return InvokeAsync(
             "list_files",
             conversationKey,
@@ -292,6 +276,21 @@ public sealed class SandboxTools
         }
 
         return null;
+    }
+
+    /// <summary>Checks the paths of a file action before any sandbox is needed; returns the error result when one is refused.</summary>
+    private static SandboxToolResult? CheckPaths(Func<(string Source, string Target)> check, out (string Source, string Target) paths)
+    {
+        try
+        {
+            paths = check();
+            return null;
+        }
+        catch (Exception ex) when (ex is UnauthorizedAccessException or ArgumentException)
+        {
+            paths = default;
+            return SandboxToolResult.Error($"Error: {ex.Message}");
+        }
     }
 
     private string Fit(string text) => ToolOutput.Truncate(text, Options.MaxOutputCharacters);

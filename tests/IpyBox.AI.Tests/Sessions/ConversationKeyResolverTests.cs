@@ -53,7 +53,7 @@ public sealed class ConversationKeyResolverTests
     private sealed class InvocationContext : FunctionInvokingChatClient
     {
         private InvocationContext()
-            : base(new NoChatClient())
+            : base(new NullChatClient())
         {
         }
 
@@ -67,21 +67,6 @@ public sealed class ConversationKeyResolverTests
         private sealed class Restore(Microsoft.Extensions.AI.FunctionInvocationContext? previous) : IDisposable
         {
             public void Dispose() => CurrentContext = previous;
-        }
-    }
-
-    private sealed class NoChatClient : IChatClient
-    {
-        public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
-            throw new NotSupportedException();
-
-        public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
-            throw new NotSupportedException();
-
-        public object? GetService(Type serviceType, object? serviceKey = null) => null;
-
-        public void Dispose()
-        {
         }
     }
 }
