@@ -44,7 +44,7 @@ internal sealed class FakeSandbox(string id) : ISandbox
         await ResetCallback(cancellationToken);
     }
 
-    public IDisposable AddMessageHandler(IKernelMessageHandler handler) => throw new NotSupportedException("The fake sandbox has no kernel messages.");
+    public IDisposable AddMessageHandler(IJupyterMessageHandler handler) => throw new NotSupportedException("The fake sandbox has no kernel messages.");
 
     public object? GetService(Type serviceType, object? serviceKey = null) =>
         serviceKey is null && serviceType.IsInstanceOfType(this) ? this : null;
