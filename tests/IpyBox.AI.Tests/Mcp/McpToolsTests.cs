@@ -15,11 +15,11 @@ namespace IpyBox.AI.Tests.Mcp;
 public sealed class McpToolsTests : IAsyncLifetime
 {
     private readonly FakeSandboxProvider _provider = new();
-    private readonly string _root = Directory.CreateTempSubdirectory("ipybox-mcp-").FullName;
+    private readonly TempDirectory _root = new("ipybox-mcp-");
     private readonly List<IHost> _hosts = [];
     private readonly List<McpClient> _clients = [];
 
-    private string Allowed => Path.Combine(_root, "allowed");
+    private string Allowed => _root.Combine("allowed");
 
     public Task InitializeAsync()
     {
@@ -40,7 +40,7 @@ public sealed class McpToolsTests : IAsyncLifetime
             host.Dispose();
         }
 
-        Directory.Delete(_root, recursive: true);
+        _root.Dispose();
     }
 
     [Fact]
@@ -68,8 +68,8 @@ public sealed class McpToolsTests : IAsyncLifetime
     [Fact]
     public async Task The_sandbox_of_the_one_conversation_starts_at_launch_and_is_removed_when_the_host_stops()
     {
-        var created = new TaskCompletionSource<SandboxRequest?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _provider.CreateCallback = (request, _) =>
+        var created = new TaskCompletionSource<SandboxRequest>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _provider.OnCreate = (request, _) =>
         {
             created.TrySetResult(request);
             return Task.CompletedTask;
@@ -78,7 +78,7 @@ public sealed class McpToolsTests : IAsyncLifetime
         var host = await StartHostAsync(_ => { });
 
         // No tool call is made: the host's start creates the sandbox.
-        Assert.Equal(McpServerHost.ConversationKey, (await created.Task)?.ConversationKey);
+        Assert.Equal(McpServerHost.ConversationKey, (await created.Task.WaitAsync(TimeSpan.FromMinutes(1))).ConversationKey);
         var sessions = host.Services.GetRequiredService<SandboxSessionManager>();
         var session = await sessions.GetOrCreateAsync(McpServerHost.ConversationKey);
         Assert.Equal(1, sessions.Options.MaxSessions);
@@ -88,14 +88,14 @@ public sealed class McpToolsTests : IAsyncLifetime
         _hosts.Remove(host);
         host.Dispose();
 
-        Assert.True(Assert.Single(_provider.Created).IsDisposed);
+        Assert.True(Assert.Single(_provider.Sandboxes).IsDisposed);
         Assert.True(session.IsDisposed);
     }
 
     [Fact]
     public async Task Execute_returns_text_and_image_blocks_and_passes_the_timeout()
     {
-        _provider.Configure = s => s.ExecuteCallback = _ => FakeCell.Prints("plotted\n", images: 1);
+        _provider.ConfigureSandbox = s => s.OnSubmit = FakeCells.Always(() => FakeCells.Prints("plotted", images: 1));
         var client = await StartAsync();
 
         var result = await client.CallToolAsync("execute_ipython_cell", new Dictionary<string, object?> { ["code"] = "plot()" });
@@ -107,17 +107,17 @@ public sealed class McpToolsTests : IAsyncLifetime
         Assert.Equal("image/png", image.MimeType);
         Assert.Equal(Convert.FromBase64String(Frames.TinyPng), image.DecodedData.ToArray());
         Assert.Equal(
-            [("plot()", (TimeSpan?)TimeSpan.FromSeconds(120)), ("slow()", TimeSpan.FromSeconds(1.5))],
-            Assert.Single(_provider.Created).Submitted);
+            [new FakeSubmission("plot()", TimeSpan.FromSeconds(120)), new FakeSubmission("slow()", TimeSpan.FromSeconds(1.5))],
+            Assert.Single(_provider.Sandboxes).Submissions);
     }
 
     [Fact]
     public async Task Failures_are_error_results_with_the_shared_texts()
     {
         var calls = 0;
-        _provider.Configure = s => s.ExecuteCallback = _ => ++calls == 1
-            ? FakeCell.Raises("ValueError", "broken on purpose", "before the error\n", "----> 4 fail()", "ValueError: broken on purpose")
-            : FakeCell.Fails(new SandboxUnavailableException("The connection to the kernel was lost."));
+        _provider.ConfigureSandbox = s => s.OnSubmit = FakeCells.Always(() => ++calls == 1
+            ? FakeCells.Raises("ValueError", "broken on purpose", "before the error", "----> 4 fail()", "ValueError: broken on purpose")
+            : FakeCells.Fails(new SandboxUnavailableException("The connection to the kernel was lost.")));
         var client = await StartAsync();
 
         var python = await client.CallToolAsync("execute_ipython_cell", new Dictionary<string, object?> { ["code"] = "fail()" });
@@ -146,20 +146,20 @@ public sealed class McpToolsTests : IAsyncLifetime
         await File.WriteAllTextAsync(source, "from the host");
         var open = await StartAsync(options => options.AllowedHostDirectories.Add(Allowed));
         var uploaded = await open.CallToolAsync("upload_file", new Dictionary<string, object?> { ["relpath"] = "data/in.txt", ["local_path"] = source });
-        var outside = await open.CallToolAsync("download_file", new Dictionary<string, object?> { ["relpath"] = "data/in.txt", ["local_path"] = Path.Combine(_root, "outside.txt") });
+        var outside = await open.CallToolAsync("download_file", new Dictionary<string, object?> { ["relpath"] = "data/in.txt", ["local_path"] = _root.Combine("outside.txt") });
 
         Assert.NotEqual(true, uploaded.IsError);
-        var sandbox = _provider.Created.Single(s => s.FakeFiles.Contents.ContainsKey("data/in.txt"));
-        Assert.Equal("from the host", System.Text.Encoding.UTF8.GetString(sandbox.FakeFiles.Contents["data/in.txt"]));
+        var upload = _provider.Sandboxes.SelectMany(s => s.Files.Calls).Single();
+        Assert.Equal(new FakeFileCall(nameof(ISandboxFiles.UploadFileAsync), "data/in.txt", source), upload);
         Assert.True(outside.IsError);
         Assert.Contains("outside the allowed directories", Text(outside), StringComparison.Ordinal);
-        Assert.False(File.Exists(Path.Combine(_root, "outside.txt")));
+        Assert.False(File.Exists(_root.Combine("outside.txt")));
     }
 
     [Fact]
     public async Task Install_packages_runs_the_shared_pip_cell_and_refuses_options()
     {
-        _provider.Configure = s => s.ExecuteCallback = _ => FakeCell.Prints("Successfully installed demo-1.0\n");
+        _provider.ConfigureSandbox = s => s.OnSubmit = FakeCells.Always(() => FakeCells.Prints("Successfully installed demo-1.0"));
         var client = await StartAsync();
 
         var installed = await client.CallToolAsync("install_packages", new Dictionary<string, object?> { ["packages"] = new[] { "demo==1.0" } });
@@ -168,13 +168,13 @@ public sealed class McpToolsTests : IAsyncLifetime
 
         Assert.NotEqual(true, installed.IsError);
         Assert.Equal("Installed demo==1.0.\nSuccessfully installed demo-1.0", Text(installed));
-        var (code, timeout) = Assert.Single(_provider.Created.Single().Submitted);
+        var (code, timeout) = Assert.Single(Assert.Single(_provider.Sandboxes).Submissions);
         Assert.Contains("\"-m\", \"pip\", \"install\"", code, StringComparison.Ordinal);
         Assert.Equal(TimeSpan.FromSeconds(300), timeout);
         Assert.True(option.IsError);
         Assert.Contains("pip option", Text(option), StringComparison.Ordinal);
         Assert.NotEqual(true, reset.IsError);
-        Assert.Equal(1, _provider.Created.Single().Resets);
+        Assert.Equal(1, _provider.Sandboxes[0].ResetCount);
     }
 
     private static string Text(CallToolResult result) => string.Join('\n', result.Content.OfType<TextContentBlock>().Select(t => t.Text));

@@ -18,7 +18,7 @@ public sealed class IpyBoxPluginTests : IAsyncDisposable
     [Fact]
     public async Task Execute_python_returns_the_core_contents_in_the_ambient_conversation()
     {
-        _provider.Configure = s => s.ExecuteCallback = _ => FakeCell.Prints("drawn\n", images: 1);
+        _provider.ConfigureSandbox = s => s.OnSubmit = FakeCells.Always(() => FakeCells.Prints("drawn", images: 1));
         var execute = _sessions.CreatePlugin().AsAIFunctions().Single(f => f.Name == "execute_python");
 
         object? result;
@@ -30,16 +30,16 @@ public sealed class IpyBoxPluginTests : IAsyncDisposable
         var contents = Assert.IsAssignableFrom<IEnumerable<AIContent>>(result).ToList();
         Assert.Equal("drawn\n[image 1: image/png, 3x2 pixels]", Assert.IsType<TextContent>(contents[0]).Text);
         Assert.Equal("image/png", Assert.IsType<DataContent>(contents[1]).MediaType);
-        Assert.Equal("thread-1", Assert.Single(_provider.Requests)!.ConversationKey);
+        Assert.Equal("thread-1", Assert.Single(_provider.Requests).ConversationKey);
 
         // A non-positive limit from a model means "no limit given": the configured default applies.
-        Assert.Equal(_sessions.Options.Client.DefaultTimeout, Assert.Single(_provider.Created.Single().Submitted).Timeout);
+        Assert.Equal(_sessions.Options.Client.DefaultTimeout, Assert.Single(_provider.Sandboxes.Single().Submissions).Timeout);
     }
 
     [Fact]
     public async Task A_bound_key_wins_and_package_lists_are_split_on_spaces_and_commas()
     {
-        _provider.Configure = s => s.ExecuteCallback = _ => FakeCell.Prints("ok\n");
+        _provider.ConfigureSandbox = s => s.OnSubmit = FakeCells.Always(() => FakeCells.Prints("ok"));
         var plugin = _sessions.CreatePlugin("bound");
 
         string text;
@@ -55,7 +55,7 @@ public sealed class IpyBoxPluginTests : IAsyncDisposable
     [Fact]
     public async Task Errors_come_back_as_text()
     {
-        _provider.Configure = s => s.ExecuteCallback = _ => FakeCell.Fails(new TimeoutException("late"));
+        _provider.ConfigureSandbox = s => s.OnSubmit = FakeCells.Always(() => FakeCells.Fails(new TimeoutException("late")));
         var plugin = _sessions.CreatePlugin("errors");
 
         var contents = await plugin.ExecutePythonAsync("sleep()", timeoutSeconds: 3);

@@ -6,12 +6,12 @@ namespace IpyBox.AI.Tests.Tools;
 public sealed class SandboxToolsTests : IAsyncDisposable, IDisposable
 {
     private readonly FakeSandboxProvider _provider = new();
-    private readonly string _root = Directory.CreateTempSubdirectory("ipybox-tools-").FullName;
+    private readonly TempDirectory _root = new("ipybox-tools-");
     private readonly List<SandboxSessionManager> _managers = [];
 
-    private string Allowed => Path.Combine(_root, "allowed");
+    private string Allowed => _root.Combine("allowed");
 
-    private string Outside => Path.Combine(_root, "outside");
+    private string Outside => _root.Combine("outside");
 
     public async ValueTask DisposeAsync()
     {
@@ -21,13 +21,13 @@ public sealed class SandboxToolsTests : IAsyncDisposable, IDisposable
         }
     }
 
-    public void Dispose() => Directory.Delete(_root, recursive: true);
+    public void Dispose() => _root.Dispose();
 
     [Fact]
     public async Task Output_and_images_come_back_as_text_and_data_content_with_the_default_timeout()
     {
         var tools = Create();
-        _provider.Configure = s => s.ExecuteCallback = _ => FakeCell.Prints("plotted\n", images: 1);
+        _provider.ConfigureSandbox = s => s.OnSubmit = FakeCells.Always(() => FakeCells.Prints("plotted", images: 1));
 
         var result = await tools.ExecuteAsync("k", "plot()");
 
@@ -36,9 +36,9 @@ public sealed class SandboxToolsTests : IAsyncDisposable, IDisposable
         var image = Assert.IsType<DataContent>(result.Contents[1]);
         Assert.Equal("image/png", image.MediaType);
         Assert.Equal("image-1.png", image.Name);
-        var sandbox = Assert.Single(_provider.Created);
-        Assert.Equal(("plot()", (TimeSpan?)tools.Sessions.Options.Client.DefaultTimeout), Assert.Single(sandbox.Submitted));
-        Assert.Equal("k", Assert.Single(_provider.Requests)!.ConversationKey);
+        var sandbox = Assert.Single(_provider.Sandboxes);
+        Assert.Equal(new FakeSubmission("plot()", tools.Sessions.Options.Client.DefaultTimeout), Assert.Single(sandbox.Submissions));
+        Assert.Equal("k", Assert.Single(_provider.Requests).ConversationKey);
     }
 
     [Fact]
@@ -54,7 +54,7 @@ public sealed class SandboxToolsTests : IAsyncDisposable, IDisposable
     public async Task Long_output_is_fitted_to_the_configured_size()
     {
         var tools = Create(o => o.MaxOutputCharacters = 500);
-        _provider.Configure = s => s.ExecuteCallback = _ => FakeCell.Prints("HEAD" + new string('x', 5_000) + "TAIL");
+        _provider.ConfigureSandbox = s => s.OnSubmit = FakeCells.Always(() => FakeCells.Prints("HEAD" + new string('x', 5_000) + "TAIL"));
 
         var text = (await tools.ExecuteAsync("k", "print(...)")).Text;
 
@@ -72,18 +72,18 @@ public sealed class SandboxToolsTests : IAsyncDisposable, IDisposable
         var refused = await tools.ExecuteAsync("k", "1", TimeSpan.Zero);
         Assert.True(refused.IsError);
         Assert.Equal("Error: the timeout must be a positive number of seconds.", refused.Text);
-        Assert.Empty(_provider.Created);
+        Assert.Empty(_provider.Sandboxes);
 
         await tools.ExecuteAsync("k", "1", TimeSpan.FromHours(1));
         await tools.ExecuteAsync("k", "2", TimeSpan.FromSeconds(5));
-        Assert.Equal([TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(5)], Assert.Single(_provider.Created).Submitted.Select(s => s.Timeout));
+        Assert.Equal([TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(5)], Assert.Single(_provider.Sandboxes).Submissions.Select(s => s.Timeout));
     }
 
     [Fact]
     public async Task A_python_exception_reads_as_name_output_before_it_and_traceback()
     {
         var tools = Create();
-        _provider.Configure = s => s.ExecuteCallback = _ => FakeCell.Raises("ValueError", "broken", "step 1 done\n", "Cell In[1], line 2", "----> 2 fail()", "ValueError: broken");
+        _provider.ConfigureSandbox = s => s.OnSubmit = FakeCells.Always(() => FakeCells.Raises("ValueError", "broken", "step 1 done\n", "Cell In[1], line 2", "----> 2 fail()", "ValueError: broken"));
 
         var result = await tools.ExecuteAsync("k", "fail()");
 
@@ -100,7 +100,7 @@ public sealed class SandboxToolsTests : IAsyncDisposable, IDisposable
     public async Task A_timeout_says_the_kernel_was_interrupted_and_kept()
     {
         var tools = Create();
-        _provider.Configure = s => s.ExecuteCallback = _ => FakeCell.Fails(new TimeoutException("The execution did not finish within 2 s."));
+        _provider.ConfigureSandbox = s => s.OnSubmit = FakeCells.Always(() => FakeCells.Fails(new TimeoutException("The execution did not finish within 2 s.")));
 
         var result = await tools.ExecuteAsync("k", "sleep()", TimeSpan.FromSeconds(2));
 
@@ -114,9 +114,9 @@ public sealed class SandboxToolsTests : IAsyncDisposable, IDisposable
     {
         var tools = Create();
         var calls = 0;
-        _provider.Configure = s => s.ExecuteCallback = _ => ++calls == 1
-            ? FakeCell.Fails(new KernelDiedException("The kernel died and was restarted; its state is lost."))
-            : FakeCell.Prints("alive");
+        _provider.ConfigureSandbox = s => s.OnSubmit = FakeCells.Always(() => ++calls == 1
+            ? FakeCells.Fails(new KernelDiedException("The kernel died and was restarted; its state is lost."))
+            : FakeCells.Prints("alive"));
 
         var died = await tools.ExecuteAsync("k", "os._exit(1)");
         var after = await tools.ExecuteAsync("k", "print('alive')");
@@ -125,16 +125,16 @@ public sealed class SandboxToolsTests : IAsyncDisposable, IDisposable
         Assert.StartsWith("Error: the Python kernel died while running the code", died.Text, StringComparison.Ordinal);
         Assert.Contains("its state is lost", died.Text, StringComparison.Ordinal);
         Assert.Equal("alive", after.Text);
-        Assert.Single(_provider.Created);
+        Assert.Single(_provider.Sandboxes);
     }
 
     [Fact]
     public async Task A_lost_sandbox_is_discarded_and_the_next_call_gets_a_new_one()
     {
         var tools = Create();
-        _provider.Configure = s => s.ExecuteCallback = _ => s.Id == "fake-1"
-            ? FakeCell.Fails(new SandboxUnavailableException("The connection to the kernel was lost."))
-            : FakeCell.Prints("fresh");
+        _provider.ConfigureSandbox = s => s.OnSubmit = FakeCells.Always(() => s.Id == "fake-1"
+            ? FakeCells.Fails(new SandboxUnavailableException("The connection to the kernel was lost."))
+            : FakeCells.Prints("fresh"));
 
         var lost = await tools.ExecuteAsync("k", "x");
         var fresh = await tools.ExecuteAsync("k", "x");
@@ -144,8 +144,8 @@ public sealed class SandboxToolsTests : IAsyncDisposable, IDisposable
             "Error: the sandbox stopped or could not be reached (The connection to the kernel was lost.). A new sandbox will be created on the next call; variables and files of the old one are gone.",
             lost.Text);
         Assert.Equal("fresh", fresh.Text);
-        Assert.Equal(["fake-1", "fake-2"], _provider.Created.Select(s => s.Id));
-        Assert.True(_provider.Created.First().IsDisposed);
+        Assert.Equal(["fake-1", "fake-2"], _provider.Sandboxes.Select(s => s.Id));
+        Assert.True(_provider.Sandboxes[0].IsDisposed);
         Assert.Equal("fake-2", Assert.Single(tools.Sessions.Sessions).SandboxId);
     }
 
@@ -153,7 +153,7 @@ public sealed class SandboxToolsTests : IAsyncDisposable, IDisposable
     public async Task A_failed_reset_discards_the_sandbox()
     {
         var tools = Create();
-        _provider.Configure = s => s.ResetCallback = _ => throw new SandboxUnavailableException("A new kernel could not be started.");
+        _provider.ConfigureSandbox = s => s.OnReset = _ => throw new SandboxUnavailableException("A new kernel could not be started.");
 
         var result = await tools.ResetAsync("k");
 
@@ -171,7 +171,7 @@ public sealed class SandboxToolsTests : IAsyncDisposable, IDisposable
 
         Assert.False(result.IsError);
         Assert.StartsWith("The kernel was restarted", result.Text, StringComparison.Ordinal);
-        Assert.Equal(1, Assert.Single(_provider.Created).Resets);
+        Assert.Equal(1, Assert.Single(_provider.Sandboxes).ResetCount);
     }
 
     [Fact]
@@ -196,7 +196,7 @@ public sealed class SandboxToolsTests : IAsyncDisposable, IDisposable
     {
         var tools = Create();
         var attempts = 0;
-        _provider.CreateCallback = (_, _) => ++attempts == 1
+        _provider.OnCreate = (_, _) => ++attempts == 1
             ? throw new DockerUnavailableException("No Docker engine answers at unix:///var/run/docker.sock.\nStart Docker.")
             : Task.CompletedTask;
 
@@ -215,14 +215,14 @@ public sealed class SandboxToolsTests : IAsyncDisposable, IDisposable
 
         Assert.True(result.IsError);
         Assert.Contains("IpyBoxConversation.Begin", result.Text, StringComparison.Ordinal);
-        Assert.Empty(_provider.Created);
+        Assert.Empty(_provider.Sandboxes);
     }
 
     [Fact]
     public async Task Cancellation_by_the_caller_propagates()
     {
         var tools = Create();
-        _provider.CreateCallback = (_, ct) => Task.Delay(Timeout.InfiniteTimeSpan, ct);
+        _provider.OnCreate = (_, ct) => Task.Delay(Timeout.InfiniteTimeSpan, ct);
         using var cancelled = new CancellationTokenSource();
         await cancelled.CancelAsync();
 
@@ -249,7 +249,7 @@ public sealed class SandboxToolsTests : IAsyncDisposable, IDisposable
             Assert.StartsWith("Error: Access denied: The host path", r.Text, StringComparison.Ordinal);
             Assert.Contains("outside the allowed directories", r.Text, StringComparison.Ordinal);
         });
-        Assert.Empty(_provider.Created);
+        Assert.Empty(_provider.Sandboxes);
 
         var none = Create(configure: null, new FakeSandboxProvider());
         var closed = await none.UploadAsync("k", Path.Combine(Allowed, "x.txt"), "x.txt");
@@ -265,7 +265,7 @@ public sealed class SandboxToolsTests : IAsyncDisposable, IDisposable
         Assert.Contains("escapes /app", (await tools.DownloadFileAsync("k", "../etc/passwd", Path.Combine(Allowed, "p"))).Text, StringComparison.Ordinal);
         Assert.Contains("absolute", (await tools.UploadAsync("k", Allowed, "/etc")).Text, StringComparison.Ordinal);
         Assert.Contains("escapes /app", (await tools.ListFilesAsync("k", "../..")).Text, StringComparison.Ordinal);
-        Assert.Empty(_provider.Created);
+        Assert.Empty(_provider.Sandboxes);
     }
 
     [Fact]
@@ -274,22 +274,53 @@ public sealed class SandboxToolsTests : IAsyncDisposable, IDisposable
         Directory.CreateDirectory(Allowed);
         await File.WriteAllTextAsync(Path.Combine(Allowed, "in.csv"), "n\n1\n");
         var tools = Create(o => o.AllowedHostDirectories.Add(Allowed));
+        _provider.ConfigureSandbox = s =>
+        {
+            s.Files.OnList = path => path == "data" ? [new RemoteFileInfo("in.csv", "data/in.csv", 4, RemoteFileKind.File, DateTimeOffset.UnixEpoch)] : [];
+            s.Files.OnCall = (call, ct) => call.Operation == nameof(ISandboxFiles.DownloadFileAsync)
+                ? WriteAsync(call.LocalPath!, "n\n1\n", ct)
+                : Task.CompletedTask;
+        };
 
-        var uploaded = await tools.UploadAsync("k", Path.Combine(Allowed, "in.csv"), "data/in.csv");
-        var listing = await tools.ListFilesAsync("k", "data");
+        var uploaded = await tools.UploadAsync("k", Path.Combine(Allowed, "in.csv"), "data/./in.csv");
+        var listing = await tools.ListFilesAsync("k", "data/");
         var downloaded = await tools.DownloadFileAsync("k", "data/in.csv", Path.Combine(Allowed, "out", "copy.csv"));
 
         Assert.Equal($"Uploaded {Path.Combine(Allowed, "in.csv")} (4 bytes) to /app/data/in.csv.", uploaded.Text);
         Assert.Equal("Contents of /app/data:\nin.csv  (4 bytes)", listing.Text);
         Assert.Equal($"Downloaded /app/data/in.csv to {Path.Combine(Allowed, "out", "copy.csv")} (4 bytes).", downloaded.Text);
-        Assert.Equal("n\n1\n", await File.ReadAllTextAsync(Path.Combine(Allowed, "out", "copy.csv")));
+        Assert.Equal(
+            [
+                new FakeFileCall(nameof(ISandboxFiles.UploadFileAsync), "data/in.csv", Path.Combine(Allowed, "in.csv")),
+                new FakeFileCall(nameof(ISandboxFiles.ListAsync), "data", null),
+                new FakeFileCall(nameof(ISandboxFiles.DownloadFileAsync), "data/in.csv", Path.Combine(Allowed, "out", "copy.csv")),
+            ],
+            Assert.Single(_provider.Sandboxes).Files.Calls);
+
+        static async Task WriteAsync(string path, string text, CancellationToken cancellationToken)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            await File.WriteAllTextAsync(path, text, cancellationToken);
+        }
+    }
+
+    [Fact]
+    public async Task A_directory_is_uploaded_as_a_directory()
+    {
+        var source = _root.CreateDirectory("allowed", "data");
+        var tools = Create(o => o.AllowedHostDirectories.Add(Allowed));
+
+        var result = await tools.UploadAsync("k", source, "");
+
+        Assert.Equal($"Uploaded the directory {source} to /app.", result.Text);
+        Assert.Equal(new FakeFileCall(nameof(ISandboxFiles.UploadDirectoryAsync), "", source), Assert.Single(Assert.Single(_provider.Sandboxes).Files.Calls));
     }
 
     [Fact]
     public async Task A_file_error_is_reported_and_the_sandbox_is_kept()
     {
         var tools = Create(o => o.AllowedHostDirectories.Add(Allowed));
-        _provider.Configure = s => s.FakeFiles.Failure = new IOException("/app/data is not a directory.");
+        _provider.ConfigureSandbox = s => s.Files.OnCall = (_, _) => throw new IOException("/app/data is not a directory.");
 
         var result = await tools.DownloadFileAsync("k", "data/x.txt", Path.Combine(Allowed, "x.txt"));
         var missing = await tools.ListFilesAsync("k", "data");
@@ -297,7 +328,7 @@ public sealed class SandboxToolsTests : IAsyncDisposable, IDisposable
         Assert.True(result.IsError);
         Assert.Equal("Error: download file failed: /app/data is not a directory.", result.Text);
         Assert.Equal("Error: list files failed: /app/data is not a directory.", missing.Text);
-        Assert.Single(_provider.Created);
+        Assert.Single(_provider.Sandboxes);
         Assert.Equal(1, tools.Sessions.Count);
     }
 
@@ -305,13 +336,13 @@ public sealed class SandboxToolsTests : IAsyncDisposable, IDisposable
     public async Task Packages_are_installed_with_one_pip_cell_that_carries_the_names_encoded()
     {
         var tools = Create();
-        _provider.Configure = s => s.ExecuteCallback = _ => FakeCell.Prints("Successfully installed demo-1.0\n");
+        _provider.ConfigureSandbox = s => s.OnSubmit = FakeCells.Always(() => FakeCells.Prints("Successfully installed demo-1.0"));
 
         var result = await tools.InstallPackagesAsync("k", [" demo==1.0 ", "./x\"); import os; #.whl"]);
 
         Assert.False(result.IsError);
         Assert.StartsWith("Installed demo==1.0 ./x\"); import os; #.whl.\nSuccessfully installed demo-1.0", result.Text, StringComparison.Ordinal);
-        var (code, timeout) = Assert.Single(Assert.Single(_provider.Created).Submitted);
+        var (code, timeout) = Assert.Single(Assert.Single(_provider.Sandboxes).Submissions);
         Assert.Contains("\"-m\", \"pip\", \"install\"", code, StringComparison.Ordinal);
         Assert.DoesNotContain("import os", code, StringComparison.Ordinal);
         Assert.Equal(tools.Sessions.Options.PackageInstallTimeout, timeout);
@@ -321,7 +352,7 @@ public sealed class SandboxToolsTests : IAsyncDisposable, IDisposable
     public async Task A_pip_failure_and_pip_options_are_errors()
     {
         var tools = Create();
-        _provider.Configure = s => s.ExecuteCallback = _ => FakeCell.Raises("RuntimeError", "pip install exited with code 1", "ERROR: No matching distribution found for nothing-here\n");
+        _provider.ConfigureSandbox = s => s.OnSubmit = FakeCells.Always(() => FakeCells.Raises("RuntimeError", "pip install exited with code 1", "ERROR: No matching distribution found for nothing-here\n"));
 
         var failed = await tools.InstallPackagesAsync("k", ["nothing-here"]);
         var option = await tools.InstallPackagesAsync("k", ["--index-url=http://127.0.0.1:9/simple", "x"]);
@@ -334,7 +365,7 @@ public sealed class SandboxToolsTests : IAsyncDisposable, IDisposable
         Assert.StartsWith("Error: '--index-url=http://127.0.0.1:9/simple' is a pip option", option.Text, StringComparison.Ordinal);
         Assert.True(empty.IsError);
         Assert.StartsWith("Error: no package was given", empty.Text, StringComparison.Ordinal);
-        Assert.Single(Assert.Single(_provider.Created).Submitted);
+        Assert.Single(Assert.Single(_provider.Sandboxes).Submissions);
     }
 
     private SandboxTools Create(Action<IpyBoxOptions>? configure = null) => Create(configure, _provider);

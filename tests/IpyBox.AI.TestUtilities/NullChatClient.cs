@@ -1,9 +1,9 @@
 using Microsoft.Extensions.AI;
 
-namespace IpyBox.AI.Tests;
+namespace IpyBox.AI.TestUtilities;
 
 /// <summary>A chat client for tests that never call it: every request throws.</summary>
-internal sealed class NullChatClient : IChatClient
+public sealed class NullChatClient : IChatClient
 {
     public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
         throw new NotSupportedException();
