@@ -4,15 +4,17 @@ namespace IpyBox.AI.TestUtilities;
 
 /// <summary>
 /// A hand-written <see cref="ISandbox"/> for unit tests: it records submissions, resets, handlers and disposal, and
-/// answers through callbacks. Without <see cref="OnSubmit"/> every execution completes at once with no output.
+/// answers through callbacks. Without <see cref="OnSubmit"/> every execution completes at once with no output; without
+/// <see cref="OnHealthCheck"/> it is healthy until disposed.
 /// </summary>
-public sealed class FakeSandbox : ISandbox
+public sealed class FakeSandbox : ISandbox, ISandboxHealthCheck
 {
     private readonly ConcurrentQueue<FakeSubmission> _submissions = new();
     private readonly TaskCompletionSource _disposed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _gate = new();
     private readonly List<IJupyterMessageHandler> _handlers = [];
     private int _resetCount;
+    private int _healthCheckCount;
     private int _disposeCount;
 
     public FakeSandbox(string id = "fake-sandbox", SandboxRequest? request = null)
@@ -39,6 +41,12 @@ public sealed class FakeSandbox : ISandbox
 
     /// <summary>Gets or sets what <see cref="ResetAsync"/> does after it is counted; throw to fail the reset.</summary>
     public Func<CancellationToken, Task>? OnReset { get; set; }
+
+    /// <summary>Gets or sets what <see cref="CheckHealthAsync"/> does after it is counted; throw (e.g. a <see cref="SandboxUnavailableException"/>) to report the sandbox broken.</summary>
+    public Func<CancellationToken, Task>? OnHealthCheck { get; set; }
+
+    /// <summary>Gets how many times <see cref="CheckHealthAsync"/> was called.</summary>
+    public int HealthCheckCount => Volatile.Read(ref _healthCheckCount);
 
     /// <summary>Gets the submissions, in the order they were made.</summary>
     public IReadOnlyList<FakeSubmission> Submissions => [.. _submissions];
@@ -87,6 +95,17 @@ public sealed class FakeSandbox : ISandbox
         if (OnReset is { } onReset)
         {
             await onReset(cancellationToken);
+        }
+    }
+
+    /// <exception cref="SandboxUnavailableException">The sandbox was disposed.</exception>
+    public async Task CheckHealthAsync(CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _healthCheckCount);
+        ThrowIfDisposed();
+        if (OnHealthCheck is { } onHealthCheck)
+        {
+            await onHealthCheck(cancellationToken);
         }
     }
 

@@ -18,7 +18,11 @@ public static class ContainerLabels
     public const string OwnerHost = "ai.ipybox.owner-host";
 
     /// <summary>The conversation (chat thread) key of the sandbox the container serves, when it serves one.</summary>
+    /// <remarks>A container started ahead of time by a warm pool has no conversation yet when it is created; it carries <see cref="Pool"/> instead.</remarks>
     public const string Conversation = "ai.ipybox.conversation";
+
+    /// <summary>The id of the warm pool (<see cref="PoolingSandboxProvider.PoolId"/>) that started the container ahead of time.</summary>
+    public const string Pool = "ai.ipybox.pool";
 
     /// <summary>Builds the labels of a new container: <paramref name="extra"/> first, then the library's own, which win.</summary>
     internal static Dictionary<string, string> For(string image, IEnumerable<KeyValuePair<string, string>> extra)

@@ -540,6 +540,9 @@ public sealed class ExecutionClient : IAsyncDisposable, IJupyterMessageSender
         new($"The connection to kernel {KernelId} at {_serverUri} was lost ({reason}). " +
             "The container may have stopped; create a new container and client.", cause);
 
+    /// <summary>Throws when the client cannot take a request: disposed, not connected, its connection lost or its kernel dead.</summary>
+    internal void ThrowIfUnusable() => ThrowIfNotUsable();
+
     private WebsocketClient ThrowIfNotUsable()
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);

@@ -31,6 +31,9 @@ internal sealed class ResettableKernel : IAsyncDisposable
         return kernel;
     }
 
+    /// <summary>Throws when the current kernel's connection is closed or reported a dead kernel; after a failed reset the next use reconnects, so that is no error.</summary>
+    public void ThrowIfUnusable() => Client?.ThrowIfUnusable();
+
     public IDisposable AddMessageHandler(IJupyterMessageHandler handler) => _handlers.Add(handler);
 
     public async Task<Execution> SubmitAsync(string code, TimeSpan? timeout, CancellationToken cancellationToken)

@@ -1,7 +1,7 @@
 namespace IpyBox.AI;
 
 /// <summary>A sandbox in a Docker container: the container, its kernel, and its files through the engine's archive API.</summary>
-internal sealed class DockerSandbox : ISandbox
+internal sealed class DockerSandbox : ISandbox, ISandboxHealthCheck
 {
     private readonly ExecutionContainer _container;
     private readonly ResettableKernel _kernel;
@@ -37,6 +37,25 @@ internal sealed class DockerSandbox : ISandbox
 
         object?[] services = [this, _container, _files, _kernel.Client];
         return services.FirstOrDefault(serviceType.IsInstanceOfType);
+    }
+
+    /// <summary>Checks that the container is running and the kernel's connection is open and has not reported a dead kernel.</summary>
+    public async Task CheckHealthAsync(CancellationToken cancellationToken = default)
+    {
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            throw new SandboxUnavailableException($"The sandbox {Id} was disposed.");
+        }
+
+        try
+        {
+            await _container.ThrowIfNotRunningAsync(cancellationToken).ConfigureAwait(false);
+            _kernel.ThrowIfUnusable();
+        }
+        catch (Exception ex) when (ex is not SandboxUnavailableException and not OperationCanceledException and not OutOfMemoryException)
+        {
+            throw new SandboxUnavailableException(ex.Message, ex);
+        }
     }
 
     /// <summary>Deletes the kernel and removes the container. Idempotent.</summary>

@@ -1,0 +1,78 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace IpyBox.AI;
+
+/// <summary>Puts a warm pool of ready sandboxes under the session manager that <c>AddIpyBox</c> registers.</summary>
+public static class WarmPoolBuilderExtensions
+{
+    private static readonly object s_innerProviderKey = new();
+
+    /// <summary>
+    /// Wraps the registered <see cref="ISandboxProvider"/> (Docker unless another is registered before this call) in a
+    /// <see cref="PoolingSandboxProvider"/>, so new conversations get a ready sandbox. The pool is a singleton, also resolvable
+    /// as <see cref="PoolingSandboxProvider"/> (for <see cref="PoolingSandboxProvider.GetStatistics"/> or
+    /// <see cref="PoolingSandboxProvider.WarmUpAsync"/>); it starts filling when it is first resolved (with the session
+    /// manager, or earlier if the application resolves it at start-up), and disposing the service provider removes its ready
+    /// sandboxes after the session manager has removed the conversations' sandboxes.
+    /// </summary>
+    /// <param name="builder">The builder from <c>AddIpyBox</c>.</param>
+    /// <param name="configure">Configures the pool; may be called once per <c>UseWarmPool</c> call. Options are validated when the pool is first resolved.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/> is <see langword="null"/>.</exception>
+    /// <exception cref="InvalidOperationException">No <see cref="ISandboxProvider"/> is registered: call <c>AddIpyBox</c> first.</exception>
+    public static IpyBoxBuilder UseWarmPool(this IpyBoxBuilder builder, Action<WarmPoolOptions>? configure = null)
+    {
+        Throw.IfNull(builder);
+        var services = builder.Services;
+        services.AddOptions<WarmPoolOptions>();
+        if (configure is not null)
+        {
+            services.Configure(configure);
+        }
+
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WarmPoolOptions>, WarmPoolOptionsValidator>());
+        if (services.Any(d => d.ServiceType == typeof(PoolingSandboxProvider) && !d.IsKeyedService))
+        {
+            return builder; // Already pooled: only the options above are added.
+        }
+
+        var inner = services.LastOrDefault(d => d.ServiceType == typeof(ISandboxProvider) && !d.IsKeyedService)
+            ?? throw new InvalidOperationException("No ISandboxProvider is registered; call services.AddIpyBox() before UseWarmPool().");
+
+        // The provider the pool wraps stays in the container under a private key, so the container still creates and disposes it.
+        services.Remove(inner);
+        services.Add(AsKeyed(inner, s_innerProviderKey));
+        services.AddSingleton(sp => new PoolingSandboxProvider(
+            sp.GetRequiredKeyedService<ISandboxProvider>(s_innerProviderKey),
+            sp.GetRequiredService<IOptions<WarmPoolOptions>>().Value,
+            sp.GetService<ILoggerFactory>(),
+            sp.GetService<TimeProvider>()));
+        services.AddSingleton<ISandboxProvider>(sp => sp.GetRequiredService<PoolingSandboxProvider>());
+        return builder;
+    }
+
+    private static ServiceDescriptor AsKeyed(ServiceDescriptor descriptor, object key)
+    {
+        if (descriptor.ImplementationInstance is { } instance)
+        {
+            return new ServiceDescriptor(descriptor.ServiceType, key, instance);
+        }
+
+        if (descriptor.ImplementationFactory is { } factory)
+        {
+            return new ServiceDescriptor(descriptor.ServiceType, key, (sp, _) => factory(sp), descriptor.Lifetime);
+        }
+
+        return new ServiceDescriptor(descriptor.ServiceType, key, descriptor.ImplementationType!, descriptor.Lifetime);
+    }
+
+    /// <summary>Validates <see cref="WarmPoolOptions"/> when the pool is first resolved.</summary>
+    private sealed class WarmPoolOptionsValidator : IValidateOptions<WarmPoolOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, WarmPoolOptions options) =>
+            WarmPoolOptions.FirstError(options) is { } error ? ValidateOptionsResult.Fail(error) : ValidateOptionsResult.Success;
+    }
+}
