@@ -167,6 +167,7 @@ public sealed class PoolingSandboxProvider : DelegatingSandboxProvider, IAsyncDi
     }
 
     /// <summary>Waits until <see cref="WarmPoolOptions.MinWarm"/> sandboxes are ready, e.g. at application start.</summary>
+    /// <remarks>When <see cref="WarmPoolOptions.MaxTotal"/> leaves no room for them, it waits until handed-out sandboxes are disposed.</remarks>
     /// <param name="cancellationToken">Cancels the wait; filling goes on.</param>
     /// <returns>A task that completes when the pool is full.</returns>
     /// <exception cref="IpyBoxException">A refill failed while waiting (the pool retries it after a delay); the error says why.</exception>

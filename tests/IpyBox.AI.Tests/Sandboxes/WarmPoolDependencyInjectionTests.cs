@@ -92,4 +92,19 @@ public sealed class WarmPoolDependencyInjectionTests
 
         Assert.Contains("MaxTotal (1) is below MinWarm (2)", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Without_a_registered_provider_the_pool_wraps_the_Docker_provider_made_from_the_options()
+    {
+        var services = new ServiceCollection();
+        services.AddIpyBox(o => o.Container.Image = "example/runtime:1").UseWarmPool();
+        await using var provider = services.BuildServiceProvider();
+
+        // The wrapped provider, created as the pool would create it (resolving the pool itself would start containers).
+        var inner = Assert.Single(services, d => d.ServiceType == typeof(ISandboxProvider) && d.IsKeyedService);
+        var docker = Assert.IsType<DockerSandboxProvider>(inner.KeyedImplementationFactory!(provider, inner.ServiceKey));
+
+        Assert.Equal("example/runtime:1", docker.ContainerOptions.Image);
+        Assert.Same(provider.GetRequiredService<IOptions<IpyBoxOptions>>().Value.Container, docker.ContainerOptions);
+    }
 }
