@@ -1,5 +1,7 @@
 # Jupyter Server settings for IpyBox.AI sandboxes.
 # The token comes from the IPYBOX_TOKEN environment variable (see entrypoint.sh).
+import os
+
 c = get_config()  # noqa: F821
 
 c.ServerApp.ip = "0.0.0.0"
@@ -9,11 +11,19 @@ c.ServerApp.open_browser = False
 c.ServerApp.root_dir = "/app"
 c.ServerApp.allow_remote_access = True
 c.ServerApp.disable_check_xsrf = False
+# A path prefix for every endpoint (e.g. /jupyter/ behind a reverse proxy); the root by default.
+c.ServerApp.base_url = os.environ.get("IPYBOX_BASE_URL") or "/"
 
 # The default limits (1000 msg/s, 1 MB/s) silently drop large outputs.
 c.ServerApp.iopub_msg_rate_limit = 1.0e9
 c.ServerApp.iopub_data_rate_limit = 1.0e12
 c.ServerApp.rate_limit_window = 3.0
+
+# The Contents API (/api/contents) shows /app as the Docker archive API does: hidden files and
+# caches included, and a deleted file is gone (not moved to a trash folder that keeps using disk).
+c.ContentsManager.allow_hidden = True
+c.ContentsManager.hide_globs = []
+c.FileContentsManager.delete_to_trash = False
 
 # Kernels start in /app so that files there are importable.
 c.MappingKernelManager.root_dir = "/app"

@@ -347,11 +347,9 @@ public sealed partial class ExecutionContainer : IAsyncDisposable
         {
             try
             {
+                // Any HTTP answer means the server listens; under a path prefix (IPYBOX_BASE_URL) /api is a 404.
                 using var response = await http.GetAsync(probe, cancellationToken).ConfigureAwait(false);
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
+                return;
             }
             catch (Exception ex) when (ex is HttpRequestException or IOException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
             {

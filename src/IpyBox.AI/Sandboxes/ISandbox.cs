@@ -2,7 +2,7 @@ namespace IpyBox.AI;
 
 /// <summary>
 /// One IPython kernel and the files under its <c>/app</c> directory, wherever it runs: a Docker container
-/// (<see cref="DockerSandboxProvider"/>), a Jupyter Server or Enterprise Gateway (the Jupyter backend),
+/// (<see cref="DockerSandboxProvider"/>), a Jupyter Server or Enterprise Gateway (<see cref="JupyterServerSandboxProvider"/>),
 /// or anything else a provider creates. Executions share the kernel's state; <see cref="ResetAsync"/> replaces the kernel.
 /// </summary>
 /// <remarks>

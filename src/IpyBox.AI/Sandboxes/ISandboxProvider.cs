@@ -1,8 +1,8 @@
 namespace IpyBox.AI;
 
 /// <summary>
-/// Creates sandboxes. The Docker backend (<see cref="DockerSandboxProvider"/>) starts a container per sandbox; the Jupyter
-/// backend starts a kernel on an existing server. Features such as a warm pool
+/// Creates sandboxes. The Docker backend (<see cref="DockerSandboxProvider"/>) starts a container per sandbox; the
+/// Jupyter-server backend (<see cref="JupyterServerSandboxProvider"/>) starts a kernel on an existing server. Features such as a warm pool
 /// wrap a provider (<see cref="DelegatingSandboxProvider"/>) instead of changing it.
 /// </summary>
 public interface ISandboxProvider
