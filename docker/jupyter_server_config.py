@@ -24,6 +24,9 @@ c.ServerApp.rate_limit_window = 3.0
 c.ContentsManager.allow_hidden = True
 c.ContentsManager.hide_globs = []
 c.FileContentsManager.delete_to_trash = False
+# Deleting a file makes the server look for its checkpoints, creating .ipynb_checkpoints next to
+# it; keep that bookkeeping out of /app.
+c.FileCheckpoints.checkpoint_dir = "/tmp/ipybox-checkpoints"
 
 # Kernels start in /app so that files there are importable.
 c.MappingKernelManager.root_dir = "/app"

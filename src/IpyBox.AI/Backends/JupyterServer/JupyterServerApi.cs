@@ -19,6 +19,7 @@ internal sealed class JupyterServerApi : IDisposable
     private static readonly TimeSpan s_connectTimeout = TimeSpan.FromSeconds(10);
 
     private readonly HttpClient _http;
+    private volatile bool _hasContentsApi;
 
     public JupyterServerApi(Uri serverUri, string token, TimeSpan requestTimeout)
     {
@@ -55,7 +56,17 @@ internal sealed class JupyterServerApi : IDisposable
         }
 
         await ThrowIfFailedAsync(response, "list its kernel specs", cancellationToken).ConfigureAwait(false);
-        using var document = await ReadJsonAsync(response, MaxModelBytes, cancellationToken).ConfigureAwait(false);
+        JsonDocument document;
+        try
+        {
+            document = await ReadJsonAsync(response, MaxModelBytes, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new SandboxUnavailableException($"{ServerUri} answers, but not as a Jupyter server: {ex.Message} Check JupyterServerOptions.ServerUri.", ex);
+        }
+
+        using var scope = document;
         if (document.RootElement.ValueKind == JsonValueKind.Object
             && document.RootElement.TryGetProperty("kernelspecs", out var specs)
             && specs.ValueKind == JsonValueKind.Object
@@ -69,17 +80,20 @@ internal sealed class JupyterServerApi : IDisposable
     }
 
     /// <summary>Returns the model of <paramref name="path"/> without content, or <see langword="null"/> when it does not exist.</summary>
+    /// <exception cref="NotSupportedException">The server has no Contents API.</exception>
     public async Task<ContentsEntry?> GetEntryAsync(string path, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, ContentsUri(path, "content=0"));
         using var response = await SendAsync(request, $"read {Describe(path)}", cancellationToken).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.NotFound)
         {
+            await ThrowIfNoContentsApiAsync(path, cancellationToken).ConfigureAwait(false);
             return null;
         }
 
         await ThrowIfFailedAsync(response, $"read {Describe(path)}", cancellationToken).ConfigureAwait(false);
         using var document = await ReadJsonAsync(response, MaxModelBytes, cancellationToken).ConfigureAwait(false);
+        _hasContentsApi = true;
         return ContentsEntry.Parse(document.RootElement);
     }
 
@@ -187,6 +201,33 @@ internal sealed class JupyterServerApi : IDisposable
 
     public void Dispose() => _http.Dispose();
 
+    /// <summary>
+    /// Tells a missing path from a missing API after a 404: a gateway that serves kernels only (Jupyter Enterprise or Kernel
+    /// Gateway) answers 404 for every contents path, the root included. Asked until the API has answered once.
+    /// </summary>
+    private async Task ThrowIfNoContentsApiAsync(string path, CancellationToken cancellationToken)
+    {
+        if (_hasContentsApi)
+        {
+            return;
+        }
+
+        if (path.Length > 0)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, ContentsUri(string.Empty, "content=0"));
+            using var response = await SendAsync(request, "read /app", cancellationToken).ConfigureAwait(false);
+            if (response.StatusCode != HttpStatusCode.NotFound)
+            {
+                _hasContentsApi = response.IsSuccessStatusCode;
+                return;
+            }
+        }
+
+        throw new NotSupportedException(
+            $"The server at {ServerUri} has no Contents API (api/contents answers 404), so this sandbox has no file access. " +
+            "Jupyter Enterprise Gateway and Kernel Gateway serve kernels only; files need a Jupyter Server, or the Docker backend.");
+    }
+
     /// <summary>Returns the address of <paramref name="path"/> below <c>api/contents</c>, relative to the server's base address, each segment escaped.</summary>
     internal static Uri ContentsUri(string path, string? query)
     {
@@ -268,7 +309,7 @@ internal sealed class JupyterServerApi : IDisposable
         var body = await ReadBoundedAsync(
             response.Content,
             limit,
-            () => new InvalidDataException($"The Jupyter server sent a model larger than {limit >> 20} MiB."),
+            () => new InvalidDataException($"The answer of the Jupyter server is larger than {limit >> 20} MiB."),
             cancellationToken).ConfigureAwait(false);
         try
         {
@@ -276,7 +317,7 @@ internal sealed class JupyterServerApi : IDisposable
         }
         catch (JsonException ex)
         {
-            throw new InvalidDataException("The Jupyter server sent an answer that is not JSON; is the address a Jupyter server?", ex);
+            throw new InvalidDataException("The answer of the Jupyter server is not JSON.", ex);
         }
     }
 

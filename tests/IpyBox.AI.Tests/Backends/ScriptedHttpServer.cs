@@ -1,0 +1,75 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace IpyBox.AI.Tests;
+
+/// <summary>
+/// An HTTP server on 127.0.0.1 that answers each request with what a callback returns: enough to show how the Jupyter-server
+/// backend reads answers a real server gives only in unusual setups (a gateway without files, a proxy's login redirect).
+/// </summary>
+public sealed class ScriptedHttpServer : IDisposable
+{
+    private readonly HttpListener _listener = new();
+    private readonly Func<HttpListenerRequest, (int Status, string Body, string? Location)> _answer;
+    private readonly Task _loop;
+
+    public ScriptedHttpServer(Func<HttpListenerRequest, (int Status, string Body, string? Location)> answer)
+    {
+        _answer = answer;
+        using (var probe = new TcpListener(IPAddress.Loopback, 0))
+        {
+            probe.Start();
+            Uri = new Uri($"http://127.0.0.1:{((IPEndPoint)probe.LocalEndpoint).Port}/base/");
+            probe.Stop();
+        }
+
+        _listener.Prefixes.Add(Uri.AbsoluteUri);
+        _listener.Start();
+        _loop = Task.Run(ServeAsync);
+    }
+
+    public Uri Uri { get; }
+
+    public List<string> Requests { get; } = [];
+
+    public void Dispose()
+    {
+        _listener.Close();
+        _ = _loop.Exception;
+    }
+
+    private async Task ServeAsync()
+    {
+        while (_listener.IsListening)
+        {
+            HttpListenerContext context;
+            try
+            {
+                context = await _listener.GetContextAsync();
+            }
+            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException)
+            {
+                return;
+            }
+
+            lock (Requests)
+            {
+                Requests.Add($"{context.Request.HttpMethod} {context.Request.Url!.PathAndQuery}");
+            }
+
+            var (status, body, location) = _answer(context.Request);
+            context.Response.StatusCode = status;
+            if (location is not null)
+            {
+                context.Response.RedirectLocation = location;
+            }
+
+            var bytes = Encoding.UTF8.GetBytes(body);
+            context.Response.ContentType = "application/json";
+            context.Response.ContentLength64 = bytes.Length;
+            await context.Response.OutputStream.WriteAsync(bytes);
+            context.Response.Close();
+        }
+    }
+}
