@@ -49,6 +49,22 @@ public sealed class IpyBoxOptionsTests
     }
 
     [Fact]
+    public async Task Dependency_injection_uses_a_registered_sandbox_provider_and_docker_otherwise()
+    {
+        var jupyter = new JupyterServerSandboxProvider(new JupyterServerOptions { ServerUri = new Uri("http://127.0.0.1:8888/"), Token = "t" });
+        var services = new ServiceCollection();
+        services.AddSingleton<ISandboxProvider>(jupyter);
+        services.AddIpyBox();
+        await using (var provider = services.BuildServiceProvider())
+        {
+            Assert.Same(jupyter, provider.GetRequiredService<SandboxSessionManager>().Provider);
+        }
+
+        await using var docker = new ServiceCollection().AddIpyBox().Services.BuildServiceProvider();
+        Assert.IsType<DockerSandboxProvider>(docker.GetRequiredService<SandboxSessionManager>().Provider);
+    }
+
+    [Fact]
     public async Task File_tools_are_offered_only_when_host_directories_are_allowed()
     {
         await using var closed = new SandboxSessionManager();
