@@ -311,9 +311,9 @@ public abstract class SandboxBehaviorTests<TFixture> : IClassFixture<TFixture>, 
     }
 
     /// <summary>Answers every <c>input()</c> with one value and records the prompts.</summary>
-    private sealed class InputReplies(List<string> prompts, string value) : IKernelMessageHandler
+    private sealed class InputReplies(List<string> prompts, string value) : IJupyterMessageHandler
     {
-        public bool Handle(JupyterMessage message, IKernelMessageSender sender)
+        public bool Handle(JupyterMessage message, IJupyterMessageSender sender)
         {
             if (message.MessageType != "input_request")
             {

@@ -30,7 +30,7 @@ internal sealed class JupyterServerSandbox : ISandbox
 
     public Task ResetAsync(CancellationToken cancellationToken = default) => _kernel.ResetAsync(cancellationToken);
 
-    public IDisposable AddMessageHandler(IKernelMessageHandler handler) => _kernel.AddMessageHandler(handler);
+    public IDisposable AddMessageHandler(IJupyterMessageHandler handler) => _kernel.AddMessageHandler(handler);
 
     public object? GetService(Type serviceType, object? serviceKey = null)
     {
