@@ -112,7 +112,7 @@ internal static class ArchiveExtractor
             var isDirectory = Directory.Exists(entry);
             if (isDirectory ? File.Exists(target) : Directory.Exists(target))
             {
-                throw new IOException($"'{target}' exists as a {(isDirectory ? "file" : "directory")} but the container holds a {(isDirectory ? "directory" : "file")} there; nothing was changed.");
+                throw new IOException($"'{target}' exists as a {(isDirectory ? "file" : "directory")} but the sandbox holds a {(isDirectory ? "directory" : "file")} there; nothing was changed.");
             }
         }
 

@@ -168,19 +168,10 @@ public sealed class ResourceClient : ISandboxFiles
             throw new IOException($"{absolute} is {Describe(stat)} in the container; DownloadFileAsync downloads regular files only.");
         }
 
-        var directory = Path.GetDirectoryName(local)!;
-        Directory.CreateDirectory(directory);
-        var temporary = Path.Combine(directory, $".{Path.GetFileName(local)}.{Guid.NewGuid():N}.download");
         Log.Downloading(_logger, relativePath, local);
-        try
-        {
-            await GetAsync(absolute, stream => ArchiveExtractor.ExtractFileAsync(stream, temporary, cancellationToken), cancellationToken).ConfigureAwait(false);
-            File.Move(temporary, local, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temporary);
-        }
+        await DownloadTarget.WriteFileAsync(
+            local,
+            temporary => GetAsync(absolute, stream => ArchiveExtractor.ExtractFileAsync(stream, temporary, cancellationToken), cancellationToken)).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -214,29 +205,10 @@ public sealed class ResourceClient : ISandboxFiles
             throw new IOException($"{absolute} is {Describe(stat)} in the container; use DownloadFileAsync for files.");
         }
 
-        var parent = Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(local)) ?? throw new IOException($"'{localPath}' has no parent directory.");
-        Directory.CreateDirectory(parent);
-        var staging = Directory.CreateDirectory(Path.Combine(parent, $".ipybox-download-{Guid.NewGuid():N}")).FullName;
         Log.Downloading(_logger, relativePath, local);
-        try
-        {
-            await GetAsync(absolute, stream => ArchiveExtractor.ExtractDirectoryAsync(stream, staging, _logger, cancellationToken), cancellationToken).ConfigureAwait(false);
-            if (Directory.Exists(local))
-            {
-                ArchiveExtractor.MergeInto(staging, local);
-            }
-            else
-            {
-                Directory.Move(staging, local);
-            }
-        }
-        finally
-        {
-            if (Directory.Exists(staging))
-            {
-                Directory.Delete(staging, recursive: true);
-            }
-        }
+        await DownloadTarget.WriteDirectoryAsync(
+            local,
+            staging => GetAsync(absolute, stream => ArchiveExtractor.ExtractDirectoryAsync(stream, staging, _logger, cancellationToken), cancellationToken)).ConfigureAwait(false);
     }
 
     /// <summary>Deletes the file <c>/app/<paramref name="relativePath"/></c> (a symbolic link itself, not its target).</summary>

@@ -118,24 +118,14 @@ internal sealed class ContentsApiFiles : ISandboxFiles
         }
 
         ThrowIfTooLarge(entry.Size ?? 0, $"/app/{path}");
-        var directory = Path.GetDirectoryName(local)!;
-        Directory.CreateDirectory(directory);
-        var temporary = Path.Combine(directory, $".{Path.GetFileName(local)}.{Guid.NewGuid():N}.download");
         Log.Downloading(_logger, path, local);
-        try
+        await DownloadTarget.WriteFileAsync(local, async temporary =>
         {
-            var failure = await DownloadToAsync(path, temporary, cancellationToken).ConfigureAwait(false);
-            if (failure is not null)
+            if (await DownloadToAsync(path, temporary, cancellationToken).ConfigureAwait(false) is { } failure)
             {
                 throw new IOException($"/app/{path} {failure}; it is not downloaded.");
             }
-
-            File.Move(temporary, local, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temporary);
-        }
+        }).ConfigureAwait(false);
     }
 
     public async Task DownloadDirectoryAsync(string relativePath, string localPath, CancellationToken cancellationToken = default)
@@ -155,29 +145,8 @@ internal sealed class ContentsApiFiles : ISandboxFiles
             throw new IOException($"{Describe(path)} is a file in the sandbox; use DownloadFileAsync for files.");
         }
 
-        var parent = Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(local)) ?? throw new IOException($"'{localPath}' has no parent directory.");
-        Directory.CreateDirectory(parent);
-        var staging = Directory.CreateDirectory(Path.Combine(parent, $".ipybox-download-{Guid.NewGuid():N}")).FullName;
         Log.Downloading(_logger, path, local);
-        try
-        {
-            await DownloadTreeAsync(path, staging, cancellationToken).ConfigureAwait(false);
-            if (Directory.Exists(local))
-            {
-                ArchiveExtractor.MergeInto(staging, local);
-            }
-            else
-            {
-                Directory.Move(staging, local);
-            }
-        }
-        finally
-        {
-            if (Directory.Exists(staging))
-            {
-                Directory.Delete(staging, recursive: true);
-            }
-        }
+        await DownloadTarget.WriteDirectoryAsync(local, staging => DownloadTreeAsync(path, staging, cancellationToken)).ConfigureAwait(false);
     }
 
     public async Task DeleteFileAsync(string relativePath, CancellationToken cancellationToken = default)
