@@ -3,9 +3,9 @@ namespace IpyBox.AI.IntegrationTests;
 /// <summary>A server published under a path prefix (its base_url), as behind a reverse proxy or JupyterHub.</summary>
 public sealed class JupyterServerPathPrefixTests(PrefixedJupyterServerFixture server) : IClassFixture<PrefixedJupyterServerFixture>, IDisposable
 {
-    private readonly DirectoryInfo _host = Directory.CreateTempSubdirectory("ipybox-prefix-");
+    private readonly TempDirectory _host = new("ipybox-prefix-");
 
-    public void Dispose() => _host.Delete(recursive: true);
+    public void Dispose() => _host.Dispose();
 
     [Fact]
     public async Task Kernels_and_files_work_below_the_prefix()
@@ -22,13 +22,13 @@ public sealed class JupyterServerPathPrefixTests(PrefixedJupyterServerFixture se
 
         Assert.Equal("0\n1\n2\n", string.Concat(chunks));
 
-        var local = Path.Combine(_host.FullName, "up.txt");
+        var local = _host.Combine("up.txt");
         await File.WriteAllTextAsync(local, "through the prefix");
         var remote = $"prefix-{Guid.NewGuid():N}/up.txt";
         await sandbox.Files.UploadFileAsync(local, remote);
         Assert.Equal("through the prefix", (await sandbox.ExecuteAsync($"print(open('{remote}').read())")).Text);
-        await sandbox.Files.DownloadFileAsync(remote, Path.Combine(_host.FullName, "back.txt"));
-        Assert.Equal("through the prefix", await File.ReadAllTextAsync(Path.Combine(_host.FullName, "back.txt")));
+        await sandbox.Files.DownloadFileAsync(remote, _host.Combine("back.txt"));
+        Assert.Equal("through the prefix", await File.ReadAllTextAsync(_host.Combine("back.txt")));
 
         await sandbox.ResetAsync();
         Assert.Equal("after reset", (await sandbox.ExecuteAsync("print('after reset')")).Text);

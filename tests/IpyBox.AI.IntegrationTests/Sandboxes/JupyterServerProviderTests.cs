@@ -3,12 +3,12 @@ namespace IpyBox.AI.IntegrationTests;
 /// <summary>What only the Jupyter-server backend has to say: its errors and the limits of the Contents API.</summary>
 public sealed class JupyterServerProviderTests(JupyterServerFixture server) : IClassFixture<JupyterServerFixture>, IDisposable
 {
-    private readonly DirectoryInfo _host = Directory.CreateTempSubdirectory("ipybox-jupyter-");
+    private readonly TempDirectory _host = new("ipybox-jupyter-");
     private readonly string _remote = "jupyter-" + Guid.NewGuid().ToString("N")[..8];
 
-    public void Dispose() => _host.Delete(recursive: true);
+    public void Dispose() => _host.Dispose();
 
-    private string HostPath(params string[] parts) => Path.Combine([_host.FullName, .. parts]);
+    private string HostPath(params string[] parts) => _host.Combine(parts);
 
     [Fact]
     public async Task A_wrong_token_is_refused_with_a_message_about_the_token_and_leaves_no_kernel()
@@ -77,7 +77,7 @@ public sealed class JupyterServerProviderTests(JupyterServerFixture server) : IC
         Assert.Contains("MaxFileBytes", download.Message);
         var directory = await Assert.ThrowsAsync<NotSupportedException>(() => sandbox.Files.DownloadDirectoryAsync($"{_remote}/dir", HostPath("dir")));
         Assert.Contains("MaxFileBytes", directory.Message);
-        Assert.Equal(["big.bin"], _host.GetFileSystemInfos().Select(i => i.Name));
+        Assert.Equal(["big.bin"], _host.Info.GetFileSystemInfos().Select(i => i.Name));
     }
 
     [Fact]
@@ -92,7 +92,7 @@ public sealed class JupyterServerProviderTests(JupyterServerFixture server) : IC
 
         var error = await Assert.ThrowsAsync<NotSupportedException>(() => sandbox.Files.DownloadFileAsync($"{_remote}/small", HostPath("small")));
         Assert.Contains("MaxFileBytes", error.Message);
-        Assert.Empty(_host.GetFileSystemInfos());
+        Assert.Empty(_host.Info.GetFileSystemInfos());
     }
 
     [Fact]
@@ -106,7 +106,7 @@ public sealed class JupyterServerProviderTests(JupyterServerFixture server) : IC
         var error = await Assert.ThrowsAsync<IOException>(() => sandbox.Files.DownloadDirectoryAsync($"{_remote}/loop", HostPath("target")));
 
         Assert.Contains("more than JupyterServerOptions.MaxDirectoryEntries (50) entries; nothing was written", error.Message);
-        Assert.Empty(_host.GetFileSystemInfos());
+        Assert.Empty(_host.Info.GetFileSystemInfos());
     }
 
     [Fact]
@@ -130,6 +130,6 @@ public sealed class JupyterServerProviderTests(JupyterServerFixture server) : IC
         var fifo = await Assert.ThrowsAsync<IOException>(() => server.Sandbox.Files.DownloadFileAsync($"{_remote}/fifo", HostPath("fifo")));
         Assert.Contains("is not a file the server can read", fifo.Message);
         await Assert.ThrowsAsync<IOException>(() => server.Sandbox.Files.DownloadFileAsync($"{_remote}/broken", HostPath("broken")));
-        Assert.Empty(_host.GetFileSystemInfos());
+        Assert.Empty(_host.Info.GetFileSystemInfos());
     }
 }

@@ -13,7 +13,7 @@ public abstract class SandboxBehaviorTests<TFixture> : IClassFixture<TFixture>, 
     // The inline backend crops figures to their content by default; without it the pixel size is figsize * dpi.
     private const string NoTightBoundingBox = "%config InlineBackend.print_figure_kwargs = {'bbox_inches': None}\n";
 
-    private readonly DirectoryInfo _host = Directory.CreateTempSubdirectory("ipybox-behavior-");
+    private readonly TempDirectory _host = new("ipybox-behavior-");
     private readonly string _remote = "behavior-" + Guid.NewGuid().ToString("N")[..8];
 
     protected SandboxBehaviorTests(TFixture fixture)
@@ -29,11 +29,11 @@ public abstract class SandboxBehaviorTests<TFixture> : IClassFixture<TFixture>, 
 
     public void Dispose()
     {
-        _host.Delete(recursive: true);
+        _host.Dispose();
         GC.SuppressFinalize(this);
     }
 
-    private string HostPath(params string[] parts) => Path.Combine([_host.FullName, .. parts]);
+    private string HostPath(params string[] parts) => _host.Combine(parts);
 
     [Fact]
     public async Task State_is_kept_across_executions()
@@ -196,7 +196,7 @@ public abstract class SandboxBehaviorTests<TFixture> : IClassFixture<TFixture>, 
         await Files.DownloadDirectoryAsync($"{_remote}/tree", HostPath("dst"));
         Assert.Equal("top", await File.ReadAllTextAsync(HostPath("dst", "top.txt")));
         Assert.Equal("kept", await File.ReadAllTextAsync(HostPath("dst", "local-only.txt")));
-        Assert.Equal(["dst", "src"], _host.GetFileSystemInfos().Select(i => i.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(["dst", "src"], _host.Info.GetFileSystemInfos().Select(i => i.Name).Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -271,7 +271,7 @@ public abstract class SandboxBehaviorTests<TFixture> : IClassFixture<TFixture>, 
 
         // Nothing changed on either side.
         Assert.Equal(before, await Files.ListAsync($"{_remote}/bad"));
-        Assert.Equal(["d", "f.txt"], _host.GetFileSystemInfos().Select(i => i.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(["d", "f.txt"], _host.Info.GetFileSystemInfos().Select(i => i.Name).Order(StringComparer.Ordinal));
         Assert.Empty(Directory.GetFileSystemEntries(HostPath("d")));
         Assert.Equal("f", await File.ReadAllTextAsync(HostPath("f.txt")));
     }
@@ -307,7 +307,7 @@ public abstract class SandboxBehaviorTests<TFixture> : IClassFixture<TFixture>, 
 
         // The host around the target is untouched.
         Assert.Equal("host secret", await File.ReadAllTextAsync(bait));
-        Assert.Equal(["bait.txt", "target"], _host.GetFileSystemInfos().Select(i => i.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(["bait.txt", "target"], _host.Info.GetFileSystemInfos().Select(i => i.Name).Order(StringComparer.Ordinal));
     }
 
     /// <summary>Answers every <c>input()</c> with one value and records the prompts.</summary>

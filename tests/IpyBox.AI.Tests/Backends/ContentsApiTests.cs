@@ -7,9 +7,9 @@ namespace IpyBox.AI.Tests;
 /// <summary>Addresses, names and the base64 JSON bodies of the Contents API, without a server.</summary>
 public sealed class ContentsApiTests : IDisposable
 {
-    private readonly DirectoryInfo _temp = Directory.CreateTempSubdirectory("ipybox-contents-");
+    private readonly TempDirectory _temp = new("ipybox-contents-");
 
-    public void Dispose() => _temp.Delete(recursive: true);
+    public void Dispose() => _temp.Dispose();
 
     [Theory]
     [InlineData("", "api/contents?content=0")]
@@ -108,7 +108,7 @@ public sealed class ContentsApiTests : IDisposable
     public async Task An_upload_body_is_the_file_as_a_base64_JSON_model_of_the_announced_length(int length)
     {
         var data = RandomNumberGenerator.GetBytes(length);
-        var path = Path.Combine(_temp.FullName, "f.bin");
+        var path = _temp.Combine("f.bin");
         await File.WriteAllBytesAsync(path, data);
 
         using var content = new Base64FileContent(path, length);
@@ -125,7 +125,7 @@ public sealed class ContentsApiTests : IDisposable
     [Fact]
     public async Task A_file_that_changes_length_during_an_upload_fails_it()
     {
-        var path = Path.Combine(_temp.FullName, "f.bin");
+        var path = _temp.Combine("f.bin");
         await File.WriteAllBytesAsync(path, new byte[10]);
 
         using var longer = new Base64FileContent(path, 9);
