@@ -7,7 +7,7 @@ namespace IpyBox.AI;
 /// </summary>
 /// <remarks>
 /// The Docker backend checks that the container is still running and that the kernel's connection has neither closed nor
-/// reported a dead kernel.
+/// reported a dead kernel; the Jupyter-server backend checks the kernel's connection.
 /// </remarks>
 public interface ISandboxHealthCheck
 {

@@ -144,6 +144,20 @@ public abstract class SandboxBehaviorTests<TFixture> : IClassFixture<TFixture>, 
     }
 
     [Fact]
+    public async Task A_live_sandbox_passes_its_health_check_and_a_disposed_one_fails_it()
+    {
+        var sandbox = await Fixture.Provider.CreateAsync();
+        var check = sandbox.GetService<ISandboxHealthCheck>();
+        Assert.NotNull(check);
+        await check.CheckHealthAsync();
+
+        await sandbox.DisposeAsync();
+
+        var error = await Assert.ThrowsAsync<SandboxUnavailableException>(() => check.CheckHealthAsync());
+        Assert.Contains(sandbox.Id, error.Message);
+    }
+
+    [Fact]
     public async Task A_file_goes_up_and_back_unchanged_at_the_path_the_kernel_sees()
     {
         var content = RandomNumberGenerator.GetBytes(300_000);
