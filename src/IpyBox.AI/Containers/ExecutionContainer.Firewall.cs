@@ -72,12 +72,12 @@ public sealed partial class ExecutionContainer
             },
         };
 
-        var helper = await Docker.Containers.CreateContainerAsync(parameters, cancellationToken).ConfigureAwait(false);
+        var helper = await Engine.CreateContainerAsync(parameters, cancellationToken).ConfigureAwait(false);
         try
         {
             try
             {
-                await Docker.Containers.StartContainerAsync(helper.ID, new ContainerStartParameters(), cancellationToken).ConfigureAwait(false);
+                await Engine.StartContainerAsync(helper, cancellationToken).ConfigureAwait(false);
             }
             catch (DockerApiException ex)
             {
@@ -86,19 +86,12 @@ public sealed partial class ExecutionContainer
                     ex);
             }
 
-            var exit = await Docker.Containers.WaitContainerAsync(helper.ID, cancellationToken).ConfigureAwait(false);
-            string stdout;
-            string stderr;
-            using (var logs = await Docker.Containers.GetContainerLogsAsync(
-                helper.ID, new ContainerLogsParameters { ShowStdout = true, ShowStderr = true }, cancellationToken).ConfigureAwait(false))
-            {
-                (stdout, stderr) = await logs.ReadOutputToEndAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            if (exit.StatusCode != 0)
+            var exitCode = await Engine.WaitContainerAsync(helper, cancellationToken).ConfigureAwait(false);
+            var (stdout, stderr) = await Engine.ReadLogsAsync(helper, tail: null, cancellationToken).ConfigureAwait(false);
+            if (exitCode != 0)
             {
                 throw new FirewallException(
-                    $"The firewall script failed in container {Short(id)} (exit code {exit.StatusCode}); outbound traffic may be restricted only partly.",
+                    $"The firewall script failed in container {Short(id)} (exit code {exitCode}); outbound traffic may be restricted only partly.",
                     (stdout + stderr).Trim());
             }
 
@@ -119,7 +112,7 @@ public sealed partial class ExecutionContainer
         {
             try
             {
-                await Docker.Containers.RemoveContainerAsync(helper.ID, new ContainerRemoveParameters { Force = true }, CancellationToken.None).ConfigureAwait(false);
+                await Engine.RemoveContainerAsync(helper, CancellationToken.None).ConfigureAwait(false);
             }
             catch (DockerApiException)
             {

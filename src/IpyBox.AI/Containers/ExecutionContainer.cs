@@ -26,12 +26,15 @@ public sealed partial class ExecutionContainer : IAsyncDisposable
 
     private const string PortKey = "8888/tcp";
     private static readonly TimeSpan s_engineTimeout = TimeSpan.FromSeconds(300);
+    private static readonly TimeSpan s_portPollInterval = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan s_serverPollFirstInterval = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan s_serverPollMaxInterval = TimeSpan.FromMilliseconds(250);
 
     private readonly SemaphoreSlim _lifecycle = new(1, 1);
     private readonly ILogger _logger;
     private readonly DockerEndpoint _endpoint;
     private readonly IReadOnlyDictionary<string, string> _requestLabels;
-    private IDockerClient? _docker;
+    private DockerOperations? _engine;
     private int _disposed;
     private bool _runsAsRoot;
 
@@ -89,14 +92,8 @@ public sealed partial class ExecutionContainer : IAsyncDisposable
     /// <summary>Gets a value indicating whether the engine runs on another machine.</summary>
     internal bool IsRemoteEngine => _endpoint.IsRemote;
 
-    /// <summary>Gets the Docker client (after <see cref="RunAsync"/>).</summary>
-    internal IDockerClient Docker => _docker ?? throw new InvalidOperationException("The container has not been started; call RunAsync first.");
-
-    /// <summary>
-    /// Creates a Docker client without a request timeout for archive transfers (the default one would cut off
-    /// a large upload after its timeout); the caller disposes it and bounds the transfer with its cancellation token.
-    /// </summary>
-    internal IDockerClient CreateTransferClient() => _endpoint.CreateClient(Timeout.InfiniteTimeSpan);
+    /// <summary>Gets the engine the container runs on (after <see cref="RunAsync"/>).</summary>
+    internal DockerOperations Engine => _engine ?? throw new InvalidOperationException("The container has not been started; call RunAsync first.");
 
     /// <summary>Creates and starts a container with the given options.</summary>
     /// <param name="options">The container settings; <see langword="null"/> for the defaults.</param>
@@ -138,16 +135,16 @@ public sealed partial class ExecutionContainer : IAsyncDisposable
                 throw new InvalidOperationException("The container has already been started.");
             }
 
-            _docker ??= _endpoint.CreateClient(s_engineTimeout);
-            await PingAsync(cancellationToken).ConfigureAwait(false);
-            await ImageProvisioner.EnsureAsync(_docker, Image, Options.Progress, _logger, cancellationToken).ConfigureAwait(false);
+            _engine ??= new DockerOperations(_endpoint, s_engineTimeout, Options.TimeProvider);
+            await _engine.PingAsync(cancellationToken).ConfigureAwait(false);
+            await ImageProvisioner.EnsureAsync(_engine, Image, Options.Progress, _logger, cancellationToken).ConfigureAwait(false);
 
-            var created = await _docker.Containers.CreateContainerAsync(await CreateParametersAsync(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
-            ContainerId = created.ID;
+            var id = await _engine.CreateContainerAsync(await CreateParametersAsync(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+            ContainerId = id;
             try
             {
-                await _docker.Containers.StartContainerAsync(created.ID, new ContainerStartParameters(), cancellationToken).ConfigureAwait(false);
-                ExecutorPort = await WaitForPortAsync(created.ID, cancellationToken).ConfigureAwait(false);
+                await _engine.StartContainerAsync(id, cancellationToken).ConfigureAwait(false);
+                ExecutorPort = await WaitForPortAsync(id, cancellationToken).ConfigureAwait(false);
                 // Before any kernel exists: no cell ever runs with network access it should not have.
                 if (Options.DisableNetwork)
                 {
@@ -158,7 +155,7 @@ public sealed partial class ExecutionContainer : IAsyncDisposable
                     Firewall = await ApplyFirewallCoreAsync(FirewallArguments(Options.FirewallAllowList), cancellationToken).ConfigureAwait(false);
                 }
 
-                await WaitForServerAsync(created.ID, cancellationToken).ConfigureAwait(false);
+                await WaitForServerAsync(id, cancellationToken).ConfigureAwait(false);
             }
             catch
             {
@@ -167,7 +164,7 @@ public sealed partial class ExecutionContainer : IAsyncDisposable
                 throw;
             }
 
-            Log.ContainerStarted(_logger, created.ID, Image, Host, ExecutorPort);
+            Log.ContainerStarted(_logger, id, Image, Host, ExecutorPort);
         }
         finally
         {
@@ -203,8 +200,8 @@ public sealed partial class ExecutionContainer : IAsyncDisposable
         try
         {
             await RemoveCoreAsync(CancellationToken.None).ConfigureAwait(false);
-            _docker?.Dispose();
-            _docker = null;
+            _engine?.Dispose();
+            _engine = null;
         }
         finally
         {
@@ -214,51 +211,30 @@ public sealed partial class ExecutionContainer : IAsyncDisposable
 
     /// <summary>Throws a <see cref="ContainerStartException"/> with the container's logs when it is not running.</summary>
     internal Task ThrowIfNotRunningAsync(CancellationToken cancellationToken) =>
-        ThrowIfStoppedAsync(
+        InspectRunningAsync(
             ContainerId ?? throw new InvalidOperationException("The container has not been started; call RunAsync first."),
             "is not running",
             cancellationToken);
 
-    private async Task ThrowIfStoppedAsync(string id, string what, CancellationToken cancellationToken)
+    /// <summary>Returns the container's state; throws a <see cref="ContainerStartException"/> with its logs when it is not running.</summary>
+    private async Task<ContainerInspectResponse> InspectRunningAsync(string id, string what, CancellationToken cancellationToken)
     {
-        ContainerInspectResponse state;
-        try
-        {
-            state = await Docker.Containers.InspectContainerAsync(id, cancellationToken).ConfigureAwait(false);
-        }
-        catch (DockerContainerNotFoundException)
-        {
-            throw new ContainerStartException($"Container {Short(id)} no longer exists.");
-        }
-
+        var state = await Engine.InspectContainerAsync(id, cancellationToken).ConfigureAwait(false)
+            ?? throw new ContainerStartException($"Container {Short(id)} no longer exists.");
         if (state.State?.Running != true)
         {
             throw new ContainerStartException(
                 $"Container {Short(id)} from {Image} {what} (status {state.State?.Status}, exit code {state.State?.ExitCode}).",
                 await ReadLogsAsync(id, cancellationToken).ConfigureAwait(false));
         }
-    }
 
-    private async Task PingAsync(CancellationToken cancellationToken)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(10));
-        try
-        {
-            await Docker.System.PingAsync(timeout.Token).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            throw new DockerUnavailableException(
-                $"No Docker engine answers at {_endpoint}. Start one (for example 'sudo systemctl start docker', or run eng/prepare-docker.sh " +
-                "on a Debian machine), or point DOCKER_HOST or ExecutionContainerOptions.DockerEndpoint at a running engine.",
-                ex);
-        }
+        return state;
     }
 
     private async Task<CreateContainerParameters> CreateParametersAsync(CancellationToken cancellationToken)
     {
-        var image = await Docker.Images.InspectImageAsync(Image, cancellationToken).ConfigureAwait(false);
+        var image = await Engine.InspectImageAsync(Image, cancellationToken).ConfigureAwait(false)
+            ?? throw new ImageBuildException($"Image {Image} was removed from the engine while the container was being created; start it again.");
         var runsAsRoot = image.Config?.User is null or "" or "root" or "0";
         _runsAsRoot = runsAsRoot;
         var hostIp = Options.HostIp ?? (_endpoint.IsRemote ? "0.0.0.0" : "127.0.0.1");
@@ -313,27 +289,22 @@ public sealed partial class ExecutionContainer : IAsyncDisposable
 
     private async Task<int> WaitForPortAsync(string id, CancellationToken cancellationToken)
     {
-        var deadline = DateTime.UtcNow + Options.PortAllocationTimeout;
-        while (true)
-        {
-            await ThrowIfStoppedAsync(id, "exited during start", cancellationToken).ConfigureAwait(false);
-            var state = await Docker.Containers.InspectContainerAsync(id, cancellationToken).ConfigureAwait(false);
-            if (state.NetworkSettings?.Ports is { } ports
-                && ports.TryGetValue(PortKey, out var bindings)
-                && bindings?.FirstOrDefault(b => !string.IsNullOrEmpty(b.HostPort)) is { } binding)
+        var binding = await Poll.UntilAsync(
+            $"port {ContainerPort} of container {Short(id)}",
+            async ct =>
             {
-                return int.Parse(binding.HostPort, CultureInfo.InvariantCulture);
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new ContainerStartException(
-                    $"The engine did not publish port {ContainerPort} of container {Short(id)} within {Options.PortAllocationTimeout.TotalSeconds:0.#} s. " +
-                    "Increase ExecutionContainerOptions.PortAllocationTimeout or check the engine.");
-            }
-
-            await Task.Delay(50, cancellationToken).ConfigureAwait(false);
-        }
+                var state = await InspectRunningAsync(id, "exited during start", ct).ConfigureAwait(false);
+                return state.NetworkSettings?.Ports is { } ports && ports.TryGetValue(PortKey, out var bindings)
+                    ? bindings?.FirstOrDefault(b => !string.IsNullOrEmpty(b.HostPort))
+                    : null;
+            },
+            PollSchedule.Fixed(Options.PortAllocationTimeout, s_portPollInterval),
+            Options.TimeProvider,
+            cancellationToken,
+            _ => Task.FromResult<Exception>(new ContainerStartException(
+                $"The engine did not publish port {ContainerPort} of container {Short(id)} within {Options.PortAllocationTimeout.TotalSeconds:0.#} s. " +
+                "Increase ExecutionContainerOptions.PortAllocationTimeout or check the engine."))).ConfigureAwait(false);
+        return int.Parse(binding.HostPort, CultureInfo.InvariantCulture);
     }
 
     /// <summary>Waits until the kernel server answers HTTP, so a container that dies while starting is reported here.</summary>
@@ -341,42 +312,38 @@ public sealed partial class ExecutionContainer : IAsyncDisposable
     {
         using var http = new HttpClient(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(2) }) { Timeout = TimeSpan.FromSeconds(5) };
         var probe = new UriBuilder("http", Host, ExecutorPort, "api").Uri;
-        var deadline = DateTime.UtcNow + Options.StartTimeout;
-        var delay = TimeSpan.FromMilliseconds(50);
-        while (true)
-        {
-            try
+        await Poll.UntilAsync(
+            $"the kernel server in container {Short(id)}",
+            async ct =>
             {
-                // Any HTTP answer means the server listens; under a path prefix (IPYBOX_BASE_URL) /api is a 404.
-                using var response = await http.GetAsync(probe, cancellationToken).ConfigureAwait(false);
-                return;
-            }
-            catch (Exception ex) when (ex is HttpRequestException or IOException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-            {
-                // Not listening yet.
-            }
+                try
+                {
+                    // Any HTTP answer means the server listens; under a path prefix (IPYBOX_BASE_URL) /api is a 404.
+                    using var response = await http.GetAsync(probe, ct).ConfigureAwait(false);
+                    return true;
+                }
+                catch (Exception ex) when (ex is HttpRequestException or IOException || (ex is OperationCanceledException && !ct.IsCancellationRequested))
+                {
+                    // Not listening yet.
+                }
 
-            await ThrowIfStoppedAsync(id, "exited during start", cancellationToken).ConfigureAwait(false);
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new ContainerStartException(
-                    $"The kernel server in container {Short(id)} did not answer on {probe} within {Options.StartTimeout.TotalSeconds:0.#} s. " +
-                    "Increase ExecutionContainerOptions.StartTimeout if the machine is slow.",
-                    await ReadLogsAsync(id, cancellationToken).ConfigureAwait(false));
-            }
-
-            await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
-            delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 250));
-        }
+                await InspectRunningAsync(id, "exited during start", ct).ConfigureAwait(false);
+                return false;
+            },
+            PollSchedule.Backoff(Options.StartTimeout, s_serverPollFirstInterval, s_serverPollMaxInterval),
+            Options.TimeProvider,
+            cancellationToken,
+            async ct => new ContainerStartException(
+                $"The kernel server in container {Short(id)} did not answer on {probe} within {Options.StartTimeout.TotalSeconds:0.#} s. " +
+                "Increase ExecutionContainerOptions.StartTimeout if the machine is slow.",
+                await ReadLogsAsync(id, ct).ConfigureAwait(false))).ConfigureAwait(false);
     }
 
     private async Task<string> ReadLogsAsync(string id, CancellationToken cancellationToken)
     {
         try
         {
-            using var stream = await Docker.Containers.GetContainerLogsAsync(
-                id, new ContainerLogsParameters { ShowStdout = true, ShowStderr = true, Tail = "50" }, cancellationToken).ConfigureAwait(false);
-            var (stdout, stderr) = await stream.ReadOutputToEndAsync(cancellationToken).ConfigureAwait(false);
+            var (stdout, stderr) = await Engine.ReadLogsAsync(id, tail: 50, cancellationToken).ConfigureAwait(false);
             return (stdout + stderr).Trim();
         }
         catch (DockerApiException)
@@ -388,23 +355,18 @@ public sealed partial class ExecutionContainer : IAsyncDisposable
     private async Task RemoveCoreAsync(CancellationToken cancellationToken)
     {
         var id = ContainerId;
-        if (id is null || _docker is null)
+        if (id is null || _engine is null)
         {
             return;
         }
 
         try
         {
-            await _docker.Containers.RemoveContainerAsync(id, new ContainerRemoveParameters { Force = true, RemoveVolumes = true }, cancellationToken).ConfigureAwait(false);
-            Log.ContainerRemoved(_logger, id);
-        }
-        catch (DockerContainerNotFoundException)
-        {
-            // Already gone: removal is idempotent.
-        }
-        catch (DockerApiException ex) when (ex.StatusCode == System.Net.HttpStatusCode.Conflict)
-        {
-            // Removal already in progress.
+            // Idempotent: a container that is already gone, or being removed, needs nothing more.
+            if (await _engine.RemoveContainerAsync(id, cancellationToken).ConfigureAwait(false))
+            {
+                Log.ContainerRemoved(_logger, id);
+            }
         }
         catch (Exception ex) when (ex is DockerApiException or HttpRequestException or IOException)
         {

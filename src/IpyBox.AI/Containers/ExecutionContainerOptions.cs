@@ -88,6 +88,10 @@ public sealed class ExecutionContainerOptions
     /// <value>The default value is <see langword="null"/>.</value>
     public IProgress<ImageProgress>? Progress { get; set; }
 
+    /// <summary>Gets or sets the clock that start-up waits (port, kernel server) are measured with.</summary>
+    /// <value>The default value is <see cref="TimeProvider.System"/>.</value>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
     /// <summary>Checks the options and throws an error that says how to fix the first problem found.</summary>
     /// <exception cref="ArgumentException">An option has an invalid value.</exception>
     public void Validate()
@@ -100,6 +104,11 @@ public sealed class ExecutionContainerOptions
         if (ExecutorPort is < 0 or > 65535)
         {
             throw new ArgumentException($"ExecutorPort {ExecutorPort} is not a TCP port: use 1-65535, or null for a free port.", nameof(ExecutorPort));
+        }
+
+        if (TimeProvider is null)
+        {
+            throw new ArgumentException("TimeProvider must not be null; use TimeProvider.System for the real clock.", nameof(TimeProvider));
         }
 
         if (PortAllocationTimeout <= TimeSpan.Zero)

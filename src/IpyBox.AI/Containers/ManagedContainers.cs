@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using Docker.DotNet;
 using Docker.DotNet.Models;
 
 namespace IpyBox.AI;
@@ -21,9 +20,8 @@ public static class ManagedContainers
     public static async Task<IReadOnlyList<ManagedContainer>> ListAsync(ManagedContainerFilter? filter = null, CancellationToken cancellationToken = default)
     {
         filter ??= new ManagedContainerFilter();
-        var endpoint = DockerEndpoint.Resolve(filter.DockerEndpoint);
-        using var docker = endpoint.CreateClient(s_engineTimeout);
-        return await ListCoreAsync(docker, endpoint, filter, cancellationToken).ConfigureAwait(false);
+        using var engine = await ConnectAsync(filter, cancellationToken).ConfigureAwait(false);
+        return await ListCoreAsync(engine, filter, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Force-removes the managed containers that match <paramref name="filter"/>.</summary>
@@ -34,60 +32,43 @@ public static class ManagedContainers
     public static async Task<IReadOnlyList<ManagedContainer>> RemoveAsync(ManagedContainerFilter? filter = null, CancellationToken cancellationToken = default)
     {
         filter ??= new ManagedContainerFilter();
-        var endpoint = DockerEndpoint.Resolve(filter.DockerEndpoint);
-        using var docker = endpoint.CreateClient(s_engineTimeout);
+        using var engine = await ConnectAsync(filter, cancellationToken).ConfigureAwait(false);
         var removed = new List<ManagedContainer>();
-        foreach (var container in await ListCoreAsync(docker, endpoint, filter, cancellationToken).ConfigureAwait(false))
+        foreach (var container in await ListCoreAsync(engine, filter, cancellationToken).ConfigureAwait(false))
         {
-            try
-            {
-                await docker.Containers.RemoveContainerAsync(container.Id, new ContainerRemoveParameters { Force = true, RemoveVolumes = true }, cancellationToken).ConfigureAwait(false);
-            }
-            catch (DockerContainerNotFoundException)
-            {
-                // Gone meanwhile: the goal is reached.
-            }
-            catch (DockerApiException ex) when (ex.StatusCode == System.Net.HttpStatusCode.Conflict)
-            {
-                // Removal already in progress elsewhere.
-            }
-
+            // A container that is gone meanwhile, or being removed elsewhere, reaches the goal too.
+            await engine.RemoveContainerAsync(container.Id, cancellationToken).ConfigureAwait(false);
             removed.Add(container);
         }
 
         return removed;
     }
 
-    private static async Task<IReadOnlyList<ManagedContainer>> ListCoreAsync(IDockerClient docker, DockerEndpoint endpoint, ManagedContainerFilter filter, CancellationToken cancellationToken)
+    private static async Task<DockerOperations> ConnectAsync(ManagedContainerFilter filter, CancellationToken cancellationToken)
     {
-        var labels = new Dictionary<string, bool>(StringComparer.Ordinal) { [$"{ContainerLabels.Managed}=true"] = true };
-        if (filter.Image is not null)
-        {
-            labels[$"{ContainerLabels.Image}={filter.Image}"] = true;
-        }
-
-        foreach (var (key, value) in filter.Labels)
-        {
-            labels[$"{key}={value}"] = true;
-        }
-
-        IList<ContainerListResponse> found;
+        var engine = new DockerOperations(DockerEndpoint.Resolve(filter.DockerEndpoint), s_engineTimeout);
         try
         {
-            found = await docker.Containers.ListContainersAsync(
-                new ContainersListParameters
-                {
-                    All = true,
-                    Filters = new Dictionary<string, IDictionary<string, bool>>(StringComparer.Ordinal) { ["label"] = labels },
-                },
-                cancellationToken).ConfigureAwait(false);
+            await engine.PingAsync(cancellationToken).ConfigureAwait(false);
+            return engine;
         }
-        catch (Exception ex) when (ex is HttpRequestException or IOException or TimeoutException or System.Net.Sockets.SocketException)
+        catch
         {
-            throw new DockerUnavailableException(
-                $"No Docker engine answers at {endpoint}. Start one, or point DOCKER_HOST at a running engine.", ex);
+            engine.Dispose();
+            throw;
+        }
+    }
+
+    private static async Task<IReadOnlyList<ManagedContainer>> ListCoreAsync(DockerOperations engine, ManagedContainerFilter filter, CancellationToken cancellationToken)
+    {
+        var labels = new List<string> { $"{ContainerLabels.Managed}=true" };
+        if (filter.Image is not null)
+        {
+            labels.Add($"{ContainerLabels.Image}={filter.Image}");
         }
 
+        labels.AddRange(filter.Labels.Select(label => $"{label.Key}={label.Value}"));
+        var found = await engine.ListContainersAsync(labels, cancellationToken).ConfigureAwait(false);
         return found.Select(Describe).Where(c => !filter.OrphanedOnly || c.IsOrphaned).ToList();
     }
 

@@ -1,5 +1,3 @@
-using Docker.DotNet;
-
 namespace IpyBox.AI;
 
 /// <summary>Builds the runtime image explicitly: another tag, extra Python requirements, a root variant or another base image.</summary>
@@ -40,28 +38,10 @@ public static class RuntimeImageBuilder
             ? null
             : RequirementsContext.Create(options.RequirementsFile, RuntimeImage.ContextFiles["Dockerfile"]);
 
-        var endpoint = DockerEndpoint.Resolve(options.DockerEndpoint);
-        using var docker = endpoint.CreateClient(s_buildTimeout);
-        await EnsureEngineAsync(docker, endpoint, cancellationToken).ConfigureAwait(false);
+        using var engine = new DockerOperations(DockerEndpoint.Resolve(options.DockerEndpoint), s_buildTimeout);
+        await engine.PingAsync(cancellationToken).ConfigureAwait(false);
         using var context = RuntimeImage.CreateContextArchive(extraFiles);
-        await ImageProvisioner.BuildAsync(docker, tag, context, buildArgs, options.Progress, cancellationToken).ConfigureAwait(false);
+        await engine.BuildImageAsync(tag, context, buildArgs, options.Progress, cancellationToken).ConfigureAwait(false);
         return tag;
-    }
-
-    private static async Task EnsureEngineAsync(IDockerClient docker, DockerEndpoint endpoint, CancellationToken cancellationToken)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(10));
-        try
-        {
-            await docker.System.PingAsync(timeout.Token).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            throw new DockerUnavailableException(
-                $"No Docker engine answers at {endpoint}. Start one (or run eng/prepare-docker.sh on a Debian machine), " +
-                "or point DOCKER_HOST at a running engine.",
-                ex);
-        }
     }
 }

@@ -19,10 +19,19 @@ public sealed class ExecutionClientOptions
     /// <value>The default value is <c>python3</c>.</value>
     public string KernelName { get; set; } = "python3";
 
+    /// <summary>Gets or sets the clock that connection waits and execution timeouts are measured with.</summary>
+    /// <value>The default value is <see cref="TimeProvider.System"/>.</value>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
     /// <summary>Checks the options and throws an error that says how to fix the first problem found.</summary>
     /// <exception cref="ArgumentException">An option has an invalid value.</exception>
     public void Validate()
     {
+        if (TimeProvider is null)
+        {
+            throw new ArgumentException("TimeProvider must not be null; use TimeProvider.System for the real clock.", nameof(TimeProvider));
+        }
+
         if (ConnectTimeout <= TimeSpan.Zero)
         {
             throw new ArgumentException("ConnectTimeout must be positive.", nameof(ConnectTimeout));

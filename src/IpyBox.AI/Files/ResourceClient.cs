@@ -339,15 +339,14 @@ public sealed class ResourceClient : ISandboxFiles
         var id = ContainerId;
         try
         {
-            var response = await _container.Docker.Containers.GetArchiveFromContainerAsync(
-                id, new ContainerPathStatParameters { Path = absolutePath }, statOnly: true, cancellationToken).ConfigureAwait(false);
-            return response.Stat;
-        }
-        catch (DockerContainerNotFoundException)
-        {
-            // The engine says 404 for a missing path and for a missing container: tell them apart.
-            await _container.ThrowIfNotRunningAsync(cancellationToken).ConfigureAwait(false);
-            return null;
+            var stat = await _container.Engine.StatPathAsync(id, absolutePath, cancellationToken).ConfigureAwait(false);
+            if (stat is null)
+            {
+                // The engine says 404 for a missing path and for a missing container: tell them apart.
+                await _container.ThrowIfNotRunningAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            return stat;
         }
         catch (DockerApiException ex) when (ex.StatusCode == System.Net.HttpStatusCode.InternalServerError)
         {
@@ -357,12 +356,12 @@ public sealed class ResourceClient : ISandboxFiles
     }
 
     /// <summary>Runs a command as the kernel user; a stopped container gives a <see cref="SandboxUnavailableException"/>.</summary>
-    private async Task<ContainerExec.Result> ExecAsync(IReadOnlyList<string> command, CancellationToken cancellationToken)
+    private async Task<DockerOperations.ExecResult> ExecAsync(IReadOnlyList<string> command, CancellationToken cancellationToken)
     {
         var id = ContainerId;
         try
         {
-            return await ContainerExec.RunAsync(_container.Docker, id, command, user: null, cancellationToken).ConfigureAwait(false);
+            return await _container.Engine.ExecAsync(id, command, user: null, cancellationToken).ConfigureAwait(false);
         }
         catch (DockerApiException ex) when (ex.StatusCode is System.Net.HttpStatusCode.Conflict or System.Net.HttpStatusCode.NotFound)
         {
@@ -400,7 +399,6 @@ public sealed class ResourceClient : ISandboxFiles
     private async Task PutAsync(string absoluteDirectory, UploadArchive archive, CancellationToken cancellationToken)
     {
         var id = ContainerId;
-        using var docker = _container.CreateTransferClient();
         var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 1 << 20, resumeWriterThreshold: 1 << 19));
         using var producerCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var producer = Task.Run(() => archive.WriteAsync(pipe.Writer, producerCancellation.Token), CancellationToken.None);
@@ -409,11 +407,7 @@ public sealed class ResourceClient : ISandboxFiles
             var body = pipe.Reader.AsStream();
             await using (body.ConfigureAwait(false))
             {
-                await docker.Containers.ExtractArchiveToContainerAsync(
-                    id,
-                    new CopyToContainerParameters { Path = absoluteDirectory, AllowOverwriteDirWithFile = false },
-                    body,
-                    cancellationToken).ConfigureAwait(false);
+                await _container.Engine.PutArchiveAsync(id, absoluteDirectory, body, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (Exception ex)
@@ -446,20 +440,14 @@ public sealed class ResourceClient : ISandboxFiles
     private async Task GetAsync(string absolutePath, Func<Stream, Task> consume, CancellationToken cancellationToken)
     {
         var id = ContainerId;
-        using var docker = _container.CreateTransferClient();
-        ContainerArchiveResponse response;
-        try
-        {
-            response = await docker.Containers.GetArchiveFromContainerAsync(
-                id, new ContainerPathStatParameters { Path = absolutePath }, statOnly: false, cancellationToken).ConfigureAwait(false);
-        }
-        catch (DockerContainerNotFoundException)
+        var archive = await _container.Engine.GetArchiveAsync(id, absolutePath, cancellationToken).ConfigureAwait(false);
+        if (archive is null)
         {
             await _container.ThrowIfNotRunningAsync(cancellationToken).ConfigureAwait(false);
             throw new FileNotFoundException($"{absolutePath} disappeared from the container during the download.", absolutePath);
         }
 
-        var stream = new ArchiveReadStream(response.Stream ?? throw new IOException($"The engine sent no archive for {absolutePath}."));
+        var stream = new ArchiveReadStream(archive);
         await using (stream.ConfigureAwait(false))
         {
             await consume(stream).ConfigureAwait(false);
