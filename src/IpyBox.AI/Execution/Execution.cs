@@ -15,15 +15,16 @@ public sealed class Execution
     private readonly TaskCompletionSource<ExecutionResult> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Func<string, Task> _interrupt;
     private readonly TimeSpan _interruptGracePeriod;
-    private readonly CancellationTokenSource _timeout = new();
+    private readonly CancellationTokenSource _timeout;
     private readonly Lock _gate = new();
     private Exception? _abortReason;
 
-    internal Execution(string id, TimeSpan timeout, TimeSpan interruptGracePeriod, Func<string, Task> interrupt)
+    internal Execution(string id, TimeSpan timeout, TimeSpan interruptGracePeriod, Func<string, Task> interrupt, TimeProvider timeProvider)
     {
         Id = id;
         _interrupt = interrupt;
         _interruptGracePeriod = interruptGracePeriod;
+        _timeout = new CancellationTokenSource(Timeout.InfiniteTimeSpan, timeProvider);
         if (timeout != Timeout.InfiniteTimeSpan)
         {
             _timeout.Token.Register(() => _ = AbortAsync(new TimeoutException(

@@ -1,10 +1,6 @@
-using System.Collections.Concurrent;
-using System.Net.WebSockets;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Websocket.Client;
 
 namespace IpyBox.AI;
 
@@ -14,7 +10,8 @@ namespace IpyBox.AI;
 /// </summary>
 public sealed class ExecutionClient : IAsyncDisposable, IJupyterMessageSender
 {
-    private static readonly TimeSpan s_containerCheckInterval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan s_createRetryFirstInterval = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan s_createRetryMaxInterval = TimeSpan.FromMilliseconds(500);
 
     private readonly Func<CancellationToken, Task>? _throwIfServerGone;
     private readonly JupyterMessageHandlers _handlers;
@@ -22,15 +19,10 @@ public sealed class ExecutionClient : IAsyncDisposable, IJupyterMessageSender
     private readonly string _token;
     private readonly ILogger _logger;
     private readonly string _sessionId = Guid.NewGuid().ToString("N");
-    private readonly ConcurrentDictionary<string, Execution> _executions = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, TaskCompletionSource<JupyterMessage>> _replies = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _lifecycle = new(1, 1);
     private KernelsApi? _api;
-    private WebsocketClient? _socket;
-    private readonly SemaphoreSlim _restartGate = new(1, 1);
-    private Exception? _connectionError;
+    private KernelChannel? _channel;
     private int _disposed;
-    private volatile bool _kernelRestarted;
 
     /// <summary>Initializes a new instance of the <see cref="ExecutionClient"/> class for a kernel in <paramref name="container"/>.</summary>
     /// <param name="container">A running container.</param>
@@ -128,8 +120,8 @@ public sealed class ExecutionClient : IAsyncDisposable, IJupyterMessageSender
             _api = new KernelsApi(_serverUri, _token);
             KernelId = await CreateKernelAsync(_api, cancellationToken).ConfigureAwait(false);
             Log.KernelCreated(_logger, KernelId);
-            _socket = await OpenSocketAsync(KernelId, cancellationToken).ConfigureAwait(false);
-            await WaitForKernelInfoAsync(cancellationToken).ConfigureAwait(false);
+            _channel = await KernelChannel.OpenAsync(
+                _serverUri, _token, KernelId, _sessionId, Options.ConnectTimeout, _handlers, _throwIfServerGone, Options.TimeProvider, _logger, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -167,26 +159,20 @@ public sealed class ExecutionClient : IAsyncDisposable, IJupyterMessageSender
             Throw.IfNotPositive(t);
         }
 
-        var socket = ThrowIfNotUsable();
-        if (_kernelRestarted)
-        {
-            await WaitForRestartedKernelAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        var (id, frame) = JupyterRequest.Execute(_sessionId, code, allowStdin: !_handlers.IsEmpty);
-        var execution = new Execution(id, timeout ?? Options.DefaultTimeout, Options.InterruptGracePeriod, InterruptForAsync);
-        _executions[id] = execution;
-        _ = execution.Completion.ContinueWith(_ => _executions.TryRemove(id, out Execution? _), TaskScheduler.Default);
+        var channel = ThrowIfNotUsable();
+        await channel.WaitIfRestartedAsync(cancellationToken).ConfigureAwait(false);
+        var (id, frame) = JupyterRequest.Execute(_sessionId, code, channel.AllowsStdin);
+        var execution = new Execution(id, timeout ?? Options.DefaultTimeout, Options.InterruptGracePeriod, InterruptForAsync, Options.TimeProvider);
+        channel.Track(execution);
         Log.Executing(_logger, id, code);
         try
         {
-            await socket.SendInstant(frame).WaitAsync(cancellationToken).ConfigureAwait(false);
+            await channel.SendFrameAsync(frame, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is WebSocketException or InvalidOperationException or ObjectDisposedException)
+        catch (SandboxUnavailableException error)
         {
-            var error = Unavailable("sending the request failed", ex);
             execution.Fail(error);
-            throw error;
+            throw;
         }
 
         return execution;
@@ -213,23 +199,9 @@ public sealed class ExecutionClient : IAsyncDisposable, IJupyterMessageSender
         await _lifecycle.WaitAsync().ConfigureAwait(false);
         try
         {
-            foreach (var execution in _executions.Values)
+            if (_channel is not null)
             {
-                execution.Fail(new ObjectDisposedException(nameof(ExecutionClient), "The client was disposed during the execution."));
-            }
-
-            if (_socket is not null)
-            {
-                try
-                {
-                    await _socket.Stop(WebSocketCloseStatus.NormalClosure, "client disposed").WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is WebSocketException or TimeoutException or ObjectDisposedException or InvalidOperationException)
-                {
-                    // The peer is gone; nothing to close.
-                }
-
-                _socket.Dispose();
+                await _channel.DisposeAsync().ConfigureAwait(false);
             }
 
             if (_api is not null && KernelId is not null)
@@ -254,310 +226,60 @@ public sealed class ExecutionClient : IAsyncDisposable, IJupyterMessageSender
         }
     }
 
+    /// <inheritdoc />
+    public Task SendAsync(string channel, string messageType, JsonObject content, JupyterMessage? parent, CancellationToken cancellationToken = default) =>
+        ThrowIfNotUsable().SendAsync(channel, messageType, content, parent, cancellationToken);
+
+    /// <summary>Creates a kernel, asking again while the server starts (connection refused, reset or slow to answer).</summary>
     private async Task<string> CreateKernelAsync(KernelsApi api, CancellationToken cancellationToken)
     {
-        var deadline = DateTime.UtcNow + Options.ConnectTimeout;
-        var nextContainerCheck = DateTime.UtcNow + s_containerCheckInterval;
-        var delay = TimeSpan.FromMilliseconds(50);
-        for (var attempt = 1; ; attempt++)
-        {
-            try
+        Exception? lastError = null;
+        var attempt = 0;
+        return await Poll.UntilAsync(
+            $"the kernel server at {api.BaseUri} to create a kernel",
+            async ct =>
             {
-                return await api.CreateAsync(Options.KernelName, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (IsTransient(ex, cancellationToken))
-            {
-                Log.ServerNotReady(_logger, attempt, ex.Message);
-                if (DateTime.UtcNow > deadline)
+                try
                 {
+                    return await api.CreateAsync(Options.KernelName, ct).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is HttpRequestException or IOException || (ex is OperationCanceledException && !ct.IsCancellationRequested))
+                {
+                    lastError = ex;
+                    Log.ServerNotReady(_logger, ++attempt, ex.Message);
                     if (_throwIfServerGone is not null)
                     {
-                        await _throwIfServerGone(cancellationToken).ConfigureAwait(false);
+                        await _throwIfServerGone(ct).ConfigureAwait(false);
                     }
 
-                    throw new TimeoutException(
-                        $"The kernel server at {api.BaseUri} did not create a kernel within {Options.ConnectTimeout.TotalSeconds:0.#} s ({ex.Message}). " +
-                        "Increase ExecutionClientOptions.ConnectTimeout if the machine is slow.", ex);
+                    return null;
                 }
-
-                if (_throwIfServerGone is not null && DateTime.UtcNow > nextContainerCheck)
+            },
+            PollSchedule.Backoff(Options.ConnectTimeout, s_createRetryFirstInterval, s_createRetryMaxInterval),
+            Options.TimeProvider,
+            cancellationToken,
+            async ct =>
+            {
+                if (_throwIfServerGone is not null)
                 {
-                    await _throwIfServerGone(cancellationToken).ConfigureAwait(false);
-                    nextContainerCheck = DateTime.UtcNow + s_containerCheckInterval;
+                    await _throwIfServerGone(ct).ConfigureAwait(false);
                 }
-            }
 
-            await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
-            delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 500));
-        }
+                return new TimeoutException(
+                    $"The kernel server at {api.BaseUri} did not create a kernel within {Options.ConnectTimeout.TotalSeconds:0.#} s ({lastError?.Message ?? "no answer"}). " +
+                    "Increase ExecutionClientOptions.ConnectTimeout if the machine is slow.", lastError);
+            }).ConfigureAwait(false);
     }
-
-    private static bool IsTransient(Exception ex, CancellationToken cancellationToken) =>
-        ex is HttpRequestException or IOException
-        || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested);
-
-    private async Task<WebsocketClient> OpenSocketAsync(string kernelId, CancellationToken cancellationToken)
-    {
-        var uri = ServerAddress.KernelChannels(_serverUri, kernelId, _sessionId);
-        var socket = new WebsocketClient(uri, () =>
-        {
-            var native = new ClientWebSocket();
-            native.Options.SetRequestHeader("Authorization", $"token {_token}");
-            // Detects a peer that vanished without closing (container killed behind a proxy).
-            native.Options.KeepAliveInterval = TimeSpan.FromSeconds(5);
-            native.Options.KeepAliveTimeout = TimeSpan.FromSeconds(10);
-            return native;
-        })
-        {
-            // A silent long computation is normal; losing the connection is reported, not papered over.
-            IsReconnectionEnabled = false,
-            ReconnectTimeout = null,
-            ErrorReconnectTimeout = null,
-            // The server completes the handshake only once the kernel answers, which takes a while on a busy machine.
-            ConnectTimeout = Options.ConnectTimeout,
-            Name = $"kernel-{kernelId}",
-        };
-        socket.MessageReceived.Subscribe(OnMessage);
-        socket.DisconnectionHappened.Subscribe(OnDisconnected);
-        try
-        {
-            await socket.StartOrFail().WaitAsync(Options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-
-        return socket;
-    }
-
-    private async Task WaitForKernelInfoAsync(CancellationToken cancellationToken)
-    {
-        var deadline = DateTime.UtcNow + Options.ConnectTimeout;
-        while (true)
-        {
-            var (id, frame) = JupyterRequest.KernelInfo(_sessionId);
-            var reply = new TaskCompletionSource<JupyterMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
-            _replies[id] = reply;
-            try
-            {
-                await _socket!.SendInstant(frame).ConfigureAwait(false);
-                await reply.Task.WaitAsync(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
-                return;
-            }
-            catch (TimeoutException) when (DateTime.UtcNow < deadline)
-            {
-                // The kernel is still starting; ask again.
-            }
-            finally
-            {
-                _replies.TryRemove(id, out _);
-            }
-        }
-    }
-
-    private async Task WaitForRestartedKernelAsync(CancellationToken cancellationToken)
-    {
-        await _restartGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (_kernelRestarted)
-            {
-                await WaitForKernelInfoAsync(cancellationToken).ConfigureAwait(false);
-                _kernelRestarted = false;
-            }
-        }
-        finally
-        {
-            _restartGate.Release();
-        }
-    }
-
-    private void OnMessage(ResponseMessage frame)
-    {
-        if (frame.MessageType != WebSocketMessageType.Text || frame.Text is null)
-        {
-            return; // Binary frames carry comm buffers, which executions do not use.
-        }
-
-        JupyterMessage? message;
-        try
-        {
-            message = JupyterMessage.Parse(frame.Text);
-        }
-        catch (JsonException ex)
-        {
-            Log.UnparsableMessage(_logger, ex);
-            return;
-        }
-
-        if (message is null)
-        {
-            return;
-        }
-
-        if (message.Channel == "stdin" || message.MessageType.StartsWith("comm_", StringComparison.Ordinal))
-        {
-            OnHostMessage(message);
-            return;
-        }
-
-        if (message.ParentId is not { } parentId)
-        {
-            OnServerStatus(message);
-            return;
-        }
-
-        if (_executions.TryGetValue(parentId, out var execution))
-        {
-            execution.Accept(message);
-        }
-        else if (message.Channel == "iopub" && _replies.TryGetValue(parentId, out var reply))
-        {
-            // A kernel_info probe counts only once IOPub carries its status: then outputs of later requests arrive too
-            // (a restarted kernel answers on shell before the server's IOPub subscription has caught up).
-            reply.TrySetResult(message);
-        }
-
-        // Anything else belongs to a request that already ended (interrupted or timed out): drop it.
-    }
-
-    /// <summary>Passes a stdin request or comm message to the sandbox's handlers; an <c>input_request</c> nobody takes gets an empty reply.</summary>
-    private void OnHostMessage(JupyterMessage message)
-    {
-        bool handled;
-        try
-        {
-            handled = _handlers.Dispatch(message, this);
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            Log.MessageHandlerFailed(_logger, message.MessageType, ex);
-            handled = false;
-        }
-
-        if (!handled && message.MessageType == "input_request")
-        {
-            _ = SendAsync("stdin", "input_reply", new JsonObject { ["value"] = string.Empty }, message);
-        }
-    }
-
-    /// <inheritdoc />
-    public async Task SendAsync(string channel, string messageType, JsonObject content, JupyterMessage? parent, CancellationToken cancellationToken = default)
-    {
-        Throw.IfNullOrWhiteSpace(channel);
-        Throw.IfNullOrWhiteSpace(messageType);
-        Throw.IfNull(content);
-        var socket = ThrowIfNotUsable();
-        var (_, frame) = JupyterRequest.Create(_sessionId, channel, messageType, content, parent?.Header);
-        try
-        {
-            await socket.SendInstant(frame).WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is WebSocketException or InvalidOperationException or ObjectDisposedException)
-        {
-            throw Unavailable("sending a message failed", ex);
-        }
-    }
-
-    /// <summary>The server reports a kernel that died with a status message that answers no request.</summary>
-    private void OnServerStatus(JupyterMessage message)
-    {
-        var state = message.MessageType == "status" ? message.GetString("execution_state") : null;
-        if (state is not ("restarting" or "dead"))
-        {
-            return;
-        }
-
-        Log.KernelDied(_logger, KernelId ?? "?", state);
-        var error = state == "restarting"
-            ? new KernelDiedException("The kernel died during the execution (out of memory, a crash or os._exit). The server restarted it: the client stays usable, but variables, imports and other kernel state are lost.")
-            : new KernelDiedException("The kernel died and the server could not restart it. Create a new client.");
-        if (state == "dead")
-        {
-            _connectionError = error;
-        }
-        else
-        {
-            // Requests sent while the new kernel process starts can be lost: the next submission waits for it.
-            _kernelRestarted = true;
-        }
-
-        foreach (var execution in _executions.Values)
-        {
-            execution.Fail(error);
-        }
-    }
-
-    private void OnDisconnected(DisconnectionInfo info)
-    {
-        if (Volatile.Read(ref _disposed) != 0)
-        {
-            return;
-        }
-
-        var reason = info.Exception?.Message ?? info.CloseStatusDescription ?? info.Type.ToString();
-        Log.ConnectionLost(_logger, KernelId ?? "?", reason);
-        _ = FailAllAsync(reason, info.Exception);
-    }
-
-    private async Task FailAllAsync(string reason, Exception? cause)
-    {
-        Exception? detail = cause;
-        if (_throwIfServerGone is not null)
-        {
-            try
-            {
-                // The engine may still report the container as running for a moment after its network went away.
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(3));
-                while (true)
-                {
-                    await _throwIfServerGone(timeout.Token).ConfigureAwait(false);
-                    await Task.Delay(200, timeout.Token).ConfigureAwait(false);
-                }
-            }
-            catch (ContainerStartException ex)
-            {
-                detail = ex;
-                reason = $"{reason}; {ex.Message.Split('\n')[0]}";
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                // The engine could not tell; report what is known.
-            }
-        }
-
-        var error = Unavailable(reason, detail);
-        _connectionError = error;
-        foreach (var execution in _executions.Values)
-        {
-            execution.Fail(error);
-        }
-    }
-
-    private SandboxUnavailableException Unavailable(string reason, Exception? cause) =>
-        new($"The connection to kernel {KernelId} at {_serverUri} was lost ({reason}). " +
-            "The container may have stopped; create a new container and client.", cause);
 
     /// <summary>Throws when the client cannot take a request: disposed, not connected, its connection lost or its kernel dead.</summary>
     internal void ThrowIfUnusable() => ThrowIfNotUsable();
 
-    private WebsocketClient ThrowIfNotUsable()
+    private KernelChannel ThrowIfNotUsable()
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        if (_connectionError is not null)
-        {
-            throw _connectionError;
-        }
-
-        var socket = _socket ?? throw new InvalidOperationException("The client is not connected; call ConnectAsync first.");
-        if (!socket.IsRunning)
-        {
-            throw Unavailable("the WebSocket is closed", null);
-        }
-
-        return socket;
+        var channel = _channel ?? throw new InvalidOperationException("The client is not connected; call ConnectAsync first.");
+        channel.ThrowIfUnusable();
+        return channel;
     }
 
     private async Task InterruptForAsync(string reason)

@@ -137,7 +137,8 @@ public sealed class ContainerLifecycleTests : IAsyncLifetime
         await using var tag = ThrowawayImage.Reserve("runtime");
         var progress = new List<ImageProgress>();
         using var docker = DockerEngine.CreateClient();
-        await ImageProvisioner.BuildRuntimeImageAsync(docker, tag.Tag, root: false, new SyncProgress<ImageProgress>(progress.Add), CancellationToken.None);
+        using var engine = CreateEngineOperations();
+        await ImageProvisioner.BuildRuntimeImageAsync(engine, tag.Tag, root: false, new SyncProgress<ImageProgress>(progress.Add), CancellationToken.None);
         var image = await docker.Images.InspectImageAsync(tag.Tag);
         Assert.NotNull(image.Config);
         Assert.Equal(RuntimeImage.Version, image.Config.Labels?[RuntimeImage.VersionLabel]);
@@ -162,10 +163,10 @@ public sealed class ContainerLifecycleTests : IAsyncLifetime
     [Fact]
     public async Task A_failing_image_build_reports_the_build_output()
     {
-        using var docker = DockerEngine.CreateClient();
+        using var engine = CreateEngineOperations();
         await using var context = TarContext.Create(("Dockerfile", $"FROM {RuntimeImage.DefaultTag}\nRUN echo build-step-says-hello && exit 7\n"));
         var error = await Assert.ThrowsAsync<ImageBuildException>(() =>
-            ImageProvisioner.BuildAsync(docker, "ipybox-ai-test/fails:1", context, new Dictionary<string, string>(), null, CancellationToken.None));
+            engine.BuildImageAsync("ipybox-ai-test/fails:1", context, new Dictionary<string, string>(), null, CancellationToken.None));
         Assert.Contains("build-step-says-hello", error.Output);
         Assert.Contains("7", error.Message);
     }
@@ -189,6 +190,9 @@ public sealed class ContainerLifecycleTests : IAsyncLifetime
         Assert.Contains("ipybox-no-such-engine.sock", error.Message);
         Assert.Contains("Start one", error.Message);
     }
+
+    /// <summary>The library's own engine operations on the default endpoint, for the image builds these tests check.</summary>
+    private static DockerOperations CreateEngineOperations() => new(DockerEndpoint.Resolve(null), TimeSpan.FromMinutes(30));
 }
 
 /// <summary>Calls back synchronously, in order (unlike <see cref="Progress{T}"/>).</summary>

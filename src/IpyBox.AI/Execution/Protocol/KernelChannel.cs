@@ -1,0 +1,415 @@
+using System.Collections.Concurrent;
+using System.Net.WebSockets;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+
+namespace IpyBox.AI;
+
+/// <summary>
+/// The channels of one kernel over one connection: routes what arrives to the execution or request it answers (by
+/// parent id), notices a kernel that died or restarted, probes readiness with <c>kernel_info</c>, and passes stdin and
+/// comm messages to the sandbox's <see cref="IJupyterMessageHandler"/>s, which reply through this channel.
+/// </summary>
+internal sealed class KernelChannel : IJupyterMessageSender, IAsyncDisposable
+{
+    private static readonly TimeSpan s_probeReplyWait = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan s_closeWait = TimeSpan.FromSeconds(5);
+    private static readonly PollSchedule s_serverGoneSchedule = PollSchedule.Fixed(TimeSpan.FromSeconds(3), TimeSpan.FromMilliseconds(200));
+
+    private readonly IKernelTransport _transport;
+    private readonly string _kernelId;
+    private readonly string _sessionId;
+    private readonly Uri _serverUri;
+    private readonly TimeSpan _readyTimeout;
+    private readonly JupyterMessageHandlers _handlers;
+    private readonly Func<CancellationToken, Task>? _throwIfServerGone;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<string, Execution> _executions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TaskCompletionSource<JupyterMessage>> _replies = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _restartGate = new(1, 1);
+    private Exception? _connectionError;
+    private volatile bool _kernelRestarted;
+    private int _closed;
+
+    /// <summary>Initializes a new instance of the <see cref="KernelChannel"/> class over <paramref name="transport"/>; feed it with <see cref="Receive"/> and <see cref="OnConnectionLost"/>.</summary>
+    /// <param name="transport">The connection frames are sent on.</param>
+    /// <param name="kernelId">The kernel's id.</param>
+    /// <param name="sessionId">The client session the requests are sent in.</param>
+    /// <param name="serverUri">The server's base address, for error messages.</param>
+    /// <param name="readyTimeout">How long the kernel may take to answer <c>kernel_info</c>.</param>
+    /// <param name="handlers">The handlers of messages that are not execution output.</param>
+    /// <param name="throwIfServerGone">Throws a <see cref="ContainerStartException"/> when the server is known to be gone; asked when the connection drops.</param>
+    /// <param name="timeProvider">The clock of the waits.</param>
+    /// <param name="logger">The logger.</param>
+    public KernelChannel(
+        IKernelTransport transport,
+        string kernelId,
+        string sessionId,
+        Uri serverUri,
+        TimeSpan readyTimeout,
+        JupyterMessageHandlers handlers,
+        Func<CancellationToken, Task>? throwIfServerGone,
+        TimeProvider timeProvider,
+        ILogger logger)
+    {
+        _transport = transport;
+        _kernelId = kernelId;
+        _sessionId = sessionId;
+        _serverUri = serverUri;
+        _readyTimeout = readyTimeout;
+        _handlers = handlers;
+        _throwIfServerGone = throwIfServerGone;
+        _time = timeProvider;
+        _logger = logger;
+    }
+
+    /// <summary>Gets a value indicating whether a handler could answer an <c>input_request</c>, so executions may allow stdin.</summary>
+    public bool AllowsStdin => !_handlers.IsEmpty;
+
+    /// <summary>Opens the WebSocket of a kernel and waits until the kernel answers.</summary>
+    /// <param name="serverUri">The server's base address.</param>
+    /// <param name="token">The server's token.</param>
+    /// <param name="kernelId">The kernel's id.</param>
+    /// <param name="sessionId">The client session.</param>
+    /// <param name="connectTimeout">How long the handshake, and then the kernel's first answer, may take.</param>
+    /// <param name="handlers">The handlers of messages that are not execution output.</param>
+    /// <param name="throwIfServerGone">The liveness check of the server, or <see langword="null"/>.</param>
+    /// <param name="timeProvider">The clock of the waits.</param>
+    /// <param name="logger">The logger.</param>
+    /// <param name="cancellationToken">Cancels the connection.</param>
+    /// <returns>The open channel.</returns>
+    /// <exception cref="TimeoutException">The handshake or the kernel's first answer took too long.</exception>
+    public static async Task<KernelChannel> OpenAsync(
+        Uri serverUri,
+        string token,
+        string kernelId,
+        string sessionId,
+        TimeSpan connectTimeout,
+        JupyterMessageHandlers handlers,
+        Func<CancellationToken, Task>? throwIfServerGone,
+        TimeProvider timeProvider,
+        ILogger logger,
+        CancellationToken cancellationToken)
+    {
+        var socket = new WebSocketTransport(ServerAddress.KernelChannels(serverUri, kernelId, sessionId), token, connectTimeout, $"kernel-{kernelId}");
+        var channel = new KernelChannel(socket, kernelId, sessionId, serverUri, connectTimeout, handlers, throwIfServerGone, timeProvider, logger);
+        try
+        {
+            await socket.StartAsync(channel.Receive, channel.OnConnectionLost, connectTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+
+        try
+        {
+            await channel.WaitForKernelInfoAsync(cancellationToken).ConfigureAwait(false);
+            return channel;
+        }
+        catch
+        {
+            await channel.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Throws when nothing can be sent: the kernel is dead, the connection was lost or closed.</summary>
+    /// <exception cref="SandboxUnavailableException">The connection is lost.</exception>
+    /// <exception cref="KernelDiedException">The kernel died and the server could not restart it.</exception>
+    public void ThrowIfUnusable()
+    {
+        if (_connectionError is not null)
+        {
+            throw _connectionError;
+        }
+
+        if (!_transport.IsOpen)
+        {
+            throw Unavailable("the WebSocket is closed", null);
+        }
+    }
+
+    /// <summary>Routes the messages of <paramref name="execution"/> to it until it completes.</summary>
+    public void Track(Execution execution)
+    {
+        _executions[execution.Id] = execution;
+        _ = execution.Completion.ContinueWith(_ => _executions.TryRemove(execution.Id, out Execution? _), TaskScheduler.Default);
+    }
+
+    /// <summary>Waits for a kernel the server restarted to answer before anything else is sent to it (requests sent while it starts can be lost).</summary>
+    public async Task WaitIfRestartedAsync(CancellationToken cancellationToken)
+    {
+        if (!_kernelRestarted)
+        {
+            return;
+        }
+
+        await _restartGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_kernelRestarted)
+            {
+                await WaitForKernelInfoAsync(cancellationToken).ConfigureAwait(false);
+                _kernelRestarted = false;
+            }
+        }
+        finally
+        {
+            _restartGate.Release();
+        }
+    }
+
+    /// <summary>Asks the kernel for its info until it answers on IOPub, so outputs of later requests arrive too.</summary>
+    /// <exception cref="TimeoutException">The kernel did not answer in time.</exception>
+    public Task WaitForKernelInfoAsync(CancellationToken cancellationToken) =>
+        Poll.UntilAsync(
+            $"kernel {_kernelId} to answer a kernel_info request",
+            async ct =>
+            {
+                var (id, frame) = JupyterRequest.KernelInfo(_sessionId);
+                var reply = new TaskCompletionSource<JupyterMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
+                _replies[id] = reply;
+                try
+                {
+                    await _transport.SendAsync(frame).ConfigureAwait(false);
+                    await reply.Task.WaitAsync(s_probeReplyWait, _time, ct).ConfigureAwait(false);
+                    return true;
+                }
+                catch (TimeoutException)
+                {
+                    // The kernel is still starting; ask again.
+                    return false;
+                }
+                finally
+                {
+                    _replies.TryRemove(id, out _);
+                }
+            },
+            PollSchedule.Fixed(_readyTimeout, TimeSpan.Zero),
+            _time,
+            cancellationToken);
+
+    /// <summary>Sends a request frame.</summary>
+    /// <param name="frame">The frame.</param>
+    /// <param name="cancellationToken">Cancels the wait for the connection to take the frame.</param>
+    /// <exception cref="SandboxUnavailableException">The connection refused the frame.</exception>
+    public async Task SendFrameAsync(string frame, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _transport.SendAsync(frame).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is WebSocketException or InvalidOperationException or ObjectDisposedException)
+        {
+            throw Unavailable("sending the request failed", ex);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task SendAsync(string channel, string messageType, JsonObject content, JupyterMessage? parent, CancellationToken cancellationToken = default)
+    {
+        Throw.IfNullOrWhiteSpace(channel);
+        Throw.IfNullOrWhiteSpace(messageType);
+        Throw.IfNull(content);
+        if (Volatile.Read(ref _closed) != 0)
+        {
+            throw new ObjectDisposedException(nameof(ExecutionClient), "The kernel client was disposed.");
+        }
+
+        ThrowIfUnusable();
+        var (_, frame) = JupyterRequest.Create(_sessionId, channel, messageType, content, parent?.Header);
+        try
+        {
+            await _transport.SendAsync(frame).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is WebSocketException or InvalidOperationException or ObjectDisposedException)
+        {
+            throw Unavailable("sending a message failed", ex);
+        }
+    }
+
+    /// <summary>Takes one text frame from the connection.</summary>
+    public void Receive(string frame)
+    {
+        JupyterMessage? message;
+        try
+        {
+            message = JupyterMessage.Parse(frame);
+        }
+        catch (JsonException ex)
+        {
+            Log.UnparsableMessage(_logger, ex);
+            return;
+        }
+
+        if (message is null)
+        {
+            return;
+        }
+
+        if (message.Channel == "stdin" || message.MessageType.StartsWith("comm_", StringComparison.Ordinal))
+        {
+            OnHostMessage(message);
+            return;
+        }
+
+        if (message.ParentId is not { } parentId)
+        {
+            OnServerStatus(message);
+            return;
+        }
+
+        if (_executions.TryGetValue(parentId, out var execution))
+        {
+            execution.Accept(message);
+        }
+        else if (message.Channel == "iopub" && _replies.TryGetValue(parentId, out var reply))
+        {
+            // A kernel_info probe counts only once IOPub carries its status: then outputs of later requests arrive too
+            // (a restarted kernel answers on shell before the server's IOPub subscription has caught up).
+            reply.TrySetResult(message);
+        }
+
+        // Anything else belongs to a request that already ended (interrupted or timed out): drop it.
+    }
+
+    /// <summary>Takes the news that the connection is lost: every running execution fails with a <see cref="SandboxUnavailableException"/>.</summary>
+    /// <param name="reason">What the connection reported.</param>
+    /// <param name="cause">The connection's error, if any.</param>
+    public void OnConnectionLost(string reason, Exception? cause)
+    {
+        if (Volatile.Read(ref _closed) != 0)
+        {
+            return;
+        }
+
+        Log.ConnectionLost(_logger, _kernelId, reason);
+        _ = FailAllAsync(reason, cause);
+    }
+
+    /// <summary>Ends every running execution with <paramref name="error"/> and closes the connection. Idempotent.</summary>
+    /// <param name="error">The error the running executions end with.</param>
+    /// <returns>A task that completes when the connection is closed.</returns>
+    public async Task CloseAsync(Exception error)
+    {
+        if (Interlocked.Exchange(ref _closed, 1) != 0)
+        {
+            return;
+        }
+
+        foreach (var execution in _executions.Values)
+        {
+            execution.Fail(error);
+        }
+
+        try
+        {
+            await _transport.CloseAsync().WaitAsync(s_closeWait).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is WebSocketException or TimeoutException or ObjectDisposedException or InvalidOperationException)
+        {
+            // The peer is gone; nothing to close.
+        }
+
+        _transport.Dispose();
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync() =>
+        await CloseAsync(new ObjectDisposedException(nameof(ExecutionClient), "The client was disposed during the execution.")).ConfigureAwait(false);
+
+    /// <summary>Passes a stdin request or comm message to the handlers; an <c>input_request</c> nobody takes gets an empty reply.</summary>
+    private void OnHostMessage(JupyterMessage message)
+    {
+        bool handled;
+        try
+        {
+            handled = _handlers.Dispatch(message, this);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            Log.MessageHandlerFailed(_logger, message.MessageType, ex);
+            handled = false;
+        }
+
+        if (!handled && message.MessageType == "input_request")
+        {
+            _ = SendAsync("stdin", "input_reply", new JsonObject { ["value"] = string.Empty }, message);
+        }
+    }
+
+    /// <summary>The server reports a kernel that died with a status message that answers no request.</summary>
+    private void OnServerStatus(JupyterMessage message)
+    {
+        var state = message.MessageType == "status" ? message.GetString("execution_state") : null;
+        if (state is not ("restarting" or "dead"))
+        {
+            return;
+        }
+
+        Log.KernelDied(_logger, _kernelId, state);
+        var error = state == "restarting"
+            ? new KernelDiedException("The kernel died during the execution (out of memory, a crash or os._exit). The server restarted it: the client stays usable, but variables, imports and other kernel state are lost.")
+            : new KernelDiedException("The kernel died and the server could not restart it. Create a new client.");
+        if (state == "dead")
+        {
+            _connectionError = error;
+        }
+        else
+        {
+            // Requests sent while the new kernel process starts can be lost: the next submission waits for it.
+            _kernelRestarted = true;
+        }
+
+        foreach (var execution in _executions.Values)
+        {
+            execution.Fail(error);
+        }
+    }
+
+    private async Task FailAllAsync(string reason, Exception? cause)
+    {
+        Exception? detail = cause;
+        if (_throwIfServerGone is not null)
+        {
+            try
+            {
+                // The engine may still report the container as running for a moment after its network went away.
+                await Poll.UntilAsync(
+                    "the server to be reported gone",
+                    async ct =>
+                    {
+                        await _throwIfServerGone(ct).ConfigureAwait(false);
+                        return false;
+                    },
+                    s_serverGoneSchedule,
+                    _time,
+                    CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (ContainerStartException ex)
+            {
+                detail = ex;
+                reason = $"{reason}; {ex.Message.Split('\n')[0]}";
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // The engine could not tell; report what is known.
+            }
+        }
+
+        var error = Unavailable(reason, detail);
+        _connectionError = error;
+        foreach (var execution in _executions.Values)
+        {
+            execution.Fail(error);
+        }
+    }
+
+    private SandboxUnavailableException Unavailable(string reason, Exception? cause) =>
+        new($"The connection to kernel {_kernelId} at {_serverUri} was lost ({reason}). " +
+            "The container may have stopped; create a new container and client.", cause);
+}
