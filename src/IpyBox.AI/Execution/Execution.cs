@@ -16,6 +16,7 @@ public sealed class Execution
     private readonly Func<string, Task> _interrupt;
     private readonly TimeSpan _interruptGracePeriod;
     private readonly CancellationTokenSource _timeout;
+    private readonly TimeProvider _time;
     private readonly Lock _gate = new();
     private Exception? _abortReason;
 
@@ -24,6 +25,7 @@ public sealed class Execution
         Id = id;
         _interrupt = interrupt;
         _interruptGracePeriod = interruptGracePeriod;
+        _time = timeProvider;
         _timeout = new CancellationTokenSource(Timeout.InfiniteTimeSpan, timeProvider);
         if (timeout != Timeout.InfiniteTimeSpan)
         {
@@ -168,7 +170,7 @@ public sealed class Execution
         {
             await _interrupt(reason.Message).ConfigureAwait(false);
             // Let the interrupted request end properly so the next one starts on a quiet kernel.
-            await _completion.Task.WaitAsync(_interruptGracePeriod).ConfigureAwait(false);
+            await _completion.Task.WaitAsync(_interruptGracePeriod, _time).ConfigureAwait(false);
         }
         catch (Exception)
         {

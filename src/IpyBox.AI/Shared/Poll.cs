@@ -48,7 +48,14 @@ internal static class Poll
                     return value;
                 }
 
-                await Task.Delay(pause, timeProvider, attempts.Token).ConfigureAwait(false);
+                if (pause > TimeSpan.Zero)
+                {
+                    await Task.Delay(pause, timeProvider, attempts.Token).ConfigureAwait(false);
+                }
+                else
+                {
+                    attempts.Token.ThrowIfCancellationRequested();
+                }
             }
             catch (OperationCanceledException) when (deadline?.IsCancellationRequested == true && !cancellationToken.IsCancellationRequested)
             {

@@ -31,13 +31,29 @@ internal static class Frames
             ["traceback"] = new JsonArray([.. traceback.Select(l => (JsonNode?)JsonValue.Create(l))]),
         });
 
+    /// <summary>A status the server sends on its own (a kernel restarting or dead): it answers no request.</summary>
+    public static string ServerStatus(string state) =>
+        Message("iopub", "status", parent: null, new JsonObject { ["execution_state"] = state });
+
+    /// <summary>A kernel_info_reply on the shell channel.</summary>
+    public static string KernelInfoReply(string parent) =>
+        Message("shell", "kernel_info_reply", parent, new JsonObject { ["status"] = "ok" });
+
+    /// <summary>The stdin request of <c>input(prompt)</c> in a cell.</summary>
+    public static string InputRequest(string parent, string prompt) =>
+        Message("stdin", "input_request", parent, new JsonObject { ["prompt"] = prompt, ["password"] = false });
+
+    /// <summary>A comm message from the kernel.</summary>
+    public static string CommMessage(string parent, string commId, JsonObject data) =>
+        Message("iopub", "comm_msg", parent, new JsonObject { ["comm_id"] = commId, ["data"] = data });
+
     public static JupyterMessage Parse(string frame) => JupyterMessage.Parse(frame)!;
 
-    private static string Message(string channel, string type, string parent, JsonObject content) =>
+    private static string Message(string channel, string type, string? parent, JsonObject content) =>
         new JsonObject
         {
             ["header"] = new JsonObject { ["msg_id"] = Guid.NewGuid().ToString("N"), ["msg_type"] = type },
-            ["parent_header"] = new JsonObject { ["msg_id"] = parent },
+            ["parent_header"] = parent is null ? new JsonObject() : new JsonObject { ["msg_id"] = parent },
             ["metadata"] = new JsonObject(),
             ["content"] = content,
             ["channel"] = channel,

@@ -1,0 +1,45 @@
+using Microsoft.Extensions.Time.Testing;
+
+namespace IpyBox.AI.Tests;
+
+/// <summary>An execution's time limit and interrupt grace period run on the client's <see cref="TimeProvider"/>.</summary>
+public sealed class ExecutionTimeoutTests
+{
+    private readonly FakeTimeProvider _time = new();
+
+    [Fact]
+    public async Task At_the_time_limit_the_kernel_is_interrupted_and_the_execution_ends_after_the_grace_period()
+    {
+        var interrupts = new List<string>();
+        var execution = new Execution("cell", TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(5), reason =>
+        {
+            interrupts.Add(reason);
+            return Task.CompletedTask;
+        }, _time);
+
+        _time.AdvanceInline(TimeSpan.FromSeconds(29));
+        Assert.Empty(interrupts);
+
+        _time.AdvanceInline(TimeSpan.FromSeconds(1));
+        var reason = Assert.Single(interrupts);
+        Assert.Contains("30 s", reason);
+        Assert.False(execution.IsCompleted, "the interrupted request may still end properly within the grace period");
+
+        _time.AdvanceInline(TimeSpan.FromSeconds(5));
+        var error = await Assert.ThrowsAsync<TimeoutException>(() => execution.GetResultAsync());
+        Assert.Contains("state is kept", error.Message);
+    }
+
+    [Fact]
+    public async Task An_interrupted_execution_that_ends_within_the_grace_period_still_reports_the_timeout()
+    {
+        var execution = new Execution("cell", TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(5), _ => Task.CompletedTask, _time);
+
+        _time.AdvanceInline(TimeSpan.FromSeconds(10));
+        execution.Accept(Frames.Parse(Frames.Error("cell", "KeyboardInterrupt", string.Empty)));
+        execution.Accept(Frames.Parse(Frames.Reply("cell", status: "error")));
+        execution.Accept(Frames.Parse(Frames.Status("cell", "idle")));
+
+        await Assert.ThrowsAsync<TimeoutException>(() => execution.GetResultAsync());
+    }
+}
