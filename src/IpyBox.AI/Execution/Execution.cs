@@ -181,7 +181,7 @@ public sealed class Execution
     }
 
     private static Execution Completed(string? id) =>
-        new(id ?? Guid.NewGuid().ToString("N"), Timeout.InfiniteTimeSpan, TimeSpan.Zero, static _ => Task.CompletedTask);
+        new(id ?? Guid.NewGuid().ToString("N"), Timeout.InfiniteTimeSpan, TimeSpan.Zero, static _ => Task.CompletedTask, TimeProvider.System);
 
     private CancellationTokenRegistration RegisterCancellation(CancellationToken cancellationToken) =>
         cancellationToken.CanBeCanceled
