@@ -52,6 +52,8 @@ public sealed class OptionsValidationTests
         Assert.Contains("ConnectTimeout", Assert.Throws<ArgumentException>(new ExecutionClientOptions { ConnectTimeout = TimeSpan.Zero }.Validate).Message);
         Assert.Contains("DefaultTimeout", Assert.Throws<ArgumentException>(new ExecutionClientOptions { DefaultTimeout = TimeSpan.FromSeconds(-1) }.Validate).Message);
         Assert.Contains("KernelName", Assert.Throws<ArgumentException>(new ExecutionClientOptions { KernelName = "" }.Validate).Message);
+        Assert.Contains("TimeProvider", Assert.Throws<ArgumentException>(new ExecutionClientOptions { TimeProvider = null! }.Validate).Message);
+        Assert.Contains("TimeProvider", Assert.Throws<ArgumentException>(new ExecutionContainerOptions { TimeProvider = null! }.Validate).Message);
     }
 
     [Fact]
