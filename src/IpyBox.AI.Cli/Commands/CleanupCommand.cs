@@ -16,6 +16,10 @@ internal static class CleanupCommand
             Description = "Only containers with this label, as KEY=VALUE. Repeatable (all must match).",
             Arity = ArgumentArity.ZeroOrMore,
         };
+        var conversation = new Option<string?>("--conversation")
+        {
+            Description = "Only the sandbox containers of this conversation key.",
+        };
         var orphaned = new Option<bool>("--orphaned")
         {
             Description = "Only orphans: containers whose creating process on this machine no longer runs.",
@@ -27,11 +31,16 @@ internal static class CleanupCommand
 
         var command = new Command("cleanup", "Remove the sandbox containers IpyBox.AI created (running or not), including orphans of crashed processes.")
         {
-            image, labels, orphaned, dryRun,
+            image, labels, conversation, orphaned, dryRun,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var filter = new ManagedContainerFilter { Image = parse.GetValue(image), OrphanedOnly = parse.GetValue(orphaned) };
+            var filter = new ManagedContainerFilter
+            {
+                Image = parse.GetValue(image),
+                ConversationKey = parse.GetValue(conversation),
+                OrphanedOnly = parse.GetValue(orphaned),
+            };
             try
             {
                 foreach (var (key, value) in (parse.GetValue(labels) ?? []).Select(l => KeyValueParser.Parse(l, "--label")))
@@ -46,7 +55,8 @@ internal static class CleanupCommand
                 foreach (var container in containers)
                 {
                     var owner = container.OwnerProcessId is { } pid ? $", pid {pid}{(container.IsOrphaned ? " (gone)" : string.Empty)}" : string.Empty;
-                    Console.WriteLine($"{(dry ? "Would remove" : "Removed")} {container.Id[..Math.Min(12, container.Id.Length)]} {container.Name} ({container.Image}, {container.State}{owner})");
+                    var serves = container.ConversationKey is { } key ? $", conversation {key}" : string.Empty;
+                    Console.WriteLine($"{(dry ? "Would remove" : "Removed")} {container.Id[..Math.Min(12, container.Id.Length)]} {container.Name} ({container.Image}, {container.State}{owner}{serves})");
                 }
 
                 Console.WriteLine($"{(dry ? "Would remove" : "Removed")} {containers.Count} container(s).");

@@ -139,10 +139,14 @@ public sealed partial class ExecutionContainer : IAsyncDisposable
             await _engine.PingAsync(cancellationToken).ConfigureAwait(false);
             await ImageProvisioner.EnsureAsync(_engine, Image, Options.Progress, _logger, cancellationToken).ConfigureAwait(false);
 
-            var id = await _engine.CreateContainerAsync(await CreateParametersAsync(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+            // Not cancelled midway: the engine may create the container even when the caller stops waiting for its id,
+            // and a container whose id is unknown here could not be removed. Cancellation is honoured right after.
+            var parameters = await CreateParametersAsync(cancellationToken).ConfigureAwait(false);
+            var id = await _engine.CreateContainerAsync(parameters, CancellationToken.None).ConfigureAwait(false);
             ContainerId = id;
             try
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 await _engine.StartContainerAsync(id, cancellationToken).ConfigureAwait(false);
                 ExecutorPort = await WaitForPortAsync(id, cancellationToken).ConfigureAwait(false);
                 // Before any kernel exists: no cell ever runs with network access it should not have.

@@ -11,4 +11,8 @@ namespace IpyBox.AI;
 /// <see langword="true"/> when the owning process ran on this machine and no longer exists; containers of other
 /// machines are never reported as orphaned.
 /// </param>
-public sealed record ManagedContainer(string Id, string Name, string Image, string State, int? OwnerProcessId, string? OwnerHost, bool IsOrphaned);
+public sealed record ManagedContainer(string Id, string Name, string Image, string State, int? OwnerProcessId, string? OwnerHost, bool IsOrphaned)
+{
+    /// <summary>Gets the conversation key of the sandbox the container serves (its <see cref="ContainerLabels.Conversation"/> label), when it has one.</summary>
+    public string? ConversationKey { get; init; }
+}

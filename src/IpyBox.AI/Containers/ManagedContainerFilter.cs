@@ -7,6 +7,11 @@ public sealed class ManagedContainerFilter
     /// <value>The default value is <see langword="null"/> (any image).</value>
     public string? Image { get; set; }
 
+    /// <summary>Gets or sets the conversation whose sandbox containers are meant (as recorded in <see cref="ContainerLabels.Conversation"/>).</summary>
+    /// <remarks>Containers handed out by a warm pool were created before their conversation was known and carry no conversation label.</remarks>
+    /// <value>The default value is <see langword="null"/> (any conversation, or none).</value>
+    public string? ConversationKey { get; set; }
+
     /// <summary>Gets the labels the containers must carry, each with the given value.</summary>
     public IDictionary<string, string> Labels { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
 

@@ -67,6 +67,11 @@ public static class ManagedContainers
             labels.Add($"{ContainerLabels.Image}={filter.Image}");
         }
 
+        if (filter.ConversationKey is not null)
+        {
+            labels.Add($"{ContainerLabels.Conversation}={filter.ConversationKey}");
+        }
+
         labels.AddRange(filter.Labels.Select(label => $"{label.Key}={label.Value}"));
         var found = await engine.ListContainersAsync(labels, cancellationToken).ConfigureAwait(false);
         return found.Select(Describe).Where(c => !filter.OrphanedOnly || c.IsOrphaned).ToList();
@@ -81,7 +86,10 @@ public static class ManagedContainers
         var image = labels.TryGetValue(ContainerLabels.Image, out var i) ? i : container.Image;
         var name = container.Names?.FirstOrDefault()?.TrimStart('/') ?? string.Empty;
         var orphaned = pid is { } id && string.Equals(host, Environment.MachineName, StringComparison.Ordinal) && !IsAlive(id);
-        return new ManagedContainer(container.ID, name, image, container.State ?? string.Empty, pid, host, orphaned);
+        return new ManagedContainer(container.ID, name, image, container.State ?? string.Empty, pid, host, orphaned)
+        {
+            ConversationKey = labels.TryGetValue(ContainerLabels.Conversation, out var conversation) ? conversation : null,
+        };
     }
 
     private static bool IsAlive(int processId)

@@ -26,6 +26,12 @@ public sealed class CleanupCommandTests : IAsyncLifetime
         Assert.Contains("Would remove 2 container(s).", dryRun.Stdout, StringComparison.Ordinal);
         Assert.Equal(2, (await DockerEngine.ListAsync(DockerEngine.TestLabel, _runId)).Count);
 
+        var ofConversation = await IpyBoxTool.RunAsync(["cleanup", "--label", scope, "--conversation", $"thread-{_runId}", "--dry-run"]);
+        Assert.True(ofConversation.ExitCode == 0, ofConversation.ToString());
+        Assert.Contains($"Would remove {live.ContainerId![..12]}", ofConversation.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"conversation thread-{_runId}", ofConversation.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Would remove 1 container(s).", ofConversation.Stdout, StringComparison.Ordinal);
+
         var orphans = await IpyBoxTool.RunAsync(["cleanup", "--label", scope, "--orphaned"]);
         Assert.True(orphans.ExitCode == 0, orphans.ToString());
         Assert.Contains($"Removed {orphan[..12]}", orphans.Stdout, StringComparison.Ordinal);
@@ -45,7 +51,7 @@ public sealed class CleanupCommandTests : IAsyncLifetime
 
     private ExecutionContainerOptions Options(string role) => new()
     {
-        Labels = { [DockerEngine.TestLabel] = _runId, ["ai.ipybox.test-role"] = role },
+        Labels = { [DockerEngine.TestLabel] = _runId, ["ai.ipybox.test-role"] = role, [ContainerLabels.Conversation] = $"thread-{_runId}" },
     };
 
     /// <summary>Creates a container labelled as if a process that no longer exists had started it.</summary>

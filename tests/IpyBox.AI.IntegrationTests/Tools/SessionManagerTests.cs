@@ -21,6 +21,20 @@ public sealed class SessionManagerTests
     }
 
     [Fact]
+    public async Task The_container_carries_its_conversation_so_cleanup_can_find_it()
+    {
+        await using var scope = await SessionManagerScope.CreateAsync();
+        var key = $"labelled-{Guid.NewGuid():N}";
+        var session = await scope.SessionAsync(key);
+        await scope.SessionAsync("another");
+
+        var found = Assert.Single(await ManagedContainers.ListAsync(new ManagedContainerFilter { ConversationKey = key }));
+
+        Assert.Equal(session.SandboxId, found.Id);
+        Assert.Equal(key, found.ConversationKey);
+    }
+
+    [Fact]
     public async Task An_idle_sandbox_is_removed_after_the_idle_timeout()
     {
         await using var scope = await SessionManagerScope.CreateAsync(new IpyBoxOptions { SessionIdleTimeout = TimeSpan.FromSeconds(1) });
