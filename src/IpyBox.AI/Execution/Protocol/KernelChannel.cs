@@ -411,5 +411,5 @@ internal sealed class KernelChannel : IJupyterMessageSender, IAsyncDisposable
 
     private SandboxUnavailableException Unavailable(string reason, Exception? cause) =>
         new($"The connection to kernel {_kernelId} at {_serverUri} was lost ({reason}). " +
-            "The container may have stopped; create a new container and client.", cause);
+            "The server or its container may have stopped; create a new sandbox (or a new container and client).", cause);
 }
