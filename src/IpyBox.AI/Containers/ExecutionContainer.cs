@@ -89,9 +89,6 @@ public sealed partial class ExecutionContainer : IAsyncDisposable
     /// <summary>Gets the Docker endpoint this container is managed through.</summary>
     public Uri DockerEndpoint => _endpoint.Uri;
 
-    /// <summary>Gets a value indicating whether the engine runs on another machine.</summary>
-    internal bool IsRemoteEngine => _endpoint.IsRemote;
-
     /// <summary>Gets the engine the container runs on (after <see cref="RunAsync"/>).</summary>
     internal DockerOperations Engine => _engine ?? throw new InvalidOperationException("The container has not been started; call RunAsync first.");
 
