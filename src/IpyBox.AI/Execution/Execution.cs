@@ -8,7 +8,7 @@ namespace IpyBox.AI;
 /// aggregated result with <see cref="GetResultAsync"/> (immediate once the stream was consumed).
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The timeout source is disposed when the execution completes.")]
-public sealed class Execution
+public sealed partial class Execution
 {
     private readonly OutputCollector _collector = new();
     private readonly Channel<string> _chunks = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
@@ -32,6 +32,7 @@ public sealed class Execution
             _timeout.Token.Register(() => _ = AbortAsync(new TimeoutException(
                 $"The execution did not finish within {timeout.TotalSeconds:0.###} s. The kernel was interrupted; its state is kept.")));
             _timeout.CancelAfter(timeout);
+            _deadline = timeProvider.GetUtcNow() + timeout;
         }
 
         _completion.Task.ContinueWith(_ => _timeout.Dispose(), TaskScheduler.Default);

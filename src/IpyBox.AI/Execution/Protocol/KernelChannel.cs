@@ -140,6 +140,10 @@ internal sealed class KernelChannel : IJupyterMessageSender, IAsyncDisposable
         _ = execution.Completion.ContinueWith(_ => _executions.TryRemove(execution.Id, out Execution? _), TaskScheduler.Default);
     }
 
+    /// <summary>Stops the time-limit clock of the running execution <paramref name="executionId"/> until the handle is disposed; <see langword="null"/> when no such execution runs.</summary>
+    public IDisposable? PauseTimeout(string? executionId) =>
+        executionId is not null && _executions.TryGetValue(executionId, out var execution) ? execution.PauseTimeout() : null;
+
     /// <summary>Waits for a kernel the server restarted to answer before anything else is sent to it (requests sent while it starts can be lost).</summary>
     public async Task WaitIfRestartedAsync(CancellationToken cancellationToken)
     {

@@ -1,0 +1,158 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace IpyBox.AI;
+
+/// <summary>
+/// Emits Python literals from untrusted values. Strings become one plain double-quoted literal of printable ASCII: quotes,
+/// backslashes, line breaks and every other character are escaped, so no text can end the literal or reach the parser as
+/// code. JSON values become <c>None</c>, <c>True</c>, <c>False</c>, numbers, strings, lists and dicts, nothing else.
+/// </summary>
+internal static class PythonLiteral
+{
+    /// <summary>The deepest JSON nesting emitted as a literal; deeper values are refused.</summary>
+    public const int MaxDepth = 32;
+
+    /// <summary>Returns <paramref name="text"/> as a Python string literal, e.g. <c>"a\"b\n"</c>.</summary>
+    public static string String(string text)
+    {
+        var builder = new StringBuilder(text.Length + 2);
+        AppendString(builder, text);
+        return builder.ToString();
+    }
+
+    /// <summary>Returns <paramref name="value"/> as a Python literal, or <see langword="null"/> when it has no literal form (too deep).</summary>
+    public static string? Json(JsonElement value)
+    {
+        var builder = new StringBuilder();
+        return TryAppendJson(builder, value, 0) ? builder.ToString() : null;
+    }
+
+    private static void AppendString(StringBuilder builder, string text)
+    {
+        builder.Append('"');
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            switch (c)
+            {
+                case '\\': builder.Append(@"\\"); break;
+                case '"': builder.Append("\\\""); break;
+                case '\n': builder.Append(@"\n"); break;
+                case '\r': builder.Append(@"\r"); break;
+                case '\t': builder.Append(@"\t"); break;
+                case >= ' ' and <= '~': builder.Append(c); break;
+                case <= '\u00ff': builder.Append(CultureInfo.InvariantCulture, $"\\x{(int)c:x2}"); break;
+                default:
+                    if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+                    {
+                        builder.Append(CultureInfo.InvariantCulture, $"\\U{char.ConvertToUtf32(c, text[i + 1]):x8}");
+                        i++;
+                    }
+                    else
+                    {
+                        // Lone surrogates are valid in a Python str; keep them as escapes.
+                        builder.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:x4}");
+                    }
+
+                    break;
+            }
+        }
+
+        builder.Append('"');
+    }
+
+    private static bool TryAppendJson(StringBuilder builder, JsonElement value, int depth)
+    {
+        if (depth > MaxDepth)
+        {
+            return false;
+        }
+
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.Null:
+                builder.Append("None");
+                return true;
+            case JsonValueKind.True:
+                builder.Append("True");
+                return true;
+            case JsonValueKind.False:
+                builder.Append("False");
+                return true;
+            case JsonValueKind.String:
+                AppendString(builder, value.GetString()!);
+                return true;
+            case JsonValueKind.Number:
+                AppendNumber(builder, value);
+                return true;
+            case JsonValueKind.Array:
+                builder.Append('[');
+                var first = true;
+                foreach (var item in value.EnumerateArray())
+                {
+                    builder.Append(first ? string.Empty : ", ");
+                    first = false;
+                    if (!TryAppendJson(builder, item, depth + 1))
+                    {
+                        return false;
+                    }
+                }
+
+                builder.Append(']');
+                return true;
+            case JsonValueKind.Object:
+                builder.Append('{');
+                var firstProperty = true;
+                foreach (var property in value.EnumerateObject())
+                {
+                    builder.Append(firstProperty ? string.Empty : ", ");
+                    firstProperty = false;
+                    AppendString(builder, property.Name);
+                    builder.Append(": ");
+                    if (!TryAppendJson(builder, property.Value, depth + 1))
+                    {
+                        return false;
+                    }
+                }
+
+                builder.Append('}');
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>Emits a number from its value, never from its raw text: an integer or a float in round-trip form.</summary>
+    private static void AppendNumber(StringBuilder builder, JsonElement value)
+    {
+        if (value.TryGetInt64(out var integer))
+        {
+            builder.Append(integer.ToString(CultureInfo.InvariantCulture));
+            return;
+        }
+
+        var raw = value.GetRawText();
+        if (System.Numerics.BigInteger.TryParse(raw, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var big))
+        {
+            builder.Append(big.ToString(CultureInfo.InvariantCulture));
+            return;
+        }
+
+        if (!value.TryGetDouble(out var real))
+        {
+            real = raw.StartsWith('-') ? double.NegativeInfinity : double.PositiveInfinity;
+        }
+
+        if (double.IsFinite(real))
+        {
+            var text = real.ToString("R", CultureInfo.InvariantCulture);
+            builder.Append(text.Contains('.', StringComparison.Ordinal) || text.Contains('E', StringComparison.Ordinal) ? text : text + ".0");
+        }
+        else
+        {
+            builder.Append(real > 0 ? "float(\"inf\")" : "float(\"-inf\")");
+        }
+    }
+}

@@ -1,0 +1,26 @@
+namespace IpyBox.AI;
+
+/// <summary>The application's answer to a <see cref="SandboxToolApprovalRequest"/>.</summary>
+public sealed class SandboxToolApproval
+{
+    private SandboxToolApproval(bool approved, string? reason)
+    {
+        Approved = approved;
+        Reason = reason;
+    }
+
+    /// <summary>Gets a value indicating whether the tool may run.</summary>
+    public bool Approved { get; }
+
+    /// <summary>Gets the reason given with the answer, or <see langword="null"/>; a rejection's reason reaches the cell in its exception.</summary>
+    public string? Reason { get; }
+
+    /// <summary>Lets the call run.</summary>
+    /// <returns>An approval.</returns>
+    public static SandboxToolApproval Approve() => new(true, null);
+
+    /// <summary>Refuses the call: the tool does not run and the cell gets a <c>ToolRejectedError</c>.</summary>
+    /// <param name="reason">Why, shown to the cell; <see langword="null"/> for a generic message.</param>
+    /// <returns>A rejection.</returns>
+    public static SandboxToolApproval Reject(string? reason = null) => new(false, reason);
+}

@@ -1,0 +1,60 @@
+namespace IpyBox.AI;
+
+/// <summary>How calls from a sandbox to the tools of a <see cref="SandboxToolSet"/> are approved and bounded.</summary>
+public sealed class SandboxToolBridgeOptions
+{
+    /// <summary>The largest result the bridge can deliver to a kernel in one message.</summary>
+    internal const int MaxDeliverableBytes = 8 * 1024 * 1024;
+
+    /// <summary>Gets or sets which calls need approval.</summary>
+    /// <value>The default value is <see cref="SandboxToolApprovalPolicy.RequireApproval"/>: nothing runs unless the application says so.</value>
+    public SandboxToolApprovalPolicy ApprovalPolicy { get; set; } = SandboxToolApprovalPolicy.RequireApproval;
+
+    /// <summary>
+    /// Gets or sets the callback that approves or rejects a call before the tool runs. While it runs, the time limit of the
+    /// execution that made the call is paused. An exception thrown by the callback rejects the call.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>: calls that need approval are rejected.</value>
+    public Func<SandboxToolApprovalRequest, CancellationToken, ValueTask<SandboxToolApproval>>? ApprovalHandler { get; set; }
+
+    /// <summary>Gets or sets the largest argument object of one call, in characters of JSON; larger calls fail in the cell without reaching the tool.</summary>
+    /// <value>The default value is 1 MiB.</value>
+    public int MaxArgumentBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Gets or sets the largest result of one call, in characters of its encoded form; a larger result fails in the cell. At most 8 MiB.</summary>
+    /// <value>The default value is 4 MiB.</value>
+    public int MaxResultBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>Gets or sets how many calls of one sandbox may be in flight (approval, running, or waiting to be collected) at once; more fail in the cell.</summary>
+    /// <value>The default value is 64.</value>
+    public int MaxPendingCalls { get; set; } = 64;
+
+    /// <summary>Gets or sets the logger factory for the bridge's messages (calls, rejections, tool failures).</summary>
+    /// <value>The default value is <see langword="null"/>: nothing is logged.</value>
+    public Microsoft.Extensions.Logging.ILoggerFactory? LoggerFactory { get; set; }
+
+    /// <summary>Gets or sets the clock of the bridge's waits.</summary>
+    /// <value>The default value is <see cref="TimeProvider.System"/>.</value>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>Throws when a value is out of range, saying how to fix it.</summary>
+    internal void Validate()
+    {
+        if (MaxArgumentBytes <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxArgumentBytes), MaxArgumentBytes, "MaxArgumentBytes must be positive.");
+        }
+
+        if (MaxResultBytes is <= 0 or > MaxDeliverableBytes)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxResultBytes), MaxResultBytes, $"MaxResultBytes must be between 1 and {MaxDeliverableBytes} (the Jupyter server refuses larger messages from clients).");
+        }
+
+        if (MaxPendingCalls <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxPendingCalls), MaxPendingCalls, "MaxPendingCalls must be positive.");
+        }
+
+        Throw.IfNull(TimeProvider);
+    }
+}

@@ -1,0 +1,107 @@
+using System.Reflection;
+using System.Text.RegularExpressions;
+
+namespace IpyBox.AI;
+
+/// <summary>Registers host tools in a sandbox, so code in its kernel can call them (the tool bridge).</summary>
+public static partial class SandboxToolExtensions
+{
+    private const string BridgeResource = "IpyBox.AI.ToolBridge._bridge.py";
+
+    /// <summary>
+    /// Generates the Python package of <paramref name="set"/> into the sandbox (<c>/app/mcptools/&lt;name&gt;/</c>) and serves
+    /// its calls: code in the kernel imports the package and calls its functions; each call travels over the kernel's own
+    /// stdin channel to the host, is put to the approval handler as <paramref name="options"/> say, and runs the tool here.
+    /// No port is opened, so it works with the network disabled and behind the firewall, and only this sandbox can call.
+    /// </summary>
+    /// <param name="sandbox">The sandbox.</param>
+    /// <param name="set">The tools.</param>
+    /// <param name="options">Approval and limits; <see langword="null"/> for the defaults (every call needs approval, so without a handler calls are rejected).</param>
+    /// <param name="cancellationToken">Cancels writing the package.</param>
+    /// <returns>The registration: the generated names and source; dispose it to stop serving the set.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="sandbox"/> or <paramref name="set"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    /// <exception cref="InvalidOperationException">A set whose name gives the same package name is registered on the sandbox.</exception>
+    public static async Task<SandboxToolRegistration> AddToolsAsync(
+        this ISandbox sandbox, SandboxToolSet set, SandboxToolBridgeOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        Throw.IfNull(sandbox);
+        Throw.IfNull(set);
+        options ??= new SandboxToolBridgeOptions();
+        options.Validate();
+
+        var package = ToolPackageGenerator.Generate(set, PythonIdentifier.Sanitize(set.Name, "tools"));
+        var registered = new ToolBridgeSet(set, package, options);
+        var host = ToolBridgeHost.Register(sandbox, registered);
+        var registration = new SandboxToolRegistration(host, registered);
+        try
+        {
+            await WritePackageAsync(sandbox, package, cancellationToken).ConfigureAwait(false);
+            return registration;
+        }
+        catch
+        {
+            registration.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Gets the tool sets registered on <paramref name="sandbox"/> and not yet disposed, in registration order.</summary>
+    /// <param name="sandbox">The sandbox.</param>
+    /// <returns>The registrations' sets with their generated modules and functions.</returns>
+    public static IReadOnlyList<SandboxToolModule> GetToolModules(this ISandbox sandbox) =>
+        [.. ToolBridgeHost.SetsOf(Throw.IfNull(sandbox)).Select(set => new SandboxToolModule(set.Set.Name, set.Package.Module, set.Set.Description, set.Package.Functions, set.Package.Source))];
+
+    /// <summary>
+    /// Returns the source of a module on the kernel's path, e.g. <c>mcptools.weather</c> or <c>json</c>, read in the kernel
+    /// with <c>inspect.getsource</c> (the module is imported there).
+    /// </summary>
+    /// <param name="sandbox">The sandbox.</param>
+    /// <param name="moduleName">A dotted module name.</param>
+    /// <param name="cancellationToken">Cancels the execution.</param>
+    /// <returns>The module's source.</returns>
+    /// <exception cref="ArgumentException"><paramref name="moduleName"/> is not a dotted module name.</exception>
+    /// <exception cref="ExecutionException">The kernel could not import the module or has no source for it (a builtin or compiled module).</exception>
+    public static async Task<string> GetModuleSourceAsync(this ISandbox sandbox, string moduleName, CancellationToken cancellationToken = default)
+    {
+        Throw.IfNull(sandbox);
+        if (moduleName is null || !ModuleName().IsMatch(moduleName))
+        {
+            throw new ArgumentException("A module name is one or more Python identifiers joined by dots, e.g. 'mcptools.weather'.", nameof(moduleName));
+        }
+
+        // One expression, so the kernel's namespace is left as it was.
+        var code = $"print(__import__(\"inspect\").getsource(__import__(\"importlib\").import_module({PythonLiteral.String(moduleName)})), end=\"\")";
+        var result = await sandbox.ExecuteAsync(code, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return result.Text ?? string.Empty;
+    }
+
+    private static async Task WritePackageAsync(ISandbox sandbox, ToolPackage package, CancellationToken cancellationToken)
+    {
+        var staging = Directory.CreateTempSubdirectory("ipybox-tools-");
+        try
+        {
+            var root = Path.Combine(staging.FullName, ToolPackage.Root);
+            var directory = Directory.CreateDirectory(Path.Combine(root, package.PackageName));
+            await File.WriteAllTextAsync(Path.Combine(root, "__init__.py"), "\"Tool packages generated by IpyBox.AI; each subpackage calls host tools.\"\n", cancellationToken).ConfigureAwait(false);
+            await File.WriteAllTextAsync(Path.Combine(root, "_bridge.py"), ReadBridgeRuntime(), cancellationToken).ConfigureAwait(false);
+            await File.WriteAllTextAsync(Path.Combine(directory.FullName, "__init__.py"), package.Source, cancellationToken).ConfigureAwait(false);
+            await sandbox.Files.UploadDirectoryAsync(root, ToolPackage.Root, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            staging.Delete(recursive: true);
+        }
+    }
+
+    private static string ReadBridgeRuntime()
+    {
+        using var stream = typeof(SandboxToolExtensions).Assembly.GetManifestResourceStream(BridgeResource)
+            ?? throw new InvalidOperationException($"The resource {BridgeResource} is missing from the library.");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
+    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$", RegexOptions.CultureInvariant)]
+    private static partial Regex ModuleName();
+}

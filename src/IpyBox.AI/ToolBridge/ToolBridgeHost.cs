@@ -1,0 +1,306 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace IpyBox.AI;
+
+/// <summary>
+/// The host side of one sandbox's tool bridge: a message handler on that sandbox only, serving the tool sets registered
+/// on it. The kernel-side runtime sends <c>input_request</c>s whose prompt is <see cref="Marker"/> followed by a JSON
+/// envelope <c>{"rid", "calls": [{"id", "set", "tool", "args"}], "await": [ids]}</c>; the host starts the new calls in the
+/// background (approval first), then answers <c>{"rid", "results": [...]}</c> as soon as an awaited call has finished, or
+/// after <see cref="s_hold"/> with nothing so other threads of the cell get their turn on stdin. A finished call stays until
+/// a request no longer awaits it, so a reply lost to an interrupted request is delivered again.
+/// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The stop source is cancelled when the last set is removed; calls still in flight may link to it, so it is left to the collector.")]
+internal sealed class ToolBridgeHost : IJupyterMessageHandler
+{
+    /// <summary>The prefix of a bridge request's prompt; an ordinary <c>input()</c> prompt does not start with it.</summary>
+    public const string Marker = "\u001eipybox-tools/1 ";
+
+    private const int MaxCallsPerRequest = 1024;
+    private const int MaxIdLength = 128;
+    private static readonly TimeSpan s_hold = TimeSpan.FromMilliseconds(200);
+    private static readonly ConditionalWeakTable<ISandbox, ToolBridgeHost> s_hosts = [];
+    private static readonly Lock s_hostsGate = new();
+
+    private readonly ISandbox _sandbox;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<string, PendingCall> _calls = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Dictionary<string, ToolBridgeSet> _sets = new(StringComparer.Ordinal);
+    private IDisposable? _handler;
+
+    private ToolBridgeHost(ISandbox sandbox, TimeProvider timeProvider, ILogger logger)
+    {
+        _sandbox = sandbox;
+        _time = timeProvider;
+        _logger = logger;
+    }
+
+    /// <summary>Reserves <paramref name="set"/>'s package name on <paramref name="sandbox"/>'s bridge, creating the bridge on first use.</summary>
+    /// <exception cref="InvalidOperationException">A set with the same package name is registered on the sandbox.</exception>
+    public static ToolBridgeHost Register(ISandbox sandbox, ToolBridgeSet set)
+    {
+        lock (s_hostsGate)
+        {
+            if (!s_hosts.TryGetValue(sandbox, out var host))
+            {
+                var logger = set.Options.LoggerFactory?.CreateLogger<ToolBridgeHost>() ?? (ILogger)NullLogger.Instance;
+                host = new ToolBridgeHost(sandbox, set.Options.TimeProvider, logger);
+                s_hosts.Add(sandbox, host);
+            }
+
+            if (!host._sets.TryAdd(set.Package.PackageName, set))
+            {
+                throw new InvalidOperationException(
+                    $"A tool set named '{host._sets[set.Package.PackageName].Set.Name}' already uses the Python package {set.Package.Module} on this sandbox. " +
+                    "Dispose its registration first or give the set another name.");
+            }
+
+            host._handler ??= sandbox.AddMessageHandler(host);
+            return host;
+        }
+    }
+
+    /// <summary>Gets the sets registered on <paramref name="sandbox"/>, in registration order.</summary>
+    public static IReadOnlyList<ToolBridgeSet> SetsOf(ISandbox sandbox)
+    {
+        lock (s_hostsGate)
+        {
+            return s_hosts.TryGetValue(sandbox, out var host) ? [.. host._sets.Values] : [];
+        }
+    }
+
+    /// <summary>Removes <paramref name="set"/>; the last removal takes the handler off the sandbox and cancels calls in flight.</summary>
+    public void Unregister(ToolBridgeSet set)
+    {
+        lock (s_hostsGate)
+        {
+            if (!_sets.TryGetValue(set.Package.PackageName, out var current) || !ReferenceEquals(current, set))
+            {
+                return;
+            }
+
+            _sets.Remove(set.Package.PackageName);
+            if (_sets.Count > 0)
+            {
+                return;
+            }
+
+            s_hosts.Remove(_sandbox);
+            _handler?.Dispose();
+            _handler = null;
+        }
+
+        _stopping.Cancel();
+    }
+
+    /// <inheritdoc />
+    public bool Handle(JupyterMessage message, IJupyterMessageSender sender)
+    {
+        if (message.MessageType != "input_request" || message.GetString("prompt") is not { } prompt || !prompt.StartsWith(Marker, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        // Handlers run on the connection's receive path: parse and serve elsewhere.
+        _ = Task.Run(() => ServeAsync(message, prompt, sender));
+        return true;
+    }
+
+    private static JsonObject Failure(string id, string kind, string message) =>
+        new() { ["id"] = id, ["error"] = new JsonObject { ["kind"] = kind, ["message"] = message } };
+
+    private async Task ServeAsync(JupyterMessage message, string prompt, IJupyterMessageSender sender)
+    {
+        JsonObject answer;
+        try
+        {
+            answer = await AnswerAsync(message, prompt, sender).ConfigureAwait(false);
+        }
+        catch (ToolBridgeRequestException ex)
+        {
+            answer = new JsonObject { ["rid"] = ex.RequestId, ["error"] = ex.Message };
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            Log.ToolBridgeFailed(_logger, _sandbox.Id, ex);
+            answer = new JsonObject { ["error"] = "The host could not serve the tool call." };
+        }
+
+        try
+        {
+            await sender.SendAsync("stdin", "input_reply", new JsonObject { ["value"] = answer.ToJsonString() }, message).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            Log.ToolBridgeReplyFailed(_logger, _sandbox.Id, ex);
+        }
+    }
+
+    private async Task<JsonObject> AnswerAsync(JupyterMessage message, string prompt, IJupyterMessageSender sender)
+    {
+        var request = ToolBridgeRequest.Parse(prompt.AsSpan(Marker.Length), MaxCallsPerRequest, MaxIdLength);
+        var results = new JsonArray();
+        var submitted = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var call in request.Calls)
+        {
+            submitted.Add(call.Id);
+            if (!_calls.ContainsKey(call.Id))
+            {
+                _calls.TryAdd(call.Id, Start(call, message, sender));
+            }
+        }
+
+        // A finished call that no request awaits any more was delivered (or its caller gave up): forget it.
+        var awaited = new HashSet<string>(request.Await, StringComparer.Ordinal);
+        foreach (var (id, call) in _calls)
+        {
+            if (call.Result.IsCompleted && !awaited.Contains(id) && !submitted.Contains(id))
+            {
+                _calls.TryRemove(id, out _);
+            }
+        }
+
+        var waiting = new List<PendingCall>();
+        foreach (var id in awaited)
+        {
+            if (_calls.TryGetValue(id, out var call))
+            {
+                waiting.Add(call);
+            }
+            else
+            {
+                results.Add(Failure(id, "bridge", "The host knows no such call; the sandbox's tools may have been re-registered."));
+            }
+        }
+
+        if (results.Count == 0 && waiting.Count > 0 && !waiting.Any(call => call.Result.IsCompleted))
+        {
+            using var hold = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+            var delay = Task.Delay(s_hold, _time, hold.Token);
+            await Task.WhenAny(waiting.Select(call => (Task)call.Result).Append(delay)).ConfigureAwait(false);
+            await hold.CancelAsync().ConfigureAwait(false);
+        }
+
+        var size = 0;
+        foreach (var call in waiting.Where(call => call.Result.IsCompletedSuccessfully))
+        {
+            var result = call.Result.Result;
+            var length = result.ToJsonString().Length;
+            if (results.Count > 0 && size + length > SandboxToolBridgeOptions.MaxDeliverableBytes)
+            {
+                break; // The rest goes with the next answer, which comes at once.
+            }
+
+            size += length;
+            results.Add(result.DeepClone());
+        }
+
+        return new JsonObject { ["rid"] = request.RequestId, ["results"] = results };
+    }
+
+    private PendingCall Start(ToolBridgeCall call, JupyterMessage message, IJupyterMessageSender sender)
+    {
+        ToolBridgeSet? set;
+        lock (s_hostsGate)
+        {
+            _sets.TryGetValue(call.SetName, out set);
+        }
+
+        AIFunction? tool = null;
+        if (set is null || !set.Tools.TryGetValue(call.ToolName, out tool))
+        {
+            return PendingCall.Done(Failure(call.Id, "bridge", $"No tool '{call.ToolName}' of a set '{call.SetName}' is registered on this sandbox."));
+        }
+
+        if (_calls.Values.Count(pending => ReferenceEquals(pending.Set, set)) >= set.Options.MaxPendingCalls)
+        {
+            return PendingCall.Done(Failure(call.Id, "bridge", $"Too many calls of {set.Package.Module} are in flight (at most {set.Options.MaxPendingCalls}); wait for some to finish."));
+        }
+
+        if (call.Arguments.GetRawText().Length > set.Options.MaxArgumentBytes)
+        {
+            return PendingCall.Done(Failure(call.Id, "bridge", $"The arguments of {call.ToolName} are larger than {set.Options.MaxArgumentBytes} characters of JSON."));
+        }
+
+        return new PendingCall(set, Task.Run(() => RunAsync(set, tool, call, message, sender)));
+    }
+
+    private async Task<JsonObject> RunAsync(ToolBridgeSet set, AIFunction tool, ToolBridgeCall call, JupyterMessage message, IJupyterMessageSender sender)
+    {
+        var arguments = call.Arguments.EnumerateObject().ToDictionary(p => p.Name, p => (object?)p.Value.Clone(), StringComparer.Ordinal);
+        try
+        {
+            if (set.NeedsApproval(tool))
+            {
+                var rejection = await AskApprovalAsync(set, tool, call, arguments, message, sender).ConfigureAwait(false);
+                if (rejection is not null)
+                {
+                    Log.ToolCallRejected(_logger, tool.Name, _sandbox.Id);
+                    return Failure(call.Id, "rejected", rejection);
+                }
+            }
+
+            Log.ToolCallStarted(_logger, tool.Name, _sandbox.Id);
+            var result = await tool.InvokeAsync(new AIFunctionArguments(arguments), _stopping.Token).ConfigureAwait(false);
+            var value = ToolResultEncoder.Encode(result, tool.JsonSerializerOptions);
+            var length = value.ToJsonString().Length;
+            if (length > set.Options.MaxResultBytes)
+            {
+                return Failure(call.Id, "bridge", $"The result of {tool.Name} is {length} characters once encoded; the limit is {set.Options.MaxResultBytes}.");
+            }
+
+            return new JsonObject { ["id"] = call.Id, ["value"] = value };
+        }
+        catch (ToolCallFailedException ex)
+        {
+            return Failure(call.Id, "tool", ex.Message);
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            return Failure(call.Id, "bridge", $"The tools of {set.Package.Module} were unregistered while {tool.Name} ran.");
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The cell gets the message only: a host stack trace says nothing to sandbox code and may reveal too much.
+            Log.ToolCallFailed(_logger, tool.Name, _sandbox.Id, ex);
+            return Failure(call.Id, "tool", $"{tool.Name} failed: {ex.Message}");
+        }
+    }
+
+    /// <summary>Asks the application; returns <see langword="null"/> when approved, else the reason for the rejection.</summary>
+    private async Task<string?> AskApprovalAsync(
+        ToolBridgeSet set, AIFunction tool, ToolBridgeCall call, Dictionary<string, object?> arguments, JupyterMessage message, IJupyterMessageSender sender)
+    {
+        if (set.Options.ApprovalHandler is not { } handler)
+        {
+            return $"The call of {tool.Name} needs the application's approval and no approval handler is configured.";
+        }
+
+        // Waiting for a decision is the host's time, not the cell's: stop the execution's clock meanwhile.
+        using var pause = (sender as KernelChannel)?.PauseTimeout(message.ParentId);
+        try
+        {
+            var request = new SandboxToolApprovalRequest(_sandbox, set.Set.Name, tool, new FunctionCallContent(call.Id, tool.Name, arguments));
+            var approval = await handler(request, _stopping.Token).ConfigureAwait(false);
+            return approval.Approved ? null : approval.Reason ?? $"The application rejected the call of {tool.Name}.";
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            Log.ToolApprovalFailed(_logger, tool.Name, _sandbox.Id, ex);
+            return $"The call of {tool.Name} was rejected: its approval failed.";
+        }
+    }
+
+    private sealed record PendingCall(ToolBridgeSet? Set, Task<JsonObject> Result)
+    {
+        public static PendingCall Done(JsonObject result) => new(null, Task.FromResult(result));
+    }
+}

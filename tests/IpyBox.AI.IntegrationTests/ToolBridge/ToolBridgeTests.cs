@@ -1,0 +1,258 @@
+using System.Collections.Concurrent;
+using System.ComponentModel;
+using Microsoft.Extensions.AI;
+
+namespace IpyBox.AI.IntegrationTests;
+
+/// <summary>Code in a real kernel calls host <see cref="AIFunction"/>s through generated packages over the kernel's stdin channel.</summary>
+public sealed class ToolBridgeTests(ToolBridgeFixture fixture) : IClassFixture<ToolBridgeFixture>
+{
+    private static readonly SandboxToolBridgeOptions s_approveAll = new() { ApprovalPolicy = SandboxToolApprovalPolicy.ApproveAll };
+
+    private ISandbox Sandbox => fixture.First;
+
+    [Fact]
+    public async Task A_cell_in_a_network_disabled_sandbox_calls_a_host_function_in_a_loop_and_aggregates()
+    {
+        Assert.True(Sandbox.GetService<ExecutionContainer>()!.Options.DisableNetwork);
+        var calls = 0;
+        var set = new SandboxToolSet("calc", [AIFunctionFactory.Create(
+            ([Description("The first addend.")] int a, int b) =>
+            {
+                Interlocked.Increment(ref calls);
+                return a + b;
+            },
+            "add",
+            "Adds two integers.")]);
+        using var registration = await Sandbox.AddToolsAsync(set, s_approveAll);
+
+        var function = Assert.Single(registration.Functions);
+        Assert.Equal("mcptools.calc.add", function.QualifiedName);
+        Assert.Equal("add(*, a: int, b: int)", function.Signature);
+        var result = await Sandbox.ExecuteAsync("""
+            from mcptools.calc import add
+            total = 0
+            for i in range(20):
+                total = add(a=total, b=i)
+            print(total)
+            """);
+
+        Assert.Equal("190", result.Text);
+        Assert.Equal(20, calls);
+    }
+
+    [Fact]
+    public async Task Strings_stay_text_structured_values_become_python_objects_and_images_display()
+    {
+        var png = Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAMAAAACCAIAAAASFvFNAAAAEElEQVR4nGP4z8AAQQxwFgBB0gX7h/C5SAAAAABJRU5ErkJggg==");
+        var set = new SandboxToolSet("shapes", [
+            AIFunctionFactory.Create((string name) => $"hello {name}", "greet"),
+            AIFunctionFactory.Create((int n) => new Report(n, [.. Enumerable.Range(1, n)], new Dictionary<string, bool> { ["even"] = n % 2 == 0 }), "report"),
+            AIFunctionFactory.Create(() => new DataContent(png, "image/png"), "picture"),
+            AIFunctionFactory.Create(() => (string?)null, "nothing"),
+        ]);
+        using var registration = await Sandbox.AddToolsAsync(set, s_approveAll);
+
+        var result = await Sandbox.ExecuteAsync("""
+            from mcptools import shapes
+            r = shapes.report(n=3)
+            print(repr(shapes.greet(name='x"y')), type(r).__name__, r['count'], r['items'], r['flags']['even'], shapes.nothing())
+            image = shapes.picture()
+            print(type(image).__name__, image.mime_type)
+            image
+            """);
+
+        Assert.StartsWith("'hello x\"y' dict 3 [1, 2, 3] False None\nToolImage image/png", result.Text);
+        var shown = Assert.Single(result.Images);
+        Assert.Equal((3, 2), (shown.Width, shown.Height));
+    }
+
+    [Fact]
+    public async Task A_tool_that_throws_raises_ToolError_with_its_message_and_no_host_stack_trace()
+    {
+        var set = new SandboxToolSet("failing", [AIFunctionFactory.Create(new Func<string>(() => throw new InvalidOperationException("the disk is on fire")), "explode")]);
+        using var registration = await Sandbox.AddToolsAsync(set, s_approveAll);
+
+        var result = await Sandbox.ExecuteAsync("""
+            from mcptools.failing import explode, ToolError
+            try:
+                explode()
+            except ToolError as error:
+                print(type(error).__name__, '|', error)
+            """);
+
+        Assert.Equal("ToolError | explode failed: the disk is on fire", result.Text);
+    }
+
+    [Fact]
+    public async Task A_rejected_call_raises_ToolRejectedError_and_the_tool_never_runs()
+    {
+        var ran = 0;
+        var requests = new ConcurrentQueue<SandboxToolApprovalRequest>();
+        var set = new SandboxToolSet("guarded", [AIFunctionFactory.Create((string path) => Interlocked.Increment(ref ran), "delete_file")]);
+        var options = new SandboxToolBridgeOptions
+        {
+            ApprovalHandler = (request, _) =>
+            {
+                requests.Enqueue(request);
+                return ValueTask.FromResult(SandboxToolApproval.Reject("deleting is not allowed here"));
+            },
+        };
+        using var registration = await Sandbox.AddToolsAsync(set, options);
+
+        var error = await Assert.ThrowsAsync<ExecutionException>(() => Sandbox.ExecuteAsync("from mcptools.guarded import delete_file\ndelete_file(path='/etc/passwd')"));
+
+        Assert.Equal("ToolRejectedError", error.ErrorName);
+        Assert.Equal("deleting is not allowed here", error.ErrorValue);
+        Assert.Equal(0, ran);
+        var request = Assert.Single(requests);
+        Assert.Same(Sandbox, request.Sandbox);
+        Assert.Equal("guarded", request.SetName);
+        Assert.Equal("delete_file", request.Call.Name);
+        Assert.Equal("/etc/passwd", request.Call.Arguments!["path"]!.ToString());
+    }
+
+    [Fact]
+    public async Task Without_an_approval_handler_the_default_policy_rejects_every_call()
+    {
+        var ran = 0;
+        var set = new SandboxToolSet("unapproved", [AIFunctionFactory.Create(() => Interlocked.Increment(ref ran), "touch")]);
+        using var registration = await Sandbox.AddToolsAsync(set);
+
+        var error = await Assert.ThrowsAsync<ExecutionException>(() => Sandbox.ExecuteAsync("import mcptools.unapproved as t\nt.touch()"));
+
+        Assert.Equal("ToolRejectedError", error.ErrorName);
+        Assert.Contains("no approval handler", error.ErrorValue);
+        Assert.Equal(0, ran);
+    }
+
+    [Fact]
+    public async Task Waiting_for_approval_longer_than_the_time_limit_does_not_time_the_cell_out()
+    {
+        var set = new SandboxToolSet("slowapproval", [AIFunctionFactory.Create(() => "done", "work")]);
+        var options = new SandboxToolBridgeOptions
+        {
+            ApprovalHandler = async (_, cancellationToken) =>
+            {
+                await Task.Delay(TimeSpan.FromSeconds(4), cancellationToken);
+                return SandboxToolApproval.Approve();
+            },
+        };
+        using var registration = await Sandbox.AddToolsAsync(set, options);
+
+        var result = await Sandbox.ExecuteAsync("from mcptools.slowapproval import work\nprint(work())", timeout: TimeSpan.FromSeconds(2));
+
+        Assert.Equal("done", result.Text);
+    }
+
+    [Fact]
+    public async Task Concurrent_calls_from_threads_each_get_their_own_result()
+    {
+        var set = new SandboxToolSet("echo", [AIFunctionFactory.Create(
+            async (int value, int delayMs) =>
+            {
+                await Task.Delay(delayMs);
+                return value * 10;
+            },
+            "slow_echo")]);
+        using var registration = await Sandbox.AddToolsAsync(set, s_approveAll);
+
+        var result = await Sandbox.ExecuteAsync("""
+            import threading
+            from mcptools.echo import slow_echo
+            results = {}
+            def worker(i):
+                results[i] = [slow_echo(value=i * 100 + k, delayMs=(37 * i + 11 * k) % 120) for k in range(5)]
+            threads = [threading.Thread(target=worker, args=(i,)) for i in range(8)]
+            for t in threads: t.start()
+            for t in threads: t.join()
+            wrong = [(i, r) for i, r in results.items() if r != [(i * 100 + k) * 10 for k in range(5)]]
+            print(len(results), wrong)
+            """);
+
+        Assert.Equal("8 []", result.Text);
+    }
+
+    [Fact]
+    public async Task Registrations_survive_a_kernel_reset()
+    {
+        var set = new SandboxToolSet("persistent", [AIFunctionFactory.Create(() => "still here", "ping")]);
+        using var registration = await Sandbox.AddToolsAsync(set, s_approveAll);
+
+        await Sandbox.ResetAsync();
+        var result = await Sandbox.ExecuteAsync("from mcptools.persistent import ping\nprint(ping())");
+
+        Assert.Equal("still here", result.Text);
+    }
+
+    [Fact]
+    public async Task A_second_sandbox_cannot_call_the_first_ones_tools()
+    {
+        var ran = 0;
+        using var first = await fixture.First.AddToolsAsync(new SandboxToolSet("secret", [AIFunctionFactory.Create(() => Interlocked.Increment(ref ran), "launch")]), s_approveAll);
+        using var second = await fixture.Second.AddToolsAsync(new SandboxToolSet("public", [AIFunctionFactory.Create(() => "ok", "hello")]), s_approveAll);
+        var function = Assert.Single(first.Functions);
+
+        var result = await fixture.Second.ExecuteAsync($$"""
+            from mcptools import _bridge
+            from mcptools.public import hello
+            try:
+                _bridge.call("secret", "{{function.FunctionName}}", {})
+            except _bridge.ToolBridgeError as error:
+                print(type(error).__name__, '|', error)
+            print(hello())
+            """);
+
+        Assert.Equal("ToolBridgeError | No tool 'launch' of a set 'secret' is registered on this sandbox.\nok", result.Text);
+        Assert.Equal(0, ran);
+    }
+
+    [Fact]
+    public async Task A_disposed_registration_no_longer_serves_calls()
+    {
+        var registration = await Sandbox.AddToolsAsync(new SandboxToolSet("gone", [AIFunctionFactory.Create(() => 1, "one")]), s_approveAll);
+        using var other = await Sandbox.AddToolsAsync(new SandboxToolSet("kept", [AIFunctionFactory.Create(() => 2, "two")]), s_approveAll);
+        registration.Dispose();
+
+        var result = await Sandbox.ExecuteAsync("""
+            from mcptools.gone import one, ToolBridgeError
+            from mcptools.kept import two
+            try:
+                one()
+            except ToolBridgeError:
+                print('refused', two())
+            """);
+
+        Assert.Equal("refused 2", result.Text);
+        Assert.DoesNotContain(Sandbox.GetToolModules(), module => module.SetName == "gone");
+    }
+
+    [Fact]
+    public async Task Ordinary_input_still_reaches_other_handlers()
+    {
+        using var registration = await Sandbox.AddToolsAsync(new SandboxToolSet("quiet", [AIFunctionFactory.Create(() => 1, "one")]), s_approveAll);
+
+        var result = await Sandbox.ExecuteAsync("print(repr(input('name? ')))");
+
+        Assert.Equal("''", result.Text);
+    }
+
+    [Fact]
+    public async Task The_generated_source_and_any_module_source_can_be_read()
+    {
+        using var registration = await Sandbox.AddToolsAsync(new SandboxToolSet("readable", [AIFunctionFactory.Create((string city) => city, "weather", "Tells the weather.")]), s_approveAll);
+
+        var source = await Sandbox.GetModuleSourceAsync("mcptools.readable");
+        var json = await Sandbox.GetModuleSourceAsync("json.decoder");
+
+        Assert.Equal(registration.Source.TrimEnd(), source);
+        Assert.Contains("def weather(*, city: str)", source);
+        Assert.Contains("class JSONDecoder", json);
+        Assert.Contains(Sandbox.GetToolModules(), module => module.Module == "mcptools.readable" && module.Source == registration.Source);
+        await Assert.ThrowsAsync<ArgumentException>(() => Sandbox.GetModuleSourceAsync("os; import shutil"));
+        var missing = await Assert.ThrowsAsync<ExecutionException>(() => Sandbox.GetModuleSourceAsync("no_such_module_here"));
+        Assert.Equal("ModuleNotFoundError", missing.ErrorName);
+    }
+
+    private sealed record Report(int Count, int[] Items, Dictionary<string, bool> Flags);
+}
