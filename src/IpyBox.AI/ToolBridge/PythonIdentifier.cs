@@ -5,7 +5,7 @@ namespace IpyBox.AI;
 
 /// <summary>
 /// Turns untrusted names (tool names, parameter names, set names) into Python identifiers: ASCII letters, digits and
-/// underscores only, never a keyword, never a builtin or a name the generated code itself uses, never starting with a
+/// underscores only, never a keyword (at module level also never a builtin or a name the generated module exports), never starting with a
 /// digit or an underscore (names starting with <c>_</c> belong to the generated code), at most
 /// <see cref="MaxLength"/> characters. Collisions get <c>_2</c>, <c>_3</c>, ... in the order the names were given.
 /// </summary>
@@ -14,13 +14,18 @@ internal static class PythonIdentifier
     /// <summary>The longest identifier emitted, suffixes included.</summary>
     public const int MaxLength = 64;
 
-    private static readonly FrozenSet<string> s_reserved = FrozenSet.Create(
+    private static readonly FrozenSet<string> s_keywords = FrozenSet.Create(
         StringComparer.Ordinal,
         [
             // Keywords and soft keywords.
             "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue", "def", "del", "elif",
             "else", "except", "finally", "for", "from", "global", "if", "import", "in", "is", "lambda", "nonlocal", "not", "or",
             "pass", "raise", "return", "try", "while", "with", "yield", "case", "match",
+        ]);
+
+    private static readonly FrozenSet<string> s_moduleNames = FrozenSet.Create(
+        StringComparer.Ordinal,
+        [
             // Builtins: a module-level function must not shadow the names its annotations and callers rely on.
             "abs", "aiter", "all", "anext", "any", "ascii", "bin", "bool", "breakpoint", "bytearray", "bytes", "callable", "chr",
             "classmethod", "compile", "complex", "copyright", "credits", "delattr", "dict", "dir", "divmod", "enumerate", "eval",
@@ -36,7 +41,8 @@ internal static class PythonIdentifier
     /// <summary>Returns a Python identifier for <paramref name="name"/>, or <paramref name="fallback"/> when nothing usable is left.</summary>
     /// <param name="name">The untrusted name.</param>
     /// <param name="fallback">A safe identifier used for empty names and as the prefix of names that start with a digit.</param>
-    public static string Sanitize(string? name, string fallback)
+    /// <param name="scope">Where the name is defined: a module-level name also avoids builtins and the names the module exports.</param>
+    public static string Sanitize(string? name, string fallback, PythonNameScope scope = PythonNameScope.Module)
     {
         var builder = new StringBuilder(Math.Min(name?.Length ?? 0, MaxLength));
         foreach (var c in name ?? string.Empty)
@@ -68,21 +74,23 @@ internal static class PythonIdentifier
             identifier = $"{fallback}_{identifier}";
         }
 
-        return s_reserved.Contains(identifier) ? identifier + "_" : identifier;
+        var reserved = s_keywords.Contains(identifier) || (scope == PythonNameScope.Module && s_moduleNames.Contains(identifier));
+        return reserved ? identifier + "_" : identifier;
     }
 
     /// <summary>Sanitizes <paramref name="names"/> in order and makes them distinct from each other and from <paramref name="taken"/>.</summary>
     /// <param name="names">The untrusted names.</param>
     /// <param name="fallback">The fallback of <see cref="Sanitize"/>.</param>
+    /// <param name="scope">Where the names are defined.</param>
     /// <param name="taken">Identifiers already in use; the results are added to it.</param>
     /// <returns>One identifier per name, in the same order.</returns>
-    public static IReadOnlyList<string> Distinct(IEnumerable<string?> names, string fallback, ISet<string>? taken = null)
+    public static IReadOnlyList<string> Distinct(IEnumerable<string?> names, string fallback, PythonNameScope scope = PythonNameScope.Module, ISet<string>? taken = null)
     {
         taken ??= new HashSet<string>(StringComparer.Ordinal);
         var result = new List<string>();
         foreach (var name in names)
         {
-            var identifier = Sanitize(name, fallback);
+            var identifier = Sanitize(name, fallback, scope);
             var candidate = identifier;
             for (var n = 2; !taken.Add(candidate); n++)
             {

@@ -67,7 +67,7 @@ internal static class ToolPackageGenerator
         var ordered = properties.Where(property => required.Contains(property.Name))
             .Concat(properties.Where(property => !required.Contains(property.Name)))
             .ToList();
-        var parameterNames = PythonIdentifier.Distinct(ordered.Select(property => property.Name), "arg");
+        var parameterNames = PythonIdentifier.Distinct(ordered.Select(property => property.Name), "arg", PythonNameScope.Parameter);
         var hints = new PythonTypeHints(name + "_");
         var parameters = new List<string>();
         var requiredArguments = new List<string>();

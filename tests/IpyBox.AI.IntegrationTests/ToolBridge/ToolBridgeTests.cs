@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.ComponentModel;
+using System.Text.Json;
 using Microsoft.Extensions.AI;
 
 namespace IpyBox.AI.IntegrationTests;
@@ -252,6 +253,32 @@ public sealed class ToolBridgeTests(ToolBridgeFixture fixture) : IClassFixture<T
         await Assert.ThrowsAsync<ArgumentException>(() => Sandbox.GetModuleSourceAsync("os; import shutil"));
         var missing = await Assert.ThrowsAsync<ExecutionException>(() => Sandbox.GetModuleSourceAsync("no_such_module_here"));
         Assert.Equal("ModuleNotFoundError", missing.ErrorName);
+    }
+
+    [Fact]
+    public async Task A_hostile_servers_package_compiles_imports_and_runs_without_executing_any_of_its_text()
+    {
+        var received = new ConcurrentQueue<string>();
+        var set = HostileTools.Create(arguments => received.Enqueue(string.Join(",", arguments.Keys.Order(StringComparer.Ordinal))));
+        using var registration = await Sandbox.AddToolsAsync(set, s_approveAll);
+        var first = registration.Functions[0];
+
+        var result = await Sandbox.ExecuteAsync($$"""
+            import glob, importlib, os, py_compile, pydoc
+            files = sorted(glob.glob('/app/mcptools/**/*.py', recursive=True))
+            for f in files:
+                py_compile.compile(f, doraise=True)
+            module = importlib.import_module({{PythonLiteral.String(registration.Module)}})
+            pydoc.render_doc(module)
+            names = module.__all__
+            answers = [getattr(module, name)() for name in names[:-2]]
+            print(len(files) >= 3, len(names), answers[0], os.path.exists({{PythonLiteral.String(HostileTools.Evidence)}}))
+            """);
+
+        Assert.Equal($"True {set.Tools.Count} [\"{JsonEncodedText.Encode(HostileTools.Breakouts[0])}\"] False", result.Text);
+        Assert.Equal(HostileTools.Breakouts.Length, received.Count);
+        Assert.StartsWith("mcptools.evil_open_tmp_ipybox_injected", registration.Module);
+        Assert.NotEqual(first.ToolName, first.FunctionName);
     }
 
     private sealed record Report(int Count, int[] Items, Dictionary<string, bool> Flags);

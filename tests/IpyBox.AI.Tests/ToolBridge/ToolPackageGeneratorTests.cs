@@ -1,0 +1,119 @@
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.AI;
+
+namespace IpyBox.AI.Tests;
+
+/// <summary>The generated package: typed keyword parameters from the schema, and nothing from the tools outside escaped literals.</summary>
+public sealed partial class ToolPackageGeneratorTests
+{
+    [Fact]
+    public void Hostile_names_descriptions_defaults_and_enum_values_appear_only_inside_escaped_literals()
+    {
+        var package = ToolPackageGenerator.Generate(HostileTools.Create(), "evil");
+
+        var code = StringLiteral().Replace(package.Source, "\"\"");
+        Assert.All(package.Source, c => Assert.True(c is '\n' or (>= ' ' and <= '~'), $"unexpected character U+{(int)c:X4}"));
+        Assert.DoesNotContain("open(", code);
+        Assert.DoesNotContain("ipybox-injected", code);
+        Assert.DoesNotContain("'", code);
+        Assert.DoesNotContain("\\", code);
+        Assert.DoesNotContain("#", code.Split('\n', 2)[1]);
+        Assert.Equal(HostileTools.Breakouts.Length + 2, package.Functions.Count);
+        Assert.Equal(package.Functions.Count, package.Functions.Select(f => f.FunctionName).Distinct().Count());
+        Assert.All(package.Functions, f => Assert.Matches("^[A-Za-z][A-Za-z0-9_]*$", f.FunctionName));
+    }
+
+    [Fact]
+    public void Keyword_and_colliding_names_are_renamed_and_the_original_names_are_sent()
+    {
+        var package = ToolPackageGenerator.Generate(HostileTools.Create(), "evil");
+
+        Assert.Equal(["class_", "class__2"], package.Functions.TakeLast(2).Select(f => f.FunctionName));
+        Assert.Equal("class_(*, lambda_: str, b: str, arg_1x: str)", package.Functions[^2].Signature);
+        Assert.Contains("return _b.call(_SET, \"class_\", {\"lambda\": lambda_, \"_b\": b, \"1x\": arg_1x}, {})", package.Source);
+    }
+
+    [Fact]
+    public void Parameters_are_typed_from_the_schema()
+    {
+        var tool = new SchemaFunction("search", "Searches.", """
+            {
+              "type": "object",
+              "properties": {
+                "limit": { "type": "integer", "default": 10, "description": "How many." },
+                "query": { "type": "string" },
+                "mode": { "type": "string", "enum": ["fast", "exact"] },
+                "tags": { "type": "array", "items": { "type": "string" } },
+                "scores": { "type": "array" },
+                "ratio": { "type": ["number", "null"] },
+                "flag": { "type": "boolean", "default": false },
+                "when": { "anyOf": [{ "type": "string" }, { "type": "integer" }] },
+                "anything": {},
+                "meta": { "type": "object", "additionalProperties": { "type": "number" } },
+                "filter": { "type": "object", "properties": { "field": { "type": "string" }, "op": { "const": "eq" } }, "required": ["field"] },
+                "opts": { "type": "object" },
+                "level": { "enum": [1, 2, null] },
+                "weird": { "enum": [1.5, {"a": 1}] },
+                "ref": { "$ref": "#/definitions/x" }
+              },
+              "required": ["query", "filter"]
+            }
+            """);
+
+        var package = ToolPackageGenerator.Generate(new SandboxToolSet("docs", [tool]), "docs");
+
+        Assert.Equal(
+            "search(*, query: str, filter: _search_1, limit: int = 10, mode: _t.Literal[\"fast\", \"exact\"] | None = None, " +
+            "tags: list[str] | None = None, scores: list[_t.Any] | None = None, ratio: float | None | None = None, flag: bool = False, " +
+            "when: str | int | None = None, anything: _t.Any = None, meta: dict[str, float] | None = None, opts: dict[str, _t.Any] | None = None, " +
+            "level: _t.Literal[1, 2, None] | None = None, weird: _t.Any = None, ref: _t.Any = None)",
+            package.Functions[0].Signature);
+        Assert.Contains("_search_1 = _t.TypedDict(\"_search_1\", {\"field\": _t.Required[str], \"op\": _t.Literal[\"eq\"]}, total=False)", package.Source);
+        Assert.Contains("{\"query\": query, \"filter\": filter}, {\"limit\": limit, \"mode\": mode,", package.Source);
+        Assert.Contains("\\n\\nArgs:\\n    query: (no description)\\n    filter: (no description)\\n    limit: How many.", package.Source);
+    }
+
+    [Fact]
+    public void Schemas_without_properties_give_functions_without_parameters()
+    {
+        AIFunction[] tools =
+        [
+            new SchemaFunction("none", string.Empty, "{}"),
+            new SchemaFunction("list", string.Empty, "[1, 2]"),
+            new SchemaFunction("props_not_object", string.Empty, """{"type":"object","properties":[1],"required":"x"}"""),
+        ];
+
+        var package = ToolPackageGenerator.Generate(new SandboxToolSet("bare", tools), "bare");
+
+        Assert.Equal(["none()", "list_()", "props_not_object()"], package.Functions.Select(f => f.Signature));
+        Assert.Contains("Calls the host tool none.", package.Source);
+    }
+
+    [Fact]
+    public void A_deeply_nested_schema_ends_in_Any()
+    {
+        var schema = "{\"type\":\"string\"}";
+        for (var i = 0; i < 20; i++)
+        {
+            schema = $"{{\"type\":\"array\",\"items\":{schema}}}";
+        }
+
+        var package = ToolPackageGenerator.Generate(new SandboxToolSet("deep", [new SchemaFunction("deep", string.Empty, $"{{\"type\":\"object\",\"properties\":{{\"x\":{schema}}},\"required\":[\"x\"]}}")]), "deep");
+
+        Assert.Contains("list[_t.Any]", package.Functions[0].Signature);
+        Assert.DoesNotContain("str", package.Functions[0].Signature);
+    }
+
+    [Fact]
+    public void Duplicate_property_names_give_one_parameter()
+    {
+        var package = ToolPackageGenerator.Generate(
+            new SandboxToolSet("dup", [new SchemaFunction("dup", string.Empty, """{"type":"object","properties":{"a":{"type":"string"},"a":{"type":"integer"}}}""")]),
+            "dup");
+
+        Assert.Equal("dup(*, a: str | None = None)", package.Functions[0].Signature);
+    }
+
+    [GeneratedRegex("\"(?:\\\\.|[^\"\\\\])*\"")]
+    private static partial Regex StringLiteral();
+}
