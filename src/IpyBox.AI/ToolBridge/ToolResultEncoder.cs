@@ -17,8 +17,6 @@ namespace IpyBox.AI;
 /// </remarks>
 internal static class ToolResultEncoder
 {
-    private static readonly HashSet<string> s_callToolResultProperties = new(StringComparer.Ordinal) { "content", "structuredContent", "isError", "_meta" };
-
     /// <summary>Encodes <paramref name="result"/>.</summary>
     /// <exception cref="ToolCallFailedException">The result reports a tool error.</exception>
     public static JsonObject Encode(object? result, JsonSerializerOptions serializerOptions) => result switch
@@ -87,7 +85,6 @@ internal static class ToolResultEncoder
         element.ValueKind == JsonValueKind.Object
         && element.TryGetProperty("content", out var content)
         && content.ValueKind == JsonValueKind.Array
-        && element.EnumerateObject().All(property => s_callToolResultProperties.Contains(property.Name))
         && content.EnumerateArray().All(block => block.ValueKind == JsonValueKind.Object && block.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String);
 
     private static JsonObject FromCallToolResult(JsonElement result)
