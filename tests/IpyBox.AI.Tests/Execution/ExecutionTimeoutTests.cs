@@ -42,4 +42,47 @@ public sealed class ExecutionTimeoutTests
 
         await Assert.ThrowsAsync<TimeoutException>(() => execution.GetResultAsync());
     }
+
+    [Fact]
+    public void A_paused_clock_does_not_count_and_resumes_with_the_time_that_was_left()
+    {
+        var interrupts = 0;
+        var execution = new Execution("cell", TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(5), _ =>
+        {
+            interrupts++;
+            return Task.CompletedTask;
+        }, _time);
+
+        _time.AdvanceInline(TimeSpan.FromSeconds(6));
+        var outer = execution.PauseTimeout();
+        var inner = execution.PauseTimeout();
+        _time.AdvanceInline(TimeSpan.FromMinutes(5));
+        inner.Dispose();
+        _time.AdvanceInline(TimeSpan.FromMinutes(5));
+        Assert.Equal(0, interrupts);
+
+        outer.Dispose();
+        outer.Dispose();
+        _time.AdvanceInline(TimeSpan.FromSeconds(3.9));
+        Assert.Equal(0, interrupts);
+
+        _time.AdvanceInline(TimeSpan.FromSeconds(0.1));
+        Assert.Equal(1, interrupts);
+    }
+
+    [Fact]
+    public async Task Pausing_a_finished_execution_changes_nothing()
+    {
+        var execution = new Execution("cell", TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(5), _ => Task.CompletedTask, _time);
+        execution.Accept(Frames.Parse(Frames.Reply("cell")));
+        execution.Accept(Frames.Parse(Frames.Status("cell", "idle")));
+        await execution.GetResultAsync();
+
+        using (execution.PauseTimeout())
+        {
+            _time.AdvanceInline(TimeSpan.FromSeconds(30));
+        }
+
+        Assert.True(execution.IsCompleted);
+    }
 }

@@ -1,0 +1,276 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Time.Testing;
+
+namespace IpyBox.AI.Tests;
+
+/// <summary>The host side of the bridge protocol, fed with <c>input_request</c>s as the kernel-side runtime sends them.</summary>
+public sealed class ToolBridgeHostTests
+{
+    private static readonly SandboxToolBridgeOptions s_approveAll = new() { ApprovalPolicy = SandboxToolApprovalPolicy.ApproveAll };
+    private readonly FakeSandbox _sandbox = new();
+    private readonly RecordingSender _sender = new();
+
+    [Fact]
+    public async Task Registration_writes_the_package_and_the_runtime_under_mcptools_and_adds_one_handler_per_sandbox()
+    {
+        using var first = await _sandbox.AddToolsAsync(new SandboxToolSet("Weather Service", [AIFunctionFactory.Create((string city) => city, "get-forecast")]), s_approveAll);
+        using var second = await _sandbox.AddToolsAsync(new SandboxToolSet("files", [AIFunctionFactory.Create(() => 1, "list")]), s_approveAll);
+
+        Assert.Equal("mcptools.Weather_Service", first.Module);
+        Assert.Equal("mcptools/Weather_Service", first.PackagePath);
+        Assert.Equal("mcptools.Weather_Service.get_forecast", Assert.Single(first.Functions).QualifiedName);
+        Assert.Equal("list_", Assert.Single(second.Functions).FunctionName);
+        Assert.All(_sandbox.Files.Calls, call => Assert.Equal(("UploadDirectoryAsync", "mcptools"), (call.Operation, call.RelativePath)));
+        Assert.Single(_sandbox.MessageHandlers);
+        Assert.Equal(["Weather Service", "files"], _sandbox.GetToolModules().Select(m => m.SetName));
+
+        first.Dispose();
+        Assert.Single(_sandbox.MessageHandlers);
+        second.Dispose();
+        Assert.Empty(_sandbox.MessageHandlers);
+        Assert.Empty(_sandbox.GetToolModules());
+    }
+
+    [Fact]
+    public async Task A_second_set_with_the_same_package_name_is_refused_until_the_first_is_disposed()
+    {
+        var registration = await _sandbox.AddToolsAsync(new SandboxToolSet("web-search", [AIFunctionFactory.Create(() => 1, "a")]), s_approveAll);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => _sandbox.AddToolsAsync(new SandboxToolSet("web search", [AIFunctionFactory.Create(() => 1, "b")]), s_approveAll));
+        Assert.Contains("mcptools.web_search", error.Message);
+
+        registration.Dispose();
+        using var again = await _sandbox.AddToolsAsync(new SandboxToolSet("web search", [AIFunctionFactory.Create(() => 1, "b")]), s_approveAll);
+    }
+
+    [Fact]
+    public async Task Ordinary_prompts_and_comm_messages_are_left_to_other_handlers()
+    {
+        using var registration = await _sandbox.AddToolsAsync(new SandboxToolSet("t", [AIFunctionFactory.Create(() => 1, "one")]), s_approveAll);
+        var handler = Assert.Single(_sandbox.MessageHandlers);
+
+        Assert.False(handler.Handle(Frames.Parse(Frames.InputRequest("cell", "name? ")), _sender));
+        Assert.False(handler.Handle(Frames.Parse(Frames.InputRequest("cell", "ipybox-tools/1 {}")), _sender));
+        Assert.False(handler.Handle(Frames.Parse(Frames.CommMessage("cell", "c1", new JsonObject { ["x"] = ToolBridgeHost.Marker })), _sender));
+    }
+
+    [Fact]
+    public async Task A_call_is_answered_by_its_id_and_delivered_again_until_no_request_awaits_it()
+    {
+        var runs = 0;
+        using var registration = await _sandbox.AddToolsAsync(new SandboxToolSet("t", [AIFunctionFactory.Create((int x) => { runs++; return x * 2; }, "double")]), s_approveAll);
+
+        var answer = await AskAsync(new { rid = 7, calls = new[] { Call("c1", "t", "double", new { x = 21 }) }, @await = new[] { "c1" } });
+        Assert.Equal(7, (int)answer["rid"]!);
+        Assert.Equal("""[{"id":"c1","value":{"json":42}}]""", answer["results"]!.ToJsonString());
+
+        // The same request again (its answer was lost to an interrupt): the call is not run twice and the result comes again.
+        answer = await AskAsync(new { rid = 8, calls = new[] { Call("c1", "t", "double", new { x = 21 }) }, @await = new[] { "c1" } });
+        Assert.Equal("""[{"id":"c1","value":{"json":42}}]""", answer["results"]!.ToJsonString());
+        Assert.Equal(1, runs);
+
+        // A request that no longer awaits it lets the host forget it.
+        await AskAsync(new { rid = 9, calls = Array.Empty<object>(), @await = Array.Empty<string>() });
+        answer = await AskAsync(new { rid = 10, @await = new[] { "c1" } });
+        Assert.Equal("bridge", (string?)answer["results"]![0]!["error"]!["kind"]);
+    }
+
+    [Fact]
+    public async Task Unknown_tools_and_other_sandboxes_sets_get_a_bridge_error_and_nothing_runs()
+    {
+        var other = new FakeSandbox("other");
+        var ran = 0;
+        using var theirs = await other.AddToolsAsync(new SandboxToolSet("secret", [AIFunctionFactory.Create(() => ++ran, "launch")]), s_approveAll);
+        using var ours = await _sandbox.AddToolsAsync(new SandboxToolSet("t", [AIFunctionFactory.Create(() => 1, "one")]), s_approveAll);
+
+        var answer = await AskAsync(new
+        {
+            rid = 1,
+            calls = new[] { Call("a", "secret", "launch", new { }), Call("b", "t", "launch", new { }), Call("c", "t", "ONE", new { }) },
+            @await = new[] { "a", "b", "c" },
+        });
+
+        var errors = answer["results"]!.AsArray().Select(r => ((string?)r!["id"], (string?)r["error"]!["kind"], (string?)r["error"]!["message"])).OrderBy(r => r.Item1).ToList();
+        Assert.Equal(
+            [
+                ("a", "bridge", "No tool 'launch' of a set 'secret' is registered on this sandbox."),
+                ("b", "bridge", "No tool 'launch' of a set 't' is registered on this sandbox."),
+                ("c", "bridge", "No tool 'ONE' of a set 't' is registered on this sandbox."),
+            ],
+            errors);
+        Assert.Equal(0, ran);
+    }
+
+    [Theory]
+    [InlineData("not json")]
+    [InlineData("[1, 2]")]
+    [InlineData("{\"calls\": []}")]
+    public async Task A_malformed_request_gets_an_error_answer(string json)
+    {
+        using var registration = await _sandbox.AddToolsAsync(new SandboxToolSet("t", [AIFunctionFactory.Create(() => 1, "one")]), s_approveAll);
+
+        var answer = await AskRawAsync(json);
+
+        Assert.NotNull((string?)answer["error"]);
+        Assert.Null(answer["results"]);
+    }
+
+    [Theory]
+    [InlineData("""{"rid": 3, "calls": [{"id": "", "set": "t", "tool": "one"}]}""", "id")]
+    [InlineData("""{"rid": 3, "calls": [{"id": "x", "set": "t", "tool": "one", "args": [1]}]}""", "arguments")]
+    [InlineData("""{"rid": 3, "calls": [{"id": "x", "tool": "one"}]}""", "'set'")]
+    [InlineData("""{"rid": 3, "calls": {"id": "x"}}""", "'calls'")]
+    [InlineData("""{"rid": 3, "await": [1]}""", "call id")]
+    public async Task A_request_with_a_bad_field_is_answered_with_its_id_and_the_reason(string json, string reason)
+    {
+        using var registration = await _sandbox.AddToolsAsync(new SandboxToolSet("t", [AIFunctionFactory.Create(() => 1, "one")]), s_approveAll);
+
+        var answer = await AskRawAsync(json);
+
+        Assert.Equal(3, (int)answer["rid"]!);
+        Assert.Contains(reason, (string?)answer["error"]);
+    }
+
+    [Fact]
+    public async Task Arguments_above_the_limit_fail_without_reaching_the_tool()
+    {
+        var ran = 0;
+        var options = new SandboxToolBridgeOptions { ApprovalPolicy = SandboxToolApprovalPolicy.ApproveAll, MaxArgumentBytes = 100 };
+        using var registration = await _sandbox.AddToolsAsync(new SandboxToolSet("t", [AIFunctionFactory.Create((string s) => ++ran, "take")]), options);
+
+        var answer = await AskAsync(new { rid = 1, calls = new[] { Call("c", "t", "take", new { s = new string('x', 200) }) }, @await = new[] { "c" } });
+
+        Assert.Contains("larger than 100", (string?)answer["results"]![0]!["error"]!["message"]);
+        Assert.Equal(0, ran);
+    }
+
+    [Fact]
+    public async Task Results_above_the_limit_fail_in_the_cell()
+    {
+        var options = new SandboxToolBridgeOptions { ApprovalPolicy = SandboxToolApprovalPolicy.ApproveAll, MaxResultBytes = 100 };
+        using var registration = await _sandbox.AddToolsAsync(new SandboxToolSet("t", [AIFunctionFactory.Create(() => new string('x', 200), "big")]), options);
+
+        var answer = await AskAsync(new { rid = 1, calls = new[] { Call("c", "t", "big", new { }) }, @await = new[] { "c" } });
+
+        Assert.Contains("the limit is 100", (string?)answer["results"]![0]!["error"]!["message"]);
+    }
+
+    [Fact]
+    public async Task Calls_beyond_the_pending_limit_fail_at_once()
+    {
+        var gate = new TaskCompletionSource<int>();
+        var options = new SandboxToolBridgeOptions { ApprovalPolicy = SandboxToolApprovalPolicy.ApproveAll, MaxPendingCalls = 2 };
+        using var registration = await _sandbox.AddToolsAsync(new SandboxToolSet("t", [AIFunctionFactory.Create(() => gate.Task, "wait")]), options);
+
+        var answer = await AskAsync(new { rid = 1, calls = new[] { Call("a", "t", "wait", new { }), Call("b", "t", "wait", new { }), Call("c", "t", "wait", new { }) }, @await = new[] { "c" } });
+
+        Assert.Contains("Too many calls", (string?)answer["results"]![0]!["error"]!["message"]);
+        gate.SetResult(1);
+    }
+
+    [Fact]
+    public async Task Without_a_finished_call_the_answer_comes_empty_after_the_hold_so_other_threads_get_stdin()
+    {
+        var time = new FakeTimeProvider();
+        var gate = new TaskCompletionSource<int>();
+        var options = new SandboxToolBridgeOptions { ApprovalPolicy = SandboxToolApprovalPolicy.ApproveAll, TimeProvider = time };
+        using var registration = await _sandbox.AddToolsAsync(new SandboxToolSet("t", [AIFunctionFactory.Create(() => gate.Task, "wait")]), options);
+
+        var pending = AskAsync(new { rid = 1, calls = new[] { Call("a", "t", "wait", new { }) }, @await = new[] { "a" } });
+        while (!pending.IsCompleted)
+        {
+            time.Advance(TimeSpan.FromMilliseconds(50));
+            await Task.WhenAny(pending, Task.Delay(20));
+        }
+
+        Assert.Equal("[]", (await pending)["results"]!.ToJsonString());
+        gate.SetResult(5);
+        var answer = await AskAsync(new { rid = 2, @await = new[] { "a" } });
+        Assert.Equal("""[{"id":"a","value":{"json":5}}]""", answer["results"]!.ToJsonString());
+    }
+
+    [Fact]
+    public async Task A_tool_that_requires_approval_is_put_to_the_handler_even_when_the_policy_approves_all()
+    {
+        var asked = new List<string>();
+        var options = new SandboxToolBridgeOptions
+        {
+            ApprovalPolicy = SandboxToolApprovalPolicy.ApproveAll,
+            ApprovalHandler = (request, _) =>
+            {
+                asked.Add(request.Call.Name);
+                return ValueTask.FromResult(SandboxToolApproval.Reject());
+            },
+        };
+        using var registration = await _sandbox.AddToolsAsync(
+            new SandboxToolSet("t", [AIFunctionFactory.Create(() => 1, "free"), new ApprovalRequiredAIFunction(AIFunctionFactory.Create(() => 2, "guarded"))]),
+            options);
+
+        var answer = await AskAsync(new { rid = 1, calls = new[] { Call("a", "t", "free", new { }), Call("b", "t", "guarded", new { }) }, @await = new[] { "a", "b" } });
+        while (answer["results"]!.AsArray().Count < 2)
+        {
+            var more = await AskAsync(new { rid = 2, @await = new[] { "a", "b" } });
+            answer = more;
+        }
+
+        var results = answer["results"]!.AsArray().ToDictionary(r => (string)r!["id"]!, r => r!);
+        Assert.Equal("""{"json":1}""", results["a"]["value"]!.ToJsonString());
+        Assert.Equal("rejected", (string?)results["b"]["error"]!["kind"]);
+        Assert.Equal("The application rejected the call of guarded.", (string?)results["b"]["error"]!["message"]);
+        Assert.Equal(["guarded"], asked);
+    }
+
+    [Fact]
+    public async Task An_approval_handler_that_throws_rejects_the_call()
+    {
+        var ran = 0;
+        var options = new SandboxToolBridgeOptions { ApprovalHandler = (_, _) => throw new InvalidOperationException("policy store offline") };
+        using var registration = await _sandbox.AddToolsAsync(new SandboxToolSet("t", [AIFunctionFactory.Create(() => ++ran, "act")]), options);
+
+        var answer = await AskAsync(new { rid = 1, calls = new[] { Call("a", "t", "act", new { }) }, @await = new[] { "a" } });
+
+        Assert.Equal("rejected", (string?)answer["results"]![0]!["error"]!["kind"]);
+        Assert.DoesNotContain("policy store", (string?)answer["results"]![0]!["error"]!["message"]);
+        Assert.Equal(0, ran);
+    }
+
+    [Fact]
+    public async Task Invalid_options_are_refused_with_a_fix()
+    {
+        var set = new SandboxToolSet("t", [AIFunctionFactory.Create(() => 1, "one")]);
+
+        var error = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => _sandbox.AddToolsAsync(set, new SandboxToolBridgeOptions { MaxResultBytes = 64 * 1024 * 1024 }));
+
+        Assert.Contains("MaxResultBytes", error.Message);
+        Assert.Empty(_sandbox.MessageHandlers);
+    }
+
+    private static object Call(string id, string set, string tool, object args) => new { id, set, tool, args };
+
+    private Task<JsonObject> AskAsync(object envelope) => AskRawAsync(JsonSerializer.Serialize(envelope));
+
+    private async Task<JsonObject> AskRawAsync(string json)
+    {
+        var handler = Assert.Single(_sandbox.MessageHandlers);
+        var request = Frames.Parse(Frames.InputRequest("cell", ToolBridgeHost.Marker + json));
+        Assert.True(handler.Handle(request, _sender));
+        var (parent, answer) = await _sender.Replies.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(request.MessageId, parent?.MessageId);
+        return answer;
+    }
+
+    private sealed class RecordingSender : IJupyterMessageSender
+    {
+        public Channel<(JupyterMessage? Parent, JsonObject Answer)> Replies { get; } = Channel.CreateUnbounded<(JupyterMessage?, JsonObject)>();
+
+        public Task SendAsync(string channel, string messageType, JsonObject content, JupyterMessage? parent, CancellationToken cancellationToken = default)
+        {
+            Assert.Equal(("stdin", "input_reply"), (channel, messageType));
+            Replies.Writer.TryWrite((parent, JsonNode.Parse((string)content["value"]!)!.AsObject()));
+            return Task.CompletedTask;
+        }
+    }
+}
