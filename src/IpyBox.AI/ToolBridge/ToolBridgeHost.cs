@@ -285,7 +285,7 @@ internal sealed class ToolBridgeHost : IJupyterMessageHandler
         }
 
         // Waiting for a decision is the host's time, not the cell's: stop the execution's clock meanwhile.
-        using var pause = (sender as KernelChannel)?.PauseTimeout(message.ParentId);
+        using var pause = (sender as IExecutionTimeoutPause)?.PauseTimeout(message.ParentId);
         try
         {
             var request = new SandboxToolApprovalRequest(_sandbox, set.Set.Name, tool, new FunctionCallContent(call.Id, tool.Name, arguments));

@@ -11,7 +11,7 @@ namespace IpyBox.AI;
 /// parent id), notices a kernel that died or restarted, probes readiness with <c>kernel_info</c>, and passes stdin and
 /// comm messages to the sandbox's <see cref="IJupyterMessageHandler"/>s, which reply through this channel.
 /// </summary>
-internal sealed class KernelChannel : IJupyterMessageSender, IAsyncDisposable
+internal sealed class KernelChannel : IJupyterMessageSender, IExecutionTimeoutPause, IAsyncDisposable
 {
     private static readonly TimeSpan s_probeReplyWait = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan s_closeWait = TimeSpan.FromSeconds(5);
@@ -140,7 +140,7 @@ internal sealed class KernelChannel : IJupyterMessageSender, IAsyncDisposable
         _ = execution.Completion.ContinueWith(_ => _executions.TryRemove(execution.Id, out Execution? _), TaskScheduler.Default);
     }
 
-    /// <summary>Stops the time-limit clock of the running execution <paramref name="executionId"/> until the handle is disposed; <see langword="null"/> when no such execution runs.</summary>
+    /// <inheritdoc />
     public IDisposable? PauseTimeout(string? executionId) =>
         executionId is not null && _executions.TryGetValue(executionId, out var execution) ? execution.PauseTimeout() : null;
 
