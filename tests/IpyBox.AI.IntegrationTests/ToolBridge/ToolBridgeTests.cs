@@ -31,9 +31,10 @@ public sealed class ToolBridgeTests(ToolBridgeFixture fixture) : IClassFixture<T
         Assert.Equal("mcptools.calc.add", function.QualifiedName);
         Assert.Equal("add(*, a: int, b: int)", function.Signature);
         var result = await Sandbox.ExecuteAsync("""
+            import numpy
             from mcptools.calc import add
             total = 0
-            for i in range(20):
+            for i in numpy.arange(20):
                 total = add(a=total, b=i)
             print(total)
             """);
@@ -172,6 +173,28 @@ public sealed class ToolBridgeTests(ToolBridgeFixture fixture) : IClassFixture<T
             """);
 
         Assert.Equal("8 []", result.Text);
+    }
+
+    [Fact]
+    public async Task A_cell_that_times_out_during_a_call_leaves_the_bridge_usable_for_the_next_cell()
+    {
+        var set = new SandboxToolSet("interrupted", [
+            AIFunctionFactory.Create(async () =>
+            {
+                await Task.Delay(TimeSpan.FromSeconds(3));
+                return "late";
+            }, "slow"),
+            AIFunctionFactory.Create((int x) => x + 1, "inc"),
+        ]);
+        using var registration = await Sandbox.AddToolsAsync(set, s_approveAll);
+
+        await Assert.ThrowsAsync<TimeoutException>(() => Sandbox.ExecuteAsync("from mcptools.interrupted import slow, inc\nslow()", timeout: TimeSpan.FromSeconds(1)));
+        var result = await Sandbox.ExecuteAsync("print([inc(x=i) for i in range(5)])");
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        var later = await Sandbox.ExecuteAsync("print([inc(x=i) for i in range(5)])");
+
+        Assert.Equal("[1, 2, 3, 4, 5]", result.Text);
+        Assert.Equal("[1, 2, 3, 4, 5]", later.Text);
     }
 
     [Fact]
