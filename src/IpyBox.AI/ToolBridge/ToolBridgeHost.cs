@@ -154,7 +154,8 @@ internal sealed class ToolBridgeHost : IJupyterMessageHandler
             submitted.Add(call.Id);
             if (!_calls.ContainsKey(call.Id))
             {
-                _calls.TryAdd(call.Id, Start(call, message, sender));
+                // One call (the usual case) starts right here, saving a thread hop; several start side by side.
+                _calls.TryAdd(call.Id, Start(call, message, sender, inline: request.Calls.Count == 1));
             }
         }
 
@@ -206,7 +207,7 @@ internal sealed class ToolBridgeHost : IJupyterMessageHandler
         return new JsonObject { ["rid"] = request.RequestId, ["results"] = results };
     }
 
-    private PendingCall Start(ToolBridgeCall call, JupyterMessage message, IJupyterMessageSender sender)
+    private PendingCall Start(ToolBridgeCall call, JupyterMessage message, IJupyterMessageSender sender, bool inline)
     {
         ToolBridgeSet? set;
         lock (s_hostsGate)
@@ -230,7 +231,7 @@ internal sealed class ToolBridgeHost : IJupyterMessageHandler
             return PendingCall.Done(Failure(call.Id, "bridge", $"The arguments of {call.ToolName} are larger than {set.Options.MaxArgumentBytes} characters of JSON."));
         }
 
-        return new PendingCall(set, Task.Run(() => RunAsync(set, tool, call, message, sender)));
+        return new PendingCall(set, inline ? RunAsync(set, tool, call, message, sender) : Task.Run(() => RunAsync(set, tool, call, message, sender)));
     }
 
     private async Task<JsonObject> RunAsync(ToolBridgeSet set, AIFunction tool, ToolBridgeCall call, JupyterMessage message, IJupyterMessageSender sender)

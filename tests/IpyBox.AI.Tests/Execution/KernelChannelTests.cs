@@ -285,6 +285,31 @@ public sealed class KernelChannelTests : IDisposable
 
     private static string Id(JsonObject frame) => (string)frame["header"]!["msg_id"]!;
 
+    [Fact]
+    public void A_handler_pauses_the_time_limit_of_the_execution_a_stdin_message_belongs_to()
+    {
+        var channel = CreateChannel();
+        var interrupted = new List<string>();
+        var execution = new Execution("cell", TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(5), id =>
+        {
+            interrupted.Add(id);
+            return Task.CompletedTask;
+        }, _time);
+        channel.Track(execution);
+        var pauses = Assert.IsAssignableFrom<IExecutionTimeoutPause>(channel);
+
+        Assert.Null(pauses.PauseTimeout("another-cell"));
+        Assert.Null(pauses.PauseTimeout(null));
+        using (pauses.PauseTimeout(Frames.Parse(Frames.InputRequest("cell", "approve?")).ParentId))
+        {
+            _time.AdvanceInline(TimeSpan.FromMinutes(1));
+        }
+
+        Assert.Empty(interrupted);
+        _time.AdvanceInline(TimeSpan.FromSeconds(10));
+        Assert.Single(interrupted);
+    }
+
     private KernelChannel CreateChannel(TimeSpan? readyTimeout = null, Func<CancellationToken, Task>? throwIfServerGone = null) =>
         new(_transport, "kernel-1", "session-1", new Uri("http://127.0.0.1:8888/"), readyTimeout ?? TimeSpan.FromSeconds(30), _handlers, throwIfServerGone, _time, NullLogger.Instance);
 
