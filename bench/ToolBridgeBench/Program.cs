@@ -4,7 +4,8 @@
 //         time.perf_counter (median, p90), after 20 warm-up calls;
 // cell:   a cell making 100 calls in a loop, timed from the host (ExecuteAsync) `cells` times (median), next to the
 //         same cell without the calls, so the difference is what the 100 calls cost;
-// threads: the same 100 calls spread over 4 threads in one cell (median of `cells`).
+// threads: the same 100 calls spread over 4 threads in one cell (median of `cells`);
+// input:   100 plain input() round trips in one cell (answered empty by the kernel channel): the stdin mechanism alone.
 using System.Diagnostics;
 using System.Globalization;
 using IpyBox.AI;
@@ -49,6 +50,7 @@ async Task<double> MedianCellAsync(string code)
 
 var withCalls = await MedianCellAsync("for i in range(100):\n    echo(x=i)");
 var withoutCalls = await MedianCellAsync("for i in range(100):\n    int(i)");
+var inputs = await MedianCellAsync("for i in range(100):\n    input('')");
 var threaded = await MedianCellAsync("""
     import threading
     def work(k):
@@ -61,5 +63,6 @@ var threaded = await MedianCellAsync("""
 
 Console.WriteLine($"one bridged call, in the kernel ({calls} calls): median {parts[0]} ms, p90 {parts[1]} ms");
 Console.WriteLine($"cell with 100 calls, from the host (median of {cells}): {withCalls:0.0} ms; the same cell without calls: {withoutCalls:0.0} ms");
+Console.WriteLine($"cell with 100 plain input() round trips (median of {cells}): {inputs:0.0} ms");
 Console.WriteLine($"cell with 100 calls over 4 threads (median of {cells}): {threaded:0.0} ms");
 Console.WriteLine($"load average: {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
