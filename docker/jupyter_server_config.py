@@ -45,3 +45,11 @@ def _open_without_nagle(self, *args, **kwargs):
 
 
 ZMQChannelsHandler.open = _open_without_nagle
+
+
+# Packages installed at run time land in the user site directory (PIP_USER, PYTHONUSERBASE), which Python puts on
+# sys.path only if it exists when the interpreter starts: create it before any kernel starts, so a package installed
+# in a cell imports in the next one.
+import site  # noqa: E402
+
+os.makedirs(site.getusersitepackages(), exist_ok=True)

@@ -244,6 +244,11 @@ public sealed partial class ExecutionContainer : IAsyncDisposable
         environment.Add($"IPYBOX_TOKEN={Token}");
 
         var labels = ContainerLabels.For(Image, Options.Labels.Concat(_requestLabels));
+        var fileSystem = SandboxFileSystem.For(Options, image, labels);
+        if (fileSystem.Home is { } home && !Options.Environment.ContainsKey("HOME"))
+        {
+            environment.Add($"HOME={home}");
+        }
 
         return new CreateContainerParameters
         {
@@ -265,8 +270,15 @@ public sealed partial class ExecutionContainer : IAsyncDisposable
                 CapDrop = runsAsRoot ? null! : ["ALL"],
                 DNS = Options.DnsServers.Count > 0 ? [.. Options.DnsServers] : null!,
                 Memory = Options.MemoryLimitBytes ?? 0,
+                // Swap equal to memory: the kernel is killed at the limit instead of the host swapping.
+                MemorySwap = Options.MemoryLimitBytes ?? 0,
                 NanoCPUs = Options.CpuLimit is { } cpus ? (long)(cpus * 1_000_000_000) : 0,
                 PidsLimit = Options.PidsLimit,
+                ReadonlyRootfs = Options.ReadOnlyRootFilesystem,
+                Mounts = fileSystem.Mounts,
+                Tmpfs = fileSystem.Tmpfs,
+                Init = Options.Init,
+                Runtime = Options.Runtime!,
             },
         };
     }

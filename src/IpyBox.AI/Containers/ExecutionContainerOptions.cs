@@ -35,17 +35,55 @@ public sealed class ExecutionContainerOptions
     /// <value>The default value is <see langword="null"/>: <c>DOCKER_HOST</c>, then the Docker context, then the local socket.</value>
     public Uri? DockerEndpoint { get; set; }
 
-    /// <summary>Gets or sets the memory limit in bytes.</summary>
-    /// <value>The default value is <see langword="null"/> (no limit).</value>
-    public long? MemoryLimitBytes { get; set; }
+    /// <summary>Gets or sets the memory limit in bytes. Swap is limited to the same value, so the sandbox never swaps.</summary>
+    /// <remarks>
+    /// A kernel that allocates beyond the limit is killed by the kernel's OOM killer (the container and its server keep
+    /// running); the execution ends with a <see cref="KernelDiedException"/> that says so. Files in <c>/app</c>, <c>/tmp</c>,
+    /// the kernel's home and runtime-installed packages live in memory (tmpfs) and count against this limit too.
+    /// </remarks>
+    /// <value>The default value is 2 GiB. <see langword="null"/> for no limit.</value>
+    public long? MemoryLimitBytes { get; set; } = 2L << 30;
 
     /// <summary>Gets or sets the CPU limit in cores, e.g. <c>1.5</c>.</summary>
-    /// <value>The default value is <see langword="null"/> (no limit).</value>
-    public double? CpuLimit { get; set; }
+    /// <value>The default value is 2 cores. <see langword="null"/> for no limit.</value>
+    public double? CpuLimit { get; set; } = 2.0;
 
-    /// <summary>Gets or sets the maximum number of processes in the container.</summary>
-    /// <value>The default value is <see langword="null"/> (no limit).</value>
-    public long? PidsLimit { get; set; }
+    /// <summary>Gets or sets the maximum number of processes and threads in the container; a fork bomb stops there.</summary>
+    /// <value>The default value is 512. <see langword="null"/> for no limit.</value>
+    public long? PidsLimit { get; set; } = 512;
+
+    /// <summary>Gets or sets the size of <c>/app</c>, the sandbox's working directory; writing beyond it fails with <c>ENOSPC</c>.</summary>
+    /// <remarks>
+    /// <c>/app</c> is a volume in memory (a tmpfs the engine mounts), created with the container and removed with it; the
+    /// engine's archive API (uploads, downloads) reaches it like any volume. Bind mounts below <c>/app</c> are not counted.
+    /// <see langword="null"/> keeps <c>/app</c> in the container's writable layer, which the engine does not limit
+    /// (overlay2 on ext4 has no per-container quota).
+    /// </remarks>
+    /// <value>The default value is 1 GiB.</value>
+    public long? AppSizeLimitBytes { get; set; } = 1L << 30;
+
+    /// <summary>Gets or sets the size of each of the writable scratch areas: <c>/tmp</c>, the kernel user's home and the directory that runtime <c>pip install</c> writes to.</summary>
+    /// <remarks>Used only with <see cref="ReadOnlyRootFilesystem"/>; each is a tmpfs of this size.</remarks>
+    /// <value>The default value is 512 MiB.</value>
+    public long ScratchSizeLimitBytes { get; set; } = 512L << 20;
+
+    /// <summary>Gets or sets a value indicating whether the container's root file system is read-only.</summary>
+    /// <remarks>
+    /// When <see langword="true"/>, only <c>/app</c>, <c>/tmp</c>, the kernel user's home and the package directory
+    /// (<c>/opt/venv/user</c> in the runtime image, where <c>pip install</c> puts packages at run time) are writable.
+    /// Turn it off for images that write elsewhere.
+    /// </remarks>
+    /// <value>The default value is <see langword="true"/>.</value>
+    public bool ReadOnlyRootFilesystem { get; set; } = true;
+
+    /// <summary>Gets or sets a value indicating whether the engine runs an init process as PID 1 that reaps zombie processes (<c>docker run --init</c>).</summary>
+    /// <value>The default value is <see langword="true"/>.</value>
+    public bool Init { get; set; } = true;
+
+    /// <summary>Gets or sets the OCI runtime the engine runs the container with, e.g. <c>runsc</c> (gVisor) or <c>kata-runtime</c>.</summary>
+    /// <remarks>The runtime must be configured in the engine (<c>docker info</c> lists them). A stronger runtime isolates the sandbox from the host's kernel; see docs/security.md.</remarks>
+    /// <value>The default value is <see langword="null"/>: the engine's default runtime (usually <c>runc</c>).</value>
+    public string? Runtime { get; set; }
 
     /// <summary>Gets or sets how long <see cref="ExecutionContainer.RunAsync"/> waits for the engine to publish the port.</summary>
     /// <value>The default value is 30 seconds.</value>
@@ -121,9 +159,19 @@ public sealed class ExecutionContainerOptions
             throw new ArgumentException("StartTimeout must be positive.", nameof(StartTimeout));
         }
 
-        if (MemoryLimitBytes is <= 0 || PidsLimit is <= 0 || CpuLimit is <= 0)
+        if (MemoryLimitBytes is <= 0 || PidsLimit is <= 0 || CpuLimit is <= 0 || AppSizeLimitBytes is <= 0)
         {
             throw new ArgumentException("Resource limits must be positive, or null for no limit.");
+        }
+
+        if (ScratchSizeLimitBytes <= 0)
+        {
+            throw new ArgumentException("ScratchSizeLimitBytes must be positive.", nameof(ScratchSizeLimitBytes));
+        }
+
+        if (Runtime is not null && string.IsNullOrWhiteSpace(Runtime))
+        {
+            throw new ArgumentException("Runtime must be null (the engine's default) or the name of a runtime the engine knows, e.g. runsc.", nameof(Runtime));
         }
 
         if (HostIp is not null && !System.Net.IPAddress.TryParse(HostIp, out _))

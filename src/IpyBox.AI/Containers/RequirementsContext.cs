@@ -92,9 +92,9 @@ internal static class RequirementsContext
         var text = Encoding.UTF8.GetString(dockerfile).TrimEnd('\n');
         var step = $"""
 
-            # Extra Python requirements (RuntimeImageBuildOptions.RequirementsFile), installed by the kernel user.
+            # Extra Python requirements (RuntimeImageBuildOptions.RequirementsFile), installed by the kernel user into the environment itself.
             COPY --chown=${"{UID}"}:${"{GID}"} {ContextDirectory} {ImageDirectory}
-            RUN pip install --no-cache-dir -r {ImageDirectory}/requirements.txt && rm -rf {ImageDirectory}
+            RUN PIP_USER=0 pip install --no-cache-dir -r {ImageDirectory}/requirements.txt && rm -rf {ImageDirectory}
 
             """;
         return Encoding.UTF8.GetBytes(text + "\n" + step);

@@ -14,6 +14,7 @@ public sealed class ExecutionClient : IAsyncDisposable, IJupyterMessageSender
     private static readonly TimeSpan s_createRetryMaxInterval = TimeSpan.FromMilliseconds(500);
 
     private readonly Func<CancellationToken, Task>? _throwIfServerGone;
+    private readonly Func<CancellationToken, Task<string?>>? _explainKernelDeath;
     private readonly JupyterMessageHandlers _handlers;
     private readonly Uri _serverUri;
     private readonly string _token;
@@ -30,7 +31,7 @@ public sealed class ExecutionClient : IAsyncDisposable, IJupyterMessageSender
     /// <param name="loggerFactory">The logger factory; <see langword="null"/> for no logging.</param>
     /// <exception cref="InvalidOperationException">The container has not been started.</exception>
     public ExecutionClient(ExecutionContainer container, ExecutionClientOptions? options = null, ILoggerFactory? loggerFactory = null)
-        : this(Throw.IfNull(container).ServerUri, container.Token, options, loggerFactory, container.ThrowIfNotRunningAsync, handlers: null)
+        : this(Throw.IfNull(container).ServerUri, container.Token, options, loggerFactory, container.ThrowIfNotRunningAsync, handlers: null, container.ExplainKernelDeathAsync)
     {
     }
 
@@ -52,13 +53,15 @@ public sealed class ExecutionClient : IAsyncDisposable, IJupyterMessageSender
     /// <param name="loggerFactory">The logger factory.</param>
     /// <param name="throwIfServerGone">Throws when the server is known to be gone (a stopped container); asked while the server starts and when the connection drops.</param>
     /// <param name="handlers">The handlers for messages that are not execution output; <see langword="null"/> for none.</param>
+    /// <param name="explainKernelDeath">Says why a kernel died (e.g. killed at the container's memory limit), or <see langword="null"/> when that cannot be known.</param>
     internal ExecutionClient(
         Uri serverUri,
         string token,
         ExecutionClientOptions? options,
         ILoggerFactory? loggerFactory,
         Func<CancellationToken, Task>? throwIfServerGone,
-        JupyterMessageHandlers? handlers)
+        JupyterMessageHandlers? handlers,
+        Func<CancellationToken, Task<string?>>? explainKernelDeath = null)
     {
         _serverUri = ServerAddress.Normalize(serverUri);
         _token = Throw.IfNull(token);
@@ -66,6 +69,7 @@ public sealed class ExecutionClient : IAsyncDisposable, IJupyterMessageSender
         Options.Validate();
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<ExecutionClient>();
         _throwIfServerGone = throwIfServerGone;
+        _explainKernelDeath = explainKernelDeath;
         _handlers = handlers ?? new JupyterMessageHandlers();
     }
 
@@ -121,7 +125,7 @@ public sealed class ExecutionClient : IAsyncDisposable, IJupyterMessageSender
             KernelId = await CreateKernelAsync(_api, cancellationToken).ConfigureAwait(false);
             Log.KernelCreated(_logger, KernelId);
             _channel = await KernelChannel.OpenAsync(
-                _serverUri, _token, KernelId, _sessionId, Options.ConnectTimeout, _handlers, _throwIfServerGone, Options.TimeProvider, _logger, cancellationToken).ConfigureAwait(false);
+                _serverUri, _token, KernelId, _sessionId, Options.ConnectTimeout, _handlers, _throwIfServerGone, Options.TimeProvider, _logger, _explainKernelDeath, cancellationToken).ConfigureAwait(false);
         }
         finally
         {

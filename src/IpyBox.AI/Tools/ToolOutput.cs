@@ -115,8 +115,8 @@ internal static class ToolOutput
 
     /// <summary>Describes a kernel process that died while running code.</summary>
     public static string FromKernelDied(KernelDiedException error) =>
-        $"Error: the Python kernel died while running the code (out of memory, a crash or os._exit). {FirstLine(error.Message)} " +
-        "Files in /app are kept. Use less memory, then define what you need again; reset the kernel if the next call fails too.";
+        $"Error: the Python kernel died while running the code. {FirstLine(error.Message)} " +
+        "Files in /app are kept. Use less memory (work on smaller pieces of the data, free large objects with del), then define what you need again; reset the kernel if the next call fails too.";
 
     /// <summary>Describes a lost sandbox.</summary>
     public static string FromLostSandbox(Exception error) =>

@@ -56,7 +56,7 @@ public sealed class DockerSandboxProvider : ISandboxProvider
         {
             var kernel = await ResettableKernel.StartAsync(
                 (handlers, ct) => ExecutionClient.ConnectNewAsync(
-                    new ExecutionClient(container.ServerUri, container.Token, ClientOptions, _loggerFactory, container.ThrowIfNotRunningAsync, handlers), ct),
+                    new ExecutionClient(container.ServerUri, container.Token, ClientOptions, _loggerFactory, container.ThrowIfNotRunningAsync, handlers, container.ExplainKernelDeathAsync), ct),
                 cancellationToken).ConfigureAwait(false);
             return new DockerSandbox(container, kernel, new ResourceClient(container, _loggerFactory));
         }

@@ -15,6 +15,7 @@ internal sealed class KernelChannel : IJupyterMessageSender, IExecutionTimeoutPa
 {
     private static readonly TimeSpan s_probeReplyWait = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan s_closeWait = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan s_explainDeathWait = TimeSpan.FromSeconds(5);
     private static readonly PollSchedule s_serverGoneSchedule = PollSchedule.Fixed(TimeSpan.FromSeconds(3), TimeSpan.FromMilliseconds(200));
 
     private readonly IKernelTransport _transport;
@@ -24,6 +25,7 @@ internal sealed class KernelChannel : IJupyterMessageSender, IExecutionTimeoutPa
     private readonly TimeSpan _readyTimeout;
     private readonly JupyterMessageHandlers _handlers;
     private readonly Func<CancellationToken, Task>? _throwIfServerGone;
+    private readonly Func<CancellationToken, Task<string?>>? _explainKernelDeath;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, Execution> _executions = new(StringComparer.Ordinal);
@@ -43,6 +45,7 @@ internal sealed class KernelChannel : IJupyterMessageSender, IExecutionTimeoutPa
     /// <param name="throwIfServerGone">Throws a <see cref="ContainerStartException"/> when the server is known to be gone; asked when the connection drops.</param>
     /// <param name="timeProvider">The clock of the waits.</param>
     /// <param name="logger">The logger.</param>
+    /// <param name="explainKernelDeath">Says why the kernel died (e.g. killed at the memory limit), or returns <see langword="null"/>; asked when the server reports a dead kernel.</param>
     public KernelChannel(
         IKernelTransport transport,
         string kernelId,
@@ -52,7 +55,8 @@ internal sealed class KernelChannel : IJupyterMessageSender, IExecutionTimeoutPa
         JupyterMessageHandlers handlers,
         Func<CancellationToken, Task>? throwIfServerGone,
         TimeProvider timeProvider,
-        ILogger logger)
+        ILogger logger,
+        Func<CancellationToken, Task<string?>>? explainKernelDeath = null)
     {
         _transport = transport;
         _kernelId = kernelId;
@@ -61,6 +65,7 @@ internal sealed class KernelChannel : IJupyterMessageSender, IExecutionTimeoutPa
         _readyTimeout = readyTimeout;
         _handlers = handlers;
         _throwIfServerGone = throwIfServerGone;
+        _explainKernelDeath = explainKernelDeath;
         _time = timeProvider;
         _logger = logger;
     }
@@ -78,6 +83,7 @@ internal sealed class KernelChannel : IJupyterMessageSender, IExecutionTimeoutPa
     /// <param name="throwIfServerGone">The liveness check of the server, or <see langword="null"/>.</param>
     /// <param name="timeProvider">The clock of the waits.</param>
     /// <param name="logger">The logger.</param>
+    /// <param name="explainKernelDeath">Says why the kernel died, or <see langword="null"/>.</param>
     /// <param name="cancellationToken">Cancels the connection.</param>
     /// <returns>The open channel.</returns>
     /// <exception cref="TimeoutException">The handshake or the kernel's first answer took too long.</exception>
@@ -91,10 +97,11 @@ internal sealed class KernelChannel : IJupyterMessageSender, IExecutionTimeoutPa
         Func<CancellationToken, Task>? throwIfServerGone,
         TimeProvider timeProvider,
         ILogger logger,
+        Func<CancellationToken, Task<string?>>? explainKernelDeath,
         CancellationToken cancellationToken)
     {
         var socket = new WebSocketTransport(ServerAddress.KernelChannels(serverUri, kernelId, sessionId), token, connectTimeout, $"kernel-{kernelId}");
-        var channel = new KernelChannel(socket, kernelId, sessionId, serverUri, connectTimeout, handlers, throwIfServerGone, timeProvider, logger);
+        var channel = new KernelChannel(socket, kernelId, sessionId, serverUri, connectTimeout, handlers, throwIfServerGone, timeProvider, logger, explainKernelDeath);
         try
         {
             await socket.StartAsync(channel.Receive, channel.OnConnectionLost, connectTimeout, cancellationToken).ConfigureAwait(false);
@@ -356,20 +363,51 @@ internal sealed class KernelChannel : IJupyterMessageSender, IExecutionTimeoutPa
         }
 
         Log.KernelDied(_logger, _kernelId, state);
-        var error = state == "restarting"
-            ? new KernelDiedException("The kernel died during the execution (out of memory, a crash or os._exit). The server restarted it: the client stays usable, but variables, imports and other kernel state are lost.")
-            : new KernelDiedException("The kernel died and the server could not restart it. Create a new client.");
-        if (state == "dead")
-        {
-            _connectionError = error;
-        }
-        else
+        if (state == "restarting")
         {
             // Requests sent while the new kernel process starts can be lost: the next submission waits for it.
             _kernelRestarted = true;
         }
 
-        foreach (var execution in _executions.Values)
+        var dying = _executions.Values.ToArray();
+        if (_explainKernelDeath is null)
+        {
+            FailDied(state, reason: null, dying);
+        }
+        else
+        {
+            _ = ExplainAndFailDiedAsync(state, dying);
+        }
+    }
+
+    private async Task ExplainAndFailDiedAsync(string state, Execution[] dying)
+    {
+        string? reason = null;
+        try
+        {
+            using var wait = new CancellationTokenSource(s_explainDeathWait, _time);
+            reason = await _explainKernelDeath!(wait.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The cause stays unknown; the general message says what it may have been.
+        }
+
+        FailDied(state, reason, dying);
+    }
+
+    private void FailDied(string state, string? reason, Execution[] dying)
+    {
+        var cause = reason ?? "out of memory, a crash or os._exit";
+        var error = state == "restarting"
+            ? new KernelDiedException($"The kernel died during the execution ({cause}). The server restarted it: the client stays usable, but variables, imports and other kernel state are lost.")
+            : new KernelDiedException($"The kernel died ({cause}) and the server could not restart it. Create a new client.");
+        if (state == "dead")
+        {
+            _connectionError = error;
+        }
+
+        foreach (var execution in dying)
         {
             execution.Fail(error);
         }
