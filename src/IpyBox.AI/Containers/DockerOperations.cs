@@ -212,18 +212,45 @@ internal sealed class DockerOperations : IDisposable
             (stdout, stderr) = await stream.ReadOutputToEndAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        // The stream ends when the process closes its output; the engine records the exit code a moment later.
+        return new ExecResult(await WaitForExitCodeAsync(created.ID, cancellationToken).ConfigureAwait(false), stdout, stderr);
+    }
+
+    /// <summary>Waits for the exit code of an exec whose output has ended: the engine records it a moment later.</summary>
+    private async Task<long> WaitForExitCodeAsync(string execId, CancellationToken cancellationToken)
+    {
         var exited = await Poll.UntilAsync(
             "the exit code of the command",
             async ct =>
             {
-                var state = await _client.Exec.InspectContainerExecAsync(created.ID, ct).ConfigureAwait(false);
+                var state = await _client.Exec.InspectContainerExecAsync(execId, ct).ConfigureAwait(false);
                 return !state.Running && state.ExitCode is not null ? state : null;
             },
             s_execExitSchedule,
             _time,
             cancellationToken).ConfigureAwait(false);
-        return new ExecResult(exited.ExitCode!.Value, stdout, stderr);
+        return exited.ExitCode!.Value;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="command"/> in a running container as the container's user and lets <paramref name="consume"/>
+    /// read its standard output as a stream; the rest of the output is read after that, then the exit code is inspected.
+    /// </summary>
+    /// <returns>The exit code and the start of standard error (standard output went to <paramref name="consume"/>).</returns>
+    /// <exception cref="DockerApiException">The container is not running (409) or does not exist (404).</exception>
+    public async Task<ExecResult> ExecStreamingAsync(string id, IReadOnlyList<string> command, Func<ExecOutputStream, Task> consume, CancellationToken cancellationToken)
+    {
+        var created = await _transferClient.Value.Exec.CreateContainerExecAsync(
+            id, new ContainerExecCreateParameters { Cmd = [.. command], AttachStdout = true, AttachStderr = true }, cancellationToken).ConfigureAwait(false);
+        string stderr;
+        using (var output = new ExecOutputStream(
+            await _transferClient.Value.Exec.StartContainerExecAsync(created.ID, new ContainerExecStartParameters(), cancellationToken).ConfigureAwait(false)))
+        {
+            await consume(output).ConfigureAwait(false);
+            await output.DrainAsync(cancellationToken).ConfigureAwait(false);
+            stderr = output.StandardError;
+        }
+
+        return new ExecResult(await WaitForExitCodeAsync(created.ID, cancellationToken).ConfigureAwait(false), string.Empty, stderr);
     }
 
     /// <summary>Returns the stat of a path in the container, or <see langword="null"/> when the engine answers 404 (no such path, or no such container).</summary>

@@ -43,7 +43,14 @@ internal static class ArchiveExtractor
         var written = new HashSet<string>(StringComparer.Ordinal);
         while (await reader.GetNextEntryAsync(copyData: false, cancellationToken).ConfigureAwait(false) is { } entry)
         {
-            if (!ArchivePath.TrySplit(entry.Name, out var segments) || segments.Length == 0)
+            // A name that is legal in the sandbox but not here (a\b.txt) is renamed, not a reason to refuse the rest.
+            var name = ArchivePath.ToHostName(entry.Name);
+            if (!ReferenceEquals(name, entry.Name))
+            {
+                Log.RenamedArchiveEntry(logger, entry.Name, name);
+            }
+
+            if (!ArchivePath.TrySplit(name, out var segments) || segments.Length == 0)
             {
                 throw ArchivePath.Unsafe(entry.Name);
             }
@@ -74,7 +81,7 @@ internal static class ArchiveExtractor
                 case TarEntryType.HardLink:
                     // A second name of a file that is also in this archive: copy the file already written.
                     // Anything else (a link to a name outside the archive, or not yet written) is skipped.
-                    var source = ArchivePath.TrySplit(entry.LinkName, out var linkSegments) && linkSegments.Length > 1 && linkSegments[0] == root
+                    var source = ArchivePath.TrySplit(ArchivePath.ToHostName(entry.LinkName), out var linkSegments) && linkSegments.Length > 1 && linkSegments[0] == root
                         ? ArchivePath.Resolve(destination, linkSegments[1..], entry.LinkName)
                         : null;
                     if (source is not null && written.Contains(source))

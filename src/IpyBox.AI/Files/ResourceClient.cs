@@ -171,7 +171,7 @@ public sealed class ResourceClient : ISandboxFiles
         Log.Downloading(_logger, relativePath, local);
         await DownloadTarget.WriteFileAsync(
             local,
-            temporary => GetAsync(absolute, stream => ArchiveExtractor.ExtractFileAsync(stream, temporary, cancellationToken), cancellationToken)).ConfigureAwait(false);
+            temporary => GetAsync(absolute, stream => ExtractFileAsync(stream, absolute, temporary, cancellationToken), cancellationToken)).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -437,9 +437,63 @@ public sealed class ResourceClient : ISandboxFiles
         await producer.ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Streams the tar archive of a container path to <paramref name="consume"/>. A running container's archive is made by
+    /// <c>tar</c> run as the kernel user, so a download holds only what the sandbox's own code could read: a file swapped
+    /// for a link to a root-only file while the download runs yields nothing of it. The engine's archive API reads as root
+    /// (between its own check and open a path can be swapped), so it serves only stopped containers, where no process is
+    /// left to swap anything.
+    /// </summary>
     private async Task GetAsync(string absolutePath, Func<Stream, Task> consume, CancellationToken cancellationToken)
     {
         var id = ContainerId;
+        var slash = absolutePath.LastIndexOf('/');
+        var parent = slash == 0 ? "/" : absolutePath[..slash];
+        string[] command = ["tar", "--create", "--file=-", "--directory", parent, "--", absolutePath[(slash + 1)..]];
+        DockerOperations.ExecResult tar;
+        try
+        {
+            tar = await _container.Engine.ExecStreamingAsync(id, command, output => ConsumeTarAsync(output, absolutePath, consume), cancellationToken).ConfigureAwait(false);
+        }
+        catch (DockerApiException ex) when (ex.StatusCode == System.Net.HttpStatusCode.Conflict)
+        {
+            await GetFromStoppedContainerAsync(id, absolutePath, consume, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        if (tar.ExitCode != 0)
+        {
+            Log.DownloadIncomplete(_logger, absolutePath, tar.StandardError.Trim());
+        }
+    }
+
+    private static async Task ExtractFileAsync(Stream archive, string absolutePath, string destination, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ArchiveExtractor.ExtractFileAsync(archive, destination, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new IOException($"{absolutePath} is no longer a regular file in the container; it changed during the download. {ex.Message}", ex);
+        }
+    }
+
+    private static async Task ConsumeTarAsync(ExecOutputStream output, string absolutePath, Func<Stream, Task> consume)
+    {
+        try
+        {
+            await consume(output).ConfigureAwait(false);
+        }
+        catch (InvalidDataException ex) when (output.StandardError.Length > 0)
+        {
+            // E.g. an empty archive because the kernel user may not read the file.
+            throw new IOException($"{absolutePath} could not be read as the kernel user: {output.StandardError.Trim()}", ex);
+        }
+    }
+
+    private async Task GetFromStoppedContainerAsync(string id, string absolutePath, Func<Stream, Task> consume, CancellationToken cancellationToken)
+    {
         var archive = await _container.Engine.GetArchiveAsync(id, absolutePath, cancellationToken).ConfigureAwait(false);
         if (archive is null)
         {

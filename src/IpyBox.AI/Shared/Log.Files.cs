@@ -22,4 +22,10 @@ internal static partial class Log
 
     [LoggerMessage(105, LogLevel.Warning, "Firewall of container {ContainerId}: {Warning}")]
     public static partial void FirewallWarning(ILogger logger, string containerId, string warning);
+
+    [LoggerMessage(106, LogLevel.Warning, "Downloading {Path}: some entries could not be read by the kernel user and were left out: {Detail}")]
+    public static partial void DownloadIncomplete(ILogger logger, string path, string detail);
+
+    [LoggerMessage(107, LogLevel.Warning, "Renamed '{EntryName}' to '{HostName}' while downloading: its name is not a valid file name on this host.")]
+    public static partial void RenamedArchiveEntry(ILogger logger, string entryName, string hostName);
 }
