@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using System.Text;
 using Docker.DotNet;
 using Docker.DotNet.Models;
@@ -56,113 +57,118 @@ internal sealed class DockerOperations : IDisposable
     }
 
     /// <summary>Returns the image's description, or <see langword="null"/> when the engine does not have it.</summary>
-    public async Task<ImageInspectResponse?> InspectImageAsync(string image, CancellationToken cancellationToken)
-    {
-        try
+    public Task<ImageInspectResponse?> InspectImageAsync(string image, CancellationToken cancellationToken) =>
+        GuardAsync(async () =>
         {
-            return await _client.Images.InspectImageAsync(image, cancellationToken).ConfigureAwait(false);
-        }
-        catch (DockerImageNotFoundException)
-        {
-            return null;
-        }
-    }
+            try
+            {
+                return await _client.Images.InspectImageAsync(image, cancellationToken).ConfigureAwait(false);
+            }
+            catch (DockerImageNotFoundException)
+            {
+                return null;
+            }
+        });
 
     /// <summary>Builds an image from a tar context; build errors arrive in the progress stream and are raised here.</summary>
     /// <exception cref="ImageBuildException">The build failed; the exception carries its output.</exception>
-    public async Task BuildImageAsync(string tag, Stream context, IDictionary<string, string> buildArgs, IProgress<ImageProgress>? progress, CancellationToken cancellationToken)
-    {
-        var recorder = new ProgressRecorder(tag, progress);
-        var parameters = new ImageBuildParameters
+    public Task BuildImageAsync(string tag, Stream context, IDictionary<string, string> buildArgs, IProgress<ImageProgress>? progress, CancellationToken cancellationToken) =>
+        GuardAsync(async () =>
         {
-            Tags = [tag],
-            BuildArgs = buildArgs,
-            Remove = true,
-            ForceRemove = true,
-        };
+            var recorder = new ProgressRecorder(tag, progress);
+            var parameters = new ImageBuildParameters
+            {
+                Tags = [tag],
+                BuildArgs = buildArgs,
+                Remove = true,
+                ForceRemove = true,
+            };
 
-        try
-        {
-            await _client.Images.BuildImageFromDockerfileAsync(parameters, context, null, null, recorder, cancellationToken).ConfigureAwait(false);
-        }
-        catch (DockerApiException ex)
-        {
-            throw new ImageBuildException($"Building image {tag} failed: {ex.ResponseBody}", recorder.Output);
-        }
+            try
+            {
+                await _client.Images.BuildImageFromDockerfileAsync(parameters, context, null, null, recorder, cancellationToken).ConfigureAwait(false);
+            }
+            catch (DockerApiException ex)
+            {
+                throw new ImageBuildException($"Building image {tag} failed: {ex.ResponseBody}", recorder.Output);
+            }
 
-        if (recorder.Error is not null)
-        {
-            throw new ImageBuildException($"Building image {tag} failed: {recorder.Error}", recorder.Output);
-        }
-    }
+            if (recorder.Error is not null)
+            {
+                throw new ImageBuildException($"Building image {tag} failed: {recorder.Error}", recorder.Output);
+            }
+        });
 
     /// <summary>Pulls an image; pull errors arrive in the progress stream and are raised here.</summary>
     /// <exception cref="ImageBuildException">The image could not be pulled.</exception>
-    public async Task PullImageAsync(string tag, IProgress<ImageProgress>? progress, CancellationToken cancellationToken)
-    {
-        var recorder = new ProgressRecorder(tag, progress);
-        try
+    public Task PullImageAsync(string tag, IProgress<ImageProgress>? progress, CancellationToken cancellationToken) =>
+        GuardAsync(async () =>
         {
-            await _client.Images.CreateImageAsync(new ImagesCreateParameters { FromImage = tag }, null, recorder, cancellationToken).ConfigureAwait(false);
-        }
-        catch (DockerApiException ex)
-        {
-            throw new ImageBuildException($"Image {tag} is not present and could not be pulled: {ex.ResponseBody?.Trim()}", recorder.Output);
-        }
+            var recorder = new ProgressRecorder(tag, progress);
+            try
+            {
+                await _client.Images.CreateImageAsync(new ImagesCreateParameters { FromImage = tag }, null, recorder, cancellationToken).ConfigureAwait(false);
+            }
+            catch (DockerApiException ex)
+            {
+                throw new ImageBuildException($"Image {tag} is not present and could not be pulled: {ex.ResponseBody?.Trim()}", recorder.Output);
+            }
 
-        if (recorder.Error is not null)
-        {
-            throw new ImageBuildException($"Image {tag} is not present and could not be pulled: {recorder.Error}", recorder.Output);
-        }
-    }
+            if (recorder.Error is not null)
+            {
+                throw new ImageBuildException($"Image {tag} is not present and could not be pulled: {recorder.Error}", recorder.Output);
+            }
+        });
 
     /// <summary>Creates a container; returns its id.</summary>
-    public async Task<string> CreateContainerAsync(CreateContainerParameters parameters, CancellationToken cancellationToken) =>
-        (await _client.Containers.CreateContainerAsync(parameters, cancellationToken).ConfigureAwait(false)).ID;
+    public Task<string> CreateContainerAsync(CreateContainerParameters parameters, CancellationToken cancellationToken) =>
+        GuardAsync(async () => (await _client.Containers.CreateContainerAsync(parameters, cancellationToken).ConfigureAwait(false)).ID);
 
     /// <summary>Starts a created container.</summary>
     public Task StartContainerAsync(string id, CancellationToken cancellationToken) =>
-        _client.Containers.StartContainerAsync(id, new ContainerStartParameters(), cancellationToken);
+        GuardAsync(() => _client.Containers.StartContainerAsync(id, new ContainerStartParameters(), cancellationToken));
 
     /// <summary>Returns the container's state, or <see langword="null"/> when it no longer exists.</summary>
-    public async Task<ContainerInspectResponse?> InspectContainerAsync(string id, CancellationToken cancellationToken)
-    {
-        try
+    public Task<ContainerInspectResponse?> InspectContainerAsync(string id, CancellationToken cancellationToken) =>
+        GuardAsync(async () =>
         {
-            return await _client.Containers.InspectContainerAsync(id, cancellationToken).ConfigureAwait(false);
-        }
-        catch (DockerContainerNotFoundException)
-        {
-            return null;
-        }
-    }
+            try
+            {
+                return await _client.Containers.InspectContainerAsync(id, cancellationToken).ConfigureAwait(false);
+            }
+            catch (DockerContainerNotFoundException)
+            {
+                return null;
+            }
+        });
 
     /// <summary>Waits until the container exits; returns its exit code.</summary>
-    public async Task<long> WaitContainerAsync(string id, CancellationToken cancellationToken) =>
-        (await _client.Containers.WaitContainerAsync(id, cancellationToken).ConfigureAwait(false)).StatusCode;
+    public Task<long> WaitContainerAsync(string id, CancellationToken cancellationToken) =>
+        GuardAsync(async () => (await _client.Containers.WaitContainerAsync(id, cancellationToken).ConfigureAwait(false)).StatusCode);
 
     /// <summary>Force-removes a container with its anonymous volumes.</summary>
     /// <returns><see langword="true"/> when this call removed it; <see langword="false"/> when it was gone already or another removal is under way.</returns>
-    public async Task<bool> RemoveContainerAsync(string id, CancellationToken cancellationToken)
-    {
-        try
+    public Task<bool> RemoveContainerAsync(string id, CancellationToken cancellationToken) =>
+        GuardAsync(async () =>
         {
-            await _client.Containers.RemoveContainerAsync(id, new ContainerRemoveParameters { Force = true, RemoveVolumes = true }, cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (DockerContainerNotFoundException)
-        {
-            return false;
-        }
-        catch (DockerApiException ex) when (ex.StatusCode == System.Net.HttpStatusCode.Conflict)
-        {
-            return false;
-        }
-    }
+            try
+            {
+                await _client.Containers.RemoveContainerAsync(id, new ContainerRemoveParameters { Force = true, RemoveVolumes = true }, cancellationToken).ConfigureAwait(false);
+                return true;
+            }
+            catch (DockerContainerNotFoundException)
+            {
+                return false;
+            }
+            catch (DockerApiException ex) when (ex.StatusCode == System.Net.HttpStatusCode.Conflict)
+            {
+                return false;
+            }
+        });
 
     /// <summary>Lists containers, running or not, that carry every one of <paramref name="labels"/> (<c>key=value</c> or <c>key</c>).</summary>
     public Task<IList<ContainerListResponse>> ListContainersAsync(IEnumerable<string> labels, CancellationToken cancellationToken) =>
-        _client.Containers.ListContainersAsync(
+        GuardAsync(() => _client.Containers.ListContainersAsync(
             new ContainersListParameters
             {
                 All = true,
@@ -171,49 +177,51 @@ internal sealed class DockerOperations : IDisposable
                     ["label"] = labels.Distinct(StringComparer.Ordinal).ToDictionary(label => label, _ => true, StringComparer.Ordinal),
                 },
             },
-            cancellationToken);
+            cancellationToken));
 
     /// <summary>Reads a container's output, all of it or the last <paramref name="tail"/> lines.</summary>
-    public async Task<(string StandardOutput, string StandardError)> ReadLogsAsync(string id, int? tail, CancellationToken cancellationToken)
-    {
-        var parameters = new ContainerLogsParameters { ShowStdout = true, ShowStderr = true };
-        if (tail is { } lines)
+    public Task<(string StandardOutput, string StandardError)> ReadLogsAsync(string id, int? tail, CancellationToken cancellationToken) =>
+        GuardAsync(async () =>
         {
-            parameters.Tail = lines.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        }
+            var parameters = new ContainerLogsParameters { ShowStdout = true, ShowStderr = true };
+            if (tail is { } lines)
+            {
+                parameters.Tail = lines.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
 
-        using var stream = await _client.Containers.GetContainerLogsAsync(id, parameters, cancellationToken).ConfigureAwait(false);
-        return await stream.ReadOutputToEndAsync(cancellationToken).ConfigureAwait(false);
-    }
+            using var stream = await _client.Containers.GetContainerLogsAsync(id, parameters, cancellationToken).ConfigureAwait(false);
+            return await stream.ReadOutputToEndAsync(cancellationToken).ConfigureAwait(false);
+        });
 
     /// <summary>Runs <paramref name="command"/> in a running container; its output is read to the end before the exit code is inspected.</summary>
     /// <param name="id">The container.</param>
     /// <param name="command">The program and its arguments (no shell).</param>
     /// <param name="user">The user, e.g. <c>root</c>; <see langword="null"/> for the container's user.</param>
     /// <param name="cancellationToken">Cancels the wait (the command keeps running in the container).</param>
-    public async Task<ExecResult> ExecAsync(string id, IReadOnlyList<string> command, string? user, CancellationToken cancellationToken)
-    {
-        var parameters = new ContainerExecCreateParameters
+    public Task<ExecResult> ExecAsync(string id, IReadOnlyList<string> command, string? user, CancellationToken cancellationToken) =>
+        GuardAsync(async () =>
         {
-            Cmd = [.. command],
-            AttachStdout = true,
-            AttachStderr = true,
-        };
-        if (user is not null)
-        {
-            parameters.User = user;
-        }
+            var parameters = new ContainerExecCreateParameters
+            {
+                Cmd = [.. command],
+                AttachStdout = true,
+                AttachStderr = true,
+            };
+            if (user is not null)
+            {
+                parameters.User = user;
+            }
 
-        var created = await _client.Exec.CreateContainerExecAsync(id, parameters, cancellationToken).ConfigureAwait(false);
-        string stdout;
-        string stderr;
-        using (var stream = await _client.Exec.StartContainerExecAsync(created.ID, new ContainerExecStartParameters(), cancellationToken).ConfigureAwait(false))
-        {
-            (stdout, stderr) = await stream.ReadOutputToEndAsync(cancellationToken).ConfigureAwait(false);
-        }
+            var created = await _client.Exec.CreateContainerExecAsync(id, parameters, cancellationToken).ConfigureAwait(false);
+            string stdout;
+            string stderr;
+            using (var stream = await _client.Exec.StartContainerExecAsync(created.ID, new ContainerExecStartParameters(), cancellationToken).ConfigureAwait(false))
+            {
+                (stdout, stderr) = await stream.ReadOutputToEndAsync(cancellationToken).ConfigureAwait(false);
+            }
 
-        return new ExecResult(await WaitForExitCodeAsync(created.ID, cancellationToken).ConfigureAwait(false), stdout, stderr);
-    }
+            return new ExecResult(await WaitForExitCodeAsync(created.ID, cancellationToken).ConfigureAwait(false), stdout, stderr);
+        });
 
     /// <summary>Waits for the exit code of an exec whose output has ended: the engine records it a moment later.</summary>
     private async Task<long> WaitForExitCodeAsync(string execId, CancellationToken cancellationToken)
@@ -237,59 +245,71 @@ internal sealed class DockerOperations : IDisposable
     /// </summary>
     /// <returns>The exit code and the start of standard error (standard output went to <paramref name="consume"/>).</returns>
     /// <exception cref="DockerApiException">The container is not running (409) or does not exist (404).</exception>
-    public async Task<ExecResult> ExecStreamingAsync(string id, IReadOnlyList<string> command, Func<ExecOutputStream, Task> consume, CancellationToken cancellationToken)
-    {
-        var created = await _transferClient.Value.Exec.CreateContainerExecAsync(
-            id, new ContainerExecCreateParameters { Cmd = [.. command], AttachStdout = true, AttachStderr = true }, cancellationToken).ConfigureAwait(false);
-        string stderr;
-        using (var output = new ExecOutputStream(
-            await _transferClient.Value.Exec.StartContainerExecAsync(created.ID, new ContainerExecStartParameters(), cancellationToken).ConfigureAwait(false)))
+    public Task<ExecResult> ExecStreamingAsync(string id, IReadOnlyList<string> command, Func<ExecOutputStream, Task> consume, CancellationToken cancellationToken) =>
+        GuardAsync(async () =>
         {
-            await consume(output).ConfigureAwait(false);
-            await output.DrainAsync(cancellationToken).ConfigureAwait(false);
-            stderr = output.StandardError;
-        }
+            var created = await _transferClient.Value.Exec.CreateContainerExecAsync(
+                id, new ContainerExecCreateParameters { Cmd = [.. command], AttachStdout = true, AttachStderr = true }, cancellationToken).ConfigureAwait(false);
+            string stderr;
+            using (var output = new ExecOutputStream(
+                await _transferClient.Value.Exec.StartContainerExecAsync(created.ID, new ContainerExecStartParameters(), cancellationToken).ConfigureAwait(false)))
+            {
+                await consume(output).ConfigureAwait(false);
+                await output.DrainAsync(cancellationToken).ConfigureAwait(false);
+                stderr = output.StandardError;
+            }
 
-        return new ExecResult(await WaitForExitCodeAsync(created.ID, cancellationToken).ConfigureAwait(false), string.Empty, stderr);
-    }
+            return new ExecResult(await WaitForExitCodeAsync(created.ID, cancellationToken).ConfigureAwait(false), string.Empty, stderr);
+        });
 
     /// <summary>Returns the stat of a path in the container, or <see langword="null"/> when the engine answers 404 (no such path, or no such container).</summary>
-    public async Task<ContainerPathStatResponse?> StatPathAsync(string id, string path, CancellationToken cancellationToken)
-    {
-        try
+    public Task<ContainerPathStatResponse?> StatPathAsync(string id, string path, CancellationToken cancellationToken) =>
+        GuardAsync(async () =>
         {
-            var response = await _client.Containers.GetArchiveFromContainerAsync(
-                id, new ContainerPathStatParameters { Path = path }, statOnly: true, cancellationToken).ConfigureAwait(false);
-            return response.Stat;
-        }
-        catch (DockerContainerNotFoundException)
-        {
-            return null;
-        }
-    }
+            try
+            {
+                var response = await _client.Containers.GetArchiveFromContainerAsync(
+                    id, new ContainerPathStatParameters { Path = path }, statOnly: true, cancellationToken).ConfigureAwait(false);
+                return response.Stat;
+            }
+            catch (DockerContainerNotFoundException)
+            {
+                return null;
+            }
+        });
 
     /// <summary>Opens a tar stream of a path in the container, or returns <see langword="null"/> when the engine answers 404.</summary>
-    public async Task<Stream?> GetArchiveAsync(string id, string path, CancellationToken cancellationToken)
-    {
-        try
+    public Task<Stream?> GetArchiveAsync(string id, string path, CancellationToken cancellationToken) =>
+        GuardAsync(async () =>
         {
-            var response = await _transferClient.Value.Containers.GetArchiveFromContainerAsync(
-                id, new ContainerPathStatParameters { Path = path }, statOnly: false, cancellationToken).ConfigureAwait(false);
-            return response.Stream ?? throw new IOException($"The engine sent no archive for {path}.");
-        }
-        catch (DockerContainerNotFoundException)
-        {
-            return null;
-        }
-    }
+            try
+            {
+                var response = await _transferClient.Value.Containers.GetArchiveFromContainerAsync(
+                    id, new ContainerPathStatParameters { Path = path }, statOnly: false, cancellationToken).ConfigureAwait(false);
+                return response.Stream ?? throw new IOException($"The engine sent no archive for {path}.");
+            }
+            catch (DockerContainerNotFoundException)
+            {
+                return null;
+            }
+        });
 
     /// <summary>Extracts a tar stream into a directory of the container; a directory is never replaced by a file.</summary>
     public Task PutArchiveAsync(string id, string directory, Stream archive, CancellationToken cancellationToken) =>
-        _transferClient.Value.Containers.ExtractArchiveToContainerAsync(
+        GuardAsync(() => _transferClient.Value.Containers.ExtractArchiveToContainerAsync(
             id,
             new CopyToContainerParameters { Path = directory, AllowOverwriteDirWithFile = false },
             archive,
-            cancellationToken);
+            cancellationToken));
+
+    /// <summary>Gets a value indicating whether <paramref name="error"/> says the engine could not be reached (refused, reset or unreachable connection).</summary>
+    internal static bool IsConnectionFailure(Exception error) => error switch
+    {
+        SocketException or HttpRequestException => true,
+        AggregateException aggregate => aggregate.InnerExceptions.Any(IsConnectionFailure),
+        IOException { InnerException: { } inner } => IsConnectionFailure(inner),
+        _ => false,
+    };
 
     /// <inheritdoc />
     public void Dispose()
@@ -299,6 +319,40 @@ internal sealed class DockerOperations : IDisposable
         {
             _transferClient.Value.Dispose();
         }
+    }
+
+    /// <summary>Runs an engine call; a connection failure becomes a <see cref="DockerUnavailableException"/> that says what to do.</summary>
+    private async Task<T> GuardAsync<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsConnectionFailure(ex))
+        {
+            throw Unreachable(ex);
+        }
+    }
+
+    private async Task GuardAsync(Func<Task> call)
+    {
+        try
+        {
+            await call().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsConnectionFailure(ex))
+        {
+            throw Unreachable(ex);
+        }
+    }
+
+    private DockerUnavailableException Unreachable(Exception error)
+    {
+        var cause = error is AggregateException aggregate ? aggregate.Flatten().InnerExceptions.FirstOrDefault() ?? error : error;
+        return new DockerUnavailableException(
+            $"The Docker engine at {Endpoint} could not be reached ({cause.Message}). Check that it is running and that DOCKER_HOST or " +
+            "the DockerEndpoint option point at it, then try again; containers left behind are removed by 'ipybox cleanup'.",
+            error);
     }
 
     /// <summary>The outcome of a command run with <see cref="ExecAsync"/>.</summary>

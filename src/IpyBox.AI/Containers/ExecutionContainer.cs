@@ -35,6 +35,9 @@ public sealed partial class ExecutionContainer : IAsyncDisposable
     private readonly DockerEndpoint _endpoint;
     private readonly IReadOnlyDictionary<string, string> _requestLabels;
     private DockerOperations? _engine;
+    private const int Live = 0;
+    private const int Disposing = 1;
+    private const int Removed = 2;
     private int _disposed;
     private bool _runsAsRoot;
 
@@ -161,7 +164,15 @@ public sealed partial class ExecutionContainer : IAsyncDisposable
             catch
             {
                 // A container that failed to start (or to lose its network) is removed at once, not left for the caller to find.
-                await RemoveCoreAsync(CancellationToken.None).ConfigureAwait(false);
+                try
+                {
+                    await RemoveCoreAsync(CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (Exception removal) when (removal is DockerUnavailableException or DockerApiException)
+                {
+                    Log.ContainerRemoveFailed(_logger, id, removal);
+                }
+
                 throw;
             }
 
@@ -175,6 +186,7 @@ public sealed partial class ExecutionContainer : IAsyncDisposable
 
     /// <summary>Stops and removes the container. Harmless when it is already gone or was never started.</summary>
     /// <param name="cancellationToken">Cancels the removal.</param>
+    /// <exception cref="DockerUnavailableException">The engine could not be reached; the container may still exist (call again later).</exception>
     public async Task KillAsync(CancellationToken cancellationToken = default)
     {
         await _lifecycle.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -188,11 +200,16 @@ public sealed partial class ExecutionContainer : IAsyncDisposable
         }
     }
 
-    /// <summary>Removes the container (as <see cref="KillAsync"/>) and releases the Docker client. Idempotent; never throws for a container that is already gone.</summary>
-    /// <returns>A task that completes when the container is removed.</returns>
+    /// <summary>
+    /// Removes the container (as <see cref="KillAsync"/>) and releases the Docker client. Never throws: when the engine
+    /// cannot be reached the failure is logged and the container is left; call <see cref="DisposeAsync"/> again once the
+    /// engine is back to remove it. A container left when the process ends carries the owner labels, so
+    /// <c>ipybox cleanup</c> and the next <see cref="SandboxSessionManager"/> start remove it as an orphan.
+    /// </summary>
+    /// <returns>A task that completes when the container is removed, or its removal failed.</returns>
     public async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        if (Interlocked.CompareExchange(ref _disposed, Disposing, Live) == Removed)
         {
             return;
         }
@@ -200,9 +217,24 @@ public sealed partial class ExecutionContainer : IAsyncDisposable
         await _lifecycle.WaitAsync().ConfigureAwait(false);
         try
         {
-            await RemoveCoreAsync(CancellationToken.None).ConfigureAwait(false);
+            if (_disposed == Removed)
+            {
+                return;
+            }
+
+            try
+            {
+                await RemoveCoreAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                Log.ContainerRemoveFailed(_logger, ContainerId ?? "(none)", ex);
+                return;
+            }
+
             _engine?.Dispose();
             _engine = null;
+            _disposed = Removed;
         }
         finally
         {
@@ -365,6 +397,7 @@ public sealed partial class ExecutionContainer : IAsyncDisposable
         }
     }
 
+    /// <summary>Removes the container; the id is kept when the engine could not be reached, so a later call can try again.</summary>
     private async Task RemoveCoreAsync(CancellationToken cancellationToken)
     {
         var id = ContainerId;
@@ -373,17 +406,10 @@ public sealed partial class ExecutionContainer : IAsyncDisposable
             return;
         }
 
-        try
+        // Idempotent: a container that is already gone, or being removed, needs nothing more.
+        if (await _engine.RemoveContainerAsync(id, cancellationToken).ConfigureAwait(false))
         {
-            // Idempotent: a container that is already gone, or being removed, needs nothing more.
-            if (await _engine.RemoveContainerAsync(id, cancellationToken).ConfigureAwait(false))
-            {
-                Log.ContainerRemoved(_logger, id);
-            }
-        }
-        catch (Exception ex) when (ex is DockerApiException or HttpRequestException or IOException)
-        {
-            Log.ContainerRemoveFailed(_logger, id, ex);
+            Log.ContainerRemoved(_logger, id);
         }
 
         ContainerId = null;

@@ -38,8 +38,9 @@ public sealed class ExecutionContainerOptions
     /// <summary>Gets or sets the memory limit in bytes. Swap is limited to the same value, so the sandbox never swaps.</summary>
     /// <remarks>
     /// A kernel that allocates beyond the limit is killed by the kernel's OOM killer (the container and its server keep
-    /// running); the execution ends with a <see cref="KernelDiedException"/> that says so. Files in <c>/app</c>, <c>/tmp</c>,
-    /// the kernel's home and runtime-installed packages live in memory (tmpfs) and count against this limit too.
+    /// running); the execution ends with a <see cref="KernelDiedException"/> that says so. Files in <c>/tmp</c>, the kernel's
+    /// home and runtime-installed packages live in memory (tmpfs) and count against this limit too, and so does <c>/app</c>
+    /// when <see cref="AppSizeLimitBytes"/> is set.
     /// </remarks>
     /// <value>The default value is 2 GiB. <see langword="null"/> for no limit.</value>
     public long? MemoryLimitBytes { get; set; } = 2L << 30;
@@ -54,13 +55,20 @@ public sealed class ExecutionContainerOptions
 
     /// <summary>Gets or sets the size of <c>/app</c>, the sandbox's working directory; writing beyond it fails with <c>ENOSPC</c>.</summary>
     /// <remarks>
-    /// <c>/app</c> is a volume in memory (a tmpfs the engine mounts), created with the container and removed with it; the
-    /// engine's archive API (uploads, downloads) reaches it like any volume. Bind mounts below <c>/app</c> are not counted.
-    /// <see langword="null"/> keeps <c>/app</c> in the container's writable layer, which the engine does not limit
-    /// (overlay2 on ext4 has no per-container quota).
+    /// <para>
+    /// When set, <c>/app</c> is a volume in memory (a tmpfs the engine mounts), created with the container and removed with
+    /// it: its files count against <see cref="MemoryLimitBytes"/>, and they are gone as soon as the container stops, so
+    /// files of a stopped container can no longer be rescued. Bind mounts below <c>/app</c> are not counted.
+    /// </para>
+    /// <para>
+    /// When <see langword="null"/>, <c>/app</c> is a volume on the engine's disk without a size limit: the overlay2 storage
+    /// driver can limit a container's disk use only on XFS with project quotas (<c>--storage-opt size</c>), which common
+    /// engines (ext4 hosts, Docker Desktop) do not have. Limit <c>/app</c> this way when disk use matters more than rescuing
+    /// files from a stopped sandbox.
+    /// </para>
     /// </remarks>
-    /// <value>The default value is 1 GiB.</value>
-    public long? AppSizeLimitBytes { get; set; } = 1L << 30;
+    /// <value>The default value is <see langword="null"/>: no limit, files outlive a stopped container.</value>
+    public long? AppSizeLimitBytes { get; set; }
 
     /// <summary>Gets or sets the size of each of the writable scratch areas: <c>/tmp</c>, the kernel user's home and the directory that runtime <c>pip install</c> writes to.</summary>
     /// <remarks>Used only with <see cref="ReadOnlyRootFilesystem"/>; each is a tmpfs of this size.</remarks>

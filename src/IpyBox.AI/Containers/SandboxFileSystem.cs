@@ -8,7 +8,7 @@ namespace IpyBox.AI;
 /// read-only root file system, tmpfs mounts for <c>/tmp</c>, the kernel user's home and the package directory.
 /// </summary>
 /// <remarks>
-/// <c>/app</c> is a volume rather than a plain tmpfs mount because the engine's archive API (uploads, downloads) reaches
+/// <c>/app</c> is a volume rather than a tmpfs mount because the engine's archive API (uploads, downloads) reaches
 /// volumes but not tmpfs mounts, which exist only inside the container's mount namespace. The engine's overlay2 driver
 /// limits a container's writable layer only on XFS with project quotas (<c>--storage-opt size</c>), so tmpfs sizes are
 /// the limit that works on every engine.
@@ -48,25 +48,21 @@ internal sealed class SandboxFileSystem
         var mounts = new List<Mount>();
         if (options.AppSizeLimitBytes is { } appSize)
         {
-            mounts.Add(new Mount
+            mounts.Add(AppVolume(labels, new Driver
             {
-                Type = "volume",
-                Target = AppPath.Root,
-                VolumeOptions = new VolumeOptions
+                Name = "local",
+                Options = new Dictionary<string, string>(StringComparer.Ordinal)
                 {
-                    Labels = new Dictionary<string, string>(labels, StringComparer.Ordinal),
-                    DriverConfig = new Driver
-                    {
-                        Name = "local",
-                        Options = new Dictionary<string, string>(StringComparer.Ordinal)
-                        {
-                            ["type"] = "tmpfs",
-                            ["device"] = "tmpfs",
-                            ["o"] = $"size={appSize},{ownership},mode=0755",
-                        },
-                    },
+                    ["type"] = "tmpfs",
+                    ["device"] = "tmpfs",
+                    ["o"] = $"size={appSize},{ownership},mode=0755",
                 },
-            });
+            }));
+        }
+        else if (options.ReadOnlyRootFilesystem)
+        {
+            // On the engine's disk, without a size limit; it outlives a stopped container, so its files can be rescued.
+            mounts.Add(AppVolume(labels, driver: null));
         }
 
         var tmpfs = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -86,6 +82,18 @@ internal sealed class SandboxFileSystem
 
         return new SandboxFileSystem(mounts, tmpfs, home);
     }
+
+    /// <summary>An anonymous volume for <c>/app</c>, removed with the container; the engine copies the image's <c>/app</c> (owner included) into it.</summary>
+    private static Mount AppVolume(IDictionary<string, string> labels, Driver? driver) => new()
+    {
+        Type = "volume",
+        Target = AppPath.Root,
+        VolumeOptions = new VolumeOptions
+        {
+            Labels = new Dictionary<string, string>(labels, StringComparer.Ordinal),
+            DriverConfig = driver!,
+        },
+    };
 
     /// <summary>The image's <c>PYTHONUSERBASE</c>: where <c>pip install</c> puts packages when the environment itself is read-only.</summary>
     private static string? UserBase(ImageInspectResponse image) =>

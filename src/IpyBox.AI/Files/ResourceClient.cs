@@ -343,7 +343,7 @@ public sealed class ResourceClient : ISandboxFiles
             if (stat is null)
             {
                 // The engine says 404 for a missing path and for a missing container: tell them apart.
-                await _container.ThrowIfNotRunningAsync(cancellationToken).ConfigureAwait(false);
+                await ThrowIfRemovedAsync(id, cancellationToken).ConfigureAwait(false);
             }
 
             return stat;
@@ -354,6 +354,18 @@ public sealed class ResourceClient : ISandboxFiles
             throw new IOException($"{absolutePath} cannot be reached in the container: a part of the path is not a directory or cannot be read.", ex);
         }
     }
+
+    /// <summary>Throws a <see cref="SandboxUnavailableException"/> when the container no longer exists.</summary>
+    private async Task ThrowIfRemovedAsync(string id, CancellationToken cancellationToken)
+    {
+        if (await _container.Engine.InspectContainerAsync(id, cancellationToken).ConfigureAwait(false) is null)
+        {
+            throw Removed(id, null);
+        }
+    }
+
+    private static SandboxUnavailableException Removed(string id, Exception? cause) =>
+        new($"Container {id[..Math.Min(12, id.Length)]} no longer exists, and its files with it. Start a new container (or sandbox).", cause);
 
     /// <summary>Runs a command as the kernel user; a stopped container gives a <see cref="SandboxUnavailableException"/>.</summary>
     private async Task<DockerOperations.ExecResult> ExecAsync(IReadOnlyList<string> command, CancellationToken cancellationToken)
@@ -426,6 +438,11 @@ public sealed class ResourceClient : ISandboxFiles
             {
             }
 
+            if (ex is DockerApiException { StatusCode: System.Net.HttpStatusCode.NotFound } && await _container.Engine.InspectContainerAsync(id, CancellationToken.None).ConfigureAwait(false) is null)
+            {
+                throw Removed(id, ex);
+            }
+
             if (ex is DockerApiException api)
             {
                 throw new IOException($"The engine refused the upload to {absoluteDirectory}: {api.ResponseBody?.Trim()}", ex);
@@ -459,6 +476,10 @@ public sealed class ResourceClient : ISandboxFiles
         {
             await GetFromStoppedContainerAsync(id, absolutePath, consume, cancellationToken).ConfigureAwait(false);
             return;
+        }
+        catch (DockerApiException ex) when (ex.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            throw Removed(id, ex);
         }
 
         if (tar.ExitCode != 0)
@@ -497,7 +518,7 @@ public sealed class ResourceClient : ISandboxFiles
         var archive = await _container.Engine.GetArchiveAsync(id, absolutePath, cancellationToken).ConfigureAwait(false);
         if (archive is null)
         {
-            await _container.ThrowIfNotRunningAsync(cancellationToken).ConfigureAwait(false);
+            await ThrowIfRemovedAsync(id, cancellationToken).ConfigureAwait(false);
             throw new FileNotFoundException($"{absolutePath} disappeared from the container during the download.", absolutePath);
         }
 

@@ -17,7 +17,7 @@ internal static partial class Log
     [LoggerMessage(4, LogLevel.Information, "Removed container {ContainerId}.")]
     public static partial void ContainerRemoved(ILogger logger, string containerId);
 
-    [LoggerMessage(5, LogLevel.Warning, "Could not remove container {ContainerId}.")]
+    [LoggerMessage(5, LogLevel.Warning, "Could not remove container {ContainerId}; dispose it again once the engine answers, or run 'ipybox cleanup'.")]
     public static partial void ContainerRemoveFailed(ILogger logger, string containerId, Exception exception);
 
     [LoggerMessage(6, LogLevel.Debug, "Kernel server not ready yet (attempt {Attempt}): {Reason}")]

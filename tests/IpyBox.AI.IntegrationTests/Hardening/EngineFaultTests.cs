@@ -1,0 +1,99 @@
+namespace IpyBox.AI.IntegrationTests.Hardening;
+
+/// <summary>
+/// The engine goes away and comes back: a TCP proxy in front of the engine's TCP socket stands for the engine, so it can be
+/// stopped and started for this test's clients only.
+/// </summary>
+public sealed class EngineFaultTests : IAsyncLifetime
+{
+    private readonly string _runId = DockerEngine.NewRunId();
+    private TcpProxy _proxy = null!;
+
+    public async Task InitializeAsync()
+    {
+        await DockerEngine.EnsureAvailableAsync(new Uri("tcp://127.0.0.1:2375"));
+        _proxy = TcpProxy.StartForEngine();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _proxy.DisposeAsync();
+        await DockerEngine.RemoveAllAsync(_runId);
+    }
+
+    private ExecutionContainerOptions Options()
+    {
+        var options = new ExecutionContainerOptions { DockerEndpoint = _proxy.Endpoint };
+        options.Labels[DockerEngine.TestLabel] = _runId;
+        return options;
+    }
+
+    [Fact]
+    public async Task Dispose_with_the_engine_unreachable_does_not_throw_and_a_second_dispose_once_it_is_back_removes_the_container()
+    {
+        var container = await ExecutionContainer.StartAsync(Options());
+        var id = container.ContainerId!;
+        await _proxy.StopAsync();
+
+        await container.DisposeAsync();
+        Assert.True(await DockerEngine.ContainerExistsAsync(id));
+
+        _proxy.Start();
+        await container.DisposeAsync();
+        Assert.False(await DockerEngine.ContainerExistsAsync(id));
+    }
+
+    [Fact]
+    public async Task Engine_calls_with_the_engine_unreachable_throw_DockerUnavailableException()
+    {
+        await using var container = await ExecutionContainer.StartAsync(Options());
+        await _proxy.StopAsync();
+        var files = new ResourceClient(container);
+        var filter = new ManagedContainerFilter { DockerEndpoint = _proxy.Endpoint };
+
+        await Assert.ThrowsAsync<DockerUnavailableException>(() => container.KillAsync());
+        await Assert.ThrowsAsync<DockerUnavailableException>(() => ManagedContainers.ListAsync(filter));
+        await Assert.ThrowsAsync<DockerUnavailableException>(() => ManagedContainers.RemoveAsync(filter));
+        await Assert.ThrowsAsync<DockerUnavailableException>(() => files.ListAsync());
+        await Assert.ThrowsAsync<DockerUnavailableException>(() => files.DownloadDirectoryAsync("", Path.Combine(Path.GetTempPath(), _runId)));
+        await Assert.ThrowsAsync<DockerUnavailableException>(() => new ExecutionContainer(Options()).RunAsync());
+        _proxy.Start();
+    }
+
+    [Fact]
+    public async Task After_the_engine_comes_back_new_sandboxes_start_and_the_running_one_kept_working()
+    {
+        var provider = new DockerSandboxProvider(Options());
+        await using var sandbox = await provider.CreateAsync();
+        await _proxy.StopAsync();
+
+        // The kernel is reached on its published port, not through the engine: executions go on.
+        Assert.Equal("2", (await sandbox.ExecuteAsync("print(1 + 1)")).Text);
+        await Assert.ThrowsAsync<DockerUnavailableException>(() => provider.CreateAsync());
+
+        _proxy.Start();
+        await using var second = await provider.CreateAsync();
+        Assert.Equal("3", (await second.ExecuteAsync("print(1 + 2)")).Text);
+    }
+
+    [Fact]
+    public async Task File_calls_on_a_removed_container_throw_SandboxUnavailableException()
+    {
+        await using var container = await ExecutionContainer.StartAsync(Options());
+        var files = new ResourceClient(container);
+        using var local = new TempDirectory("ipybox-removed-");
+        var file = local.Combine("a.txt");
+        await File.WriteAllTextAsync(file, "a");
+        using (var engine = DockerEngine.CreateClient())
+        {
+            await engine.Containers.RemoveContainerAsync(container.ContainerId!, new Docker.DotNet.Models.ContainerRemoveParameters { Force = true, RemoveVolumes = true });
+        }
+
+        var error = await Assert.ThrowsAsync<SandboxUnavailableException>(() => files.UploadFileAsync(file, "a.txt"));
+        Assert.Contains("no longer exists", error.Message);
+        await Assert.ThrowsAsync<SandboxUnavailableException>(() => files.DownloadFileAsync("a.txt", local.Combine("b.txt")));
+        await Assert.ThrowsAsync<SandboxUnavailableException>(() => files.DownloadDirectoryAsync("", local.Combine("tree")));
+        await Assert.ThrowsAsync<SandboxUnavailableException>(() => files.ListAsync());
+        await Assert.ThrowsAsync<SandboxUnavailableException>(() => files.DeleteFileAsync("a.txt"));
+    }
+}

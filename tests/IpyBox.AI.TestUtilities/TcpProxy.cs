@@ -1,0 +1,131 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace IpyBox.AI.TestUtilities;
+
+/// <summary>
+/// A TCP proxy on 127.0.0.1 in front of a real endpoint (the Docker engine's TCP socket), to make that endpoint
+/// unreachable for one client and bring it back on the same port, without touching the engine other tests use.
+/// </summary>
+public sealed class TcpProxy : IAsyncDisposable
+{
+    private readonly IPEndPoint _target;
+    private readonly List<TcpClient> _connections = [];
+    private TcpListener? _listener;
+    private CancellationTokenSource? _stop;
+    private Task? _accepting;
+
+    public TcpProxy(IPEndPoint target)
+    {
+        _target = target;
+    }
+
+    /// <summary>Gets the port the proxy listens on (stays the same across <see cref="Stop"/> and <see cref="Start"/>).</summary>
+    public int Port { get; private set; }
+
+    /// <summary>Gets the proxy's address as a Docker endpoint.</summary>
+    public Uri Endpoint => new($"tcp://127.0.0.1:{Port}");
+
+    /// <summary>Starts a proxy in front of the engine's TCP socket, <c>tcp://127.0.0.1:2375</c>.</summary>
+    public static TcpProxy StartForEngine()
+    {
+        var proxy = new TcpProxy(new IPEndPoint(IPAddress.Loopback, 2375));
+        proxy.Start();
+        return proxy;
+    }
+
+    /// <summary>Listens (again) and forwards every new connection.</summary>
+    public void Start()
+    {
+        _listener = new TcpListener(IPAddress.Loopback, Port);
+        _listener.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+        _listener.Start();
+        Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
+        _stop = new CancellationTokenSource();
+        _accepting = AcceptAsync(_listener, _stop.Token);
+    }
+
+    /// <summary>Stops listening and cuts every open connection: the endpoint refuses connections from now on.</summary>
+    public async Task StopAsync()
+    {
+        if (_listener is null)
+        {
+            return;
+        }
+
+        await _stop!.CancelAsync();
+        _listener.Stop();
+        try
+        {
+            await _accepting!;
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
+        {
+        }
+
+        lock (_connections)
+        {
+            foreach (var connection in _connections)
+            {
+                connection.Dispose();
+            }
+
+            _connections.Clear();
+        }
+
+        _stop.Dispose();
+        _listener = null;
+    }
+
+    public async ValueTask DisposeAsync() => await StopAsync();
+
+    private async Task AcceptAsync(TcpListener listener, CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var client = await listener.AcceptTcpClientAsync(cancellationToken);
+            var upstream = new TcpClient();
+            try
+            {
+                await upstream.ConnectAsync(_target, cancellationToken);
+            }
+            catch (SocketException)
+            {
+                client.Dispose();
+                upstream.Dispose();
+                continue;
+            }
+
+            lock (_connections)
+            {
+                _connections.Add(client);
+                _connections.Add(upstream);
+            }
+
+            _ = PumpAsync(client, upstream, cancellationToken);
+        }
+    }
+
+    private static async Task PumpAsync(TcpClient client, TcpClient upstream, CancellationToken cancellationToken)
+    {
+        try
+        {
+            // Each direction ends on its own (an HTTP client may half-close), then passes the end on.
+            await Task.WhenAll(CopyAsync(client, upstream, cancellationToken), CopyAsync(upstream, client, cancellationToken));
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+        }
+        finally
+        {
+            client.Dispose();
+            upstream.Dispose();
+        }
+    }
+
+    private static async Task CopyAsync(TcpClient from, TcpClient to, CancellationToken cancellationToken)
+    {
+        await from.GetStream().CopyToAsync(to.GetStream(), cancellationToken);
+        to.Client.Shutdown(SocketShutdown.Send);
+    }
+}
