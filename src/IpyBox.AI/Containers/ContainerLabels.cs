@@ -14,6 +14,12 @@ public static class ContainerLabels
     /// <summary>The id of the process that created the container; a container whose process is gone is an orphan.</summary>
     public const string OwnerProcessId = "ai.ipybox.owner-pid";
 
+    /// <summary>
+    /// When the process that created the container started (Unix time in milliseconds, UTC). With <see cref="OwnerProcessId"/>
+    /// it identifies the process: a later process that got the same id is not mistaken for the owner.
+    /// </summary>
+    public const string OwnerStarted = "ai.ipybox.owner-started";
+
     /// <summary>The host name of the machine whose process created the container.</summary>
     public const string OwnerHost = "ai.ipybox.owner-host";
 
@@ -23,6 +29,9 @@ public static class ContainerLabels
 
     /// <summary>The id of the warm pool (<see cref="PoolingSandboxProvider.PoolId"/>) that started the container ahead of time.</summary>
     public const string Pool = "ai.ipybox.pool";
+
+    private static readonly Lazy<string> s_processStarted = new(() =>
+        ProcessOwner.StartTimeOf(Environment.ProcessId)?.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture) ?? string.Empty);
 
     /// <summary>Builds the labels of a new container: <paramref name="extra"/> first, then the library's own, which win.</summary>
     internal static Dictionary<string, string> For(string image, IEnumerable<KeyValuePair<string, string>> extra)
@@ -36,6 +45,7 @@ public static class ContainerLabels
         labels[Managed] = "true";
         labels[Image] = image;
         labels[OwnerProcessId] = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+        labels[OwnerStarted] = s_processStarted.Value;
         labels[OwnerHost] = Environment.MachineName;
         return labels;
     }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Docker.DotNet.Models;
 
@@ -29,12 +28,36 @@ public static class ManagedContainers
     /// <param name="cancellationToken">Cancels the removal.</param>
     /// <returns>The containers that were removed (a container that vanished meanwhile counts as removed).</returns>
     /// <exception cref="DockerUnavailableException">No engine answers.</exception>
-    public static async Task<IReadOnlyList<ManagedContainer>> RemoveAsync(ManagedContainerFilter? filter = null, CancellationToken cancellationToken = default)
+    public static Task<IReadOnlyList<ManagedContainer>> RemoveAsync(ManagedContainerFilter? filter = null, CancellationToken cancellationToken = default)
     {
-        filter ??= new ManagedContainerFilter();
+        return RemoveMatchingAsync(filter ?? new ManagedContainerFilter(), _ => true, cancellationToken);
+    }
+
+    /// <summary>
+    /// Removes the orphans that a provider with <paramref name="options"/> would have created: containers on its engine with
+    /// its extra labels whose owner on this machine is gone. Only containers that record their owner's start time count,
+    /// so a reused process id is never mistaken for a dead owner; older ones are left to <see cref="RemoveAsync"/>.
+    /// </summary>
+    /// <returns>The containers that were removed.</returns>
+    /// <exception cref="DockerUnavailableException">No engine answers.</exception>
+    internal static async Task<IReadOnlyList<ManagedContainer>> RemoveOrphansOfAsync(ExecutionContainerOptions options, CancellationToken cancellationToken)
+    {
+        var filter = new ManagedContainerFilter { OrphanedOnly = true, DockerEndpoint = options.DockerEndpoint };
+        foreach (var (key, value) in options.Labels)
+        {
+            filter.Labels[key] = value;
+        }
+
+        filter.Labels.Remove(ContainerLabels.Conversation);
+        filter.Labels.Remove(ContainerLabels.Pool);
+        return await RemoveMatchingAsync(filter, container => container.OwnerStarted is not null, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<IReadOnlyList<ManagedContainer>> RemoveMatchingAsync(ManagedContainerFilter filter, Func<ManagedContainer, bool> include, CancellationToken cancellationToken)
+    {
         using var engine = await ConnectAsync(filter, cancellationToken).ConfigureAwait(false);
         var removed = new List<ManagedContainer>();
-        foreach (var container in await ListCoreAsync(engine, filter, cancellationToken).ConfigureAwait(false))
+        foreach (var container in (await ListCoreAsync(engine, filter, cancellationToken).ConfigureAwait(false)).Where(include))
         {
             // A container that is gone meanwhile, or being removed elsewhere, reaches the goal too.
             await engine.RemoveContainerAsync(container.Id, cancellationToken).ConfigureAwait(false);
@@ -85,27 +108,11 @@ public static class ManagedContainers
         var host = labels.TryGetValue(ContainerLabels.OwnerHost, out var h) ? h : null;
         var image = labels.TryGetValue(ContainerLabels.Image, out var i) ? i : container.Image;
         var name = container.Names?.FirstOrDefault()?.TrimStart('/') ?? string.Empty;
-        var orphaned = pid is { } id && string.Equals(host, Environment.MachineName, StringComparison.Ordinal) && !IsAlive(id);
+        var orphaned = ProcessOwner.IsGone(labels, Environment.MachineName);
         return new ManagedContainer(container.ID, name, image, container.State ?? string.Empty, pid, host, orphaned)
         {
             ConversationKey = labels.TryGetValue(ContainerLabels.Conversation, out var conversation) ? conversation : null,
+            OwnerStarted = ProcessOwner.RecordedStart(labels),
         };
-    }
-
-    private static bool IsAlive(int processId)
-    {
-        try
-        {
-            using var process = Process.GetProcessById(processId);
-            return !process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
-        catch (InvalidOperationException)
-        {
-            return false;
-        }
     }
 }

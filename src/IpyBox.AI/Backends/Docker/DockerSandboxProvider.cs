@@ -1,3 +1,4 @@
+using Docker.DotNet;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -17,6 +18,8 @@ namespace IpyBox.AI;
 public sealed class DockerSandboxProvider : ISandboxProvider
 {
     private readonly ILoggerFactory _loggerFactory;
+    private readonly ILogger _logger;
+    private Task? _orphanSweep;
 
     /// <summary>Initializes a new instance of the <see cref="DockerSandboxProvider"/> class.</summary>
     /// <param name="containerOptions">The settings of every container; <see langword="null"/> for the defaults.</param>
@@ -30,6 +33,7 @@ public sealed class DockerSandboxProvider : ISandboxProvider
         ContainerOptions.Validate();
         ClientOptions.Validate();
         _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
+        _logger = _loggerFactory.CreateLogger<DockerSandboxProvider>();
     }
 
     /// <summary>Gets the settings of every container.</summary>
@@ -45,6 +49,7 @@ public sealed class DockerSandboxProvider : ISandboxProvider
     /// <exception cref="FirewallException">The firewall could not be installed.</exception>
     public async Task<ISandbox> CreateAsync(SandboxRequest? request = null, CancellationToken cancellationToken = default)
     {
+        await LazyInitializer.EnsureInitialized(ref _orphanSweep, RemoveOrphansAsync).WaitAsync(cancellationToken).ConfigureAwait(false);
         var labels = new Dictionary<string, string>(request?.Labels ?? new Dictionary<string, string>(), StringComparer.Ordinal);
         if (request?.ConversationKey is { } conversation)
         {
@@ -64,6 +69,26 @@ public sealed class DockerSandboxProvider : ISandboxProvider
         {
             await container.DisposeAsync().ConfigureAwait(false);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Before the first sandbox, removes the containers a crashed process left behind on this machine (killed with
+    /// <c>kill -9</c>, say) that this provider would have created: same engine, same extra labels. Containers of live owners
+    /// are never touched. A failure is logged and does not stop the sandbox from starting.
+    /// </summary>
+    private async Task RemoveOrphansAsync()
+    {
+        try
+        {
+            foreach (var orphan in await ManagedContainers.RemoveOrphansOfAsync(ContainerOptions, CancellationToken.None).ConfigureAwait(false))
+            {
+                Log.OrphanRemoved(_logger, orphan.Id, orphan.OwnerProcessId ?? 0);
+            }
+        }
+        catch (Exception ex) when (ex is DockerUnavailableException or DockerApiException)
+        {
+            Log.OrphanSweepFailed(_logger, ex);
         }
     }
 

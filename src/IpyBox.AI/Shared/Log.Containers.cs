@@ -1,0 +1,13 @@
+using Microsoft.Extensions.Logging;
+
+namespace IpyBox.AI;
+
+/// <summary>Log messages of container upkeep: orphans of crashed processes (event ids 500-599).</summary>
+internal static partial class Log
+{
+    [LoggerMessage(500, LogLevel.Information, "Removed container {ContainerId}, left behind by process {OwnerProcessId} on this machine, which is gone.")]
+    public static partial void OrphanRemoved(ILogger logger, string containerId, int ownerProcessId);
+
+    [LoggerMessage(501, LogLevel.Warning, "Could not look for containers left behind by crashed processes; 'ipybox cleanup --orphaned' removes them.")]
+    public static partial void OrphanSweepFailed(ILogger logger, Exception exception);
+}
