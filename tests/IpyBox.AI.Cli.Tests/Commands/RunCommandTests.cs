@@ -30,6 +30,23 @@ public sealed class RunCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Limit_options_reach_the_sandbox()
+    {
+        var code = """
+            import os
+            memory = next(open(p).read().strip() for p in ['/sys/fs/cgroup/memory.max', '/sys/fs/cgroup/memory/memory.limit_in_bytes'] if os.path.exists(p))
+            pids = next(open(p).read().strip() for p in ['/sys/fs/cgroup/pids.max', '/sys/fs/cgroup/pids/pids.max'] if os.path.exists(p))
+            app = os.statvfs('/app')
+            print(memory, pids, app.f_blocks * app.f_frsize)
+            """;
+
+        var run = await RunAsync([code, "--memory", "640m", "--pids-limit", "300", "--cpus", "1", "--app-size", "32m", "--runtime", "runc"]);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal($"{640L << 20} 300 {32L << 20}", run.Stdout.Trim());
+    }
+
+    [Fact]
     public async Task Reads_the_code_from_stdin()
     {
         var run = await RunAsync(["-"], stdin: "import sys\nprint('read', 'from', 'stdin', file=sys.stdout)\n");

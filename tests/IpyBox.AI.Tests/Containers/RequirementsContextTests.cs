@@ -45,6 +45,6 @@ public sealed class RequirementsContextTests : IDisposable
         var dockerfile = Encoding.UTF8.GetString(files["Dockerfile"]);
         Assert.StartsWith("FROM base\nUSER ${RUN_AS}\n", dockerfile, StringComparison.Ordinal);
         Assert.Contains($"COPY --chown=${{UID}}:${{GID}} requirements {RequirementsContext.ImageDirectory}", dockerfile, StringComparison.Ordinal);
-        Assert.Contains($"RUN pip install --no-cache-dir -r {RequirementsContext.ImageDirectory}/requirements.txt", dockerfile, StringComparison.Ordinal);
+        Assert.Contains($"RUN PIP_USER=0 pip install --no-cache-dir -r {RequirementsContext.ImageDirectory}/requirements.txt", dockerfile, StringComparison.Ordinal);
     }
 }
