@@ -334,17 +334,12 @@ internal sealed class DockerOperations : IDisposable
         }
     }
 
-    private async Task GuardAsync(Func<Task> call)
-    {
-        try
+    private async Task GuardAsync(Func<Task> call) =>
+        await GuardAsync(async () =>
         {
             await call().ConfigureAwait(false);
-        }
-        catch (Exception ex) when (IsConnectionFailure(ex))
-        {
-            throw Unreachable(ex);
-        }
-    }
+            return true;
+        }).ConfigureAwait(false);
 
     private DockerUnavailableException Unreachable(Exception error)
     {

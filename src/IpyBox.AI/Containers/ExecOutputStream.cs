@@ -7,7 +7,7 @@ namespace IpyBox.AI;
 /// The standard output of a command run with <c>docker exec</c>, as a read-only stream; what the command writes to
 /// standard error is kept on the side (its first 16 KiB) for error messages.
 /// </summary>
-internal sealed class ExecOutputStream(MultiplexedStream inner) : Stream
+internal sealed class ExecOutputStream(MultiplexedStream inner) : ReadOnlyStream
 {
     private const int MaxErrorBytes = 16 * 1024;
     private readonly MemoryStream _error = new();
@@ -16,20 +16,6 @@ internal sealed class ExecOutputStream(MultiplexedStream inner) : Stream
 
     /// <summary>Gets what the command wrote to standard error so far (its first 16 KiB).</summary>
     public string StandardError => Encoding.UTF8.GetString(_error.GetBuffer(), 0, (int)_error.Length);
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
 
     public override int Read(byte[] buffer, int offset, int count) =>
         ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
@@ -76,16 +62,6 @@ internal sealed class ExecOutputStream(MultiplexedStream inner) : Stream
         {
         }
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

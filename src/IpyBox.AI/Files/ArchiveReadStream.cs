@@ -5,22 +5,8 @@ namespace IpyBox.AI;
 /// for zero bytes at the end of each entry, and the Docker client's chunked-transfer stream treats such a read as
 /// an unexpected end of the stream.
 /// </summary>
-internal sealed class ArchiveReadStream(Stream inner) : Stream
+internal sealed class ArchiveReadStream(Stream inner) : ReadOnlyStream
 {
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
     public override int Read(byte[] buffer, int offset, int count) =>
         count == 0 ? 0 : inner.Read(buffer, offset, count);
 
@@ -29,16 +15,6 @@ internal sealed class ArchiveReadStream(Stream inner) : Stream
 
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
         buffer.IsEmpty ? ValueTask.FromResult(0) : inner.ReadAsync(buffer, cancellationToken);
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
