@@ -103,7 +103,8 @@ public sealed class ResourceLimitTests : IAsyncLifetime
         var provider = new DockerSandboxProvider(new ExecutionContainerOptions { PidsLimit = 128 });
         await using var sandbox = await provider.CreateAsync();
 
-        // Children that never exit, forked until the engine refuses: without a limit this runs to 5000.
+        // Children forked until the engine refuses (without a limit this runs to 5000); each exits after a while, and the
+        // kernel never waits for them, so they stay as zombies holding their pids while the kernel lives.
         var result = await sandbox.ExecuteAsync("""
             import errno, os, time
             children, refused = 0, None
@@ -114,14 +115,15 @@ public sealed class ResourceLimitTests : IAsyncLifetime
                     refused = errno.errorcode[e.errno]
                     break
                 if pid == 0:
-                    time.sleep(3600)
+                    time.sleep(10)
                     os._exit(0)
                 children += 1
             print(children < 128, refused)
             """);
         Assert.Equal("True EAGAIN", result.Text);
+        await sandbox.ExecuteAsync("import time\ntime.sleep(12)");
 
-        // The kernel cannot even start a thread now; a reset kills its process group and the init reaps the orphans.
+        // A reset ends the kernel; the init reaps the zombies it leaves, which frees the pids for the new kernel.
         await sandbox.ResetAsync();
         var after = await sandbox.ExecuteAsync("""
             import os, subprocess
