@@ -22,6 +22,12 @@ namespace IpyBox.AI;
 /// devices and FIFOs are skipped (and logged), a hard link is written as a copy of a file of the same download,
 /// and an entry whose name is absolute or contains <c>..</c> aborts the download. A directory download is
 /// staged next to its target and moved into place only when complete, so a failure leaves the target unchanged.
+/// A running container's files are read by <c>tar</c> as the kernel user, so a download holds no more than code in the
+/// sandbox could read itself; names the host cannot hold (<c>a\b.txt</c>) are renamed with <c>_</c>.
+/// </para>
+/// <para>
+/// Every call on a container that no longer exists throws <see cref="SandboxUnavailableException"/>; an engine that cannot be
+/// reached gives <see cref="DockerUnavailableException"/>.
 /// </para>
 /// </remarks>
 public sealed class ResourceClient : ISandboxFiles
