@@ -4,13 +4,16 @@ using System.Threading.Channels;
 namespace IpyBox.AI;
 
 /// <summary>
-/// A submitted execution. Stream its output with <see cref="StreamAsync"/> while it runs, then get the
-/// aggregated result with <see cref="GetResultAsync"/> (immediate once the stream was consumed).
+/// A submitted execution. Stream its output with <see cref="StreamAsync"/> (text) or <see cref="StreamEventsAsync"/>
+/// (typed events) while it runs, then get the aggregated result with <see cref="GetResultAsync"/> (immediate once the
+/// stream was consumed).
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The timeout source is disposed when the execution completes.")]
 public sealed partial class Execution
 {
-    private readonly OutputCollector _collector = new();
+    private readonly OutputCollector _collector;
+    private readonly List<ExecutionEvent> _events = [];
+    private readonly List<ChannelWriter<ExecutionEvent>> _eventSubscribers = [];
     private readonly Channel<string> _chunks = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     private readonly TaskCompletionSource<ExecutionResult> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Func<string, Task> _interrupt;
@@ -19,10 +22,12 @@ public sealed partial class Execution
     private readonly TimeProvider _time;
     private readonly Lock _gate = new();
     private Exception? _abortReason;
+    private Exception? _eventsError;
 
     internal Execution(string id, TimeSpan timeout, TimeSpan interruptGracePeriod, Func<string, Task> interrupt, TimeProvider timeProvider)
     {
         Id = id;
+        _collector = new OutputCollector(Publish);
         _interrupt = interrupt;
         _interruptGracePeriod = interruptGracePeriod;
         _time = timeProvider;
@@ -45,8 +50,12 @@ public sealed partial class Execution
     /// </summary>
     /// <param name="result">The result.</param>
     /// <param name="id">The id of the execution; <see langword="null"/> for a new unique id.</param>
-    /// <returns>A completed execution: <see cref="GetResultAsync"/> returns <paramref name="result"/> and <see cref="StreamAsync"/>
-    /// yields <see cref="ExecutionResult.Text"/> as one chunk (nothing when it is <see langword="null"/>).</returns>
+    /// <returns>
+    /// A completed execution: <see cref="GetResultAsync"/> returns <paramref name="result"/>, <see cref="StreamAsync"/>
+    /// yields <see cref="ExecutionResult.Text"/> as one chunk (nothing when it is <see langword="null"/>), and
+    /// <see cref="StreamEventsAsync"/> yields the result's parts: stdout, stderr, a display event per image and rich output,
+    /// and, when the result has text but no stream output, that text as the <see cref="ExecuteResultEvent"/>.
+    /// </returns>
     /// <exception cref="ArgumentNullException"><paramref name="result"/> is <see langword="null"/>.</exception>
     public static Execution FromResult(ExecutionResult result, string? id = null)
     {
@@ -57,8 +66,18 @@ public sealed partial class Execution
             execution._chunks.Writer.TryWrite(text);
         }
 
-        execution._chunks.Writer.TryComplete();
-        execution._completion.TrySetResult(result);
+        lock (execution._gate)
+        {
+            foreach (var output in EventsOf(result))
+            {
+                execution.Publish(output);
+            }
+
+            execution._chunks.Writer.TryComplete();
+            execution.CompleteEvents(error: null);
+            execution._completion.TrySetResult(result);
+        }
+
         return execution;
     }
 
@@ -102,6 +121,34 @@ public sealed partial class Execution
             while (_chunks.Reader.TryRead(out var chunk))
             {
                 yield return chunk;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Streams what the execution produces as typed events, in the order the kernel sent them: stdout and stderr text,
+    /// displayed outputs (plots decoded like <see cref="ExecutionResult.Images"/>, HTML, markdown, JSON), the value of the
+    /// last expression, and the error of a Python exception. Each call streams every event from the first one, so several
+    /// readers (a chat UI and a recorder, say) can follow the same execution.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the execution: the kernel is interrupted.</param>
+    /// <returns>
+    /// The events in order. A Python exception arrives as an <see cref="ExecutionErrorEvent"/>, the last event, and the
+    /// stream then ends normally (<see cref="GetResultAsync"/> still throws the <see cref="ExecutionException"/>).
+    /// </returns>
+    /// <exception cref="TimeoutException">The execution timed out; the kernel was interrupted. Thrown after the events that arrived before.</exception>
+    /// <exception cref="OperationCanceledException">The execution was cancelled; the kernel was interrupted.</exception>
+    /// <exception cref="SandboxUnavailableException">The connection to the kernel was lost.</exception>
+    /// <exception cref="KernelDiedException">The kernel process died; the server restarted it and its state is lost.</exception>
+    public async IAsyncEnumerable<ExecutionEvent> StreamEventsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        using var registration = RegisterCancellation(cancellationToken);
+        var events = SubscribeToEvents();
+        while (await events.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
+        {
+            while (events.TryRead(out var output))
+            {
+                yield return output;
             }
         }
     }
@@ -181,6 +228,35 @@ public sealed partial class Execution
         Fail(reason);
     }
 
+    /// <summary>The events a finished result stands for, for executions that did not come from a kernel.</summary>
+    private static IEnumerable<ExecutionEvent> EventsOf(ExecutionResult result)
+    {
+        if (result.Stdout.Length > 0)
+        {
+            yield return new StreamOutputEvent(OutputStreamName.Stdout, result.Stdout);
+        }
+
+        if (result.Stderr.Length > 0)
+        {
+            yield return new StreamOutputEvent(OutputStreamName.Stderr, result.Stderr);
+        }
+
+        foreach (var image in result.Images)
+        {
+            yield return new DisplayDataEvent(image, [], PlainText: null);
+        }
+
+        foreach (var rich in result.RichOutputs)
+        {
+            yield return new DisplayDataEvent(Image: null, [rich], PlainText: null);
+        }
+
+        if (result is { Text: { } text, Stdout.Length: 0, Stderr.Length: 0 })
+        {
+            yield return new ExecuteResultEvent(Image: null, [], text, result.ExecutionCount);
+        }
+    }
+
     private static Execution Completed(string? id) =>
         new(id ?? Guid.NewGuid().ToString("N"), Timeout.InfiniteTimeSpan, TimeSpan.Zero, static _ => Task.CompletedTask, TimeProvider.System);
 
@@ -194,12 +270,70 @@ public sealed partial class Execution
         if (error is null)
         {
             _chunks.Writer.TryComplete();
+            CompleteEvents(error: null);
             _completion.TrySetResult(_collector.ToResult());
         }
         else
         {
             _chunks.Writer.TryComplete(error);
+            CompleteEvents(error);
             _completion.TrySetException(error);
         }
+    }
+
+    /// <summary>Records an event and passes it to the readers of the typed stream. Called under <see cref="_gate"/>.</summary>
+    private void Publish(ExecutionEvent output)
+    {
+        _events.Add(output);
+        foreach (var subscriber in _eventSubscribers)
+        {
+            subscriber.TryWrite(output);
+        }
+    }
+
+    /// <summary>Ends the typed stream. A Python exception is one of its events, so it ends the stream normally. Called under <see cref="_gate"/>.</summary>
+    private void CompleteEvents(Exception? error)
+    {
+        if (error is ExecutionException python)
+        {
+            if (_events.Count == 0 || _events[^1] is not ExecutionErrorEvent)
+            {
+                Publish(new ExecutionErrorEvent(python.ErrorName, python.ErrorValue, python.Trace));
+            }
+
+            error = null;
+        }
+
+        _eventsError = error;
+        foreach (var subscriber in _eventSubscribers)
+        {
+            subscriber.TryComplete(error);
+        }
+
+        _eventSubscribers.Clear();
+    }
+
+    /// <summary>Opens a reader that gets every event so far, then the ones still to come.</summary>
+    private ChannelReader<ExecutionEvent> SubscribeToEvents()
+    {
+        var channel = Channel.CreateUnbounded<ExecutionEvent>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        lock (_gate)
+        {
+            foreach (var output in _events)
+            {
+                channel.Writer.TryWrite(output);
+            }
+
+            if (_completion.Task.IsCompleted)
+            {
+                channel.Writer.TryComplete(_eventsError);
+            }
+            else
+            {
+                _eventSubscribers.Add(channel.Writer);
+            }
+        }
+
+        return channel.Reader;
     }
 }
