@@ -14,6 +14,7 @@ public sealed partial class Execution
     private readonly OutputCollector _collector;
     private readonly List<ExecutionEvent> _events = [];
     private readonly List<ChannelWriter<ExecutionEvent>> _eventSubscribers = [];
+    private readonly List<IExecutionObserver> _observers = [];
     private readonly Channel<string> _chunks = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     private readonly TaskCompletionSource<ExecutionResult> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Func<string, Task> _interrupt;
@@ -23,6 +24,8 @@ public sealed partial class Execution
     private readonly Lock _gate = new();
     private Exception? _abortReason;
     private Exception? _eventsError;
+    private int? _executionCount;
+    private Exception? _endError;
 
     internal Execution(string id, TimeSpan timeout, TimeSpan interruptGracePeriod, Func<string, Task> interrupt, TimeProvider timeProvider)
     {
@@ -74,7 +77,7 @@ public sealed partial class Execution
             }
 
             execution._chunks.Writer.TryComplete();
-            execution.CompleteEvents(error: null);
+            execution.CompleteEvents(error: null, result.ExecutionCount);
             execution._completion.TrySetResult(result);
         }
 
@@ -269,14 +272,15 @@ public sealed partial class Execution
     {
         if (error is null)
         {
+            var result = _collector.ToResult();
             _chunks.Writer.TryComplete();
-            CompleteEvents(error: null);
-            _completion.TrySetResult(_collector.ToResult());
+            CompleteEvents(error: null, result.ExecutionCount);
+            _completion.TrySetResult(result);
         }
         else
         {
             _chunks.Writer.TryComplete(error);
-            CompleteEvents(error);
+            CompleteEvents(error, (error as ExecutionException)?.Result?.ExecutionCount);
             _completion.TrySetException(error);
         }
     }
@@ -289,28 +293,57 @@ public sealed partial class Execution
         {
             subscriber.TryWrite(output);
         }
+
+        foreach (var observer in _observers)
+        {
+            observer.OnEvent(output);
+        }
     }
 
     /// <summary>Ends the typed stream. A Python exception is one of its events, so it ends the stream normally. Called under <see cref="_gate"/>.</summary>
-    private void CompleteEvents(Exception? error)
+    private void CompleteEvents(Exception? error, int? executionCount)
     {
-        if (error is ExecutionException python)
+        if (error is ExecutionException python && (_events.Count == 0 || _events[^1] is not ExecutionErrorEvent))
         {
-            if (_events.Count == 0 || _events[^1] is not ExecutionErrorEvent)
-            {
-                Publish(new ExecutionErrorEvent(python.ErrorName, python.ErrorValue, python.Trace));
-            }
-
-            error = null;
+            Publish(new ExecutionErrorEvent(python.ErrorName, python.ErrorValue, python.Trace));
         }
 
-        _eventsError = error;
+        _eventsError = error is ExecutionException ? null : error;
+        _executionCount = executionCount;
+        _endError = error;
         foreach (var subscriber in _eventSubscribers)
         {
-            subscriber.TryComplete(error);
+            subscriber.TryComplete(_eventsError);
+        }
+
+        foreach (var observer in _observers)
+        {
+            observer.OnCompleted(executionCount, error);
         }
 
         _eventSubscribers.Clear();
+        _observers.Clear();
+    }
+
+    /// <summary>Adds an observer: it takes every event so far at once, then each new one, then the end, all under the execution's lock.</summary>
+    internal void Observe(IExecutionObserver observer)
+    {
+        lock (_gate)
+        {
+            foreach (var output in _events)
+            {
+                observer.OnEvent(output);
+            }
+
+            if (_completion.Task.IsCompleted)
+            {
+                observer.OnCompleted(_executionCount, _endError);
+            }
+            else
+            {
+                _observers.Add(observer);
+            }
+        }
     }
 
     /// <summary>Opens a reader that gets every event so far, then the ones still to come.</summary>

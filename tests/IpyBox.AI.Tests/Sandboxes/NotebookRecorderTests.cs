@@ -29,7 +29,8 @@ public sealed class NotebookRecorderTests
         var failing = NewExecution("b");
         recorder.Record("1 / 0", failing);
         Feed(failing, Frames.Error("b", "ZeroDivisionError", "division by zero", "Traceback", "ZeroDivisionError: division by zero"), Frames.Reply("b", "error", 6), Frames.Status("b", "idle"));
-        await WaitUntilAsync(() => recorder.Cells.All(c => c.IsComplete));
+        await Assert.ThrowsAsync<ExecutionException>(() => failing.GetResultAsync());
+        Assert.All(recorder.Cells, c => Assert.True(c.IsComplete, "a cell is complete once its result is available"));
 
         using var notebook = await WriteAsync(recorder);
 
@@ -70,7 +71,6 @@ public sealed class NotebookRecorderTests
         var execution = NewExecution("run");
         recorder.Record("long_job()", execution);
         Feed(execution, Frames.Stream("run", "stdout", "step 1\n"));
-        await WaitUntilAsync(() => recorder.Cells[0].Outputs.Count == 1);
 
         using var notebook = await WriteAsync(recorder);
 
@@ -95,7 +95,7 @@ public sealed class NotebookRecorderTests
             Frames.Stream("c", "stdout", "100%\n"),
             Frames.Reply("c"),
             Frames.Status("c", "idle"));
-        await WaitUntilAsync(() => recorder.Cells[0].IsComplete);
+        await execution.GetResultAsync();
 
         Assert.Equal([new StreamOutputEvent(OutputStreamName.Stdout, "100%\n")], recorder.Cells[0].Outputs);
     }
@@ -109,7 +109,7 @@ public sealed class NotebookRecorderTests
         recorder.Record("while True: pass", execution);
 
         time.Advance(TimeSpan.FromSeconds(5));
-        await WaitUntilAsync(() => recorder.Cells[0].IsComplete);
+        await Assert.ThrowsAsync<TimeoutException>(() => execution.GetResultAsync());
 
         var error = Assert.IsType<ExecutionErrorEvent>(Assert.Single(recorder.Cells[0].Outputs));
         Assert.Equal(nameof(TimeoutException), error.ErrorName);
@@ -124,7 +124,7 @@ public sealed class NotebookRecorderTests
             recorder.Record($"x = {n}", Execution.FromResult(new ExecutionResult(null, executionCount: n)));
         }
 
-        await WaitUntilAsync(() => recorder.Cells.All(c => c.IsComplete));
+        Assert.All(recorder.Cells, c => Assert.True(c.IsComplete));
         Assert.Equal(["x = 2", "x = 3"], recorder.Cells.Select(c => c.Code));
         Assert.Equal(1, recorder.DroppedCellCount);
 
@@ -149,7 +149,7 @@ public sealed class NotebookRecorderTests
             Frames.Stream("big", "stdout", new string('b', 1500)),
             Frames.Reply("big"),
             Frames.Status("big", "idle"));
-        await WaitUntilAsync(() => recorder.Cells.All(c => c.IsComplete));
+        await execution.GetResultAsync();
 
         var cell = Assert.Single(recorder.Cells);
         Assert.Equal("print_a_lot()", cell.Code);
@@ -188,7 +188,7 @@ public sealed class NotebookRecorderTests
         Assert.Same(inner, sandbox.GetService<FakeSandbox>());
         Assert.Same(inner.Files, sandbox.Files);
         Assert.Equal("inner", sandbox.Id);
-        await WaitUntilAsync(() => recorder.Cells.All(c => c.IsComplete));
+        Assert.True(recorder.Cells.Single().IsComplete);
         Assert.Equal([new StreamOutputEvent(OutputStreamName.Stdout, "ran a = 1")], Assert.Single(recorder.Cells).Outputs);
 
         using var stream = new MemoryStream();
@@ -233,15 +233,5 @@ public sealed class NotebookRecorderTests
         using var stream = new MemoryStream();
         await recorder.WriteNotebookAsync(stream);
         return JsonDocument.Parse(stream.ToArray());
-    }
-
-    /// <summary>Waits for the recorder, which follows executions in the background.</summary>
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (!condition())
-        {
-            await Task.Delay(5, timeout.Token);
-        }
     }
 }

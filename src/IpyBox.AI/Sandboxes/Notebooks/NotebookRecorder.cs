@@ -6,7 +6,10 @@ namespace IpyBox.AI;
 /// or every sandbox of a <see cref="SandboxSessionManager"/> unless <see cref="IpyBoxOptions.Notebooks"/> is <see langword="null"/>)
 /// hands out its recorder through <c>sandbox.GetService&lt;NotebookRecorder&gt;()</c>.
 /// </summary>
-/// <remarks>Outputs are recorded as they arrive, so a notebook written while a cell runs holds what that cell produced so far.</remarks>
+/// <remarks>
+/// Outputs are recorded as they arrive, so a notebook written while a cell runs holds what that cell produced so far; once
+/// an execution's result is available, its cell is complete in the recorder.
+/// </remarks>
 public sealed class NotebookRecorder
 {
     private readonly Lock _lock = new();
@@ -66,7 +69,7 @@ public sealed class NotebookRecorder
             Trim();
         }
 
-        _ = FollowAsync(entry, execution);
+        execution.Observe(new CellObserver(this, entry));
     }
 
     /// <summary>Forgets every cell recorded so far.</summary>
@@ -112,41 +115,15 @@ public sealed class NotebookRecorder
         _ => 0,
     };
 
-    private async Task FollowAsync(Entry entry, Execution execution)
+    /// <summary>The end of a cell: how it ended, when not normally, and its execution count.</summary>
+    private void Complete(Entry entry, int? executionCount, Exception? error)
     {
-        Exception? failure = null;
-        try
-        {
-            await foreach (var output in execution.StreamEventsAsync().ConfigureAwait(false))
-            {
-                Append(entry, output);
-            }
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            // A timeout, a cancellation or a lost kernel: the notebook says how the cell ended.
-            failure = ex;
-        }
-
-        int? executionCount = null;
-        try
-        {
-            executionCount = (await execution.GetResultAsync().ConfigureAwait(false)).ExecutionCount;
-        }
-        catch (ExecutionException ex)
-        {
-            executionCount = ex.Result?.ExecutionCount;
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            // Already recorded from the stream.
-        }
-
         lock (_lock)
         {
-            if (failure is not null && entry.LastOutput is not ExecutionErrorEvent)
+            if (error is not null and not ExecutionException && entry.LastOutput is not ExecutionErrorEvent)
             {
-                AppendLocked(entry, new ExecutionErrorEvent(failure.GetType().Name, failure.Message, string.Empty));
+                // A timeout, a cancellation or a lost kernel: the notebook says how the cell ended.
+                AppendLocked(entry, new ExecutionErrorEvent(error.GetType().Name, error.Message, string.Empty));
             }
 
             entry.ExecutionCount = executionCount;
@@ -223,6 +200,14 @@ public sealed class NotebookRecorder
             _recordedBytes -= oldest.Bytes;
             _droppedCells++;
         }
+    }
+
+    /// <summary>Records what one execution produces, as it happens.</summary>
+    private sealed class CellObserver(NotebookRecorder recorder, Entry entry) : IExecutionObserver
+    {
+        public void OnEvent(ExecutionEvent output) => recorder.Append(entry, output);
+
+        public void OnCompleted(int? executionCount, Exception? error) => recorder.Complete(entry, executionCount, error);
     }
 
     /// <summary>A cell as it is being recorded; guarded by the recorder's lock.</summary>
