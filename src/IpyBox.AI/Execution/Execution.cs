@@ -90,13 +90,28 @@ public sealed partial class Execution
     /// </summary>
     /// <param name="error">The error that <see cref="GetResultAsync"/> and <see cref="StreamAsync"/> throw.</param>
     /// <param name="id">The id of the execution; <see langword="null"/> for a new unique id.</param>
-    /// <returns>A completed, failed execution.</returns>
+    /// <returns>
+    /// A completed, failed execution. For an <see cref="ExecutionException"/>, <see cref="StreamEventsAsync"/> yields the parts of
+    /// its <see cref="ExecutionException.Result"/> (as <see cref="FromResult"/> does) and then the <see cref="ExecutionErrorEvent"/>.
+    /// </returns>
     /// <exception cref="ArgumentNullException"><paramref name="error"/> is <see langword="null"/>.</exception>
     public static Execution FromException(Exception error, string? id = null)
     {
         Throw.IfNull(error);
         var execution = Completed(id);
-        execution.Fail(error);
+        lock (execution._gate)
+        {
+            if (error is ExecutionException { Result: { } partial })
+            {
+                foreach (var output in EventsOf(partial))
+                {
+                    execution.Publish(output);
+                }
+            }
+
+            execution.Finish(error);
+        }
+
         return execution;
     }
 

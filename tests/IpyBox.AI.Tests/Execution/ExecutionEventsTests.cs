@@ -162,6 +162,10 @@ public sealed class ExecutionEventsTests
         var error = Assert.IsType<ExecutionErrorEvent>(Assert.Single(await ReadAllAsync(execution)));
 
         Assert.Equal(("KeyError", "'x'"), (error.ErrorName, error.ErrorValue));
+        var partial = Execution.FromException(new ExecutionException("KeyError", "'x'", "Traceback", new ExecutionResult("before", stdout: "before\n")));
+        Assert.Equal(
+            [new StreamOutputEvent(OutputStreamName.Stdout, "before\n"), new ExecutionErrorEvent("KeyError", "'x'", "Traceback")],
+            await ReadAllAsync(partial));
         await Assert.ThrowsAsync<SandboxUnavailableException>(async () =>
         {
             await foreach (var e in Execution.FromException(new SandboxUnavailableException("gone")).StreamEventsAsync())
