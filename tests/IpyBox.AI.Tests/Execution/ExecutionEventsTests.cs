@@ -20,7 +20,7 @@ public sealed class ExecutionEventsTests
             Frames.Stream(Id, "stderr", "err\n"),
             Frames.Display(Id, new JsonObject { ["image/png"] = Frames.TinyPng, ["text/plain"] = "<Figure size 3x2>" }),
             Frames.Display(Id, new JsonObject { ["text/html"] = "<b>hi</b>", ["application/json"] = new JsonObject { ["a"] = 1 } }),
-            ClearOutput(wait: true),
+            Frames.ClearOutput(Id, wait: true),
             Frames.Result(Id, new JsonObject { ["text/plain"] = "42" }, count: 3),
             Frames.Reply(Id, count: 3),
             Frames.Status(Id, "idle"));
@@ -184,15 +184,6 @@ public sealed class ExecutionEventsTests
             execution.Accept(Frames.Parse(frame));
         }
     }
-
-    private static string ClearOutput(bool wait) =>
-        new JsonObject
-        {
-            ["header"] = new JsonObject { ["msg_id"] = Guid.NewGuid().ToString("N"), ["msg_type"] = "clear_output" },
-            ["parent_header"] = new JsonObject { ["msg_id"] = Id },
-            ["content"] = new JsonObject { ["wait"] = wait },
-            ["channel"] = "iopub",
-        }.ToJsonString();
 
     private static async Task<List<ExecutionEvent>> ReadAllAsync(Execution execution)
     {

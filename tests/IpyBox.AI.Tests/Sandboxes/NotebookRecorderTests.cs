@@ -89,9 +89,9 @@ public sealed class NotebookRecorderTests
         Feed(
             execution,
             Frames.Stream("c", "stdout", "10%\n"),
-            ClearOutput("c", wait: false),
+            Frames.ClearOutput("c", wait: false),
             Frames.Stream("c", "stdout", "50%\n"),
-            ClearOutput("c", wait: true),
+            Frames.ClearOutput("c", wait: true),
             Frames.Stream("c", "stdout", "100%\n"),
             Frames.Reply("c"),
             Frames.Status("c", "idle"));
@@ -218,15 +218,6 @@ public sealed class NotebookRecorderTests
             execution.Accept(Frames.Parse(frame));
         }
     }
-
-    private static string ClearOutput(string parent, bool wait) =>
-        new JsonObject
-        {
-            ["header"] = new JsonObject { ["msg_id"] = Guid.NewGuid().ToString("N"), ["msg_type"] = "clear_output" },
-            ["parent_header"] = new JsonObject { ["msg_id"] = parent },
-            ["content"] = new JsonObject { ["wait"] = wait },
-            ["channel"] = "iopub",
-        }.ToJsonString();
 
     private static async Task<JsonDocument> WriteAsync(NotebookRecorder recorder)
     {
