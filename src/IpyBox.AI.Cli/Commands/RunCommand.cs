@@ -23,9 +23,13 @@ internal static class RunCommand
         {
             Description = "Where images the code displays are saved. Default: the current directory.",
         };
+        var notebook = new Option<FileInfo?>("--notebook")
+        {
+            Description = "Also write the cell and its outputs as a Jupyter notebook (.ipynb) to this file, whether the code succeeds or not.",
+        };
         var container = new ContainerArguments();
 
-        var command = new Command("run", "Run Python code in a fresh sandbox and print its output; images are saved to files.") { code, timeout, outputDirectory };
+        var command = new Command("run", "Run Python code in a fresh sandbox and print its output; images are saved to files.") { code, timeout, outputDirectory, notebook };
         container.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -50,17 +54,18 @@ internal static class RunCommand
             options.Progress = BuildProgressDisplay.ForStandardError();
             var source = parse.GetValue(code) is { } text && text != "-" ? text : await Console.In.ReadToEndAsync(cancellationToken);
             var directory = parse.GetValue(outputDirectory)?.FullName ?? Directory.GetCurrentDirectory();
-            return await RunAsync(source, TimeSpan.FromSeconds(seconds), options, directory, cancellationToken);
+            return await RunAsync(source, TimeSpan.FromSeconds(seconds), options, directory, parse.GetValue(notebook)?.FullName, cancellationToken);
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(string code, TimeSpan timeout, ExecutionContainerOptions options, string outputDirectory, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(string code, TimeSpan timeout, ExecutionContainerOptions options, string outputDirectory, string? notebookPath, CancellationToken cancellationToken)
     {
         try
         {
             await using var sandbox = await new DockerSandboxProvider(options).CreateAsync(cancellationToken: cancellationToken);
-            var execution = await sandbox.SubmitAsync(code, timeout, cancellationToken);
+            var recorded = notebookPath is null ? sandbox : sandbox.WithNotebookRecording();
+            var execution = await recorded.SubmitAsync(code, timeout, cancellationToken);
             try
             {
                 await foreach (var chunk in execution.StreamAsync(cancellationToken))
@@ -84,6 +89,13 @@ internal static class RunCommand
                 Console.Error.WriteLine(ex.Trace.Length > 0 ? ex.Trace : ex.Message);
                 return ExitCodes.Failure;
             }
+            finally
+            {
+                if (notebookPath is not null && execution.IsCompleted)
+                {
+                    await WriteNotebookAsync(recorded, notebookPath);
+                }
+            }
         }
         catch (TimeoutException ex)
         {
@@ -99,6 +111,29 @@ internal static class RunCommand
         {
             Console.Error.WriteLine($"error: {ex.Message}");
             return ExitCodes.SandboxError;
+        }
+    }
+
+    /// <summary>Writes the notebook; it is written even when the code failed or timed out, so it shows how the cell ended.</summary>
+    private static async Task WriteNotebookAsync(ISandbox sandbox, string path)
+    {
+        try
+        {
+            if (Path.GetDirectoryName(path) is { Length: > 0 } directory)
+            {
+                Directory.CreateDirectory(directory);
+            }
+
+            await using (var file = File.Create(path))
+            {
+                await sandbox.ExportNotebookAsync(file, CancellationToken.None);
+            }
+
+            Console.Error.WriteLine($"Saved the notebook to {path}");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"error: the notebook could not be written to {path}: {ex.Message}");
         }
     }
 

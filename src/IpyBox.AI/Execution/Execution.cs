@@ -4,13 +4,14 @@ using System.Threading.Channels;
 namespace IpyBox.AI;
 
 /// <summary>
-/// A submitted execution. Stream its output with <see cref="StreamAsync"/> while it runs, then get the
-/// aggregated result with <see cref="GetResultAsync"/> (immediate once the stream was consumed).
+/// A submitted execution. Stream its output with <see cref="StreamAsync"/> (text) or <see cref="StreamEventsAsync"/>
+/// (typed events) while it runs, then get the aggregated result with <see cref="GetResultAsync"/> (immediate once the
+/// stream was consumed).
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The timeout source is disposed when the execution completes.")]
 public sealed partial class Execution
 {
-    private readonly OutputCollector _collector = new();
+    private readonly OutputCollector _collector;
     private readonly Channel<string> _chunks = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     private readonly TaskCompletionSource<ExecutionResult> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Func<string, Task> _interrupt;
@@ -23,6 +24,7 @@ public sealed partial class Execution
     internal Execution(string id, TimeSpan timeout, TimeSpan interruptGracePeriod, Func<string, Task> interrupt, TimeProvider timeProvider)
     {
         Id = id;
+        _collector = new OutputCollector(Publish);
         _interrupt = interrupt;
         _interruptGracePeriod = interruptGracePeriod;
         _time = timeProvider;
@@ -45,8 +47,12 @@ public sealed partial class Execution
     /// </summary>
     /// <param name="result">The result.</param>
     /// <param name="id">The id of the execution; <see langword="null"/> for a new unique id.</param>
-    /// <returns>A completed execution: <see cref="GetResultAsync"/> returns <paramref name="result"/> and <see cref="StreamAsync"/>
-    /// yields <see cref="ExecutionResult.Text"/> as one chunk (nothing when it is <see langword="null"/>).</returns>
+    /// <returns>
+    /// A completed execution: <see cref="GetResultAsync"/> returns <paramref name="result"/>, <see cref="StreamAsync"/>
+    /// yields <see cref="ExecutionResult.Text"/> as one chunk (nothing when it is <see langword="null"/>), and
+    /// <see cref="StreamEventsAsync"/> yields the result's parts: stdout, stderr, a display event per image and rich output,
+    /// and, when the result has text but no stream output, that text as the <see cref="ExecuteResultEvent"/>.
+    /// </returns>
     /// <exception cref="ArgumentNullException"><paramref name="result"/> is <see langword="null"/>.</exception>
     public static Execution FromResult(ExecutionResult result, string? id = null)
     {
@@ -57,8 +63,18 @@ public sealed partial class Execution
             execution._chunks.Writer.TryWrite(text);
         }
 
-        execution._chunks.Writer.TryComplete();
-        execution._completion.TrySetResult(result);
+        lock (execution._gate)
+        {
+            foreach (var output in EventsOf(result))
+            {
+                execution.Publish(output);
+            }
+
+            execution._chunks.Writer.TryComplete();
+            execution.CompleteEvents(error: null, result.ExecutionCount);
+            execution._completion.TrySetResult(result);
+        }
+
         return execution;
     }
 
@@ -68,13 +84,28 @@ public sealed partial class Execution
     /// </summary>
     /// <param name="error">The error that <see cref="GetResultAsync"/> and <see cref="StreamAsync"/> throw.</param>
     /// <param name="id">The id of the execution; <see langword="null"/> for a new unique id.</param>
-    /// <returns>A completed, failed execution.</returns>
+    /// <returns>
+    /// A completed, failed execution. For an <see cref="ExecutionException"/>, <see cref="StreamEventsAsync"/> yields the parts of
+    /// its <see cref="ExecutionException.Result"/> (as <see cref="FromResult"/> does) and then the <see cref="ExecutionErrorEvent"/>.
+    /// </returns>
     /// <exception cref="ArgumentNullException"><paramref name="error"/> is <see langword="null"/>.</exception>
     public static Execution FromException(Exception error, string? id = null)
     {
         Throw.IfNull(error);
         var execution = Completed(id);
-        execution.Fail(error);
+        lock (execution._gate)
+        {
+            if (error is ExecutionException { Result: { } partial })
+            {
+                foreach (var output in EventsOf(partial))
+                {
+                    execution.Publish(output);
+                }
+            }
+
+            execution.Finish(error);
+        }
+
         return execution;
     }
 
@@ -193,12 +224,15 @@ public sealed partial class Execution
     {
         if (error is null)
         {
+            var result = _collector.ToResult();
             _chunks.Writer.TryComplete();
-            _completion.TrySetResult(_collector.ToResult());
+            CompleteEvents(error: null, result.ExecutionCount);
+            _completion.TrySetResult(result);
         }
         else
         {
             _chunks.Writer.TryComplete(error);
+            CompleteEvents(error, (error as ExecutionException)?.Result?.ExecutionCount);
             _completion.TrySetException(error);
         }
     }

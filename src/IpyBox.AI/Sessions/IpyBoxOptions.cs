@@ -65,6 +65,20 @@ public sealed class IpyBoxOptions
     /// <value>The default value is <see langword="false"/>.</value>
     public bool RequireApproval { get; set; }
 
+    /// <summary>
+    /// Gets or sets the limits of the notebook each conversation's sandbox records: its cells and their outputs, exported with
+    /// <see cref="SandboxSessionManager.ExportNotebookAsync"/>. <see langword="null"/> turns recording off.
+    /// </summary>
+    /// <value>The default value is a new <see cref="NotebookRecordingOptions"/> (recording on, 500 cells, 16 MiB per conversation).</value>
+    public NotebookRecordingOptions? Notebooks { get; set; } = new();
+
+    /// <summary>
+    /// Gets or sets a value indicating whether the model gets an <c>export_notebook</c> tool that saves the conversation's
+    /// notebook as a file in the sandbox (under <c>/app</c>). Requires <see cref="Notebooks"/>.
+    /// </summary>
+    /// <value>The default value is <see langword="false"/>: the application exports notebooks; the model cannot.</value>
+    public bool AllowNotebookExportTool { get; set; }
+
     /// <summary>Checks the options and throws an error that says how to fix the first problem found.</summary>
     /// <exception cref="ArgumentException">An option has an invalid value.</exception>
     public void Validate()
@@ -128,6 +142,20 @@ public sealed class IpyBoxOptions
             if (options.DefaultConversationKey is { Length: 0 })
             {
                 return "DefaultConversationKey must be null (require a key) or a non-empty key.";
+            }
+
+            if (options.AllowNotebookExportTool && options.Notebooks is null)
+            {
+                return "AllowNotebookExportTool needs notebook recording: set IpyBoxOptions.Notebooks (null turns recording off).";
+            }
+
+            try
+            {
+                options.Notebooks?.Validate();
+            }
+            catch (ArgumentException ex)
+            {
+                return $"IpyBoxOptions.Notebooks: {ex.Message}";
             }
 
             foreach (var directory in options.AllowedHostDirectories)

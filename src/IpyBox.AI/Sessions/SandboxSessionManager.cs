@@ -166,6 +166,39 @@ public sealed class SandboxSessionManager : IAsyncDisposable, IDisposable
         return true;
     }
 
+    /// <summary>
+    /// Writes the cells the conversation's sandbox ran, with their outputs, as a Jupyter notebook (<c>.ipynb</c>, nbformat 4.5,
+    /// images embedded). A cell still running is written with the outputs it produced so far.
+    /// </summary>
+    /// <param name="conversationKey">The conversation key.</param>
+    /// <param name="destination">The stream to write to; it is left open.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns><see langword="true"/> when the conversation has a live sandbox and its notebook was written; <see langword="false"/> when it has none.</returns>
+    /// <exception cref="InvalidOperationException">Notebook recording is off (<see cref="IpyBoxOptions.Notebooks"/> is <see langword="null"/>).</exception>
+    public async Task<bool> ExportNotebookAsync(string conversationKey, Stream destination, CancellationToken cancellationToken = default)
+    {
+        Throw.IfNull(conversationKey);
+        Throw.IfNull(destination);
+        if (Options.Notebooks is null)
+        {
+            throw new InvalidOperationException("Notebook recording is off: IpyBoxOptions.Notebooks is null. Set it to record the cells of each conversation.");
+        }
+
+        SandboxSession? session;
+        lock (_lock)
+        {
+            session = _entries.TryGetValue(conversationKey, out var entry) ? entry.Session : null;
+        }
+
+        if (session is null || session.IsDisposed)
+        {
+            return false;
+        }
+
+        await session.Sandbox.ExportNotebookAsync(destination, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
     /// <summary>Removes a sandbox that failed, unless the conversation already has a newer one.</summary>
     internal async Task DiscardAsync(SandboxSession session, string reason)
     {
@@ -295,6 +328,11 @@ public sealed class SandboxSessionManager : IAsyncDisposable, IDisposable
         try
         {
             var sandbox = await Provider.CreateAsync(new SandboxRequest { ConversationKey = entry.Key }, _disposing.Token).ConfigureAwait(false);
+            if (Options.Notebooks is { } notebooks)
+            {
+                sandbox = sandbox.WithNotebookRecording(notebooks);
+            }
+
             Log.SessionCreated(_logger, entry.Key, sandbox.Id);
             return new SandboxSession(entry.Key, sandbox, _loggerFactory.CreateLogger<SandboxSession>(), _time);
         }

@@ -24,6 +24,7 @@ public sealed class IpyBoxPlugin
     private const string DownloadName = "download_file";
     private const string ListName = "list_files";
     private const string ResetName = "reset_kernel";
+    private const string ExportNotebookName = "export_notebook";
 
     private readonly SandboxTools _tools;
 
@@ -147,10 +148,26 @@ public sealed class IpyBoxPlugin
     public async Task<string> ResetKernelAsync(Kernel? kernel = null, CancellationToken cancellationToken = default) =>
         (await _tools.ResetAsync(ResolveConversationKey(kernel), cancellationToken).ConfigureAwait(false)).Text;
 
+    /// <summary>Saves the conversation's notebook (its cells and outputs) as a file in the sandbox.</summary>
+    /// <param name="path">The file to write, relative to <c>/app</c>.</param>
+    /// <param name="kernel">The Semantic Kernel, when invoked through one.</param>
+    /// <param name="cancellationToken">Cancels the export.</param>
+    /// <returns>A confirmation, or a readable error.</returns>
+    [KernelFunction(ExportNotebookName)]
+    [Description("Saves the code cells run in this conversation, with their outputs and plots, as a Jupyter notebook (.ipynb) file in the sandbox. Use it when the user asks for a notebook of the work.")]
+    public async Task<string> ExportNotebookAsync(
+        [Description("The notebook file to write, relative to /app, e.g. \"analysis.ipynb\".")] string path = "notebook.ipynb",
+        Kernel? kernel = null,
+        CancellationToken cancellationToken = default) =>
+        Options.AllowNotebookExportTool
+            ? (await _tools.ExportNotebookAsync(ResolveConversationKey(kernel), path, cancellationToken).ConfigureAwait(false)).Text
+            : "Error: this application does not let the model export notebooks (IpyBoxOptions.AllowNotebookExportTool is off).";
+
     /// <summary>Creates the tools as Microsoft.Extensions.AI functions; <see cref="DataContent"/> images pass through unserialised.</summary>
     /// <returns>
     /// The functions. The file-transfer functions are included only when <see cref="IpyBoxOptions.AllowedHostDirectories"/>
-    /// is set; code execution and package installation require approval when <see cref="IpyBoxOptions.RequireApproval"/> is set.
+    /// is set, <c>export_notebook</c> only when <see cref="IpyBoxOptions.AllowNotebookExportTool"/> is; code execution and
+    /// package installation require approval when <see cref="IpyBoxOptions.RequireApproval"/> is set.
     /// </returns>
     public IList<AIFunction> AsAIFunctions()
     {
@@ -174,7 +191,7 @@ public sealed class IpyBoxPlugin
 
     /// <summary>Creates the tools as a Semantic Kernel plugin.</summary>
     /// <param name="pluginName">The plugin name; models see it as a prefix of the function names.</param>
-    /// <returns>The plugin. The file-transfer functions are included only when <see cref="IpyBoxOptions.AllowedHostDirectories"/> is set.</returns>
+    /// <returns>The plugin. The file-transfer functions are included only when <see cref="IpyBoxOptions.AllowedHostDirectories"/> is set, <c>export_notebook</c> only when <see cref="IpyBoxOptions.AllowNotebookExportTool"/> is.</returns>
     public KernelPlugin AsKernelPlugin(string pluginName = "python")
     {
         Throw.IfNullOrWhiteSpace(pluginName);
@@ -192,6 +209,11 @@ public sealed class IpyBoxPlugin
             }
 
             if (name is UploadName or DownloadName && _tools.HostPaths.IsEmpty)
+            {
+                continue;
+            }
+
+            if (name is ExportNotebookName && !Options.AllowNotebookExportTool)
             {
                 continue;
             }

@@ -227,6 +227,62 @@ public sealed class SandboxTools
             },
             cancellationToken);
 
+    /// <summary>
+    /// Saves the notebook of the conversation's sandbox (its cells and their outputs, see <see cref="NotebookRecorder"/>) as a
+    /// file in the sandbox, where code can read it and <see cref="DownloadFileAsync"/> can copy it to an allowed host directory.
+    /// </summary>
+    /// <param name="conversationKey">The conversation; <see langword="null"/> gives an error result that says how to supply one.</param>
+    /// <param name="sandboxPath">The file to write, relative to <c>/app</c>; missing directories are created and an existing file is replaced.</param>
+    /// <param name="cancellationToken">Cancels the export.</param>
+    /// <returns>A confirmation with the number of cells; an error result when the path is refused or the sandbox records no notebook.</returns>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public Task<SandboxToolResult> ExportNotebookAsync(string? conversationKey, string sandboxPath, CancellationToken cancellationToken = default)
+    {
+        if (CheckPaths(() => (AppPath.Normalize(sandboxPath ?? string.Empty), string.Empty), out var paths) is { } refused)
+        {
+            return Task.FromResult(refused);
+        }
+
+        var target = paths.Source;
+        if (target.Length == 0)
+        {
+            return Task.FromResult(SandboxToolResult.Error("Error: give the notebook's file name relative to /app, e.g. \"analysis.ipynb\"."));
+        }
+
+        return InvokeAsync(
+            "export_notebook",
+            conversationKey,
+            (session, ct) => session.RunAsync(
+                async (sandbox, c) =>
+                {
+                    if (sandbox.GetService<NotebookRecorder>() is not { } recorder)
+                    {
+                        return SandboxToolResult.Error("Error: this application does not record notebooks (IpyBoxOptions.Notebooks is null).");
+                    }
+
+                    var temporary = Path.Combine(Path.GetTempPath(), $"ipybox-notebook-{Guid.NewGuid():N}.ipynb");
+                    try
+                    {
+                        var file = File.Create(temporary);
+                        await using (file.ConfigureAwait(false))
+                        {
+                            await recorder.WriteNotebookAsync(file, c).ConfigureAwait(false);
+                        }
+
+                        await sandbox.Files.UploadFileAsync(temporary, target, c).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        File.Delete(temporary);
+                    }
+
+                    return SandboxToolResult.Success(string.Create(CultureInfo.InvariantCulture,
+                        $"Saved the notebook of this conversation ({recorder.Cells.Count} cells) to {AppPath.ToAbsolute(target)}."));
+                },
+                ct),
+            cancellationToken);
+    }
+
     /// <summary>Runs a cell and maps its outcome; the failures every cell can have are mapped here once.</summary>
     private static async Task<SandboxToolResult> RunCellAsync(
         SandboxSession session,

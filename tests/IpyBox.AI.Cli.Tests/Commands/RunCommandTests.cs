@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace IpyBox.AI.Cli.Tests.Commands;
 
 /// <summary><c>ipybox run</c> as a user runs it: a fresh sandbox per call, removed afterwards.</summary>
@@ -44,6 +46,45 @@ public sealed class RunCommandTests : IAsyncLifetime
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Equal($"{640L << 20} 300 {32L << 20}", run.Stdout.Trim());
+    }
+
+    [Fact]
+    public async Task Notebook_writes_the_cell_and_its_outputs_as_ipynb()
+    {
+        var code = "import matplotlib.pyplot as plt\nprint('hello')\nplt.plot([1, 2])\nplt.show()\n6 * 7";
+        var path = _directory.Combine("out", "run.ipynb");
+
+        var run = await RunAsync([code, "--output-dir", _directory.FullName, "--notebook", path]);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains(path, run.Stderr, StringComparison.Ordinal);
+        using var notebook = JsonDocument.Parse(await File.ReadAllBytesAsync(path));
+        Assert.Equal(4, notebook.RootElement.GetProperty("nbformat").GetInt32());
+        var cell = Assert.Single(notebook.RootElement.GetProperty("cells").EnumerateArray());
+        Assert.Equal(code, cell.GetProperty("source").GetString());
+        Assert.Equal(1, cell.GetProperty("execution_count").GetInt32());
+        var outputs = cell.GetProperty("outputs").EnumerateArray().ToList();
+        Assert.Equal(["stream", "display_data", "execute_result"], outputs.Select(o => o.GetProperty("output_type").GetString()));
+        Assert.Equal("hello\n", outputs[0].GetProperty("text").GetString());
+        Assert.Equal(
+            await File.ReadAllBytesAsync(_directory.Combine("ipybox-image-1.png")),
+            Convert.FromBase64String(outputs[1].GetProperty("data").GetProperty("image/png").GetString()!));
+        Assert.Equal("42", outputs[2].GetProperty("data").GetProperty("text/plain").GetString());
+    }
+
+    [Fact]
+    public async Task Notebook_of_failing_code_ends_with_the_error()
+    {
+        var path = _directory.Combine("failed.ipynb");
+
+        var run = await RunAsync(["print('partial')\nraise KeyError('missing key')", "--notebook", path]);
+
+        Assert.Equal(1, run.ExitCode);
+        using var notebook = JsonDocument.Parse(await File.ReadAllBytesAsync(path));
+        var outputs = notebook.RootElement.GetProperty("cells")[0].GetProperty("outputs").EnumerateArray().ToList();
+        Assert.Equal(["stream", "error"], outputs.Select(o => o.GetProperty("output_type").GetString()));
+        Assert.Equal("KeyError", outputs[1].GetProperty("ename").GetString());
+        Assert.Contains(outputs[1].GetProperty("traceback").EnumerateArray(), line => line.GetString()!.Contains("missing key", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -74,6 +74,48 @@ public abstract class SandboxBehaviorTests<TFixture> : IClassFixture<TFixture>, 
     }
 
     [Fact]
+    public async Task A_recorded_session_exports_a_notebook_that_nbformat_validates()
+    {
+        // Imported unrecorded first, so that a first-import notice on stderr cannot change the recorded outputs.
+        await Sandbox.ExecuteAsync("import matplotlib.pyplot");
+
+        // The fixture owns the sandbox: the recording wrapper is not disposed.
+        var recorded = Sandbox.WithNotebookRecording();
+        await recorded.ExecuteAsync("import sys\nprint('hello')\nprint('careful', file=sys.stderr)");
+        await recorded.ExecuteAsync("import matplotlib.pyplot as plt\nplt.figure(figsize=(2, 1), dpi=100); plt.plot([1, 2]); plt.show()");
+        await recorded.ExecuteAsync("from IPython.display import display, HTML, Markdown, JSON\ndisplay(HTML('<b>bold</b>'), Markdown('*md*'), JSON({'a': [1, 2]}))\n6 * 7");
+        await Assert.ThrowsAsync<ExecutionException>(() => recorded.ExecuteAsync("raise ValueError('bad')"));
+
+        var local = HostPath("session.ipynb");
+        await using (var file = File.Create(local))
+        {
+            await recorded.ExportNotebookAsync(file);
+        }
+
+        await Files.UploadFileAsync(local, $"{_remote}/session.ipynb");
+        var check = await Sandbox.ExecuteAsync($$"""
+            import base64, nbformat
+            nb = nbformat.read('{{_remote}}/session.ipynb', as_version=4)
+            nbformat.validate(nb)
+            print(nb.nbformat, nb.nbformat_minor, len(nb.cells))
+            print([[o.output_type for o in c.outputs] for c in nb.cells])
+            print([c.execution_count is not None for c in nb.cells])
+            print(base64.b64decode(nb.cells[1].outputs[0].data['image/png'])[:4])
+            print(sorted(nb.cells[2].outputs[0].data), nb.cells[2].outputs[-1].data['text/plain'], nb.cells[3].outputs[0].ename)
+            """);
+
+        Assert.Equal(
+            [
+                "4 5 4",
+                "[['stream', 'stream'], ['display_data'], ['display_data', 'display_data', 'display_data', 'execute_result'], ['error']]",
+                "[True, True, True, True]",
+                "b'\\x89PNG'",
+                "['text/html', 'text/plain'] 42 ValueError",
+            ],
+            check.Text!.Split('\n'));
+    }
+
+    [Fact]
     public async Task A_plot_comes_back_as_png_with_its_pixel_size()
     {
         var result = await Sandbox.ExecuteAsync(

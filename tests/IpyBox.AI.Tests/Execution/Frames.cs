@@ -31,6 +31,10 @@ internal static class Frames
             ["traceback"] = new JsonArray([.. traceback.Select(l => (JsonNode?)JsonValue.Create(l))]),
         });
 
+    /// <summary>The <c>clear_output</c> message of <c>IPython.display.clear_output(wait)</c>.</summary>
+    public static string ClearOutput(string parent, bool wait) =>
+        Message("iopub", "clear_output", parent, new JsonObject { ["wait"] = wait });
+
     /// <summary>A status the server sends on its own (a kernel restarting or dead): it answers no request.</summary>
     public static string ServerStatus(string state) =>
         Message("iopub", "status", parent: null, new JsonObject { ["execution_state"] = state });

@@ -35,7 +35,7 @@ public sealed class SandboxSessionManagerTests
         var sessions = await Task.WhenAll(calls).WaitAsync(s_hang);
 
         Assert.All(sessions, session => Assert.Same(sessions[0], session));
-        Assert.Same(_provider.Sandboxes.Single(), sessions[0].Sandbox);
+        Assert.Same(_provider.Sandboxes.Single(), sessions[0].Sandbox.GetService<FakeSandbox>());
         Assert.Equal(1, _provider.CreateCount);
         Assert.Equal(1, manager.Count);
     }
@@ -73,7 +73,7 @@ public sealed class SandboxSessionManagerTests
         var session = await manager.GetOrCreateAsync("retry");
 
         Assert.Equal(2, _provider.CreateCount);
-        Assert.Same(_provider.Sandboxes.Single(), session.Sandbox);
+        Assert.Same(_provider.Sandboxes.Single(), session.Sandbox.GetService<FakeSandbox>());
         Assert.Equal(["retry"], manager.ConversationKeys);
     }
 

@@ -6,9 +6,11 @@ namespace IpyBox.AI;
 /// <summary>Collects the messages of one execute request into an <see cref="ExecutionResult"/>.</summary>
 /// <remarks>
 /// An execution is complete once both its shell <c>execute_reply</c> and its IOPub <c>idle</c> status arrived:
-/// the reply can overtake outputs that are still on their way over IOPub.
+/// the reply can overtake outputs that are still on their way over IOPub. Each output is also raised as an
+/// <see cref="ExecutionEvent"/>, in arrival order, for the typed stream of <see cref="Execution"/>.
 /// </remarks>
-internal sealed class OutputCollector
+/// <param name="onEvent">Receives each output as it is accepted; <see langword="null"/> for none.</param>
+internal sealed class OutputCollector(Action<ExecutionEvent>? onEvent = null)
 {
     private static readonly string[] s_imageTypes = ["image/png", "image/jpeg", "image/gif"];
     private static readonly string[] s_richTypes = ["text/html", "text/markdown", "image/svg+xml", "text/latex", "application/json"];
@@ -42,11 +44,22 @@ internal sealed class OutputCollector
                 return AcceptStream(message);
             case "execute_result":
                 _executionCount = ReadExecutionCount(message.Content) ?? _executionCount;
-                return AcceptData(message.Content, includePlainText: true);
+                return AcceptData(message.Content, isResult: true);
             case "display_data":
-                return AcceptData(message.Content, includePlainText: false);
+                return AcceptData(message.Content, isResult: false);
+            case "clear_output":
+                onEvent?.Invoke(new ClearOutputEvent(message.Content.ValueKind == JsonValueKind.Object
+                    && message.Content.TryGetProperty("wait", out var wait) && wait.ValueKind == JsonValueKind.True));
+                return null;
             case "error":
+                // An execute_reply that overtook this message may have reported the error already: raise it once.
+                var known = _error is not null;
                 _error = ReadError(message.Content);
+                if (!known)
+                {
+                    RaiseError();
+                }
+
                 return null;
             case "execute_reply":
                 ReplyReceived = true;
@@ -55,10 +68,12 @@ internal sealed class OutputCollector
                 if (_error is null && status == "error")
                 {
                     _error = ReadError(message.Content);
+                    RaiseError();
                 }
                 else if (_error is null && status == "aborted")
                 {
                     _error = ("ExecutionAborted", "the kernel aborted this request because an earlier one failed", string.Empty);
+                    RaiseError();
                 }
 
                 return null;
@@ -93,43 +108,53 @@ internal sealed class OutputCollector
             return null;
         }
 
-        (message.GetString("name") == "stderr" ? _stderr : _stdout).Append(text);
+        var stream = message.GetString("name") == "stderr" ? OutputStreamName.Stderr : OutputStreamName.Stdout;
+        (stream == OutputStreamName.Stderr ? _stderr : _stdout).Append(text);
         _text.Append(text);
+        onEvent?.Invoke(new StreamOutputEvent(stream, text));
         return text;
     }
 
-    private string? AcceptData(JsonElement content, bool includePlainText)
+    private string? AcceptData(JsonElement content, bool isResult)
     {
         if (content.ValueKind != JsonValueKind.Object || !content.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Object)
         {
             return null;
         }
 
-        var hasRichRepresentation = false;
+        ExecutionImage? image = null;
         foreach (var type in s_imageTypes)
         {
             if (data.TryGetProperty(type, out var value) && value.ValueKind == JsonValueKind.String
-                && ImageDecoder.FromBase64(type, value.GetString()!) is { } image)
+                && ImageDecoder.FromBase64(type, value.GetString()!) is { } decoded)
             {
+                image = decoded;
                 _images.Add(image);
-                hasRichRepresentation = true;
                 break;
             }
         }
 
+        var richOutputs = new List<RichOutput>();
         foreach (var type in s_richTypes)
         {
             if (data.TryGetProperty(type, out var value))
             {
-                _richOutputs.Add(new RichOutput(type, ReadText(value)));
-                hasRichRepresentation = true;
+                richOutputs.Add(new RichOutput(type, ReadText(value)));
             }
         }
 
+        _richOutputs.AddRange(richOutputs);
+        var plainText = data.TryGetProperty("text/plain", out var plain) ? ReadText(plain) : null;
+        if (onEvent is not null)
+        {
+            onEvent(isResult
+                ? new ExecuteResultEvent(image, richOutputs, plainText, ReadExecutionCount(content))
+                : new DisplayDataEvent(image, richOutputs, plainText));
+        }
+
         // A figure's display also carries "<Figure size ...>" as text/plain; keep it out of Text.
-        if ((includePlainText || !hasRichRepresentation)
-            && data.TryGetProperty("text/plain", out var plain)
-            && ReadText(plain) is { Length: > 0 } plainText)
+        var hasRichRepresentation = image is not null || richOutputs.Count > 0;
+        if ((isResult || !hasRichRepresentation) && plainText is { Length: > 0 })
         {
             var chunk = _text.Length > 0 && _text[^1] != '\n' ? $"\n{plainText}\n" : $"{plainText}\n";
             _text.Append(chunk);
@@ -137,6 +162,14 @@ internal sealed class OutputCollector
         }
 
         return null;
+    }
+
+    private void RaiseError()
+    {
+        if (onEvent is not null && _error is { } error)
+        {
+            onEvent(new ExecutionErrorEvent(error.Name, error.Value, error.Trace));
+        }
     }
 
     private static string ReadText(JsonElement value) => value.ValueKind switch

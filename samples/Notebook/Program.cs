@@ -1,0 +1,48 @@
+// Typed streaming and notebooks: render each kind of output as it arrives, then export the session as a Jupyter notebook.
+using IpyBox.AI;
+
+await using var sandbox = (await new DockerSandboxProvider().CreateAsync()).WithNotebookRecording();
+
+var execution = await sandbox.SubmitAsync("""
+    import sys, matplotlib.pyplot as plt
+    print('loading data')
+    print('3 rows skipped', file=sys.stderr)
+    plt.plot([3, 1, 4, 1, 5]); plt.show()
+    sum([3, 1, 4, 1, 5])
+    """);
+
+var kinds = new List<string>();
+await foreach (var output in execution.StreamEventsAsync())
+{
+    switch (output)
+    {
+        case StreamOutputEvent { Stream: OutputStreamName.Stderr } stderr:
+            Console.Error.Write($"[stderr] {stderr.Text}");
+            break;
+        case StreamOutputEvent stdout:
+            Console.Write(stdout.Text);
+            break;
+        case DisplayDataEvent { Image: { } image }:
+            Console.WriteLine($"[plot {image.Width}x{image.Height}, shown while the cell still runs: {!execution.IsCompleted}]");
+            break;
+        case ExecuteResultEvent result:
+            Console.WriteLine($"Out[{result.ExecutionCount}]: {result.PlainText}");
+            break;
+        case ExecutionErrorEvent error:
+            Console.WriteLine($"{error.ErrorName}: {error.ErrorValue}");
+            break;
+    }
+
+    kinds.Add(output.GetType().Name);
+}
+
+await using (var file = File.Create("session.ipynb"))
+{
+    await sandbox.ExportNotebookAsync(file);
+}
+
+Console.WriteLine($"Events: {string.Join(", ", kinds)}. Saved session.ipynb ({new FileInfo("session.ipynb").Length} bytes).");
+if (!kinds.SequenceEqual(["StreamOutputEvent", "StreamOutputEvent", "DisplayDataEvent", "ExecuteResultEvent"]))
+{
+    throw new InvalidOperationException("the outputs did not arrive as the expected events");
+}
