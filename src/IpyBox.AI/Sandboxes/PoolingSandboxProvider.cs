@@ -307,10 +307,19 @@ public sealed class PoolingSandboxProvider : DelegatingSandboxProvider, IAsyncDi
         try
         {
             sandbox = await InnerProvider.CreateAsync(_template, _disposing.Token).ConfigureAwait(false);
+            if (sandbox.GetService<ISandboxWarmUp>() is { } warmUp)
+            {
+                await warmUp.WarmUpAsync(_disposing.Token).ConfigureAwait(false);
+            }
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             error = ex;
+            if (sandbox is not null)
+            {
+                await RemoveQuietlyAsync(sandbox).ConfigureAwait(false);
+                sandbox = null;
+            }
         }
 
         TimeSpan? retryIn = null;
