@@ -1,5 +1,5 @@
 // Every figure of the speed targets next to its floor, measured in one run against the local Docker engine.
-//   dotnet run -c Release --project bench/IpyBox.AI.Bench -- [--quick] [--baseline-image <tag>] [--output <path>]
+//   dotnet run -c Release --project bench/IpyBox.AI.Bench -- [--quick] [--baseline-image <tag>] [--output <path>] [--only <section>]
 // Prints one table and writes it, with the command and the machine, to docs/benchmarks.md (or --output).
 // --baseline-image adds the same measurements on another image (e.g. the one an older commit built) for comparison.
 using System.Diagnostics;
@@ -23,11 +23,32 @@ await using (var warmup = await ExecutionContainer.StartAsync())
 {
 }
 
-figures.AddRange(await Sections.RoundTripAndStreamingAsync(n, baseline));
-figures.AddRange(await Sections.ColdStartAsync(n, baseline));
-figures.AddRange(await Sections.WarmStartAsync(n));
-figures.AddRange(await Sections.FilesAsync(n));
-figures.AddRange(await Sections.IdleMemoryAsync(n, baseline));
+// --only <name> runs one section (roundtrip, coldstart, warmstart, files, memory), e.g. while working on it.
+var only = Argument("--only");
+if (only is null or "roundtrip")
+{
+    figures.AddRange(await Sections.RoundTripAndStreamingAsync(n, baseline));
+}
+
+if (only is null or "coldstart")
+{
+    figures.AddRange(await Sections.ColdStartAsync(n, baseline));
+}
+
+if (only is null or "warmstart")
+{
+    figures.AddRange(await Sections.WarmStartAsync(n));
+}
+
+if (only is null or "files")
+{
+    figures.AddRange(await Sections.FilesAsync(n));
+}
+
+if (only is null or "memory")
+{
+    figures.AddRange(await Sections.IdleMemoryAsync(n, baseline));
+}
 
 var command = "dotnet run -c Release --project bench/IpyBox.AI.Bench --" + string.Concat(args.Select(a => " " + a));
 var report = new Report(command, machine, RuntimeImage.DefaultTag, baseline, loadBefore, Machine.LoadAverage(), started, DateTimeOffset.UtcNow - started, n, figures);

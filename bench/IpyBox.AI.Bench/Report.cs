@@ -77,6 +77,23 @@ internal sealed record Report(
 
             [performance.md](performance.md) says where the time went and which settings of the image and the library
             each figure depends on.
+
+            ## Options
+
+            `--quick` measures fewer times (a check that everything runs, not figures to quote); `--baseline-image <tag>`
+            adds the round trip, the streaming delay, the cold start and the idle memory of another image, such as the
+            runtime image an older commit built (`docker images ipybox-ai` lists the tags; the tag is a hash of `docker/`);
+            `--only roundtrip|coldstart|warmstart|files|memory` runs one section;
+            `--output <path>` writes the table elsewhere.
+
+            ## Other benchmark programs
+
+            These print their own tables and are not part of the run above:
+
+            - `bench/McpStartupBench`: launch of `ipybox mcp` to the first tool result, as an MCP client sees it
+              ([mcp-server.md](mcp-server.md#start-up-time) has the command).
+            - `bench/SessionBench`: the AI tools over per-conversation sandboxes (first call, warm call, parallel first
+              calls): `dotnet run -c Release --project bench/SessionBench -- 5 100 4`.
             """);
         return text.ToString();
     }

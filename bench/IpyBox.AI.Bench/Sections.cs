@@ -273,7 +273,7 @@ internal static class Sections
         var figures = new List<Figure>
         {
             new(section, $"one idle sandbox (container, as `docker stats` counts it), median of {n.IdleSandboxes}", $"{perSandbox:0.0} MiB", "", "", "≤ 80 MiB", perSandbox <= 80),
-            new(section, "managed memory the host process keeps per sandbox", $"{hostPerSandbox:0.0} MiB"),
+            new(section, "managed memory the host process keeps per sandbox", $"{hostPerSandbox:0.00} MiB"),
             new(section, $"idle sandboxes that fit on a {hostGiB:0} GiB host ({reservedGiB:0} GiB left to the system)", $"{fit}"),
         };
         if (baseline is not null)
