@@ -27,7 +27,7 @@ internal abstract class KernelSandbox : ISandbox, ISandboxHealthCheck, ISandboxW
 
     public Task ResetAsync(CancellationToken cancellationToken = default) => _kernel.ResetAsync(cancellationToken);
 
-    public Task WarmUpAsync(CancellationToken cancellationToken) => _kernel.WarmUpAsync(cancellationToken);
+    public Task WarmUpAsync(CancellationToken cancellationToken = default) => _kernel.WarmUpAsync(cancellationToken);
 
     public IDisposable AddMessageHandler(IJupyterMessageHandler handler) => _kernel.AddMessageHandler(handler);
 
