@@ -151,7 +151,7 @@ public sealed class ExecutionClient : IAsyncDisposable, IJupyterMessageSender
     /// <param name="cancellationToken">Cancels the submission.</param>
     /// <returns>The running execution.</returns>
     /// <exception cref="SandboxUnavailableException">The connection to the kernel was lost.</exception>
-    public Task<Execution> SubmitAsync(string code, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    public async Task<Execution> SubmitAsync(string code, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         Throw.IfNull(code);
         if (timeout is { } t)
@@ -159,7 +159,7 @@ public sealed class ExecutionClient : IAsyncDisposable, IJupyterMessageSender
             Throw.IfNotPositive(t);
         }
 
-        return SubmitCoreAsync(code, timeout, silent: false, cancellationToken);
+        return await SubmitCoreAsync(code, timeout, silent: false, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
