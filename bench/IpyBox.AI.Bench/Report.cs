@@ -94,6 +94,11 @@ internal sealed record Report(
               ([mcp-server.md](mcp-server.md#start-up-time) has the command).
             - `bench/SessionBench`: the AI tools over per-conversation sandboxes (first call, warm call, parallel first
               calls): `dotnet run -c Release --project bench/SessionBench -- 5 100 4`.
+
+            ### Tool bridge
+
+            `bench/ToolBridgeBench` measures calls from sandbox code to host tools ([tool-bridge.md](tool-bridge.md)):
+            `dotnet run -c Release --project bench/ToolBridgeBench -- 200 20` (calls, cells).
             """);
         return text.ToString();
     }
