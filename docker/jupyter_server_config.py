@@ -1,6 +1,9 @@
 # Jupyter Server settings for IpyBox.AI sandboxes.
 # The token comes from the IPYBOX_TOKEN environment variable (see entrypoint.sh).
+import asyncio
+import json
 import os
+import sys
 
 c = get_config()  # noqa: F821
 
@@ -53,3 +56,87 @@ ZMQChannelsHandler.open = _open_without_nagle
 import site  # noqa: E402
 
 os.makedirs(site.getusersitepackages(), exist_ok=True)
+
+# Looking up a kernel spec, the server would import the kernel's whole IPython stack (about 0.5 s and 20 MiB at the
+# first kernel start): for ipykernel's built-in "python3" spec, which the image does not use (its own is installed in
+# the virtual environment), and for the legacy ~/.ipython/kernels folder. The server needs nothing else from either.
+sys.modules["IPython"] = None
+sys.modules["ipykernel"] = None
+
+# Every message between a client and its kernel passes through the server, which parses the dates in its headers
+# only to format them again. Leaving them as the kernel wrote them saves a dateutil parse per header.
+import jupyter_client.session  # noqa: E402
+
+jupyter_client.session.extract_dates = lambda obj: obj
+
+# The server watches every kernel's IOPub messages to record its last activity and execution state. The stock
+# watcher checks each message's signature and parses it, twice for status messages; this one reads only the
+# header, and the content of status messages. Both feed the kernel model of /api/kernels the same way.
+from jupyter_server._tz import utcnow  # noqa: E402
+from jupyter_server.services.kernels.kernelmanager import MappingKernelManager  # noqa: E402
+
+_DELIMITER = b"<IDS|MSG>"
+
+
+def _start_watching_activity(self, kernel_id):
+    kernel = self._kernels[kernel_id]
+    kernel.execution_state = "starting"
+    kernel.reason = ""
+    kernel.last_activity = utcnow()
+    kernel._activity_stream = kernel.connect_iopub()
+
+    def record_activity(msg_list):
+        self.last_kernel_activity = kernel.last_activity = utcnow()
+        try:
+            start = msg_list.index(_DELIMITER) + 2  # then the signature, header, parent, metadata, content
+            if json.loads(msg_list[start]).get("msg_type") == "status":
+                kernel.execution_state = json.loads(msg_list[start + 3])["execution_state"]
+        except (ValueError, IndexError, KeyError, TypeError):
+            pass
+
+    kernel._activity_stream.on_recv(record_activity)
+
+
+MappingKernelManager.start_watching_activity = _start_watching_activity
+
+# The first kernel starts with the server, so it is booting while the client waits for the server to answer: the
+# first POST /api/kernels that asks for the default kernel takes it instead of starting another one. Later requests
+# start kernels as usual, so two clients never share a kernel.
+from jupyter_server.serverapp import ServerApp  # noqa: E402
+
+_start_kernel = MappingKernelManager.start_kernel
+
+
+async def _start_kernel_or_take_prestarted(self, kernel_id=None, path=None, **kwargs):
+    prestarted, self._ipybox_prestarted = getattr(self, "_ipybox_prestarted", None), None
+    default = kwargs.get("kernel_name", self.default_kernel_name) == self.default_kernel_name
+    if prestarted is not None and kernel_id is None and path is None and default and set(kwargs) <= {"kernel_name"}:
+        try:
+            taken = await prestarted
+            if taken in self:
+                self.log.info("Kernel taken: %s (started with the server)", taken)
+                return taken
+        except Exception:  # noqa: BLE001 - a failed pre-start is retried by the request itself
+            self.log.exception("The kernel started with the server failed; starting another")
+    return await _start_kernel(self, kernel_id=kernel_id, path=path, **kwargs)
+
+
+MappingKernelManager.start_kernel = _start_kernel_or_take_prestarted
+
+_start_ioloop = ServerApp.start_ioloop
+
+
+def _start_ioloop_with_a_kernel(self):
+    manager = self.kernel_manager
+
+    async def prestart():
+        return await _start_kernel(manager, kernel_name=manager.default_kernel_name)
+
+    def schedule():
+        manager._ipybox_prestarted = asyncio.ensure_future(prestart())
+
+    self.io_loop.add_callback(schedule)
+    _start_ioloop(self)
+
+
+ServerApp.start_ioloop = _start_ioloop_with_a_kernel

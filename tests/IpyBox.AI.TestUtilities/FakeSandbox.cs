@@ -5,9 +5,9 @@ namespace IpyBox.AI.TestUtilities;
 /// <summary>
 /// A hand-written <see cref="ISandbox"/> for unit tests: it records submissions, resets, handlers and disposal, and
 /// answers through callbacks. Without <see cref="OnSubmit"/> every execution completes at once with no output; without
-/// <see cref="OnHealthCheck"/> it is healthy until disposed.
+/// <see cref="OnHealthCheck"/> it is healthy until disposed; without <see cref="OnWarmUp"/> a warm-up only counts.
 /// </summary>
-public sealed class FakeSandbox : ISandbox, ISandboxHealthCheck
+public sealed class FakeSandbox : ISandbox, ISandboxHealthCheck, ISandboxWarmUp
 {
     private readonly ConcurrentQueue<FakeSubmission> _submissions = new();
     private readonly TaskCompletionSource _disposed = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -15,6 +15,7 @@ public sealed class FakeSandbox : ISandbox, ISandboxHealthCheck
     private readonly List<IJupyterMessageHandler> _handlers = [];
     private int _resetCount;
     private int _healthCheckCount;
+    private int _warmUpCount;
     private int _disposeCount;
 
     public FakeSandbox(string id = "fake-sandbox", SandboxRequest? request = null)
@@ -47,6 +48,12 @@ public sealed class FakeSandbox : ISandbox, ISandboxHealthCheck
 
     /// <summary>Gets how many times <see cref="CheckHealthAsync"/> was called.</summary>
     public int HealthCheckCount => Volatile.Read(ref _healthCheckCount);
+
+    /// <summary>Gets or sets what <see cref="WarmUpAsync"/> does after it is counted; throw to make the warm-up fail.</summary>
+    public Func<CancellationToken, Task>? OnWarmUp { get; set; }
+
+    /// <summary>Gets how many times <see cref="WarmUpAsync"/> was called.</summary>
+    public int WarmUpCount => Volatile.Read(ref _warmUpCount);
 
     /// <summary>Gets the submissions, in the order they were made.</summary>
     public IReadOnlyList<FakeSubmission> Submissions => [.. _submissions];
@@ -95,6 +102,17 @@ public sealed class FakeSandbox : ISandbox, ISandboxHealthCheck
         if (OnReset is { } onReset)
         {
             await onReset(cancellationToken);
+        }
+    }
+
+    /// <exception cref="SandboxUnavailableException">The sandbox was disposed.</exception>
+    public async Task WarmUpAsync(CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _warmUpCount);
+        ThrowIfDisposed();
+        if (OnWarmUp is { } onWarmUp)
+        {
+            await onWarmUp(cancellationToken);
         }
     }
 

@@ -163,9 +163,25 @@ public sealed class ExecutionClient : IAsyncDisposable, IJupyterMessageSender
             Throw.IfNotPositive(t);
         }
 
+        return await SubmitCoreAsync(code, timeout, silent: false, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Runs a silent, empty cell, so that a kernel kept ready (see <see cref="PoolingSandboxProvider"/>) has been through
+    /// its first execution, which is slower than later ones, before its user's first cell. The kernel keeps no trace of
+    /// it: no history, no execution count, no output, no variable.
+    /// </summary>
+    internal async Task WarmUpAsync(CancellationToken cancellationToken)
+    {
+        var execution = await SubmitCoreAsync("pass", timeout: null, silent: true, cancellationToken).ConfigureAwait(false);
+        await execution.GetResultAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<Execution> SubmitCoreAsync(string code, TimeSpan? timeout, bool silent, CancellationToken cancellationToken)
+    {
         var channel = ThrowIfNotUsable();
         await channel.WaitIfRestartedAsync(cancellationToken).ConfigureAwait(false);
-        var (id, frame) = JupyterRequest.Execute(_sessionId, code, channel.AllowsStdin);
+        var (id, frame) = JupyterRequest.Execute(_sessionId, code, channel.AllowsStdin, silent);
         var execution = new Execution(id, timeout ?? Options.DefaultTimeout, Options.InterruptGracePeriod, InterruptForAsync, Options.TimeProvider);
         channel.Track(execution);
         Log.Executing(_logger, id, code);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Formats.Tar;
 using Microsoft.Extensions.Logging;
 
@@ -142,18 +143,25 @@ internal static class ArchiveExtractor
 
     private static async Task WriteFileAsync(TarEntry entry, string path, CancellationToken cancellationToken)
     {
-        var file = new FileStream(path, new FileStreamOptions
-        {
-            Mode = FileMode.Create,
-            Access = FileAccess.Write,
-            Share = FileShare.None,
-            Options = FileOptions.Asynchronous,
-        });
-        await using (file.ConfigureAwait(false))
+        // Written synchronously in large chunks: a local write rarely blocks long, and each asynchronous write costs
+        // a thread-pool hop (see TransferBuffer).
+        using (var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0))
         {
             if (entry.DataStream is { } data)
             {
-                await data.CopyToAsync(file, 81920, cancellationToken).ConfigureAwait(false);
+                var buffer = ArrayPool<byte>.Shared.Rent(TransferBuffer.Size);
+                try
+                {
+                    int read;
+                    while ((read = await data.ReadAsync(buffer.AsMemory(0, TransferBuffer.Size), cancellationToken).ConfigureAwait(false)) > 0)
+                    {
+                        file.Write(buffer, 0, read);
+                    }
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                }
             }
         }
 

@@ -417,7 +417,10 @@ public sealed class ResourceClient : ISandboxFiles
     private async Task PutAsync(string absoluteDirectory, UploadArchive archive, CancellationToken cancellationToken)
     {
         var id = ContainerId;
-        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 1 << 20, resumeWriterThreshold: 1 << 19));
+        var pipe = new Pipe(new PipeOptions(
+            pauseWriterThreshold: TransferBuffer.PipeCapacity,
+            resumeWriterThreshold: TransferBuffer.PipeCapacity / 2,
+            minimumSegmentSize: TransferBuffer.Size));
         using var producerCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var producer = Task.Run(() => archive.WriteAsync(pipe.Writer, producerCancellation.Token), CancellationToken.None);
         try

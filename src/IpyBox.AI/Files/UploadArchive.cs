@@ -97,7 +97,7 @@ internal sealed class UploadArchive
             return;
         }
 
-        var file = new FileStream(localPath!, System.IO.FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        var file = new LocalFileReadStream(localPath!);
         await using (file.ConfigureAwait(false))
         {
             entry.ModificationTime = File.GetLastWriteTimeUtc(localPath!);

@@ -6,7 +6,7 @@ namespace IpyBox.AI;
 /// identity, the objects it exposes through <see cref="GetService"/>, a check of what runs the kernel, and what it
 /// releases after the kernel is deleted.
 /// </summary>
-internal abstract class KernelSandbox : ISandbox, ISandboxHealthCheck
+internal abstract class KernelSandbox : ISandbox, ISandboxHealthCheck, ISandboxWarmUp
 {
     private readonly ResettableKernel _kernel;
     private int _disposed;
@@ -26,6 +26,8 @@ internal abstract class KernelSandbox : ISandbox, ISandboxHealthCheck
         _kernel.SubmitAsync(code, timeout, cancellationToken);
 
     public Task ResetAsync(CancellationToken cancellationToken = default) => _kernel.ResetAsync(cancellationToken);
+
+    public Task WarmUpAsync(CancellationToken cancellationToken = default) => _kernel.WarmUpAsync(cancellationToken);
 
     public IDisposable AddMessageHandler(IJupyterMessageHandler handler) => _kernel.AddMessageHandler(handler);
 

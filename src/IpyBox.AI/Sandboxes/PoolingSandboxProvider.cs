@@ -58,6 +58,7 @@ public sealed class PoolingSandboxProvider : DelegatingSandboxProvider, IAsyncDi
     private readonly int _minWarm;
     private readonly int _maxTotal;
     private readonly int _maxConcurrentRefills;
+    private readonly TimeSpan _refillDelay;
     private int _refilling;
     private int _coldStarting;
     private int _inUse;
@@ -68,6 +69,7 @@ public sealed class PoolingSandboxProvider : DelegatingSandboxProvider, IAsyncDi
     private long _refillFailures;
     private TimeSpan _retryDelay;
     private ITimer? _retryTimer;
+    private ITimer? _refillTimer;
     private TaskCompletionSource? _drained;
     private Task? _disposal;
 
@@ -86,6 +88,7 @@ public sealed class PoolingSandboxProvider : DelegatingSandboxProvider, IAsyncDi
         _minWarm = options.MinWarm;
         _maxTotal = options.MaxTotal;
         _maxConcurrentRefills = options.MaxConcurrentRefills;
+        _refillDelay = options.RefillDelay;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<PoolingSandboxProvider>();
         _time = timeProvider ?? TimeProvider.System;
         PoolId = RandomNumberGenerator.GetHexString(12, lowercase: true);
@@ -160,7 +163,7 @@ public sealed class PoolingSandboxProvider : DelegatingSandboxProvider, IAsyncDi
             {
                 Interlocked.Increment(ref _handedOut);
                 Log.PoolHandedOut(_logger, PoolId, candidate!.Id, request?.ConversationKey ?? "(none)");
-                Refill();
+                RefillAfterHandOut();
                 return new PooledSandbox(candidate, Release);
             }
         }
@@ -247,6 +250,8 @@ public sealed class PoolingSandboxProvider : DelegatingSandboxProvider, IAsyncDi
             _warmUpWaiters.Clear();
             timer = _retryTimer;
             _retryTimer = null;
+            _refillTimer?.Dispose();
+            _refillTimer = null;
             _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
             SignalIfDrained();
             drained = _drained.Task;
@@ -270,6 +275,36 @@ public sealed class PoolingSandboxProvider : DelegatingSandboxProvider, IAsyncDi
         _disposing.Dispose();
         Log.PoolDrained(_logger, PoolId, warm.Length);
         completion.TrySetResult();
+    }
+
+    /// <summary>Starts the refills a hand-out calls for after <see cref="WarmPoolOptions.RefillDelay"/>; hand-outs meanwhile join them.</summary>
+    private void RefillAfterHandOut()
+    {
+        lock (_gate)
+        {
+            if (_refillDelay > TimeSpan.Zero)
+            {
+                if (_refillTimer is null && _disposal is null)
+                {
+                    _refillTimer = _time.CreateTimer(_ => RefillNow(), null, _refillDelay, Timeout.InfiniteTimeSpan);
+                }
+
+                return;
+            }
+        }
+
+        Refill();
+    }
+
+    private void RefillNow()
+    {
+        lock (_gate)
+        {
+            _refillTimer?.Dispose();
+            _refillTimer = null;
+        }
+
+        Refill();
     }
 
     /// <summary>Starts as many refills as the pool lacks, within the cap and the refill concurrency; none while backing off after a failure.</summary>
@@ -307,10 +342,19 @@ public sealed class PoolingSandboxProvider : DelegatingSandboxProvider, IAsyncDi
         try
         {
             sandbox = await InnerProvider.CreateAsync(_template, _disposing.Token).ConfigureAwait(false);
+            if (sandbox.GetService<ISandboxWarmUp>() is { } warmUp)
+            {
+                await warmUp.WarmUpAsync(_disposing.Token).ConfigureAwait(false);
+            }
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             error = ex;
+            if (sandbox is not null)
+            {
+                await RemoveQuietlyAsync(sandbox).ConfigureAwait(false);
+                sandbox = null;
+            }
         }
 
         TimeSpan? retryIn = null;

@@ -42,6 +42,12 @@ internal sealed class ResettableKernel : IAsyncDisposable
         return await client.SubmitAsync(code, timeout, cancellationToken).ConfigureAwait(false);
     }
 
+    public async Task WarmUpAsync(CancellationToken cancellationToken)
+    {
+        var client = Client ?? await ReconnectAsync(cancellationToken).ConfigureAwait(false);
+        await client.WarmUpAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     public async Task ResetAsync(CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);

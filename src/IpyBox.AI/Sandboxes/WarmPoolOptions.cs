@@ -4,7 +4,7 @@ namespace IpyBox.AI;
 public sealed class WarmPoolOptions
 {
     /// <summary>Gets or sets how many ready sandboxes (kernel running, nothing executed) the pool keeps for new requests.</summary>
-    /// <remarks>Each one is a running sandbox: for Docker, a container of about 120 MiB.</remarks>
+    /// <remarks>Each one is a running sandbox: for Docker, a container of about 80 MiB (see docs/benchmarks.md).</remarks>
     /// <value>The default value is 2.</value>
     public int MinWarm { get; set; } = 2;
 
@@ -21,6 +21,16 @@ public sealed class WarmPoolOptions
     /// <remarks>Requests that find the pool empty do not wait for this limit: they get a sandbox already starting or a cold start.</remarks>
     /// <value>The default value is 2.</value>
     public int MaxConcurrentRefills { get; set; } = 2;
+
+    /// <summary>Gets or sets how long after a hand-out the pool starts replacing the sandbox it handed out.</summary>
+    /// <remarks>
+    /// New conversations often arrive together; while their first cells run, starting containers to replace their
+    /// sandboxes would compete with them for the machine. A hand-out within the delay joins the same refill. Requests
+    /// that find the pool empty, <see cref="PoolingSandboxProvider.WarmUpAsync"/> and the replacement of a broken
+    /// sandbox start refills at once. <see cref="TimeSpan.Zero"/> refills right after each hand-out.
+    /// </remarks>
+    /// <value>The default value is 1 second.</value>
+    public TimeSpan RefillDelay { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Checks the options and throws an error that says how to fix the first problem found.</summary>
     /// <exception cref="ArgumentException">An option has an invalid value.</exception>
@@ -49,6 +59,11 @@ public sealed class WarmPoolOptions
         if (options.MaxConcurrentRefills < 1)
         {
             return $"WarmPoolOptions.MaxConcurrentRefills is {options.MaxConcurrentRefills}; allow at least 1 sandbox to start at a time.";
+        }
+
+        if (options.RefillDelay < TimeSpan.Zero || options.RefillDelay > TimeSpan.FromMinutes(10))
+        {
+            return $"WarmPoolOptions.RefillDelay is {options.RefillDelay}; use a delay from 0 (refill right after each hand-out) to 10 minutes.";
         }
 
         return null;

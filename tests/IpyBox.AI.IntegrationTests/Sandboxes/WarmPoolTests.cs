@@ -51,6 +51,24 @@ public sealed class WarmPoolTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_warm_up_of_a_ready_sandbox_leaves_no_trace_in_its_kernel()
+    {
+        const string trace = "print(get_ipython().execution_count, len(In), len(Out), sorted(k for k in globals() if not k.startswith('_')))";
+        var docker = CreateDockerProvider();
+        await using var pool = new PoolingSandboxProvider(docker, new WarmPoolOptions { MinWarm = 1, MaxTotal = 3 });
+        await pool.WarmUpAsync();
+        await using var cold = await docker.CreateAsync();
+
+        await using var pooled = await pool.CreateAsync(new SandboxRequest { ConversationKey = "warmed" });
+        var warmed = (await pooled.ExecuteAsync(trace)).Text;
+        var history = (await pooled.ExecuteAsync("%history -n")).Text;
+
+        Assert.Equal((await cold.ExecuteAsync(trace)).Text, warmed);
+        Assert.StartsWith("1 2 0 [", warmed, StringComparison.Ordinal);
+        Assert.Equal($"1: {trace}\n   2: %history -n", history);
+    }
+
+    [Fact]
     public async Task A_killed_ready_container_is_discarded_not_handed_out()
     {
         await using var pool = new PoolingSandboxProvider(CreateDockerProvider(), new WarmPoolOptions { MinWarm = 1, MaxTotal = 3 });

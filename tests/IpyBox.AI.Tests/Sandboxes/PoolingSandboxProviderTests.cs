@@ -128,6 +128,41 @@ public sealed class PoolingSandboxProviderTests
     }
 
     [Fact]
+    public async Task Refills_after_hand_outs_wait_for_RefillDelay_and_hand_outs_meanwhile_join_them()
+    {
+        await using var pool = CreatePool(minWarm: 3, refillDelay: TimeSpan.FromSeconds(1));
+        await pool.WarmUpAsync().WaitAsync(s_hang);
+
+        var a = await pool.CreateAsync();
+        _time.Advance(TimeSpan.FromMilliseconds(500));
+        var b = await pool.CreateAsync();
+        _time.Advance(TimeSpan.FromMilliseconds(499));
+
+        Assert.Equal(3, _provider.CreateCount);
+        Assert.Equal(new WarmPoolStatistics(Warm: 1, Starting: 0, InUse: 2, HandedOut: 2, ColdStarts: 0, Discarded: 0, RefillFailures: 0), pool.GetStatistics());
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        await EventuallyAsync(() => pool.GetStatistics() is { Warm: 3, Starting: 0 });
+        Assert.Equal(5, _provider.CreateCount);
+        GC.KeepAlive(a);
+        GC.KeepAlive(b);
+    }
+
+    [Fact]
+    public async Task A_request_that_finds_the_pool_empty_does_not_wait_for_a_delayed_refill()
+    {
+        await using var pool = CreatePool(minWarm: 1, refillDelay: TimeSpan.FromMinutes(1));
+        await pool.WarmUpAsync().WaitAsync(s_hang);
+        await pool.CreateAsync();
+
+        var second = await pool.CreateAsync().WaitAsync(s_hang);
+
+        Assert.Equal(1, pool.GetStatistics().ColdStarts);
+        await EventuallyAsync(() => pool.GetStatistics() is { Warm: 1, Starting: 0 }); // the refill started at once
+        Assert.Equal(3, _provider.CreateCount);
+        GC.KeepAlive(second);
+    }
+
+    [Fact]
     public async Task The_pool_keeps_no_more_sandboxes_alive_than_MaxTotal()
     {
         await using var pool = CreatePool(minWarm: 2, maxTotal: 3);
@@ -363,9 +398,10 @@ public sealed class PoolingSandboxProviderTests
     [InlineData(0, 10, 2, "MinWarm is 0")]
     [InlineData(4, 3, 2, "MaxTotal (3) is below MinWarm (4)")]
     [InlineData(2, 10, 0, "MaxConcurrentRefills is 0")]
-    public void Invalid_options_are_refused_with_a_fix(int minWarm, int maxTotal, int refills, string expected)
+    [InlineData(2, 10, 2, "RefillDelay is -00:00:01", -1)]
+    public void Invalid_options_are_refused_with_a_fix(int minWarm, int maxTotal, int refills, string expected, int refillDelaySeconds = 1)
     {
-        var options = new WarmPoolOptions { MinWarm = minWarm, MaxTotal = maxTotal, MaxConcurrentRefills = refills };
+        var options = new WarmPoolOptions { MinWarm = minWarm, MaxTotal = maxTotal, MaxConcurrentRefills = refills, RefillDelay = TimeSpan.FromSeconds(refillDelaySeconds) };
 
         var error = Assert.Throws<ArgumentException>(() => new PoolingSandboxProvider(_provider, options));
 
@@ -373,8 +409,9 @@ public sealed class PoolingSandboxProviderTests
         Assert.Equal(0, _provider.CreateCount);
     }
 
-    private PoolingSandboxProvider CreatePool(int minWarm, int maxTotal = 10, int maxConcurrentRefills = 2) =>
-        new(_provider, new WarmPoolOptions { MinWarm = minWarm, MaxTotal = maxTotal, MaxConcurrentRefills = maxConcurrentRefills }, timeProvider: _time);
+    /// <summary>Creates a pool that refills right after each hand-out, unless <paramref name="refillDelay"/> says otherwise.</summary>
+    private PoolingSandboxProvider CreatePool(int minWarm, int maxTotal = 10, int maxConcurrentRefills = 2, TimeSpan refillDelay = default) =>
+        new(_provider, new WarmPoolOptions { MinWarm = minWarm, MaxTotal = maxTotal, MaxConcurrentRefills = maxConcurrentRefills, RefillDelay = refillDelay }, timeProvider: _time);
 
     /// <summary>The fake sandboxes created and not disposed.</summary>
     private int Alive() => _provider.Sandboxes.Count(s => !s.IsDisposed);

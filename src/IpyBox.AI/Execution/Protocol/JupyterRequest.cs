@@ -8,13 +8,13 @@ internal static class JupyterRequest
 {
     private const string ProtocolVersion = "5.3";
 
-    /// <summary>Creates an <c>execute_request</c> on the shell channel.</summary>
-    public static (string MessageId, string Frame) Execute(string sessionId, string code, bool allowStdin) =>
+    /// <summary>Creates an <c>execute_request</c> on the shell channel; a silent one leaves no trace in history, outputs or the execution count.</summary>
+    public static (string MessageId, string Frame) Execute(string sessionId, string code, bool allowStdin, bool silent = false) =>
         Create(sessionId, "shell", "execute_request", new JsonObject
         {
             ["code"] = code,
-            ["silent"] = false,
-            ["store_history"] = true,
+            ["silent"] = silent,
+            ["store_history"] = !silent,
             ["user_expressions"] = new JsonObject(),
             ["allow_stdin"] = allowStdin,
             // Each execution stands alone: an error (or an interrupt) must not abort requests already queued behind it.

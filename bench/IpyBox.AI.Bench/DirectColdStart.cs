@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Net.WebSockets;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+
+/// <summary>
+/// The cold start's floor: the steps the library takes, done directly and nothing else — create and start the
+/// container through the engine API, poll the server's HTTP port, create a kernel, open its WebSocket and run
+/// <c>x = 1</c> until its reply and idle status have arrived.
+/// </summary>
+internal sealed class DirectColdStart(string image) : IDisposable
+{
+    private const string BenchLabel = "ai.ipybox.bench";
+    private readonly DockerClient _docker = new DockerClientBuilder().Build();
+
+    public async Task<double> RunAsync()
+    {
+        var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        var clock = Stopwatch.StartNew();
+        var created = await _docker.Containers.CreateContainerAsync(new CreateContainerParameters
+        {
+            Image = image,
+            Env = [$"IPYBOX_TOKEN={token}"],
+            Labels = new Dictionary<string, string> { [BenchLabel] = "direct-cold-start" },
+            ExposedPorts = new Dictionary<string, EmptyStruct> { ["8888/tcp"] = default },
+            HostConfig = new HostConfig
+            {
+                PortBindings = new Dictionary<string, IList<PortBinding>> { ["8888/tcp"] = [new PortBinding { HostIP = "127.0.0.1", HostPort = string.Empty }] },
+                SecurityOpt = ["no-new-privileges"],
+                CapDrop = ["ALL"],
+            },
+        });
+        try
+        {
+            await _docker.Containers.StartContainerAsync(created.ID, new ContainerStartParameters());
+            var inspect = await _docker.Containers.InspectContainerAsync(created.ID);
+            var port = inspect.NetworkSettings!.Ports!["8888/tcp"]![0].HostPort;
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("token", token);
+            while (true)
+            {
+                try
+                {
+                    using var probe = await http.GetAsync("api");
+                    break;
+                }
+                catch (HttpRequestException)
+                {
+                    await Task.Delay(5);
+                }
+            }
+
+            using var created201 = await http.PostAsync("api/kernels", new StringContent("""{"name":"python3"}""", Encoding.UTF8, "application/json"));
+            created201.EnsureSuccessStatusCode();
+            using var model = JsonDocument.Parse(await created201.Content.ReadAsStringAsync());
+            var kernelId = model.RootElement.GetProperty("id").GetString();
+
+            using var socket = new ClientWebSocket();
+            socket.Options.SetRequestHeader("Authorization", $"token {token}");
+            var session = Guid.NewGuid().ToString("N");
+            await socket.ConnectAsync(new Uri($"ws://127.0.0.1:{port}/api/kernels/{kernelId}/channels?session_id={session}"), CancellationToken.None);
+            var msgId = Guid.NewGuid().ToString("N");
+            var request = JsonSerializer.Serialize(new
+            {
+                header = new { msg_id = msgId, username = "bench", session, msg_type = "execute_request", version = "5.3", date = DateTime.UtcNow.ToString("O") },
+                parent_header = new { },
+                metadata = new { },
+                content = new { code = "x = 1", silent = false, store_history = true, user_expressions = new { }, allow_stdin = false, stop_on_error = true },
+                channel = "shell",
+                buffers = Array.Empty<object>(),
+            });
+            await socket.SendAsync(Encoding.UTF8.GetBytes(request), WebSocketMessageType.Text, true, CancellationToken.None);
+            bool replied = false, idle = false;
+            var buffer = new byte[1 << 16];
+            while (!(replied && idle))
+            {
+                using var message = new MemoryStream();
+                WebSocketReceiveResult frame;
+                do
+                {
+                    frame = await socket.ReceiveAsync(buffer, CancellationToken.None);
+                    message.Write(buffer, 0, frame.Count);
+                }
+                while (!frame.EndOfMessage);
+                using var json = JsonDocument.Parse(message.ToArray());
+                var root = json.RootElement;
+                if (!root.GetProperty("parent_header").TryGetProperty("msg_id", out var parent) || parent.GetString() != msgId)
+                {
+                    continue;
+                }
+
+                var type = root.GetProperty("msg_type").GetString();
+                replied |= type == "execute_reply";
+                idle |= type == "status" && root.GetProperty("content").GetProperty("execution_state").GetString() == "idle";
+            }
+
+            return clock.Elapsed.TotalMilliseconds;
+        }
+        finally
+        {
+            await _docker.Containers.RemoveContainerAsync(created.ID, new ContainerRemoveParameters { Force = true });
+        }
+    }
+
+    public void Dispose() => _docker.Dispose();
+}

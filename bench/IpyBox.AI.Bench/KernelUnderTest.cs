@@ -1,0 +1,63 @@
+using System.Diagnostics;
+using IpyBox.AI;
+
+/// <summary>A running sandbox of one image whose round trips and print delays are collected.</summary>
+internal sealed class KernelUnderTest : IAsyncDisposable
+{
+    private const string PrintCell = "print('tick')\nimport time\ntime.sleep(0.3)";
+
+    private readonly ExecutionContainer _container;
+    private readonly ExecutionClient _client;
+
+    private KernelUnderTest(ExecutionContainer container, ExecutionClient client)
+    {
+        _container = container;
+        _client = client;
+    }
+
+    public string ContainerId => _container.ContainerId!;
+
+    public List<double> RoundTrips { get; } = [];
+
+    public List<double> FirstPrints { get; } = [];
+
+    /// <summary>Starts a sandbox of <paramref name="image"/> (the runtime image when null) and runs 20 cells in it.</summary>
+    public static async Task<KernelUnderTest> StartAsync(string? image)
+    {
+        var container = await ExecutionContainer.StartAsync(new ExecutionContainerOptions { Image = image });
+        var client = await ExecutionClient.CreateAsync(container);
+        for (var i = 0; i < 20; i++)
+        {
+            await client.ExecuteAsync("x = 1");
+        }
+
+        return new KernelUnderTest(container, client);
+    }
+
+    public async Task RoundTripAsync()
+    {
+        var clock = Stopwatch.StartNew();
+        await _client.ExecuteAsync("x = 1");
+        RoundTrips.Add(clock.Elapsed.TotalMilliseconds);
+    }
+
+    /// <summary>Times a cell that prints and keeps running, from submitting it to the first chunk of its stream.</summary>
+    public async Task FirstPrintAsync()
+    {
+        var clock = Stopwatch.StartNew();
+        var execution = await _client.SubmitAsync(PrintCell);
+        double? first = null;
+        await foreach (var chunk in execution.StreamAsync())
+        {
+            first ??= clock.Elapsed.TotalMilliseconds;
+        }
+
+        FirstPrints.Add(first ?? double.NaN);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _client.DisposeAsync();
+        await _container.DisposeAsync();
+    }
+}
