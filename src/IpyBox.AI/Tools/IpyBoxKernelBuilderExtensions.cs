@@ -9,7 +9,7 @@ public static class IpyBoxKernelBuilderExtensions
     /// <summary>
     /// Registers IpyBox (as <c>services.AddIpyBox</c>) and adds its tools as a plugin. Each call finds its conversation's
     /// sandbox through <see cref="IpyBoxConversation"/>, <c>Kernel.Data[IpyBoxConversation.PropertyName]</c>, or
-    /// <see cref="IpyBoxOptions.DefaultConversationKey"/>.
+    /// <see cref="IpyBoxOptions.DefaultConversationKey"/> (unset by default: a call without a key is refused with a message that says how to give one).
     /// </summary>
     /// <param name="builder">The kernel builder.</param>
     /// <param name="configure">Configures the options.</param>

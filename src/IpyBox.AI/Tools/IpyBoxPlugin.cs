@@ -200,5 +200,5 @@ public sealed class IpyBoxPlugin
         }
     }
 
-    private string? ResolveConversationKey(Kernel? kernel) => ConversationKeyResolver.Resolve(ConversationKey, kernel, Options.DefaultConversationKey);
+    private string? ResolveConversationKey(Kernel? kernel) => ConversationKeyResolver.Resolve(ConversationKey, kernel, Options.DefaultConversationKey, Options.ConversationKeySources);
 }

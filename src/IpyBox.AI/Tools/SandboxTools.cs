@@ -316,9 +316,13 @@ public sealed class SandboxTools
     {
         if (conversationKey is null)
         {
+            Log.ToolCallWithoutConversation(_logger, action);
             return SandboxToolResult.Error(
-                "Error: this tool call belongs to no conversation. The application must bind the tools to a conversation key " +
-                "(SandboxSessionManager.CreatePlugin(key)), set IpyBoxConversation.Begin(key), or configure IpyBoxOptions.DefaultConversationKey.");
+                "Error: this tool call belongs to no conversation, and unkeyed calls do not share a sandbox unless the application allows it. " +
+                "The application must give each conversation its key: bind the tools to it (SandboxSessionManager.CreatePlugin(key)), " +
+                "wrap the chat call in IpyBoxConversation.Begin(key), put it in ChatOptions.AdditionalProperties or Kernel.Data under \"" + IpyBoxConversation.PropertyName + "\", " +
+                "or run the tools in an Agent Framework session with IpyBox.AI.AgentFramework; " +
+                "or opt in to one sandbox shared by all unkeyed calls with IpyBoxOptions.DefaultConversationKey.");
         }
 
         Log.ToolInvoked(_logger, action, conversationKey);
