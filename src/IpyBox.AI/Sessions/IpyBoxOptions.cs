@@ -73,9 +73,12 @@ public sealed class IpyBoxOptions
     /// <value>The default value is empty.</value>
     public IList<IConversationKeySource> ConversationKeySources { get; } = [];
 
-    /// <summary>Gets or sets a value indicating whether the MEAI functions for code execution and package installation require the application's approval.</summary>
-    /// <remarks>When set, <see cref="IpyBoxPlugin.AsAIFunctions"/> wraps them in <c>ApprovalRequiredAIFunction</c>.</remarks>
-    /// <value>The default value is <see langword="false"/>.</value>
+    /// <summary>Gets or sets a value indicating whether code execution and package installation require the application's approval on every surface.</summary>
+    /// <remarks>
+    /// Microsoft.Extensions.AI and Agent Framework: <see cref="IpyBoxPlugin.AsAIFunctions"/> wraps them in <c>ApprovalRequiredAIFunction</c>,
+    /// so the chat client returns <c>ToolApprovalRequestContent</c> for the application to answer. Semantic Kernel: the functions run only
+    /// when an <see cref="IpyBoxApprovalFilter"/> on the kernel approved the call; without one they refuse to run.
+    /// </remarks>
     public bool RequireApproval { get; set; }
 
     /// <summary>Checks the options and throws an error that says how to fix the first problem found.</summary>

@@ -23,4 +23,19 @@ public static class IpyBoxKernelBuilderExtensions
         builder.Services.AddSingleton(sp => sp.GetRequiredService<IpyBoxPlugin>().AsKernelPlugin(pluginName));
         return builder;
     }
+
+    /// <summary>
+    /// Adds an <see cref="IpyBoxApprovalFilter"/> to the kernel: with <see cref="IpyBoxOptions.RequireApproval"/> set, each code
+    /// execution and package installation runs only when <paramref name="approve"/> returns <see langword="true"/>.
+    /// </summary>
+    /// <param name="builder">The kernel builder.</param>
+    /// <param name="approve">Decides a call from its function and arguments.</param>
+    /// <returns>The <paramref name="builder"/>.</returns>
+    public static IKernelBuilder AddIpyBoxApproval(this IKernelBuilder builder, Func<FunctionInvocationContext, ValueTask<bool>> approve)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(approve);
+        builder.Services.AddSingleton<IFunctionInvocationFilter>(sp => new IpyBoxApprovalFilter(approve, sp.GetService<Microsoft.Extensions.Logging.ILogger<IpyBoxApprovalFilter>>()));
+        return builder;
+    }
 }
