@@ -7,7 +7,8 @@ namespace Microsoft.SemanticKernel;
 public static class IpyBoxKernelBuilderExtensions
 {
     /// <summary>
-    /// Registers IpyBox (as <c>services.AddIpyBox</c>) and adds its tools as a plugin. Each call finds its conversation's
+    /// Registers IpyBox (as <c>services.AddIpyBox</c>), adds its tools as a plugin and an <see cref="IpyBoxArgumentFilter"/>
+    /// that answers badly formed calls with what to send. Each call finds its conversation's
     /// sandbox through <see cref="IpyBoxConversation"/>, <c>Kernel.Data[IpyBoxConversation.PropertyName]</c>, or
     /// <see cref="IpyBoxOptions.DefaultConversationKey"/> (unset by default: a call without a key is refused with a message that says how to give one).
     /// </summary>
@@ -21,6 +22,7 @@ public static class IpyBoxKernelBuilderExtensions
         ArgumentException.ThrowIfNullOrWhiteSpace(pluginName);
         builder.Services.AddIpyBox(configure);
         builder.Services.AddSingleton(sp => sp.GetRequiredService<IpyBoxPlugin>().AsKernelPlugin(pluginName));
+        builder.Services.AddSingleton<IFunctionInvocationFilter>(sp => new IpyBoxArgumentFilter(sp.GetService<Microsoft.Extensions.Logging.ILogger<IpyBoxArgumentFilter>>()));
         return builder;
     }
 

@@ -175,7 +175,8 @@ public sealed class IpyBoxPlugin
                     : default,
             });
 #pragma warning disable MEAI001 // Tool approval is experimental in Microsoft.Extensions.AI.
-            functions.Add(Options.RequireApproval && name is ExecuteName or InstallName ? new ApprovalRequiredAIFunction(function) : function);
+            var checkedFunction = new SchemaCheckedAIFunction(function);
+            functions.Add(Options.RequireApproval && name is ExecuteName or InstallName ? new ApprovalRequiredAIFunction(checkedFunction) : checkedFunction);
 #pragma warning restore MEAI001
         }
 

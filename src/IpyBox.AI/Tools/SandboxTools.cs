@@ -289,7 +289,12 @@ public sealed class SandboxTools
         catch (Exception ex) when (ex is UnauthorizedAccessException or ArgumentException)
         {
             paths = default;
-            return SandboxToolResult.Error($"Error: {ex.Message}");
+
+            // The message is for the model: it names values, never the .NET parameters behind them (which the tool schemas do not show).
+            var message = ex is ArgumentException { ParamName: { } name }
+                ? ex.Message.Replace($" (Parameter '{name}')", string.Empty, StringComparison.Ordinal)
+                : ex.Message;
+            return SandboxToolResult.Error($"Error: {message}");
         }
     }
 
@@ -297,6 +302,11 @@ public sealed class SandboxTools
 
     private string Authorize(string hostPath)
     {
+        if (string.IsNullOrWhiteSpace(hostPath))
+        {
+            throw new ArgumentException("The host path is empty; give the absolute path of a file inside the allowed directories.");
+        }
+
         try
         {
             return HostPaths.Authorize(hostPath);
