@@ -2,6 +2,7 @@ using System.Formats.Tar;
 using System.Reflection;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace IpyBox.AI;
 
@@ -23,6 +24,7 @@ public static class RuntimeImage
     private const string ResourcePrefix = "IpyBox.AI.Docker.";
 
     private static readonly Lazy<IReadOnlyDictionary<string, byte[]>> s_context = new(LoadContext);
+    private static readonly TimeSpan s_provisionTimeout = TimeSpan.FromSeconds(300);
     private static readonly Lazy<string> s_version = new(() => ComputeVersion(s_context.Value));
 
     /// <summary>Gets the version of the embedded image context (a 12-character content hash).</summary>
@@ -36,6 +38,27 @@ public static class RuntimeImage
 
     /// <summary>Gets the files of the embedded image context by name.</summary>
     public static IReadOnlyDictionary<string, byte[]> ContextFiles => s_context.Value;
+
+    /// <summary>
+    /// Makes sure a sandbox can start without waiting for an image: checks that the engine answers, then builds the runtime
+    /// image from the embedded context or pulls any other image when the engine does not have it yet.
+    /// </summary>
+    /// <param name="options">The container settings whose <see cref="ExecutionContainerOptions.Image"/> and endpoint are used; <see langword="null"/> for the defaults.</param>
+    /// <param name="progress">Receives the build or pull output; <see langword="null"/> for <see cref="ExecutionContainerOptions.Progress"/>.</param>
+    /// <param name="cancellationToken">Cancels the check, build or pull.</param>
+    /// <returns>The image reference that is now present.</returns>
+    /// <exception cref="DockerUnavailableException">No engine answers.</exception>
+    /// <exception cref="ImageBuildException">The image is missing and could not be built or pulled.</exception>
+    public static async Task<string> EnsureAvailableAsync(ExecutionContainerOptions? options = null, IProgress<ImageProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new ExecutionContainerOptions();
+        options.Validate();
+        var image = options.Image ?? DefaultTag;
+        using var engine = new DockerOperations(DockerEndpoint.Resolve(options.DockerEndpoint), s_provisionTimeout, options.TimeProvider);
+        await engine.PingAsync(cancellationToken).ConfigureAwait(false);
+        await ImageProvisioner.EnsureAsync(engine, image, progress ?? options.Progress, NullLogger.Instance, cancellationToken).ConfigureAwait(false);
+        return image;
+    }
 
     /// <summary>Computes the version of an image context: the same value <c>eng/prepare-docker.sh</c> computes.</summary>
     internal static string ComputeVersion(IReadOnlyDictionary<string, byte[]> files)

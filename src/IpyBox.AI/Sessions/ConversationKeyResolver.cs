@@ -16,8 +16,9 @@ internal static class ConversationKeyResolver
     /// <param name="boundKey">The key the tools were bound to, or <see langword="null"/>.</param>
     /// <param name="kernel">The Semantic Kernel the call came through, or <see langword="null"/>.</param>
     /// <param name="defaultKey">The key of calls that carry none (<see cref="IpyBoxOptions.DefaultConversationKey"/>).</param>
+    /// <param name="sources">More sources, asked after the ambient key (<see cref="IpyBoxOptions.ConversationKeySources"/>).</param>
     /// <returns>The key, or <see langword="null"/> when the call carries none and there is no default.</returns>
-    public static string? Resolve(string? boundKey, Kernel? kernel, string? defaultKey)
+    public static string? Resolve(string? boundKey, Kernel? kernel, string? defaultKey, IEnumerable<IConversationKeySource>? sources = null)
     {
         if (boundKey is not null)
         {
@@ -27,6 +28,14 @@ internal static class ConversationKeyResolver
         if (IpyBoxConversation.Current is { } ambient)
         {
             return ambient;
+        }
+
+        foreach (var source in sources ?? [])
+        {
+            if (AsKey(source.GetConversationKey()) is { } sourced)
+            {
+                return sourced;
+            }
         }
 
         if (FunctionInvokingChatClient.CurrentContext?.Options?.AdditionalProperties is { } properties

@@ -7,9 +7,11 @@ namespace IpyBox.AI;
 /// <remarks>
 /// <para>
 /// The tools look for a key in this order: the key the <see cref="IpyBoxPlugin"/> was bound to; the ambient key set with
-/// <see cref="Begin"/>; <see cref="PropertyName"/> in the current <c>ChatOptions.AdditionalProperties</c> (during
+/// <see cref="Begin"/>; the application's <see cref="IpyBoxOptions.ConversationKeySources"/> (the Agent Framework package adds
+/// the current agent session); <see cref="PropertyName"/> in the current <c>ChatOptions.AdditionalProperties</c> (during
 /// function invocation by <c>FunctionInvokingChatClient</c>); <see cref="PropertyName"/> in the Semantic Kernel
-/// <c>Kernel.Data</c>; finally <see cref="IpyBoxOptions.DefaultConversationKey"/>.
+/// <c>Kernel.Data</c>; finally <see cref="IpyBoxOptions.DefaultConversationKey"/>, which is unset by default so that a call
+/// without a key fails instead of sharing a sandbox with every other unkeyed caller.
 /// </para>
 /// <para>
 /// <c>ChatOptions.ConversationId</c> is not used: the function-invoking client replaces it after every round with the

@@ -55,14 +55,30 @@ public sealed class IpyBoxOptions
 
     /// <summary>
     /// Gets or sets the conversation key used when a tool call carries none (no bound key, no <see cref="IpyBoxConversation"/>
-    /// scope, no key in the chat options or kernel data).
+    /// scope, no key from <see cref="ConversationKeySources"/>, the chat options or the kernel data).
     /// </summary>
-    /// <value>The default value is <c>default</c>. <see langword="null"/> makes such calls fail with a message that says how to give a key.</value>
-    public string? DefaultConversationKey { get; set; } = "default";
+    /// <remarks>
+    /// Setting a key is an explicit opt-in to one sandbox shared by every unkeyed call: callers that the application did not
+    /// tell apart then see each other's variables and files. Leave it <see langword="null"/> unless every caller of the
+    /// tools is the same user (a console tool, a test).
+    /// </remarks>
+    /// <value>The default value is <see langword="null"/>: a call without a key fails with a message that says how to give one.</value>
+    public string? DefaultConversationKey { get; set; }
 
-    /// <summary>Gets or sets a value indicating whether the MEAI functions for code execution and package installation require the application's approval.</summary>
-    /// <remarks>When set, <see cref="IpyBoxPlugin.AsAIFunctions"/> wraps them in <c>ApprovalRequiredAIFunction</c>.</remarks>
-    /// <value>The default value is <see langword="false"/>.</value>
+    /// <summary>
+    /// Gets the extra places the tools look for a conversation key, asked in order after the bound key and the ambient
+    /// <see cref="IpyBoxConversation"/> key. Integration packages add theirs (the Agent Framework package adds the current
+    /// agent session).
+    /// </summary>
+    /// <value>The default value is empty.</value>
+    public IList<IConversationKeySource> ConversationKeySources { get; } = [];
+
+    /// <summary>Gets or sets a value indicating whether code execution and package installation require the application's approval on every surface.</summary>
+    /// <remarks>
+    /// Microsoft.Extensions.AI and Agent Framework: <see cref="IpyBoxPlugin.AsAIFunctions"/> wraps them in <c>ApprovalRequiredAIFunction</c>,
+    /// so the chat client returns <c>ToolApprovalRequestContent</c> for the application to answer. Semantic Kernel: the functions run only
+    /// when an <see cref="IpyBoxApprovalFilter"/> on the kernel approved the call; without one they refuse to run.
+    /// </remarks>
     public bool RequireApproval { get; set; }
 
     /// <summary>
@@ -156,6 +172,11 @@ public sealed class IpyBoxOptions
             catch (ArgumentException ex)
             {
                 return $"IpyBoxOptions.Notebooks: {ex.Message}";
+            }
+
+            if (options.ConversationKeySources.Any(source => source is null))
+            {
+                return "ConversationKeySources contains null; remove it.";
             }
 
             foreach (var directory in options.AllowedHostDirectories)

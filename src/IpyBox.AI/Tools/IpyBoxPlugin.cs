@@ -71,6 +71,11 @@ public sealed class IpyBoxPlugin
         Kernel? kernel = null,
         CancellationToken cancellationToken = default)
     {
+        if (RefuseUnapproved(kernel, ExecuteName) is { } refused)
+        {
+            return [new Microsoft.Extensions.AI.TextContent(refused)];
+        }
+
         var timeout = timeoutSeconds is > 0 ? TimeSpan.FromSeconds(timeoutSeconds.Value) : (TimeSpan?)null;
         var result = await _tools.ExecuteAsync(ResolveConversationKey(kernel), code, timeout, cancellationToken).ConfigureAwait(false);
         return result.Contents;
@@ -92,6 +97,11 @@ public sealed class IpyBoxPlugin
         Kernel? kernel = null,
         CancellationToken cancellationToken = default)
     {
+        if (RefuseUnapproved(kernel, InstallName) is { } refused)
+        {
+            return refused;
+        }
+
         var requirements = (packages ?? string.Empty).Split([' ', ',', '\n', '\t', '\r'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         return (await _tools.InstallPackagesAsync(ResolveConversationKey(kernel), requirements, timeout: null, cancellationToken).ConfigureAwait(false)).Text;
     }
@@ -182,7 +192,8 @@ public sealed class IpyBoxPlugin
                     : default,
             });
 #pragma warning disable MEAI001 // Tool approval is experimental in Microsoft.Extensions.AI.
-            functions.Add(Options.RequireApproval && name is ExecuteName or InstallName ? new ApprovalRequiredAIFunction(function) : function);
+            var checkedFunction = new SchemaCheckedAIFunction(function);
+            functions.Add(Options.RequireApproval && name is ExecuteName or InstallName ? new ApprovalRequiredAIFunction(checkedFunction) : checkedFunction);
 #pragma warning restore MEAI001
         }
 
@@ -198,6 +209,21 @@ public sealed class IpyBoxPlugin
         var functions = ToolMethods().Select(t => KernelFunctionFactory.CreateFromMethod(t.Method, this, t.Name)).ToList();
         return KernelPluginFactory.CreateFromFunctions(pluginName, "Runs Python code in a sandbox container.", functions);
     }
+
+    /// <summary>Whether a method of this class is a tool that <see cref="IpyBoxOptions.RequireApproval"/> puts under approval.</summary>
+    internal static bool NeedsApproval(MethodInfo method) =>
+        method.DeclaringType == typeof(IpyBoxPlugin) && method.GetCustomAttribute<KernelFunctionAttribute>()?.Name is ExecuteName or InstallName;
+
+    /// <summary>
+    /// On the Semantic Kernel route (a kernel is passed), returns the refusal of a call that needs approval and was not
+    /// approved by an <see cref="IpyBoxApprovalFilter"/>; <see langword="null"/> when the call may run. The
+    /// Microsoft.Extensions.AI route is approved before the call by <c>ApprovalRequiredAIFunction</c>.
+    /// </summary>
+    private string? RefuseUnapproved(Kernel? kernel, string name) =>
+        Options.RequireApproval && kernel is not null && !IpyBoxApprovalFilter.IsApproved
+            ? $"Error: {name} needs the application's approval (IpyBoxOptions.RequireApproval) and this call was not approved, so it did not run. " +
+              "The application must add an IpyBoxApprovalFilter to the kernel (kernel.FunctionInvocationFilters, or AddIpyBoxApproval on the kernel builder)."
+            : null;
 
     private IEnumerable<(MethodInfo Method, string Name)> ToolMethods()
     {
@@ -222,5 +248,5 @@ public sealed class IpyBoxPlugin
         }
     }
 
-    private string? ResolveConversationKey(Kernel? kernel) => ConversationKeyResolver.Resolve(ConversationKey, kernel, Options.DefaultConversationKey);
+    private string? ResolveConversationKey(Kernel? kernel) => ConversationKeyResolver.Resolve(ConversationKey, kernel, Options.DefaultConversationKey, Options.ConversationKeySources);
 }

@@ -345,7 +345,12 @@ public sealed class SandboxTools
         catch (Exception ex) when (ex is UnauthorizedAccessException or ArgumentException)
         {
             paths = default;
-            return SandboxToolResult.Error($"Error: {ex.Message}");
+
+            // The message is for the model: it names values, never the .NET parameters behind them (which the tool schemas do not show).
+            var message = ex is ArgumentException { ParamName: { } name }
+                ? ex.Message.Replace($" (Parameter '{name}')", string.Empty, StringComparison.Ordinal)
+                : ex.Message;
+            return SandboxToolResult.Error($"Error: {message}");
         }
     }
 
@@ -353,6 +358,11 @@ public sealed class SandboxTools
 
     private string Authorize(string hostPath)
     {
+        if (string.IsNullOrWhiteSpace(hostPath))
+        {
+            throw new ArgumentException("The host path is empty; give the absolute path of a file inside the allowed directories.");
+        }
+
         try
         {
             return HostPaths.Authorize(hostPath);
@@ -372,9 +382,13 @@ public sealed class SandboxTools
     {
         if (conversationKey is null)
         {
+            Log.ToolCallWithoutConversation(_logger, action);
             return SandboxToolResult.Error(
-                "Error: this tool call belongs to no conversation. The application must bind the tools to a conversation key " +
-                "(SandboxSessionManager.CreatePlugin(key)), set IpyBoxConversation.Begin(key), or configure IpyBoxOptions.DefaultConversationKey.");
+                "Error: this tool call belongs to no conversation, and unkeyed calls do not share a sandbox unless the application allows it. " +
+                "The application must give each conversation its key: bind the tools to it (SandboxSessionManager.CreatePlugin(key)), " +
+                "wrap the chat call in IpyBoxConversation.Begin(key), put it in ChatOptions.AdditionalProperties or Kernel.Data under \"" + IpyBoxConversation.PropertyName + "\", " +
+                "or run the tools in an Agent Framework session with IpyBox.AI.AgentFramework; " +
+                "or opt in to one sandbox shared by all unkeyed calls with IpyBoxOptions.DefaultConversationKey.");
         }
 
         Log.ToolInvoked(_logger, action, conversationKey);

@@ -13,6 +13,9 @@ public sealed class ScriptedChatClient(params Func<IReadOnlyList<ChatMessage>, C
     /// <summary>Gets a copy of the messages of every request, in order.</summary>
     public List<IReadOnlyList<ChatMessage>> Requests { get; } = [];
 
+    /// <summary>Gets the options of every request, in order.</summary>
+    public List<ChatOptions?> Options { get; } = [];
+
     public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         var snapshot = messages.ToList();
@@ -20,6 +23,7 @@ public sealed class ScriptedChatClient(params Func<IReadOnlyList<ChatMessage>, C
         lock (_steps)
         {
             Requests.Add(snapshot);
+            Options.Add(options);
             step = _steps.Count > 0 ? _steps.Dequeue() : throw new InvalidOperationException($"The script has no step for request {Requests.Count}.");
         }
 

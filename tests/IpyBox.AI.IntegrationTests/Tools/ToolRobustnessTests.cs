@@ -35,6 +35,27 @@ public sealed class ToolRobustnessTests
         Assert.Equal("42", TextOf(ResultOf(model.Requests[^1], "c1")));
         Assert.Equal(1, scope.Manager.Count);
     }
+    [Fact]
+    public async Task With_approval_required_a_rejected_call_runs_nothing_and_the_model_reads_the_reason()
+    {
+        await using var scope = await SessionManagerScope.CreateAsync(new IpyBoxOptions { RequireApproval = true });
+        var options = new ChatOptions { Tools = [.. scope.Manager.CreatePlugin("rejected").AsAIFunctions()] };
+        var model = new ScriptedChatClient(
+            _ => Call("c1", "execute_python", new() { ["code"] = "open('/app/ran.txt', 'w').write('ran')" }),
+            _ => Say("Not run."));
+        var chat = Pipeline(model);
+        List<ChatMessage> history = [new(ChatRole.User, "write a file")];
+        var first = await chat.GetResponseAsync(history, options);
+        var request = Assert.Single(first.Messages.SelectMany(m => m.Contents).OfType<ToolApprovalRequestContent>());
+
+        history.AddMessages(first);
+        history.Add(new ChatMessage(ChatRole.User, [request.CreateResponse(approved: false, "too risky")]));
+        var second = await chat.GetResponseAsync(history, options);
+
+        Assert.Equal("Not run.", second.Text);
+        Assert.Contains("too risky", TextOf(ResultOf(model.Requests[^1], "c1")), StringComparison.Ordinal);
+        Assert.Equal(0, scope.Manager.Count);
+    }
 #pragma warning restore MEAI001
 
     [Fact]

@@ -28,6 +28,37 @@ public sealed class ConversationKeyResolverTests
     }
 
     [Fact]
+    public void Application_sources_come_after_the_ambient_key_and_before_chat_options_in_their_order()
+    {
+        var options = new ChatOptions { AdditionalProperties = new() { [IpyBoxConversation.PropertyName] = "from-options" } };
+        IConversationKeySource[] sources = [new FixedSource(null), new FixedSource(" "), new FixedSource("first"), new FixedSource("second")];
+
+        using (InvocationContext.Begin(options))
+        {
+            Assert.Equal("first", ConversationKeyResolver.Resolve(null, null, "default", sources));
+            Assert.Equal("from-options", ConversationKeyResolver.Resolve(null, null, "default", sources[..2]));
+            using (IpyBoxConversation.Begin("ambient"))
+            {
+                Assert.Equal("ambient", ConversationKeyResolver.Resolve(null, null, "default", sources));
+            }
+        }
+
+        Assert.Equal("first", ConversationKeyResolver.Resolve(null, null, null, sources));
+    }
+
+    [Fact]
+    public void Unkeyed_calls_have_no_default_key_unless_the_application_sets_one()
+    {
+        Assert.Null(new IpyBoxOptions().DefaultConversationKey);
+        Assert.Empty(new IpyBoxOptions().ConversationKeySources);
+    }
+
+    private sealed class FixedSource(string? key) : IConversationKeySource
+    {
+        public string? GetConversationKey() => key;
+    }
+
+    [Fact]
     public void Blank_keys_in_options_and_kernel_data_are_skipped()
     {
         var kernel = new Kernel();

@@ -53,6 +53,36 @@ public sealed class IpyBoxPluginTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task An_unkeyed_call_is_refused_by_default_with_how_to_bind_a_key_and_starts_no_sandbox()
+    {
+        var execute = _sessions.CreatePlugin().AsAIFunctions().Single(f => f.Name == "execute_python");
+
+        var first = await execute.InvokeAsync(new AIFunctionArguments { ["code"] = "secret = 1" });
+        var second = await execute.InvokeAsync(new AIFunctionArguments { ["code"] = "print(secret)" });
+
+        var text = Assert.IsType<TextContent>(Assert.Single(Assert.IsAssignableFrom<IEnumerable<AIContent>>(first))).Text;
+        Assert.StartsWith("Error: this tool call belongs to no conversation", text, StringComparison.Ordinal);
+        Assert.Contains("IpyBoxConversation.Begin(key)", text, StringComparison.Ordinal);
+        Assert.Contains("CreatePlugin(key)", text, StringComparison.Ordinal);
+        Assert.Contains("IpyBoxOptions.DefaultConversationKey", text, StringComparison.Ordinal);
+        Assert.Equal(text, Assert.IsType<TextContent>(Assert.Single(Assert.IsAssignableFrom<IEnumerable<AIContent>>(second))).Text);
+        Assert.Empty(_provider.Requests);
+    }
+
+    [Fact]
+    public async Task Unkeyed_calls_share_one_sandbox_only_when_the_application_names_a_default()
+    {
+        await using var shared = new SandboxSessionManager(_provider, new IpyBoxOptions { DefaultConversationKey = "shared" });
+        var execute = shared.CreatePlugin().AsAIFunctions().Single(f => f.Name == "execute_python");
+
+        await execute.InvokeAsync(new AIFunctionArguments { ["code"] = "1" });
+        await execute.InvokeAsync(new AIFunctionArguments { ["code"] = "2" });
+
+        Assert.Equal("shared", Assert.Single(_provider.Requests).ConversationKey);
+        Assert.Equal(2, _provider.Sandboxes.Single().Submissions.Count);
+    }
+
+    [Fact]
     public async Task Errors_come_back_as_text()
     {
         _provider.ConfigureSandbox = s => s.OnSubmit = FakeCells.Always(() => FakeCells.Fails(new TimeoutException("late")));

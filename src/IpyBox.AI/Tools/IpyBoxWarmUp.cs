@@ -1,0 +1,86 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace IpyBox.AI;
+
+/// <summary>
+/// Prepares the sandboxes' engine and image when the application starts (<c>AddIpyBox().WarmUpOnStart()</c>), logging
+/// the build or pull as it goes, so that the first tool call does not silently wait minutes for an image.
+/// </summary>
+internal sealed class IpyBoxWarmUp(IOptions<IpyBoxOptions> options, bool waitUntilReady, ILogger<IpyBoxWarmUp>? logger = null) : IHostedService, IDisposable
+{
+    private readonly ILogger _logger = logger ?? (ILogger)NullLogger.Instance;
+    private readonly CancellationTokenSource _stopping = new();
+    private Task? _work;
+
+    /// <summary>Gets the warm-up in progress or done; <see langword="null"/> before the host started.</summary>
+    internal Task? Completion => _work;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var work = WarmUpAsync(_stopping.Token);
+        _work = work;
+        if (waitUntilReady)
+        {
+            // A start that waits fails the host with the reason: better than a first tool call that cannot work.
+            await work.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            _work = work.ContinueWith(
+                t => Log.WarmUpFailed(_logger, t.Exception!.GetBaseException()),
+                CancellationToken.None,
+                TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
+        }
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        if (_work is not { } work)
+        {
+            return;
+        }
+
+        try
+        {
+            await work.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Stopping: a cancelled or failed warm-up was already reported (logged, or thrown from StartAsync).
+        }
+    }
+
+    public void Dispose() => _stopping.Dispose();
+
+    private async Task WarmUpAsync(CancellationToken cancellationToken)
+    {
+        // Leave the host's start path at once; the engine calls below may take minutes.
+        await Task.Yield();
+        var container = options.Value.Container;
+        var image = container.Image ?? RuntimeImage.DefaultTag;
+        Log.WarmUpStarted(_logger, image);
+        var started = Stopwatch.GetTimestamp();
+        await RuntimeImage.EnsureAvailableAsync(container, new LoggingProgress(_logger, container.Progress), cancellationToken).ConfigureAwait(false);
+        Log.WarmUpFinished(_logger, image, Stopwatch.GetElapsedTime(started).TotalSeconds);
+    }
+
+    /// <summary>Writes each progress line to the log, synchronously and in order, and passes it on to the application's sink.</summary>
+    private sealed class LoggingProgress(ILogger logger, IProgress<ImageProgress>? next) : IProgress<ImageProgress>
+    {
+        public void Report(ImageProgress value)
+        {
+            if (value.PlainMessage.Trim() is { Length: > 0 } line)
+            {
+                Log.WarmUpProgress(logger, value.Image, line);
+            }
+
+            next?.Report(value);
+        }
+    }
+}

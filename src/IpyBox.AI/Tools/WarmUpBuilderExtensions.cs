@@ -1,0 +1,33 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace IpyBox.AI;
+
+/// <summary>Prepares the sandboxes' engine and image when the application starts.</summary>
+public static class WarmUpBuilderExtensions
+{
+    /// <summary>
+    /// Adds a hosted service that, when the host starts, checks that the container engine answers and builds the runtime
+    /// image (or pulls <see cref="ExecutionContainerOptions.Image"/>) when it is missing, logging each step and every line of
+    /// the build or pull at Information level. Without it the first tool call does this work, and may wait minutes.
+    /// </summary>
+    /// <param name="builder">The builder from <c>AddIpyBox</c>.</param>
+    /// <param name="waitUntilReady">
+    /// <see langword="true"/> to hold the host's start until the image is ready and to fail the start when the engine or image
+    /// is unavailable; <see langword="false"/> (the default) to prepare in the background and log a failure, leaving the
+    /// first tool call to report it to the model.
+    /// </param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/> is <see langword="null"/>.</exception>
+    public static IpyBoxBuilder WarmUpOnStart(this IpyBoxBuilder builder, bool waitUntilReady = false)
+    {
+        Throw.IfNull(builder);
+        builder.Services.AddSingleton<IHostedService>(sp => new IpyBoxWarmUp(
+            sp.GetRequiredService<IOptions<IpyBoxOptions>>(),
+            waitUntilReady,
+            sp.GetService<ILogger<IpyBoxWarmUp>>()));
+        return builder;
+    }
+}
