@@ -238,6 +238,7 @@ public sealed class SandboxTools
     {
         try
         {
+            ExecutionClient.ThrowIfContainsNul(code);
             return success(await session.ExecuteAsync(code, limit, cancellationToken).ConfigureAwait(false));
         }
         catch (ExecutionException ex)
@@ -251,6 +252,14 @@ public sealed class SandboxTools
         catch (KernelDiedException ex)
         {
             return SandboxToolResult.Error(ToolOutput.FromKernelDied(ex));
+        }
+        catch (KernelRestartedException)
+        {
+            return SandboxToolResult.Error(ToolOutput.FromKernelRestarted(limit));
+        }
+        catch (ArgumentException ex) when (ex.ParamName == "code")
+        {
+            return SandboxToolResult.Error(ToolOutput.FromRefusedCode(ex));
         }
     }
 

@@ -13,13 +13,27 @@ internal sealed class OutputCollector
     private static readonly string[] s_imageTypes = ["image/png", "image/jpeg", "image/gif"];
     private static readonly string[] s_richTypes = ["text/html", "text/markdown", "image/svg+xml", "text/latex", "application/json"];
 
-    private readonly StringBuilder _text = new();
-    private readonly StringBuilder _stdout = new();
-    private readonly StringBuilder _stderr = new();
+    private readonly BoundedText _text;
+    private readonly BoundedText _stdout;
+    private readonly BoundedText _stderr;
     private readonly List<ExecutionImage> _images = [];
     private readonly List<RichOutput> _richOutputs = [];
+    private readonly int _maxRichOutput;
+    private long _richOutputSize;
+    private int _richOutputsDropped;
     private int? _executionCount;
     private (string Name, string Value, string Trace)? _error;
+
+    /// <summary>Initializes a new instance of the <see cref="OutputCollector"/> class.</summary>
+    /// <param name="maxOutputLength">The most characters each of the text, stdout and stderr keeps (head and tail), and the most
+    /// characters (or image bytes) the rich outputs and images keep together.</param>
+    public OutputCollector(int maxOutputLength = ExecutionClientOptions.DefaultMaxOutputLength)
+    {
+        _text = new BoundedText(maxOutputLength);
+        _stdout = new BoundedText(maxOutputLength);
+        _stderr = new BoundedText(maxOutputLength);
+        _maxRichOutput = maxOutputLength;
+    }
 
     /// <summary>Gets a value indicating whether the <c>execute_reply</c> arrived.</summary>
     public bool ReplyReceived { get; private set; }
@@ -77,7 +91,13 @@ internal sealed class OutputCollector
     /// <summary>Builds the result from what arrived so far.</summary>
     public ExecutionResult ToResult()
     {
-        var text = _text.ToString().Trim();
+        var text = _text.ToString();
+        if (_richOutputsDropped > 0)
+        {
+            text += $"\n[... {_richOutputsDropped} images or rich outputs dropped: the output exceeded the client's limit (ExecutionClientOptions.MaxOutputLength) ...]";
+        }
+
+        text = text.Trim();
         return new ExecutionResult(text.Length == 0 ? null : text, _stdout.ToString(), _stderr.ToString(), [.. _images], [.. _richOutputs], _executionCount);
     }
 
@@ -111,7 +131,11 @@ internal sealed class OutputCollector
             if (data.TryGetProperty(type, out var value) && value.ValueKind == JsonValueKind.String
                 && ImageDecoder.FromBase64(type, value.GetString()!) is { } image)
             {
-                _images.Add(image);
+                if (Fits(image.Data.Length))
+                {
+                    _images.Add(image);
+                }
+
                 hasRichRepresentation = true;
                 break;
             }
@@ -121,8 +145,11 @@ internal sealed class OutputCollector
         {
             if (data.TryGetProperty(type, out var value))
             {
-                _richOutputs.Add(new RichOutput(type, ReadText(value)));
                 hasRichRepresentation = true;
+                if (Fits(value.ValueKind == JsonValueKind.String ? value.GetString()!.Length : value.GetRawText().Length))
+                {
+                    _richOutputs.Add(new RichOutput(type, ReadText(value)));
+                }
             }
         }
 
@@ -131,12 +158,25 @@ internal sealed class OutputCollector
             && data.TryGetProperty("text/plain", out var plain)
             && ReadText(plain) is { Length: > 0 } plainText)
         {
-            var chunk = _text.Length > 0 && _text[^1] != '\n' ? $"\n{plainText}\n" : $"{plainText}\n";
+            var chunk = _text.Last is { } last && last != '\n' ? $"\n{plainText}\n" : $"{plainText}\n";
             _text.Append(chunk);
             return chunk;
         }
 
         return null;
+    }
+
+    /// <summary>Counts <paramref name="size"/> against the rich-output budget; false (and counted as dropped) when it does not fit.</summary>
+    private bool Fits(long size)
+    {
+        if (_richOutputSize + size > _maxRichOutput)
+        {
+            _richOutputsDropped++;
+            return false;
+        }
+
+        _richOutputSize += size;
+        return true;
     }
 
     private static string ReadText(JsonElement value) => value.ValueKind switch
