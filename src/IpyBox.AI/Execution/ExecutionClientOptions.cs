@@ -47,8 +47,8 @@ public sealed class ExecutionClientOptions
     /// clients do; running executions continue (the server replays what the kernel sent meanwhile). <see cref="TimeSpan.Zero"/>
     /// turns reconnection off: a dropped connection then fails the running executions at once.
     /// </summary>
-    /// <value>The default value is 10 seconds.</value>
-    public TimeSpan ReconnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
+    /// <value>The default value is 30 seconds.</value>
+    public TimeSpan ReconnectTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Gets or sets the kernel spec to start.</summary>
     /// <value>The default value is <c>python3</c>.</value>

@@ -44,7 +44,7 @@ public static class WarmPoolBuilderExtensions
 
         // The provider the pool wraps stays in the container under a private key, so the container still creates and disposes it.
         services.Remove(inner);
-        services.Add(AsKeyed(inner, s_innerProviderKey));
+        services.Add(inner.AsKeyed(s_innerProviderKey));
         services.AddSingleton(sp => new PoolingSandboxProvider(
             sp.GetRequiredKeyedService<ISandboxProvider>(s_innerProviderKey),
             sp.GetRequiredService<IOptions<WarmPoolOptions>>().Value,
@@ -52,21 +52,6 @@ public static class WarmPoolBuilderExtensions
             sp.GetService<TimeProvider>()));
         services.AddSingleton<ISandboxProvider>(sp => sp.GetRequiredService<PoolingSandboxProvider>());
         return builder;
-    }
-
-    private static ServiceDescriptor AsKeyed(ServiceDescriptor descriptor, object key)
-    {
-        if (descriptor.ImplementationInstance is { } instance)
-        {
-            return new ServiceDescriptor(descriptor.ServiceType, key, instance);
-        }
-
-        if (descriptor.ImplementationFactory is { } factory)
-        {
-            return new ServiceDescriptor(descriptor.ServiceType, key, (sp, _) => factory(sp), descriptor.Lifetime);
-        }
-
-        return new ServiceDescriptor(descriptor.ServiceType, key, descriptor.ImplementationType!, descriptor.Lifetime);
     }
 
     /// <summary>Validates <see cref="WarmPoolOptions"/> when the pool is first resolved.</summary>

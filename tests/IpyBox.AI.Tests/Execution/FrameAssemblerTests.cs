@@ -52,6 +52,24 @@ public sealed class FrameAssemblerTests
     }
 
     [Fact]
+    public void Any_mix_of_characters_and_escapes_cut_anywhere_still_parses()
+    {
+        var random = new Random(11);
+        string[] units = ["a", "é", "😀", "\n", "\"", "\\", "\t", "€"];
+        for (var round = 0; round < 300; round++)
+        {
+            var text = string.Concat(Enumerable.Range(0, random.Next(1, 3000)).Select(_ => units[random.Next(units.Length)]));
+            var frame = Frames.Stream("cell", "stdout", text);
+            var assembler = new FrameAssembler(random.Next(700, 4000));
+
+            var kept = JupyterMessage.Parse(Assemble(assembler, frame, pieceSize: random.Next(1, 50)))!.GetString("text")!;
+
+            Assert.DoesNotContain('\uFFFD', kept);
+            Assert.Equal(text[..Math.Min(text.Length, 20)], kept[..Math.Min(text.Length, 20)]);
+        }
+    }
+
+    [Fact]
     public void A_lone_surrogate_escape_becomes_the_replacement_character_and_a_valid_pair_stays()
     {
         const string frame = """{"header":{"msg_type":"stream"},"parent_header":{"msg_id":"cell"},"channel":"iopub","content":{"name":"stdout","text":"a\ud800b\udc00c\ud83d\ude00d\ud800"}}""";

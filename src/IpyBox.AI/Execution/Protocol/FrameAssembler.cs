@@ -8,7 +8,8 @@ namespace IpyBox.AI;
 /// Assembles one JSON text frame from the pieces a WebSocket delivers, in bounded memory: a string longer than the string limit
 /// keeps its head and tail around a marker (cut only between characters and escapes), a lone UTF-16 surrogate escape
 /// (<c>"\ud800"</c>, which Python's <c>json</c> writes) becomes U+FFFD, and a frame still larger than the frame limit is dropped.
-/// Nothing is ever held whole: a message of hundreds of MB costs at most the frame limit.
+/// Nothing is ever held whole: a message of hundreds of MB costs at most the frame limit. Plain runs are copied in bulk, so a
+/// huge message is read at memory speed and the connection's keep-alive answers are not held up behind it.
 /// </summary>
 internal sealed class FrameAssembler
 {
@@ -17,11 +18,11 @@ internal sealed class FrameAssembler
     private readonly int _maxFrameBytes;
     private readonly int _headLimit;
     private readonly int _tailLimit;
-    private ArrayBufferWriter<byte> _output = new();
-    private byte[] _tail = [];
-    private bool[] _tailUnitStarts = [];
     private readonly byte[] _escape = new byte[6];
     private readonly byte[] _pendingHigh = new byte[6];
+    private ArrayBufferWriter<byte> _output = new();
+    private byte[] _tail = [];
+    private bool[] _tailInsideEscape = [];
 
     private bool _inString;
     private int _escapeLength;
@@ -53,53 +54,55 @@ internal sealed class FrameAssembler
     public void Append(ReadOnlySpan<byte> piece)
     {
         ReceivedBytes += piece.Length;
-        if (_overflow)
+        while (!piece.IsEmpty && !_overflow)
         {
-            return;
-        }
-
-        foreach (var b in piece)
-        {
-            if (_inString)
+            if (!_inString)
             {
-                InString(b);
+                var quote = piece.IndexOf((byte)'"');
+                var run = quote < 0 ? piece : piece[..(quote + 1)];
+                Write(run);
+                piece = piece[run.Length..];
+                if (quote >= 0)
+                {
+                    StartString();
+                }
+            }
+            else if (_escapeLength > 0)
+            {
+                InEscape(piece[0]);
+                piece = piece[1..];
             }
             else
             {
-                Write(b);
-                _inString = b == (byte)'"';
-                if (_inString)
+                var special = piece.IndexOfAny((byte)'"', (byte)'\\');
+                var plain = special < 0 ? piece : piece[..special];
+                if (!plain.IsEmpty)
                 {
-                    _stringBytes = 0;
-                    _headBytes = 0;
-                    _inTail = false;
-                    _tailCount = 0;
-                    _tailStart = 0;
+                    FlushPendingHigh();
+                    AddPlain(plain);
+                    piece = piece[plain.Length..];
+                }
+
+                if (special >= 0)
+                {
+                    OnSpecial(piece[0]);
+                    piece = piece[1..];
                 }
             }
         }
-
-        if (_output.WrittenCount > _maxFrameBytes)
-        {
-            _overflow = true;
-        }
     }
 
-    /// <summary>Ends the current frame and starts the next.</summary>
-    /// <param name="frame">The assembled frame (valid until the next <see cref="Append"/>), or empty when it was dropped.</param>
+    /// <summary>Ends the current frame.</summary>
+    /// <param name="frame">The assembled frame (valid until <see cref="Reset"/>), or empty when it was dropped.</param>
     /// <returns><see langword="true"/> when the frame fits; <see langword="false"/> when it was too large even with its strings cut.</returns>
     public bool Complete(out ReadOnlyMemory<byte> frame)
     {
         var fits = !_overflow && !_inString;
         frame = fits ? _output.WrittenMemory : ReadOnlyMemory<byte>.Empty;
-        _overflow = false;
-        _inString = false;
-        _escapeLength = 0;
-        _hasPendingHigh = false;
         return fits;
     }
 
-    /// <summary>Forgets the last frame: call after the frame from <see cref="Complete"/> was used.</summary>
+    /// <summary>Forgets the last frame and starts the next: call after the frame from <see cref="Complete"/> was used.</summary>
     public void Reset()
     {
         if (_output.Capacity > 1024 * 1024)
@@ -107,7 +110,7 @@ internal sealed class FrameAssembler
             // Give the memory of a large frame back instead of keeping it for the small ones that follow.
             _output = new ArrayBufferWriter<byte>();
             _tail = [];
-            _tailUnitStarts = [];
+            _tailInsideEscape = [];
         }
         else
         {
@@ -116,24 +119,24 @@ internal sealed class FrameAssembler
 
         ReceivedBytes = 0;
         TruncatedStrings = 0;
+        _overflow = false;
+        _inString = false;
+        _escapeLength = 0;
+        _hasPendingHigh = false;
     }
 
-    private void InString(byte b)
+    private void StartString()
     {
-        if (_escapeLength > 0)
-        {
-            _escape[_escapeLength++] = b;
-            if ((_escape[1] == (byte)'u' && _escapeLength < 6) || _escapeLength < 2)
-            {
-                return;
-            }
+        _inString = true;
+        _stringBytes = 0;
+        _headBytes = 0;
+        _inTail = false;
+        _tailCount = 0;
+        _tailStart = 0;
+    }
 
-            var escape = _escape.AsSpan(0, _escapeLength);
-            _escapeLength = 0;
-            OnEscape(escape);
-            return;
-        }
-
+    private void OnSpecial(byte b)
+    {
         if (b == (byte)'\\')
         {
             _escape[0] = b;
@@ -142,28 +145,27 @@ internal sealed class FrameAssembler
         }
 
         FlushPendingHigh();
-        if (b == (byte)'"')
+        EndString();
+        Write([b]);
+        _inString = false;
+    }
+
+    private void InEscape(byte b)
+    {
+        _escape[_escapeLength++] = b;
+        if ((_escape[1] == (byte)'u' && _escapeLength < 6) || _escapeLength < 2)
         {
-            EndString();
-            Write(b);
-            _inString = false;
             return;
         }
 
-        // A UTF-8 continuation byte belongs to the character its lead byte started.
-        AddToString(b, unitStart: (b & 0xC0) != 0x80, unitLength: 4);
-    }
-
-    private void OnEscape(ReadOnlySpan<byte> escape)
-    {
+        var escape = _escape.AsSpan(0, _escapeLength);
+        _escapeLength = 0;
         if (escape.Length != 6 || !ushort.TryParse(Encoding.ASCII.GetString(escape[2..]), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var value))
         {
             FlushPendingHigh();
             AddUnit(escape);
-            return;
         }
-
-        if (value is >= 0xDC00 and <= 0xDFFF)
+        else if (value is >= 0xDC00 and <= 0xDFFF)
         {
             if (_hasPendingHigh)
             {
@@ -177,19 +179,20 @@ internal sealed class FrameAssembler
             {
                 AddUnit(s_replacement);
             }
-
-            return;
         }
-
-        FlushPendingHigh();
-        if (value is >= 0xD800 and <= 0xDBFF)
+        else
         {
-            escape.CopyTo(_pendingHigh);
-            _hasPendingHigh = true;
-            return;
+            FlushPendingHigh();
+            if (value is >= 0xD800 and <= 0xDBFF)
+            {
+                escape.CopyTo(_pendingHigh);
+                _hasPendingHigh = true;
+            }
+            else
+            {
+                AddUnit(escape);
+            }
         }
-
-        AddUnit(escape);
     }
 
     private void FlushPendingHigh()
@@ -201,45 +204,107 @@ internal sealed class FrameAssembler
         }
     }
 
+    /// <summary>Adds an escape sequence, which is never split.</summary>
     private void AddUnit(ReadOnlySpan<byte> unit)
     {
-        for (var i = 0; i < unit.Length; i++)
+        _stringBytes += unit.Length;
+        if (!_inTail && _headBytes + unit.Length <= _headLimit)
         {
-            AddToString(unit[i], unitStart: i == 0, unitLength: unit.Length);
+            Write(unit);
+            _headBytes += unit.Length;
+            return;
+        }
+
+        EnterTail();
+        AddToTail(unit, escape: true);
+    }
+
+    /// <summary>Adds a run of raw UTF-8 string bytes: to the head while it has room (cut before a character, never inside one), then to the tail.</summary>
+    private void AddPlain(ReadOnlySpan<byte> run)
+    {
+        _stringBytes += run.Length;
+        if (!_inTail)
+        {
+            var room = _headLimit - _headBytes;
+            if (run.Length <= room)
+            {
+                Write(run);
+                _headBytes += run.Length;
+                return;
+            }
+
+            var cut = room;
+            while (cut > 0 && (run[cut] & 0xC0) == 0x80)
+            {
+                cut--;
+            }
+
+            Write(run[..cut]);
+            _headBytes += cut;
+            run = run[cut..];
+            EnterTail();
+        }
+
+        AddToTail(run, escape: false);
+    }
+
+    private void EnterTail()
+    {
+        _inTail = true;
+        if (_tail.Length == 0)
+        {
+            _tail = new byte[_tailLimit];
+            _tailInsideEscape = new bool[_tailLimit];
         }
     }
 
-    /// <summary>Adds a byte of the current string: to the head while it has room (a unit that starts there stays there), then to the tail ring.</summary>
-    private void AddToString(byte b, bool unitStart, int unitLength)
+    /// <summary>Adds bytes to the tail ring, which keeps the last bytes of the string; escape bytes after the first are marked as no place to start.</summary>
+    private void AddToTail(ReadOnlySpan<byte> bytes, bool escape)
     {
-        _stringBytes++;
-        if (!_inTail && unitStart && _headBytes + unitLength > _headLimit)
+        if (bytes.Length >= _tail.Length)
         {
-            _inTail = true;
-            if (_tail.Length == 0)
+            bytes = bytes[^_tail.Length..];
+            bytes.CopyTo(_tail);
+            Array.Clear(_tailInsideEscape);
+            _tailStart = 0;
+            _tailCount = _tail.Length;
+            if (escape)
             {
-                _tail = new byte[_tailLimit];
-                _tailUnitStarts = new bool[_tailLimit];
+                // Only a whole escape is ever this long when the ring is tiny; its remnant is no valid start.
+                Array.Fill(_tailInsideEscape, true);
             }
-        }
 
-        if (!_inTail)
-        {
-            _headBytes++;
-            Write(b);
             return;
         }
 
         var end = (_tailStart + _tailCount) % _tail.Length;
-        _tail[end] = b;
-        _tailUnitStarts[end] = unitStart;
-        if (_tailCount == _tail.Length)
+        var first = Math.Min(bytes.Length, _tail.Length - end);
+        bytes[..first].CopyTo(_tail.AsSpan(end));
+        bytes[first..].CopyTo(_tail);
+        MarkEscape(end, first, escape);
+        MarkEscape(0, bytes.Length - first, escape);
+        if (escape)
         {
-            _tailStart = (_tailStart + 1) % _tail.Length;
+            _tailInsideEscape[end] = false;
+        }
+
+        var overflow = _tailCount + bytes.Length - _tail.Length;
+        if (overflow > 0)
+        {
+            _tailStart = (_tailStart + overflow) % _tail.Length;
+            _tailCount = _tail.Length;
         }
         else
         {
-            _tailCount++;
+            _tailCount += bytes.Length;
+        }
+    }
+
+    private void MarkEscape(int start, int length, bool escape)
+    {
+        if (length > 0)
+        {
+            _tailInsideEscape.AsSpan(start, length).Fill(escape);
         }
     }
 
@@ -252,8 +317,14 @@ internal sealed class FrameAssembler
 
         // Start the tail at a unit boundary: never inside an escape or a UTF-8 sequence.
         var skip = 0;
-        while (skip < _tailCount && !_tailUnitStarts[(_tailStart + skip) % _tail.Length])
+        while (skip < _tailCount)
         {
+            var index = (_tailStart + skip) % _tail.Length;
+            if (!_tailInsideEscape[index] && (_tail[index] & 0xC0) != 0x80)
+            {
+                break;
+            }
+
             skip++;
         }
 
@@ -262,34 +333,25 @@ internal sealed class FrameAssembler
         if (omitted > 0)
         {
             TruncatedStrings++;
-            WriteAscii($"\\n[... {omitted} bytes dropped: the kernel message exceeded the client's limit (ExecutionClientOptions.MaxMessageSize) ...]\\n");
+            Write(Encoding.ASCII.GetBytes($"\\n[... {omitted} bytes dropped: the kernel message exceeded the client's limit (ExecutionClientOptions.MaxMessageSize) ...]\\n"));
         }
 
-        for (var i = skip; i < _tailCount; i++)
-        {
-            Write(_tail[(_tailStart + i) % _tail.Length]);
-        }
-
+        var start = (_tailStart + skip) % _tail.Length;
+        var upToEnd = Math.Min(kept, _tail.Length - start);
+        Write(_tail.AsSpan(start, upToEnd));
+        Write(_tail.AsSpan(0, kept - upToEnd));
         _inTail = false;
         _tailCount = 0;
     }
 
-    private void WriteAscii(string text)
+    private void Write(ReadOnlySpan<byte> bytes)
     {
-        var span = _output.GetSpan(text.Length);
-        var written = Encoding.ASCII.GetBytes(text, span);
-        _output.Advance(written);
-    }
-
-    private void Write(byte b)
-    {
-        if (_output.WrittenCount > _maxFrameBytes)
+        if (_output.WrittenCount + bytes.Length > _maxFrameBytes)
         {
             _overflow = true;
             return;
         }
 
-        _output.GetSpan(1)[0] = b;
-        _output.Advance(1);
+        _output.Write(bytes);
     }
 }

@@ -62,9 +62,10 @@ internal sealed class WebSocketTransport : IKernelTransport
     {
         var socket = new ClientWebSocket();
         socket.Options.SetRequestHeader("Authorization", $"token {_token}");
-        // Detects a peer that vanished without closing (container killed behind a proxy).
+        // Detects a peer that vanished without closing (container killed behind a proxy). Generous: a server busy serializing a
+        // message of hundreds of MB answers no ping for tens of seconds on a loaded machine, and is not gone.
         socket.Options.KeepAliveInterval = TimeSpan.FromSeconds(5);
-        socket.Options.KeepAliveTimeout = TimeSpan.FromSeconds(10);
+        socket.Options.KeepAliveTimeout = TimeSpan.FromSeconds(60);
         socket.Options.CollectHttpResponseDetails = true;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stop.Token);
         timeout.CancelAfter(_connectTimeout);
