@@ -62,10 +62,10 @@ internal sealed class WebSocketTransport : IKernelTransport
     {
         var socket = new ClientWebSocket();
         socket.Options.SetRequestHeader("Authorization", $"token {_token}");
-        // Detects a peer that vanished without closing (container killed behind a proxy). Generous: a server busy serializing a
-        // message of hundreds of MB answers no ping for tens of seconds on a loaded machine, and is not gone.
+        // Keeps proxies and NATs from closing a quiet connection. No pong is awaited: a server busy serializing a message of
+        // hundreds of MB answers no ping for minutes on a loaded machine and is not gone. A peer that vanished without closing
+        // is found by the execution's timeout: its interrupt and then its kernel restart fail, and the client is marked unusable.
         socket.Options.KeepAliveInterval = TimeSpan.FromSeconds(5);
-        socket.Options.KeepAliveTimeout = TimeSpan.FromSeconds(60);
         socket.Options.CollectHttpResponseDetails = true;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stop.Token);
         timeout.CancelAfter(_connectTimeout);
