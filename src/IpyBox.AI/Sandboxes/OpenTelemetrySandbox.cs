@@ -3,24 +3,21 @@ using System.Diagnostics;
 namespace IpyBox.AI;
 
 /// <summary>A sandbox observed by an <see cref="OpenTelemetrySandboxProvider"/>: executions and file calls are traced and measured.</summary>
-internal sealed class OpenTelemetrySandbox : ISandbox
+internal sealed class OpenTelemetrySandbox : DelegatingSandbox
 {
-    private readonly ISandbox _inner;
     private readonly OpenTelemetrySandboxProvider _provider;
     private int _disposed;
 
     public OpenTelemetrySandbox(ISandbox inner, OpenTelemetrySandboxProvider provider)
+        : base(inner)
     {
-        _inner = inner;
         _provider = provider;
         Files = new OpenTelemetrySandboxFiles(inner.Files, inner.Id);
     }
 
-    public string Id => _inner.Id;
+    public override ISandboxFiles Files { get; }
 
-    public ISandboxFiles Files { get; }
-
-    public async Task<Execution> SubmitAsync(string code, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    public override async Task<Execution> SubmitAsync(string code, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         var activity = IpyBoxTelemetry.Source.StartActivity("execute_code", ActivityKind.Client);
         activity?.SetTag("ipybox.sandbox.id", Id);
@@ -33,7 +30,7 @@ internal sealed class OpenTelemetrySandbox : ISandbox
         Execution execution;
         try
         {
-            execution = await _inner.SubmitAsync(code, timeout, cancellationToken).ConfigureAwait(false);
+            execution = await InnerSandbox.SubmitAsync(code, timeout, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -46,24 +43,14 @@ internal sealed class OpenTelemetrySandbox : ISandbox
         return execution;
     }
 
-    public Task ResetAsync(CancellationToken cancellationToken = default) => _inner.ResetAsync(cancellationToken);
-
-    public IDisposable AddMessageHandler(IJupyterMessageHandler handler) => _inner.AddMessageHandler(handler);
-
-    public object? GetService(Type serviceType, object? serviceKey = null)
-    {
-        Throw.IfNull(serviceType);
-        return serviceKey is null && serviceType.IsInstanceOfType(this) ? this : _inner.GetService(serviceType, serviceKey);
-    }
-
-    public async ValueTask DisposeAsync()
+    protected override async ValueTask DisposeCoreAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
             IpyBoxTelemetry.ActiveSandboxes.Add(-1);
         }
 
-        await _inner.DisposeAsync().ConfigureAwait(false);
+        await base.DisposeCoreAsync().ConfigureAwait(false);
     }
 
     private async Task ObserveAsync(Execution execution, Activity? activity, long started)

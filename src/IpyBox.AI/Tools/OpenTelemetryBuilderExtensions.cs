@@ -6,8 +6,6 @@ namespace IpyBox.AI;
 /// <summary>Adds OpenTelemetry tracing and metrics of the sandboxes to <c>AddIpyBox</c>.</summary>
 public static class OpenTelemetryBuilderExtensions
 {
-    private static readonly object s_innerProviderKey = new();
-
     /// <summary>
     /// Wraps the registered <see cref="ISandboxProvider"/> in an <see cref="OpenTelemetrySandboxProvider"/>: sandbox starts,
     /// executions and file calls become spans of the <see cref="IpyBoxTelemetry.SourceName"/> source and measurements of the
@@ -28,20 +26,15 @@ public static class OpenTelemetryBuilderExtensions
             return builder;
         }
 
-        var inner = services.LastOrDefault(d => d.ServiceType == typeof(ISandboxProvider) && !d.IsKeyedService)
-            ?? throw new InvalidOperationException("No ISandboxProvider is registered; call services.AddIpyBox() before UseOpenTelemetry().");
-        services.Remove(inner);
-        services.Add(inner.AsKeyed(s_innerProviderKey));
-        services.AddSingleton(sp =>
+        services.DecorateSandboxProvider(nameof(UseOpenTelemetry), (sp, inner) =>
         {
-            var provider = new OpenTelemetrySandboxProvider(sp.GetRequiredKeyedService<ISandboxProvider>(s_innerProviderKey))
+            var provider = new OpenTelemetrySandboxProvider(inner)
             {
                 EnableSensitiveData = sp.GetRequiredService<IOptions<IpyBoxOptions>>().Value.EnableSensitiveTelemetryData,
             };
             configure?.Invoke(provider);
             return provider;
         });
-        services.AddSingleton<ISandboxProvider>(sp => sp.GetRequiredService<OpenTelemetrySandboxProvider>());
         return builder;
     }
 }
