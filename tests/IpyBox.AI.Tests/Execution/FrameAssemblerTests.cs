@@ -33,6 +33,18 @@ public sealed class FrameAssemblerTests
         Assert.Equal("cell", message.ParentId);
     }
 
+    [Fact]
+    public void A_string_many_times_the_limit_read_in_socket_sized_pieces_keeps_its_tail()
+    {
+        var frame = Frames.Stream("cell", "stdout", "HEAD" + new string('x', 5_000_000) + "TAIL");
+        var assembler = new FrameAssembler(1024 * 1024);
+
+        var text = JupyterMessage.Parse(Assemble(assembler, frame, pieceSize: 64 * 1024))!.GetString("text")!;
+
+        Assert.StartsWith("HEADxxx", text);
+        Assert.True(text.EndsWith("xxxTAIL", StringComparison.Ordinal), text[^100..]);
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(7)]
