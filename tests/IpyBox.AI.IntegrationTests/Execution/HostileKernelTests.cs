@@ -117,7 +117,7 @@ public sealed class HostileKernelTests(SandboxFixture sandbox)
     [Fact]
     public async Task A_dropped_connection_is_opened_again_and_the_running_execution_finishes()
     {
-        await using var proxy = new TcpProxy(sandbox.Container.ServerUri);
+        await using var proxy = new ConnectionDroppingProxy(sandbox.Container.ServerUri);
         await using var client = new ExecutionClient(proxy.Uri, sandbox.Container.Token);
         await client.ConnectAsync();
         await client.ExecuteAsync("state = 41");
@@ -138,7 +138,7 @@ public sealed class HostileKernelTests(SandboxFixture sandbox)
     [Fact]
     public async Task A_dropped_connection_whose_kernel_was_deleted_fails_with_a_clear_error()
     {
-        await using var proxy = new TcpProxy(sandbox.Container.ServerUri);
+        await using var proxy = new ConnectionDroppingProxy(sandbox.Container.ServerUri);
         await using var client = new ExecutionClient(proxy.Uri, sandbox.Container.Token);
         await client.ConnectAsync();
         using var http = new HttpClient { BaseAddress = sandbox.Container.ServerUri };

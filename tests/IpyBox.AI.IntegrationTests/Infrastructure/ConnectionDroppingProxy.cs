@@ -7,7 +7,7 @@ namespace IpyBox.AI.IntegrationTests;
 /// A loopback TCP proxy in front of a server, so a test can drop live connections for real (a reset on both sides) while
 /// new connections keep working, the way a flaky network or a restarted proxy would.
 /// </summary>
-public sealed class TcpProxy : IAsyncDisposable
+public sealed class ConnectionDroppingProxy : IAsyncDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly Uri _target;
@@ -15,7 +15,7 @@ public sealed class TcpProxy : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _accepting;
 
-    public TcpProxy(Uri target)
+    public ConnectionDroppingProxy(Uri target)
     {
         _target = target;
         _listener.Start();
