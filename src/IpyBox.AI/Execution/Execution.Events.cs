@@ -11,6 +11,9 @@ public sealed partial class Execution
     private readonly List<IExecutionObserver> _observers = [];
     private int? _executionCount;
     private Exception? _endError;
+    private readonly long _maxEventSize;
+    private long _eventSize;
+    private long _eventsDropped;
 
     /// <summary>
     /// Streams what the execution produces as typed events, in the order the kernel sent them: stdout and stderr text,
@@ -93,8 +96,42 @@ public sealed partial class Execution
     /// <summary>How the typed stream ends: a Python exception is one of its events, so only other failures are thrown.</summary>
     private Exception? StreamError => _endError is ExecutionException ? null : _endError;
 
-    /// <summary>Records an event and passes it to the readers of the typed stream. Called under <see cref="_gate"/>.</summary>
+    /// <summary>
+    /// Records an event and passes it to the readers of the typed stream, within the execution's output limit
+    /// (<see cref="ExecutionClientOptions.MaxOutputLength"/>, counted in characters and image bytes): beyond it, output
+    /// events are dropped and one marker says so; errors always pass. Called under <see cref="_gate"/>.
+    /// </summary>
     private void Publish(ExecutionEvent output)
+    {
+        if (output is not ExecutionErrorEvent and not ClearOutputEvent)
+        {
+            var size = SizeOf(output);
+            if (_eventSize + size > _maxEventSize)
+            {
+                if (_eventsDropped++ == 0)
+                {
+                    Deliver(new StreamOutputEvent(
+                        OutputStreamName.Stderr,
+                        "\n[... further output dropped: the execution's output exceeded the client's limit (ExecutionClientOptions.MaxOutputLength) ...]\n"));
+                }
+
+                return;
+            }
+
+            _eventSize += size;
+        }
+
+        Deliver(output);
+    }
+
+    private static long SizeOf(ExecutionEvent output) => output switch
+    {
+        StreamOutputEvent stream => stream.Text.Length,
+        MimeOutputEvent mime => (mime.Image?.Data.Length ?? 0) + (mime.PlainText?.Length ?? 0) + mime.RichOutputs.Sum(r => (long)r.Content.Length),
+        _ => 0,
+    };
+
+    private void Deliver(ExecutionEvent output)
     {
         _events.Add(output);
         foreach (var subscriber in _eventSubscribers)

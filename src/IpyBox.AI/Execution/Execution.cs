@@ -12,6 +12,8 @@ namespace IpyBox.AI;
 public sealed partial class Execution
 {
     private readonly OutputCollector _collector;
+    private readonly int _maxQueuedChars;
+    private readonly Func<TimeoutException, Task<Exception>>? _restart;
     private readonly Channel<string> _chunks = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     private readonly TaskCompletionSource<ExecutionResult> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Func<string, Task> _interrupt;
@@ -20,11 +22,31 @@ public sealed partial class Execution
     private readonly TimeProvider _time;
     private readonly Lock _gate = new();
     private Exception? _abortReason;
+    private long _queuedChars;
+    private long _droppedChars;
 
-    internal Execution(string id, TimeSpan timeout, TimeSpan interruptGracePeriod, Func<string, Task> interrupt, TimeProvider timeProvider)
+    /// <summary>Initializes a new instance of the <see cref="Execution"/> class.</summary>
+    /// <param name="id">The id of the execute request.</param>
+    /// <param name="timeout">The time limit, or <see cref="Timeout.InfiniteTimeSpan"/>.</param>
+    /// <param name="interruptGracePeriod">How long an interrupted execution may take to stop.</param>
+    /// <param name="interrupt">Interrupts the kernel, with the reason.</param>
+    /// <param name="timeProvider">The clock of the timeout.</param>
+    /// <param name="maxOutputLength">The most characters held for the result, and queued for a stream reader that is behind.</param>
+    /// <param name="restart">Restarts a kernel that ignored the interrupt after a timeout; returns what the execution ends with. <see langword="null"/> to leave it busy.</param>
+    internal Execution(
+        string id,
+        TimeSpan timeout,
+        TimeSpan interruptGracePeriod,
+        Func<string, Task> interrupt,
+        TimeProvider timeProvider,
+        int maxOutputLength = ExecutionClientOptions.DefaultMaxOutputLength,
+        Func<TimeoutException, Task<Exception>>? restart = null)
     {
         Id = id;
-        _collector = new OutputCollector(Publish);
+        _collector = new OutputCollector(maxOutputLength, Publish);
+        _maxQueuedChars = maxOutputLength;
+        _maxEventSize = maxOutputLength;
+        _restart = restart;
         _interrupt = interrupt;
         _interruptGracePeriod = interruptGracePeriod;
         _time = timeProvider;
@@ -132,6 +154,7 @@ public sealed partial class Execution
         {
             while (_chunks.Reader.TryRead(out var chunk))
             {
+                Interlocked.Add(ref _queuedChars, -chunk.Length);
                 yield return chunk;
             }
         }
@@ -163,7 +186,7 @@ public sealed partial class Execution
 
             if (_collector.Accept(message) is { } chunk)
             {
-                _chunks.Writer.TryWrite(chunk);
+                Queue(chunk);
             }
 
             if (_collector.IsComplete)
@@ -185,7 +208,10 @@ public sealed partial class Execution
         }
     }
 
-    /// <summary>Interrupts the kernel and ends the execution with <paramref name="reason"/>; kernel state survives.</summary>
+    /// <summary>
+    /// Interrupts the kernel and ends the execution with <paramref name="reason"/>; kernel state survives. A timed-out execution
+    /// still running after the grace period has its kernel restarted when the client allows it, and ends with what the restart says.
+    /// </summary>
     internal async Task AbortAsync(Exception reason)
     {
         lock (_gate)
@@ -209,6 +235,12 @@ public sealed partial class Execution
             // The interrupt failed or the kernel did not stop in time; end the call anyway.
         }
 
+        if (!_completion.Task.IsCompleted && reason is TimeoutException timeout && _restart is not null)
+        {
+            // The code ignored the interrupt: the kernel would stay busy and every later execution time out.
+            reason = await _restart(timeout).ConfigureAwait(false);
+        }
+
         Fail(reason);
     }
 
@@ -220,11 +252,37 @@ public sealed partial class Execution
             ? cancellationToken.Register(() => _ = AbortAsync(new OperationCanceledException("The execution was cancelled. The kernel was interrupted; its state is kept.", null, cancellationToken)))
             : default;
 
+    /// <summary>Queues a chunk for the stream; beyond the limit of unread characters chunks are dropped and a marker says how much.</summary>
+    private void Queue(string chunk)
+    {
+        if (Interlocked.Read(ref _queuedChars) + chunk.Length > _maxQueuedChars)
+        {
+            _droppedChars += chunk.Length;
+            return;
+        }
+
+        if (_droppedChars > 0)
+        {
+            var marker = $"\n[... {_droppedChars} characters of streamed output dropped: the stream was not read fast enough (ExecutionClientOptions.MaxOutputLength) ...]\n";
+            _droppedChars = 0;
+            Interlocked.Add(ref _queuedChars, marker.Length);
+            _chunks.Writer.TryWrite(marker);
+        }
+
+        Interlocked.Add(ref _queuedChars, chunk.Length);
+        _chunks.Writer.TryWrite(chunk);
+    }
+
     private void Finish(Exception? error)
     {
         if (error is null)
         {
             var result = _collector.ToResult();
+            if (_droppedChars > 0)
+            {
+                _chunks.Writer.TryWrite($"\n[... {_droppedChars} characters of streamed output dropped: the stream was not read fast enough (ExecutionClientOptions.MaxOutputLength) ...]\n");
+            }
+
             _chunks.Writer.TryComplete();
             CompleteEvents(error: null, result.ExecutionCount);
             _completion.TrySetResult(result);

@@ -125,7 +125,7 @@ public sealed class ExecutionClient : IAsyncDisposable, IJupyterMessageSender
             KernelId = await CreateKernelAsync(_api, cancellationToken).ConfigureAwait(false);
             Log.KernelCreated(_logger, KernelId);
             _channel = await KernelChannel.OpenAsync(
-                _serverUri, _token, KernelId, _sessionId, Options.ConnectTimeout, _handlers, _throwIfServerGone, Options.TimeProvider, _logger, _explainKernelDeath, cancellationToken).ConfigureAwait(false);
+                _serverUri, _token, KernelId, _sessionId, Options, _handlers, _throwIfServerGone, _logger, _explainKernelDeath, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -143,6 +143,8 @@ public sealed class ExecutionClient : IAsyncDisposable, IJupyterMessageSender
     /// <exception cref="OperationCanceledException">The execution was cancelled.</exception>
     /// <exception cref="SandboxUnavailableException">The connection to the kernel was lost.</exception>
     /// <exception cref="KernelDiedException">The kernel process died; the server restarted it and its state is lost.</exception>
+    /// <exception cref="KernelRestartedException">The execution timed out and was still running after the interrupt, so the kernel was restarted; its state is lost.</exception>
+    /// <exception cref="ArgumentException"><paramref name="code"/> contains a NUL character, which no kernel accepts.</exception>
     public async Task<ExecutionResult> ExecuteAsync(string code, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         var execution = await SubmitAsync(code, timeout, cancellationToken).ConfigureAwait(false);
@@ -155,6 +157,7 @@ public sealed class ExecutionClient : IAsyncDisposable, IJupyterMessageSender
     /// <param name="cancellationToken">Cancels the submission.</param>
     /// <returns>The running execution.</returns>
     /// <exception cref="SandboxUnavailableException">The connection to the kernel was lost.</exception>
+    /// <exception cref="ArgumentException"><paramref name="code"/> contains a NUL character, which no kernel accepts.</exception>
     public async Task<Execution> SubmitAsync(string code, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         Throw.IfNull(code);
@@ -163,6 +166,7 @@ public sealed class ExecutionClient : IAsyncDisposable, IJupyterMessageSender
             Throw.IfNotPositive(t);
         }
 
+        ThrowIfContainsNul(code);
         return await SubmitCoreAsync(code, timeout, silent: false, cancellationToken).ConfigureAwait(false);
     }
 
@@ -182,7 +186,14 @@ public sealed class ExecutionClient : IAsyncDisposable, IJupyterMessageSender
         var channel = ThrowIfNotUsable();
         await channel.WaitIfRestartedAsync(cancellationToken).ConfigureAwait(false);
         var (id, frame) = JupyterRequest.Execute(_sessionId, code, channel.AllowsStdin, silent);
-        var execution = new Execution(id, timeout ?? Options.DefaultTimeout, Options.InterruptGracePeriod, InterruptForAsync, Options.TimeProvider);
+        var execution = new Execution(
+            id,
+            timeout ?? Options.DefaultTimeout,
+            Options.InterruptGracePeriod,
+            InterruptForAsync,
+            Options.TimeProvider,
+            Options.MaxOutputLength,
+            Options.RestartUnresponsiveKernel ? RestartAfterTimeoutAsync : null);
         channel.Track(execution);
         Log.Executing(_logger, id, code);
         try
@@ -205,6 +216,24 @@ public sealed class ExecutionClient : IAsyncDisposable, IJupyterMessageSender
     {
         ThrowIfNotUsable();
         return _api!.InterruptAsync(KernelId!, cancellationToken);
+    }
+
+    /// <summary>
+    /// Restarts the kernel: a fresh process under the same id, so variables, imports and definitions are lost (files stay). This
+    /// also stops code that ignores interrupts. Executions running at the time end with a <see cref="KernelRestartedException"/>.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>A task that completes when the server restarted the kernel; the next execution waits until the new kernel answers.</returns>
+    /// <exception cref="SandboxUnavailableException">The connection to the kernel was lost.</exception>
+    /// <exception cref="HttpRequestException">The server could not restart the kernel.</exception>
+    public async Task RestartAsync(CancellationToken cancellationToken = default)
+    {
+        var channel = ThrowIfNotUsable();
+        await channel.RestartAsync(
+            ct => _api!.RestartAsync(KernelId!, ct),
+            new KernelRestartedException("The kernel was restarted while this execution ran (ExecutionClient.RestartAsync): variables, imports and definitions are lost; files in /app are kept."),
+            cancellationToken).ConfigureAwait(false);
+        Log.KernelRestarted(_logger, KernelId!);
     }
 
     /// <summary>Closes the channels and deletes the kernel. Idempotent; harmless when the container is gone.</summary>
@@ -300,6 +329,52 @@ public sealed class ExecutionClient : IAsyncDisposable, IJupyterMessageSender
         var channel = _channel ?? throw new InvalidOperationException("The client is not connected; call ConnectAsync first.");
         channel.ThrowIfUnusable();
         return channel;
+    }
+
+    /// <summary>
+    /// Restarts a kernel whose timed-out execution ignored the interrupt; returns the error that execution ends with. When the restart
+    /// fails, the client is marked unusable, so a sandbox owner replaces it.
+    /// </summary>
+    private async Task<Exception> RestartAfterTimeoutAsync(TimeoutException timeout)
+    {
+        if (_channel is not { } channel || _api is null || KernelId is null)
+        {
+            return timeout;
+        }
+
+        Log.RestartingUnresponsiveKernel(_logger, KernelId, timeout.Message);
+        var restarted = new KernelRestartedException(
+            $"{timeout.Message.Replace("The kernel was interrupted; its state is kept.", string.Empty, StringComparison.Ordinal).TrimEnd()} " +
+            $"The code was still running {Options.InterruptGracePeriod.TotalSeconds:0.#} s after the interrupt (it ignored it, or was still sending its output), so the kernel was restarted: " +
+            "variables, imports and definitions are lost; files in /app are kept. Run the setup code again before continuing.",
+            timeout);
+        try
+        {
+            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            await channel.RestartAsync(ct => _api.RestartAsync(KernelId, ct), restarted, limit.Token).ConfigureAwait(false);
+            return restarted;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            Log.KernelRestartFailed(_logger, KernelId, ex);
+            var unusable = new SandboxUnavailableException(
+                $"{timeout.Message} The code was still running after the interrupt and the kernel could not be restarted ({ex.Message}). " +
+                "This client is unusable: create a new one (a sandbox session replaces its sandbox).", ex);
+            channel.MarkUnusable(unusable);
+            return unusable;
+        }
+    }
+
+    /// <summary>Refuses code a kernel cannot take: a NUL character makes the kernel fail without ever replying.</summary>
+    internal static void ThrowIfContainsNul(string code)
+    {
+        var index = code.IndexOf('\0', StringComparison.Ordinal);
+        if (index >= 0)
+        {
+            throw new ArgumentException(
+                $"The code contains a NUL character (\\0) at index {index}; a kernel cannot run it. Remove the NUL character, or write it as the escape '\\x00' inside a Python string.",
+                nameof(code));
+        }
     }
 
     private async Task InterruptForAsync(string reason)

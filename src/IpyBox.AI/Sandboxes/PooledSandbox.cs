@@ -4,41 +4,24 @@ namespace IpyBox.AI;
 /// A sandbox handed out by a <see cref="PoolingSandboxProvider"/>: it passes every call to the sandbox it wraps and, when
 /// disposed, removes that sandbox and tells the pool, which then counts it no more against its cap.
 /// </summary>
-internal sealed class PooledSandbox(ISandbox inner, Action release) : ISandbox
+internal sealed class PooledSandbox(ISandbox inner, Action release) : DelegatingSandbox(inner)
 {
     private int _disposed;
 
-    public string Id => inner.Id;
-
-    public ISandboxFiles Files => inner.Files;
-
-    public Task<Execution> SubmitAsync(string code, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
-        inner.SubmitAsync(code, timeout, cancellationToken);
-
-    public Task ResetAsync(CancellationToken cancellationToken = default) => inner.ResetAsync(cancellationToken);
-
-    public IDisposable AddMessageHandler(IJupyterMessageHandler handler) => inner.AddMessageHandler(handler);
-
-    public object? GetService(Type serviceType, object? serviceKey = null)
+    protected override async ValueTask DisposeCoreAsync()
     {
-        Throw.IfNull(serviceType);
-        return serviceKey is null && serviceType.IsInstanceOfType(this) ? this : inner.GetService(serviceType, serviceKey);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
-        {
-            return;
-        }
-
+        // Disposing the inner sandbox again is harmless (sandboxes dispose idempotently); the pool is told once.
+        var first = Interlocked.Exchange(ref _disposed, 1) == 0;
         try
         {
-            await inner.DisposeAsync().ConfigureAwait(false);
+            await base.DisposeCoreAsync().ConfigureAwait(false);
         }
         finally
         {
-            release();
+            if (first)
+            {
+                release();
+            }
         }
     }
 }

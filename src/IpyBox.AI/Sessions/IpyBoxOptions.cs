@@ -95,6 +95,14 @@ public sealed class IpyBoxOptions
     /// <value>The default value is <see langword="false"/>: the application exports notebooks; the model cannot.</value>
     public bool AllowNotebookExportTool { get; set; }
 
+    /// <summary>
+    /// Gets or sets a value indicating whether telemetry records code and outputs: the tools' <c>gen_ai.tool.call.arguments</c> and
+    /// <c>gen_ai.tool.call.result</c>, and (through <c>UseOpenTelemetry</c>) the executions' <c>ipybox.execution.code</c> and
+    /// <c>ipybox.execution.output</c>. They can hold secrets and personal data; turn this on only where traces may hold them.
+    /// </summary>
+    /// <value>The default value is <see langword="false"/>.</value>
+    public bool EnableSensitiveTelemetryData { get; set; }
+
     /// <summary>Checks the options and throws an error that says how to fix the first problem found.</summary>
     /// <exception cref="ArgumentException">An option has an invalid value.</exception>
     public void Validate()

@@ -1,5 +1,8 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 
 namespace IpyBox.AI;
@@ -294,6 +297,7 @@ public sealed class SandboxTools
     {
         try
         {
+            ExecutionClient.ThrowIfContainsNul(code);
             return success(await session.ExecuteAsync(code, limit, cancellationToken).ConfigureAwait(false));
         }
         catch (ExecutionException ex)
@@ -307,6 +311,14 @@ public sealed class SandboxTools
         catch (KernelDiedException ex)
         {
             return SandboxToolResult.Error(ToolOutput.FromKernelDied(ex));
+        }
+        catch (KernelRestartedException)
+        {
+            return SandboxToolResult.Error(ToolOutput.FromKernelRestarted(limit));
+        }
+        catch (ArgumentException ex) when (ex.ParamName == "code")
+        {
+            return SandboxToolResult.Error(ToolOutput.FromRefusedCode(ex));
         }
     }
 
@@ -374,7 +386,62 @@ public sealed class SandboxTools
         }
     }
 
+    /// <summary>Runs one tool action in an <c>execute_tool</c> span named and tagged the way Microsoft.Extensions.AI's <c>UseOpenTelemetry</c> does.</summary>
     private async Task<SandboxToolResult> InvokeAsync(
+        string action,
+        string? conversationKey,
+        Func<SandboxSession, CancellationToken, Task<SandboxToolResult>> work,
+        CancellationToken cancellationToken)
+    {
+        var call = FunctionInvokingChatClient.CurrentContext;
+        var toolName = call?.Function.Name ?? action switch
+        {
+            "execute" => "execute_python",
+            "reset" => "reset_kernel",
+            _ => action,
+        };
+        using var activity = IpyBoxTelemetry.Source.StartActivity($"execute_tool {toolName}", ActivityKind.Internal);
+        if (activity is not null)
+        {
+            activity.SetTag("gen_ai.operation.name", "execute_tool");
+            activity.SetTag("gen_ai.tool.type", "function");
+            activity.SetTag("gen_ai.tool.name", toolName);
+            activity.SetTag("gen_ai.tool.call.id", call?.CallContent.CallId);
+            activity.SetTag("gen_ai.tool.description", call?.Function.Description);
+            activity.SetTag("gen_ai.conversation.id", conversationKey);
+            if (Options.EnableSensitiveTelemetryData && activity.IsAllDataRequested && call?.Arguments is { } arguments)
+            {
+                activity.SetTag("gen_ai.tool.call.arguments", JsonSerializer.Serialize(arguments.ToDictionary(a => a.Key, a => a.Value?.ToString())));
+            }
+        }
+
+        try
+        {
+            var result = await InvokeCoreAsync(action, conversationKey, work, cancellationToken).ConfigureAwait(false);
+            if (activity is not null)
+            {
+                if (Options.EnableSensitiveTelemetryData && activity.IsAllDataRequested)
+                {
+                    activity.SetTag("gen_ai.tool.call.result", result.Text);
+                }
+
+                if (result.IsError)
+                {
+                    activity.SetTag("error.type", "tool_error");
+                    activity.SetStatus(ActivityStatusCode.Error, result.Text.Split('\n')[0]);
+                }
+            }
+
+            return result;
+        }
+        catch (Exception ex)
+        {
+            IpyBoxTelemetry.SetError(activity, ex);
+            throw;
+        }
+    }
+
+    private async Task<SandboxToolResult> InvokeCoreAsync(
         string action,
         string? conversationKey,
         Func<SandboxSession, CancellationToken, Task<SandboxToolResult>> work,

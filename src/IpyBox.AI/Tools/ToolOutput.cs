@@ -113,6 +113,16 @@ internal static class ToolOutput
             CultureInfo.InvariantCulture,
             $"Error: the execution did not finish within {timeout.TotalSeconds:0.###} seconds and was interrupted (KeyboardInterrupt). The kernel and its state (variables, imports) are kept. Make the code faster, work on less data, or call again with a larger timeout.");
 
+    /// <summary>Describes a timed-out execution whose kernel had to be restarted because the code ignored the interrupt.</summary>
+    public static string FromKernelRestarted(TimeSpan timeout) =>
+        string.Create(
+            CultureInfo.InvariantCulture,
+            $"Error: the execution did not finish within {timeout.TotalSeconds:0.###} seconds and was still running after the interrupt (it ignored KeyboardInterrupt or SIGINT, or was still sending a flood of output), so the kernel was restarted. ALL kernel state is lost: variables, imports and definitions must be created again. Files in /app and installed packages are kept. Do not ignore KeyboardInterrupt or SIGINT, print less, make the code faster or call again with a larger timeout.");
+
+    /// <summary>Describes code that was refused before it was sent.</summary>
+    public static string FromRefusedCode(ArgumentException error) =>
+        $"Error: the code was not run. {FirstLine(error.Message)}";
+
     /// <summary>Describes a kernel process that died while running code.</summary>
     public static string FromKernelDied(KernelDiedException error) =>
         $"Error: the Python kernel died while running the code. {FirstLine(error.Message)} " +

@@ -8,8 +8,6 @@ namespace IpyBox.AI;
 /// <summary>Puts a warm pool of ready sandboxes under the session manager that <c>AddIpyBox</c> registers.</summary>
 public static class WarmPoolBuilderExtensions
 {
-    private static readonly object s_innerProviderKey = new();
-
     /// <summary>
     /// Wraps the registered <see cref="ISandboxProvider"/> (Docker unless another is registered before this call) in a
     /// <see cref="PoolingSandboxProvider"/>, so new conversations get a ready sandbox. The pool is a singleton, also resolvable
@@ -39,34 +37,12 @@ public static class WarmPoolBuilderExtensions
             return builder; // Already pooled: only the options above are added.
         }
 
-        var inner = services.LastOrDefault(d => d.ServiceType == typeof(ISandboxProvider) && !d.IsKeyedService)
-            ?? throw new InvalidOperationException("No ISandboxProvider is registered; call services.AddIpyBox() before UseWarmPool().");
-
-        // The provider the pool wraps stays in the container under a private key, so the container still creates and disposes it.
-        services.Remove(inner);
-        services.Add(AsKeyed(inner, s_innerProviderKey));
-        services.AddSingleton(sp => new PoolingSandboxProvider(
-            sp.GetRequiredKeyedService<ISandboxProvider>(s_innerProviderKey),
+        services.DecorateSandboxProvider(nameof(UseWarmPool), (sp, inner) => new PoolingSandboxProvider(
+            inner,
             sp.GetRequiredService<IOptions<WarmPoolOptions>>().Value,
             sp.GetService<ILoggerFactory>(),
             sp.GetService<TimeProvider>()));
-        services.AddSingleton<ISandboxProvider>(sp => sp.GetRequiredService<PoolingSandboxProvider>());
         return builder;
-    }
-
-    private static ServiceDescriptor AsKeyed(ServiceDescriptor descriptor, object key)
-    {
-        if (descriptor.ImplementationInstance is { } instance)
-        {
-            return new ServiceDescriptor(descriptor.ServiceType, key, instance);
-        }
-
-        if (descriptor.ImplementationFactory is { } factory)
-        {
-            return new ServiceDescriptor(descriptor.ServiceType, key, (sp, _) => factory(sp), descriptor.Lifetime);
-        }
-
-        return new ServiceDescriptor(descriptor.ServiceType, key, descriptor.ImplementationType!, descriptor.Lifetime);
     }
 
     /// <summary>Validates <see cref="WarmPoolOptions"/> when the pool is first resolved.</summary>

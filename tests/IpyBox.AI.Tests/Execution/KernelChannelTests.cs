@@ -13,6 +13,50 @@ public sealed class KernelChannelTests : IDisposable
     private readonly JupyterMessageHandlers _handlers = new();
 
     [Fact]
+    public async Task A_dropped_connection_is_opened_again_and_the_running_execution_goes_on()
+    {
+        var channel = CreateChannel(reconnectTimeout: TimeSpan.FromSeconds(10));
+        var running = Track(channel, "cell");
+
+        channel.OnConnectionLost("connection reset", null);
+        channel.Receive(Frames.Stream("cell", "stdout", "replayed\n"));
+        channel.Receive(Frames.Reply("cell"));
+        channel.Receive(Frames.Status("cell", "idle"));
+
+        Assert.Equal("replayed", (await running.GetResultAsync()).Text);
+        Assert.Equal(1, _transport.Reconnects);
+        channel.ThrowIfUnusable();
+    }
+
+    [Fact]
+    public async Task A_connection_whose_kernel_is_gone_fails_the_running_execution_with_a_clear_error()
+    {
+        _transport.Reconnect = () => throw new HttpRequestException("no such kernel", null, System.Net.HttpStatusCode.NotFound);
+        var channel = CreateChannel(reconnectTimeout: TimeSpan.FromSeconds(10));
+        var running = Track(channel, "cell");
+
+        channel.OnConnectionLost("the server closed the connection", null);
+
+        var error = await Assert.ThrowsAsync<SandboxUnavailableException>(() => running.GetResultAsync());
+        Assert.Contains("no longer exists", error.Message);
+        Assert.Throws<SandboxUnavailableException>(channel.ThrowIfUnusable);
+    }
+
+    [Fact]
+    public async Task A_message_the_client_cannot_handle_is_dropped_and_the_next_one_arrives()
+    {
+        var channel = CreateChannel();
+        var running = Track(channel, "cell");
+
+        channel.Receive("""{"header": {"msg_type": "stream"}, "parent_header": {"msg_id": "cell"}, "content": {"name": "stdout", "text": 5""");
+        channel.Receive("""{"header": {"msg_type": "stream"}, "parent_header": {"msg_id": "cell"}, "channel": "iopub", "content": {"name": "stdout", "text": "lone \ud800 surrogate"}}""");
+        channel.Receive(Frames.Reply("cell"));
+        channel.Receive(Frames.Status("cell", "idle"));
+
+        Assert.Equal("lone \uFFFD surrogate", (await running.GetResultAsync()).Text);
+    }
+
+    [Fact]
     public async Task Each_message_reaches_the_execution_it_answers()
     {
         var channel = CreateChannel();
@@ -310,8 +354,8 @@ public sealed class KernelChannelTests : IDisposable
         Assert.Single(interrupted);
     }
 
-    private KernelChannel CreateChannel(TimeSpan? readyTimeout = null, Func<CancellationToken, Task>? throwIfServerGone = null) =>
-        new(_transport, "kernel-1", "session-1", new Uri("http://127.0.0.1:8888/"), readyTimeout ?? TimeSpan.FromSeconds(30), _handlers, throwIfServerGone, _time, NullLogger.Instance);
+    private KernelChannel CreateChannel(TimeSpan? readyTimeout = null, Func<CancellationToken, Task>? throwIfServerGone = null, TimeSpan reconnectTimeout = default) =>
+        new(_transport, "kernel-1", "session-1", new Uri("http://127.0.0.1:8888/"), readyTimeout ?? TimeSpan.FromSeconds(30), _handlers, throwIfServerGone, _time, NullLogger.Instance, reconnectTimeout: reconnectTimeout);
 
     private Execution Track(KernelChannel channel, string id)
     {
@@ -334,6 +378,16 @@ public sealed class KernelChannelTests : IDisposable
         {
             _sent.Enqueue(JsonNode.Parse(frame)!.AsObject());
             return Task.CompletedTask;
+        }
+
+        public Func<Task> Reconnect { get; set; } = () => Task.CompletedTask;
+
+        public int Reconnects { get; private set; }
+
+        public Task ReconnectAsync(CancellationToken cancellationToken)
+        {
+            Reconnects++;
+            return Reconnect();
         }
 
         public Task CloseAsync()

@@ -110,6 +110,34 @@ public sealed class SandboxToolsTests : IAsyncDisposable, IDisposable
     }
 
     [Fact]
+    public async Task Code_with_a_NUL_character_is_refused_with_a_clear_result_and_never_sent()
+    {
+        var tools = Create();
+        _provider.ConfigureSandbox = s => s.OnSubmit = FakeCells.Always(() => FakeCells.Prints("ran"));
+
+        var result = await tools.ExecuteAsync("k", "print('a')\0print('b')");
+
+        Assert.True(result.IsError);
+        Assert.StartsWith("Error: the code was not run. The code contains a NUL character", result.Text, StringComparison.Ordinal);
+        Assert.All(_provider.Sandboxes, s => Assert.Empty(s.Submissions));
+    }
+
+    [Fact]
+    public async Task A_kernel_restarted_after_an_ignored_interrupt_says_that_all_state_is_lost()
+    {
+        var tools = Create();
+        _provider.ConfigureSandbox = s => s.OnSubmit = FakeCells.Always(() => FakeCells.Fails(
+            new KernelRestartedException("restarted", new TimeoutException("The execution did not finish within 2 s."))));
+
+        var result = await tools.ExecuteAsync("k", "ignore_sigint()", TimeSpan.FromSeconds(2));
+
+        Assert.True(result.IsError);
+        Assert.Contains("was still running after the interrupt", result.Text, StringComparison.Ordinal);
+        Assert.Contains("kernel was restarted. ALL kernel state is lost", result.Text, StringComparison.Ordinal);
+        Assert.Single(_provider.Sandboxes);
+    }
+
+    [Fact]
     public async Task A_dead_kernel_is_reported_and_the_sandbox_is_kept()
     {
         var tools = Create();

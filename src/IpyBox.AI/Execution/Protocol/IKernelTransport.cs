@@ -13,6 +13,13 @@ internal interface IKernelTransport : IDisposable
     /// <returns>A task that completes when the frame is queued.</returns>
     Task SendAsync(string frame);
 
+    /// <summary>Opens the connection again after it was lost, to the same kernel under the same session.</summary>
+    /// <param name="cancellationToken">Cancels the attempt.</param>
+    /// <returns>A task that completes when the connection is open again.</returns>
+    /// <exception cref="HttpRequestException">The server refused; a <see cref="HttpRequestException.StatusCode"/> of 404 means the kernel is gone.</exception>
+    /// <exception cref="TimeoutException">The handshake took too long.</exception>
+    Task ReconnectAsync(CancellationToken cancellationToken);
+
     /// <summary>Closes the connection normally.</summary>
     /// <returns>A task that completes when the peer acknowledged the close.</returns>
     Task CloseAsync();

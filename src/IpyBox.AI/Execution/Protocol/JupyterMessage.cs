@@ -20,7 +20,11 @@ public sealed record JupyterMessage(string Channel, string MessageType, string? 
 
     /// <summary>Parses a text frame. Returns <see langword="null"/> for frames that are not Jupyter messages.</summary>
     /// <exception cref="JsonException">The frame is not JSON.</exception>
-    internal static JupyterMessage? Parse(string frame)
+    internal static JupyterMessage? Parse(string frame) => Parse(System.Text.Encoding.UTF8.GetBytes(frame));
+
+    /// <summary>Parses a text frame given as UTF-8. Returns <see langword="null"/> for frames that are not Jupyter messages.</summary>
+    /// <exception cref="JsonException">The frame is not JSON.</exception>
+    internal static JupyterMessage? Parse(ReadOnlyMemory<byte> frame)
     {
         using var document = JsonDocument.Parse(frame);
         var root = document.RootElement;

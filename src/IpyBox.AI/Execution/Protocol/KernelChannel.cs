@@ -31,11 +31,14 @@ internal sealed class KernelChannel : IJupyterMessageSender, IExecutionTimeoutPa
     private readonly ConcurrentDictionary<string, Execution> _executions = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, TaskCompletionSource<JupyterMessage>> _replies = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _restartGate = new(1, 1);
+    private readonly TimeSpan _reconnectTimeout;
     private Exception? _connectionError;
     private volatile bool _kernelRestarted;
+    private volatile bool _restartRequested;
+    private volatile TaskCompletionSource? _reconnected;
     private int _closed;
 
-    /// <summary>Initializes a new instance of the <see cref="KernelChannel"/> class over <paramref name="transport"/>; feed it with <see cref="Receive"/> and <see cref="OnConnectionLost"/>.</summary>
+    /// <summary>Initializes a new instance of the <see cref="KernelChannel"/> class over <paramref name="transport"/>; feed it with <see cref="Receive(ReadOnlyMemory{byte})"/> and <see cref="OnConnectionLost"/>.</summary>
     /// <param name="transport">The connection frames are sent on.</param>
     /// <param name="kernelId">The kernel's id.</param>
     /// <param name="sessionId">The client session the requests are sent in.</param>
@@ -46,6 +49,7 @@ internal sealed class KernelChannel : IJupyterMessageSender, IExecutionTimeoutPa
     /// <param name="timeProvider">The clock of the waits.</param>
     /// <param name="logger">The logger.</param>
     /// <param name="explainKernelDeath">Says why the kernel died (e.g. killed at the memory limit), or returns <see langword="null"/>; asked when the server reports a dead kernel.</param>
+    /// <param name="reconnectTimeout">How long a dropped connection is tried again before the running executions fail; zero for never.</param>
     public KernelChannel(
         IKernelTransport transport,
         string kernelId,
@@ -56,8 +60,10 @@ internal sealed class KernelChannel : IJupyterMessageSender, IExecutionTimeoutPa
         Func<CancellationToken, Task>? throwIfServerGone,
         TimeProvider timeProvider,
         ILogger logger,
-        Func<CancellationToken, Task<string?>>? explainKernelDeath = null)
+        Func<CancellationToken, Task<string?>>? explainKernelDeath = null,
+        TimeSpan reconnectTimeout = default)
     {
+        _reconnectTimeout = reconnectTimeout;
         _transport = transport;
         _kernelId = kernelId;
         _sessionId = sessionId;
@@ -78,10 +84,9 @@ internal sealed class KernelChannel : IJupyterMessageSender, IExecutionTimeoutPa
     /// <param name="token">The server's token.</param>
     /// <param name="kernelId">The kernel's id.</param>
     /// <param name="sessionId">The client session.</param>
-    /// <param name="connectTimeout">How long the handshake, and then the kernel's first answer, may take.</param>
+    /// <param name="options">The client settings: connect and reconnect timeouts, message limit, clock.</param>
     /// <param name="handlers">The handlers of messages that are not execution output.</param>
     /// <param name="throwIfServerGone">The liveness check of the server, or <see langword="null"/>.</param>
-    /// <param name="timeProvider">The clock of the waits.</param>
     /// <param name="logger">The logger.</param>
     /// <param name="explainKernelDeath">Says why the kernel died, or <see langword="null"/>.</param>
     /// <param name="cancellationToken">Cancels the connection.</param>
@@ -92,19 +97,19 @@ internal sealed class KernelChannel : IJupyterMessageSender, IExecutionTimeoutPa
         string token,
         string kernelId,
         string sessionId,
-        TimeSpan connectTimeout,
+        ExecutionClientOptions options,
         JupyterMessageHandlers handlers,
         Func<CancellationToken, Task>? throwIfServerGone,
-        TimeProvider timeProvider,
         ILogger logger,
         Func<CancellationToken, Task<string?>>? explainKernelDeath,
         CancellationToken cancellationToken)
     {
-        var socket = new WebSocketTransport(ServerAddress.KernelChannels(serverUri, kernelId, sessionId), token, connectTimeout, $"kernel-{kernelId}");
-        var channel = new KernelChannel(socket, kernelId, sessionId, serverUri, connectTimeout, handlers, throwIfServerGone, timeProvider, logger, explainKernelDeath);
+        var socket = new WebSocketTransport(ServerAddress.KernelChannels(serverUri, kernelId, sessionId), token, options.ConnectTimeout, options.MaxMessageSize);
+        var channel = new KernelChannel(
+            socket, kernelId, sessionId, serverUri, options.ConnectTimeout, handlers, throwIfServerGone, options.TimeProvider, logger, explainKernelDeath, options.ReconnectTimeout);
         try
         {
-            await socket.StartAsync(channel.Receive, channel.OnConnectionLost, connectTimeout, cancellationToken).ConfigureAwait(false);
+            await socket.StartAsync(channel.Receive, channel.OnFrameDropped, channel.OnConnectionLost, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -134,9 +139,46 @@ internal sealed class KernelChannel : IJupyterMessageSender, IExecutionTimeoutPa
             throw _connectionError;
         }
 
-        if (!_transport.IsOpen)
+        if (!_transport.IsOpen && _reconnected is null)
         {
             throw Unavailable("the WebSocket is closed", null);
+        }
+    }
+
+    /// <summary>
+    /// Restarts the kernel on the client's request (see <see cref="ExecutionClient.RestartAsync"/>): the server's restart notices are
+    /// expected and fail nothing, every running execution ends with <paramref name="error"/>, and the next submission waits for the
+    /// new kernel to answer.
+    /// </summary>
+    /// <param name="restart">Asks the server to restart the kernel.</param>
+    /// <param name="error">What the running executions end with.</param>
+    /// <param name="cancellationToken">Cancels the restart.</param>
+    public async Task RestartAsync(Func<CancellationToken, Task> restart, Exception error, CancellationToken cancellationToken)
+    {
+        _restartRequested = true;
+        try
+        {
+            await restart(cancellationToken).ConfigureAwait(false);
+            _kernelRestarted = true;
+        }
+        finally
+        {
+            _restartRequested = false;
+        }
+
+        foreach (var execution in _executions.Values)
+        {
+            execution.Fail(error);
+        }
+    }
+
+    /// <summary>Marks the channel unusable with <paramref name="error"/>: every running and later request fails with it.</summary>
+    public void MarkUnusable(Exception error)
+    {
+        _connectionError = error;
+        foreach (var execution in _executions.Values)
+        {
+            execution.Fail(error);
         }
     }
 
@@ -212,6 +254,8 @@ internal sealed class KernelChannel : IJupyterMessageSender, IExecutionTimeoutPa
     {
         try
         {
+            await WaitWhileReconnectingAsync(cancellationToken).ConfigureAwait(false);
+            ThrowIfUnusable();
             await _transport.SendAsync(frame).WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is WebSocketException or InvalidOperationException or ObjectDisposedException)
@@ -235,6 +279,7 @@ internal sealed class KernelChannel : IJupyterMessageSender, IExecutionTimeoutPa
         var (_, frame) = JupyterRequest.Create(_sessionId, channel, messageType, content, parent?.Header);
         try
         {
+            await WaitWhileReconnectingAsync(cancellationToken).ConfigureAwait(false);
             await _transport.SendAsync(frame).WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is WebSocketException or InvalidOperationException or ObjectDisposedException)
@@ -243,25 +288,37 @@ internal sealed class KernelChannel : IJupyterMessageSender, IExecutionTimeoutPa
         }
     }
 
-    /// <summary>Takes one text frame from the connection.</summary>
+    /// <summary>Takes one text frame from the connection, as text.</summary>
     public void Receive(string frame)
     {
-        JupyterMessage? message;
+        var assembler = new FrameAssembler(int.MaxValue / 2);
+        assembler.Append(System.Text.Encoding.UTF8.GetBytes(frame));
+        assembler.Complete(out var bytes);
+        Receive(bytes);
+    }
+
+    /// <summary>Takes one text frame from the connection, as UTF-8 (see <see cref="FrameAssembler"/>). A frame that cannot be parsed or handled is logged and dropped; it never ends the connection.</summary>
+    public void Receive(ReadOnlyMemory<byte> frame)
+    {
         try
         {
-            message = JupyterMessage.Parse(frame);
+            if (JupyterMessage.Parse(frame) is { } message)
+            {
+                Route(message);
+            }
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException or ArgumentException)
         {
             Log.UnparsableMessage(_logger, ex);
-            return;
         }
+    }
 
-        if (message is null)
-        {
-            return;
-        }
+    /// <summary>Takes the news that a frame was dropped for its size.</summary>
+    /// <param name="size">The frame's size in bytes.</param>
+    public void OnFrameDropped(long size) => Log.MessageTooLarge(_logger, _kernelId, size);
 
+    private void Route(JupyterMessage message)
+    {
         if (message.Channel == "stdin" || message.MessageType.StartsWith("comm_", StringComparison.Ordinal))
         {
             OnHostMessage(message);
@@ -288,7 +345,10 @@ internal sealed class KernelChannel : IJupyterMessageSender, IExecutionTimeoutPa
         // Anything else belongs to a request that already ended (interrupted or timed out): drop it.
     }
 
-    /// <summary>Takes the news that the connection is lost: every running execution fails with a <see cref="SandboxUnavailableException"/>.</summary>
+    /// <summary>
+    /// Takes the news that the connection is lost: it is opened again while the kernel is there (running executions go on, the
+    /// server replays what they sent meanwhile); when that fails, every running execution fails with a <see cref="SandboxUnavailableException"/>.
+    /// </summary>
     /// <param name="reason">What the connection reported.</param>
     /// <param name="cause">The connection's error, if any.</param>
     public void OnConnectionLost(string reason, Exception? cause)
@@ -299,7 +359,14 @@ internal sealed class KernelChannel : IJupyterMessageSender, IExecutionTimeoutPa
         }
 
         Log.ConnectionLost(_logger, _kernelId, reason);
-        _ = FailAllAsync(reason, cause);
+        if (_reconnectTimeout <= TimeSpan.Zero || _connectionError is not null)
+        {
+            _ = FailAllAsync(reason, cause);
+            return;
+        }
+
+        _reconnected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _ = ReconnectAsync(reason, cause);
     }
 
     /// <summary>Ends every running execution with <paramref name="error"/> and closes the connection. Idempotent.</summary>
@@ -357,7 +424,7 @@ internal sealed class KernelChannel : IJupyterMessageSender, IExecutionTimeoutPa
     private void OnServerStatus(JupyterMessage message)
     {
         var state = message.MessageType == "status" ? message.GetString("execution_state") : null;
-        if (state is not ("restarting" or "dead"))
+        if (state is not ("restarting" or "dead") || (state == "restarting" && _restartRequested))
         {
             return;
         }
@@ -412,6 +479,75 @@ internal sealed class KernelChannel : IJupyterMessageSender, IExecutionTimeoutPa
             execution.Fail(error);
         }
     }
+
+    /// <summary>Opens the connection again until it works, the kernel is known to be gone, or the reconnect timeout passes.</summary>
+    private async Task ReconnectAsync(string reason, Exception? cause)
+    {
+        var reconnected = _reconnected!;
+        Exception? lastError = cause;
+        try
+        {
+            await Poll.UntilAsync(
+                $"the connection to kernel {_kernelId} to be opened again",
+                async ct =>
+                {
+                    if (Volatile.Read(ref _closed) != 0)
+                    {
+                        return true;
+                    }
+
+                    try
+                    {
+                        await _transport.ReconnectAsync(ct).ConfigureAwait(false);
+                        return true;
+                    }
+                    catch (HttpRequestException ex) when (ex.StatusCode == System.Net.HttpStatusCode.NotFound)
+                    {
+                        throw new SandboxUnavailableException(
+                            $"The kernel {_kernelId} no longer exists on {_serverUri} (it was shut down or deleted); its state is lost. Create a new client or sandbox.", ex);
+                    }
+                    catch (Exception ex) when (ex is HttpRequestException or TimeoutException or WebSocketException or IOException)
+                    {
+                        lastError = ex;
+                        if (_throwIfServerGone is not null)
+                        {
+                            // A stopped container will not come back: say so now instead of trying until the timeout.
+                            await _throwIfServerGone(ct).ConfigureAwait(false);
+                        }
+
+                        return false;
+                    }
+                },
+                PollSchedule.Backoff(_reconnectTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(1)),
+                _time,
+                CancellationToken.None).ConfigureAwait(false);
+            Log.Reconnected(_logger, _kernelId);
+        }
+        catch (SandboxUnavailableException gone)
+        {
+            Log.ReconnectFailed(_logger, _kernelId, gone.Message);
+            MarkUnusable(gone);
+        }
+        catch (ContainerStartException stopped)
+        {
+            Log.ReconnectFailed(_logger, _kernelId, stopped.Message);
+            await FailAllAsync(reason, stopped).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            Log.ReconnectFailed(_logger, _kernelId, lastError?.Message ?? reason);
+            await FailAllAsync($"{reason}; reconnecting for {_reconnectTimeout.TotalSeconds:0.#} s failed: {lastError?.Message}", lastError).ConfigureAwait(false);
+        }
+        finally
+        {
+            _reconnected = null;
+            reconnected.TrySetResult();
+        }
+    }
+
+    /// <summary>Holds a send while the connection is being opened again.</summary>
+    private Task WaitWhileReconnectingAsync(CancellationToken cancellationToken) =>
+        _reconnected is { } reconnected ? reconnected.Task.WaitAsync(cancellationToken) : Task.CompletedTask;
 
     private async Task FailAllAsync(string reason, Exception? cause)
     {

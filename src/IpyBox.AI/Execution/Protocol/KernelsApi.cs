@@ -43,6 +43,14 @@ internal sealed class KernelsApi : IDisposable
         response.EnsureSuccessStatusCode();
     }
 
+    /// <summary>Restarts a kernel: the server shuts the process down (killing it if it does not stop) and starts a fresh one under the same id.</summary>
+    /// <exception cref="HttpRequestException">The server is not reachable or answered with an error.</exception>
+    public async Task RestartAsync(string kernelId, CancellationToken cancellationToken)
+    {
+        using var response = await _http.PostAsync(new Uri($"api/kernels/{Uri.EscapeDataString(kernelId)}/restart", UriKind.Relative), null, cancellationToken).ConfigureAwait(false);
+        response.EnsureSuccessStatusCode();
+    }
+
     public async Task DeleteAsync(string kernelId, CancellationToken cancellationToken)
     {
         using var response = await _http.DeleteAsync(new Uri($"api/kernels/{Uri.EscapeDataString(kernelId)}", UriKind.Relative), cancellationToken).ConfigureAwait(false);

@@ -9,19 +9,35 @@ namespace IpyBox.AI;
 /// the reply can overtake outputs that are still on their way over IOPub. Each output is also raised as an
 /// <see cref="ExecutionEvent"/>, in arrival order, for the typed stream of <see cref="Execution"/>.
 /// </remarks>
-/// <param name="onEvent">Receives each output as it is accepted; <see langword="null"/> for none.</param>
-internal sealed class OutputCollector(Action<ExecutionEvent>? onEvent = null)
+internal sealed class OutputCollector
 {
     private static readonly string[] s_imageTypes = ["image/png", "image/jpeg", "image/gif"];
     private static readonly string[] s_richTypes = ["text/html", "text/markdown", "image/svg+xml", "text/latex", "application/json"];
 
-    private readonly StringBuilder _text = new();
-    private readonly StringBuilder _stdout = new();
-    private readonly StringBuilder _stderr = new();
+    private readonly BoundedText _text;
+    private readonly BoundedText _stdout;
+    private readonly BoundedText _stderr;
     private readonly List<ExecutionImage> _images = [];
     private readonly List<RichOutput> _richOutputs = [];
+    private readonly int _maxRichOutput;
+    private readonly Action<ExecutionEvent>? _onEvent;
+    private long _richOutputSize;
+    private int _richOutputsDropped;
     private int? _executionCount;
     private (string Name, string Value, string Trace)? _error;
+
+    /// <summary>Initializes a new instance of the <see cref="OutputCollector"/> class.</summary>
+    /// <param name="maxOutputLength">The most characters each of the text, stdout and stderr keeps (head and tail), and the most
+    /// characters (or image bytes) the rich outputs and images keep together.</param>
+    /// <param name="onEvent">Receives each output as it is accepted; <see langword="null"/> for none.</param>
+    public OutputCollector(int maxOutputLength = ExecutionClientOptions.DefaultMaxOutputLength, Action<ExecutionEvent>? onEvent = null)
+    {
+        _onEvent = onEvent;
+        _text = new BoundedText(maxOutputLength);
+        _stdout = new BoundedText(maxOutputLength);
+        _stderr = new BoundedText(maxOutputLength);
+        _maxRichOutput = maxOutputLength;
+    }
 
     /// <summary>Gets a value indicating whether the <c>execute_reply</c> arrived.</summary>
     public bool ReplyReceived { get; private set; }
@@ -48,7 +64,7 @@ internal sealed class OutputCollector(Action<ExecutionEvent>? onEvent = null)
             case "display_data":
                 return AcceptData(message.Content, isResult: false);
             case "clear_output":
-                onEvent?.Invoke(new ClearOutputEvent(message.Content.ValueKind == JsonValueKind.Object
+                _onEvent?.Invoke(new ClearOutputEvent(message.Content.ValueKind == JsonValueKind.Object
                     && message.Content.TryGetProperty("wait", out var wait) && wait.ValueKind == JsonValueKind.True));
                 return null;
             case "error":
@@ -92,7 +108,13 @@ internal sealed class OutputCollector(Action<ExecutionEvent>? onEvent = null)
     /// <summary>Builds the result from what arrived so far.</summary>
     public ExecutionResult ToResult()
     {
-        var text = _text.ToString().Trim();
+        var text = _text.ToString();
+        if (_richOutputsDropped > 0)
+        {
+            text += $"\n[... {_richOutputsDropped} images or rich outputs dropped: the output exceeded the client's limit (ExecutionClientOptions.MaxOutputLength) ...]";
+        }
+
+        text = text.Trim();
         return new ExecutionResult(text.Length == 0 ? null : text, _stdout.ToString(), _stderr.ToString(), [.. _images], [.. _richOutputs], _executionCount);
     }
 
@@ -111,7 +133,7 @@ internal sealed class OutputCollector(Action<ExecutionEvent>? onEvent = null)
         var stream = message.GetString("name") == "stderr" ? OutputStreamName.Stderr : OutputStreamName.Stdout;
         (stream == OutputStreamName.Stderr ? _stderr : _stdout).Append(text);
         _text.Append(text);
-        onEvent?.Invoke(new StreamOutputEvent(stream, text));
+        _onEvent?.Invoke(new StreamOutputEvent(stream, text));
         return text;
     }
 
@@ -129,7 +151,11 @@ internal sealed class OutputCollector(Action<ExecutionEvent>? onEvent = null)
                 && ImageDecoder.FromBase64(type, value.GetString()!) is { } decoded)
             {
                 image = decoded;
-                _images.Add(image);
+                if (Fits(image.Data.Length))
+                {
+                    _images.Add(image);
+                }
+
                 break;
             }
         }
@@ -139,15 +165,19 @@ internal sealed class OutputCollector(Action<ExecutionEvent>? onEvent = null)
         {
             if (data.TryGetProperty(type, out var value))
             {
-                richOutputs.Add(new RichOutput(type, ReadText(value)));
+                var rich = new RichOutput(type, ReadText(value));
+                richOutputs.Add(rich);
+                if (Fits(rich.Content.Length))
+                {
+                    _richOutputs.Add(rich);
+                }
             }
         }
 
-        _richOutputs.AddRange(richOutputs);
         var plainText = data.TryGetProperty("text/plain", out var plain) ? ReadText(plain) : null;
-        if (onEvent is not null)
+        if (_onEvent is not null)
         {
-            onEvent(isResult
+            _onEvent(isResult
                 ? new ExecuteResultEvent(image, richOutputs, plainText, ReadExecutionCount(content))
                 : new DisplayDataEvent(image, richOutputs, plainText));
         }
@@ -156,7 +186,7 @@ internal sealed class OutputCollector(Action<ExecutionEvent>? onEvent = null)
         var hasRichRepresentation = image is not null || richOutputs.Count > 0;
         if ((isResult || !hasRichRepresentation) && plainText is { Length: > 0 })
         {
-            var chunk = _text.Length > 0 && _text[^1] != '\n' ? $"\n{plainText}\n" : $"{plainText}\n";
+            var chunk = _text.Last is { } last && last != '\n' ? $"\n{plainText}\n" : $"{plainText}\n";
             _text.Append(chunk);
             return chunk;
         }
@@ -166,10 +196,23 @@ internal sealed class OutputCollector(Action<ExecutionEvent>? onEvent = null)
 
     private void RaiseError()
     {
-        if (onEvent is not null && _error is { } error)
+        if (_onEvent is not null && _error is { } error)
         {
-            onEvent(new ExecutionErrorEvent(error.Name, error.Value, error.Trace));
+            _onEvent(new ExecutionErrorEvent(error.Name, error.Value, error.Trace));
         }
+    }
+
+    /// <summary>Counts <paramref name="size"/> against the rich-output budget; false (and counted as dropped) when it does not fit.</summary>
+    private bool Fits(long size)
+    {
+        if (_richOutputSize + size > _maxRichOutput)
+        {
+            _richOutputsDropped++;
+            return false;
+        }
+
+        _richOutputSize += size;
+        return true;
     }
 
     private static string ReadText(JsonElement value) => value.ValueKind switch

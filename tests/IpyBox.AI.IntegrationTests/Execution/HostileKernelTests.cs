@@ -1,0 +1,157 @@
+using System.Net.Http.Headers;
+
+namespace IpyBox.AI.IntegrationTests;
+
+/// <summary>What sandbox code can do to its client, against a real kernel: floods, bad messages, ignored interrupts, dropped connections.</summary>
+[Collection(SandboxCollection.Name)]
+public sealed class HostileKernelTests(SandboxFixture sandbox)
+{
+    [Fact]
+    public async Task One_huge_output_message_is_held_as_head_and_tail_and_the_client_keeps_working()
+    {
+        await using var client = await sandbox.ConnectAsync(new ExecutionClientOptions { MaxOutputLength = 100_000, MaxMessageSize = 1024 * 1024 });
+
+        // One write without a newline becomes one stream message of 50 MB.
+        var result = await client.ExecuteAsync("import sys\n_ = sys.stdout.write('HEAD' + 'x' * 50_000_000 + 'TAIL')", TimeSpan.FromMinutes(5));
+
+        Assert.StartsWith("HEADxxx", result.Text);
+        Assert.True(result.Text!.EndsWith("xxxTAIL", StringComparison.Ordinal), result.Text[^500..]);
+        Assert.Contains("dropped", result.Text);
+        Assert.True(result.Text!.Length < 100_000 + 1000, $"the result kept {result.Text.Length} characters");
+        Assert.Equal("alive", (await client.ExecuteAsync("print('alive')")).Text);
+    }
+
+    [Fact]
+    public async Task An_output_flood_that_times_out_ends_with_the_timeout_and_the_client_keeps_working()
+    {
+        await using var client = await sandbox.ConnectAsync(new ExecutionClientOptions { MaxOutputLength = 100_000, MaxMessageSize = 1024 * 1024 });
+
+        // The kernel buffers output far faster than it can be sent: after the interrupt it may still be sending for minutes,
+        // and then it is restarted; or its buffer reaches the sandbox's memory limit first and it is OOM-killed. Either way the
+        // call ends with a clear error and the client stays usable.
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => client.ExecuteAsync(
+            "import sys\nchunk = 'y' * 100_000\nwhile True:\n    sys.stdout.write(chunk)", TimeSpan.FromSeconds(3)));
+
+        Assert.True(error is TimeoutException or KernelRestartedException { AfterTimeout: true } or KernelDiedException, error.ToString());
+        Assert.Equal("alive", (await client.ExecuteAsync("print('alive')", TimeSpan.FromSeconds(60))).Text);
+    }
+
+    [Fact]
+    public async Task A_message_with_a_lone_surrogate_escape_reaches_the_client_as_a_replacement_character()
+    {
+        await using var client = await sandbox.ConnectAsync();
+
+        // The kernel's own serializer refuses lone surrogates; Python's json module writes them as "\ud800" escapes.
+        var result = await client.ExecuteAsync("""
+            import json
+            from jupyter_client.jsonutil import json_default
+            _session = get_ipython().kernel.session
+            _pack = _session.pack
+            _session.pack = lambda o: json.dumps(o, default=json_default).encode()
+            try:
+                print('a\ud800b', flush=True)
+            finally:
+                _session.pack = _pack
+            """);
+
+        Assert.Equal("a\uFFFDb", result.Text);
+        Assert.Equal("alive", (await client.ExecuteAsync("print('alive')")).Text);
+    }
+
+    [Fact]
+    public async Task Code_with_a_NUL_character_is_refused_before_it_is_sent()
+    {
+        await using var client = await sandbox.ConnectAsync();
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => client.ExecuteAsync("print('a')\0print('b')"));
+
+        Assert.Equal("code", error.ParamName);
+        Assert.Contains("NUL character", error.Message);
+        Assert.Equal("alive", (await client.ExecuteAsync("print('alive')")).Text);
+    }
+
+    [Fact]
+    public async Task Code_that_ignores_the_interrupt_gets_its_kernel_restarted_and_the_next_execution_runs()
+    {
+        await using var client = await sandbox.ConnectAsync(new ExecutionClientOptions { InterruptGracePeriod = TimeSpan.FromSeconds(2) });
+        await client.ExecuteAsync("before = 1");
+
+        var error = await Assert.ThrowsAsync<KernelRestartedException>(() => client.ExecuteAsync(
+            "import signal, time\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    time.sleep(0.05)", TimeSpan.FromSeconds(2)));
+
+        Assert.True(error.AfterTimeout);
+        Assert.IsType<TimeoutException>(error.InnerException);
+        Assert.Contains("kernel was restarted", error.Message);
+        Assert.Contains("lost", error.Message);
+        Assert.Equal("next", (await client.ExecuteAsync("print('next')", TimeSpan.FromSeconds(30))).Text);
+        var gone = await Assert.ThrowsAsync<ExecutionException>(() => client.ExecuteAsync("print(before)"));
+        Assert.Equal("NameError", gone.ErrorName);
+    }
+
+    [Fact]
+    public async Task Without_restarts_code_that_ignores_the_interrupt_keeps_the_kernel_busy()
+    {
+        await using var client = await sandbox.ConnectAsync(new ExecutionClientOptions { InterruptGracePeriod = TimeSpan.FromSeconds(1), RestartUnresponsiveKernel = false });
+
+        await Assert.ThrowsAsync<TimeoutException>(() => client.ExecuteAsync(
+            "import signal, time\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    time.sleep(0.05)", TimeSpan.FromSeconds(2)));
+
+        await Assert.ThrowsAsync<TimeoutException>(() => client.ExecuteAsync("print('queued')", TimeSpan.FromSeconds(2)));
+        await client.RestartAsync();
+        Assert.Equal("after restart", (await client.ExecuteAsync("print('after restart')", TimeSpan.FromSeconds(30))).Text);
+    }
+
+    [Fact]
+    public async Task RestartAsync_gives_a_fresh_kernel_under_the_same_client()
+    {
+        await using var client = await sandbox.ConnectAsync();
+        await client.ExecuteAsync("kept = 1");
+        var kernelId = client.KernelId;
+
+        await client.RestartAsync();
+
+        Assert.Equal(kernelId, client.KernelId);
+        var gone = await Assert.ThrowsAsync<ExecutionException>(() => client.ExecuteAsync("print(kept)"));
+        Assert.Equal("NameError", gone.ErrorName);
+    }
+
+    [Fact]
+    public async Task A_dropped_connection_is_opened_again_and_the_running_execution_finishes()
+    {
+        await using var proxy = new ConnectionDroppingProxy(sandbox.Container.ServerUri);
+        await using var client = new ExecutionClient(proxy.Uri, sandbox.Container.Token);
+        await client.ConnectAsync();
+        await client.ExecuteAsync("state = 41");
+
+        var execution = await client.SubmitAsync("import time\nprint('started', flush=True)\ntime.sleep(2)\nprint('finished', state + 1)");
+        await using (var chunks = execution.StreamAsync().GetAsyncEnumerator())
+        {
+            Assert.True(await chunks.MoveNextAsync());
+            Assert.Equal("started\n", chunks.Current);
+            proxy.DropConnections();
+        }
+
+        var result = await execution.GetResultAsync();
+        Assert.Equal("started\nfinished 42", result.Text);
+        Assert.Equal("42", (await client.ExecuteAsync("print(state + 1)")).Text);
+    }
+
+    [Fact]
+    public async Task A_dropped_connection_whose_kernel_was_deleted_fails_with_a_clear_error()
+    {
+        await using var proxy = new ConnectionDroppingProxy(sandbox.Container.ServerUri);
+        await using var client = new ExecutionClient(proxy.Uri, sandbox.Container.Token);
+        await client.ConnectAsync();
+        using var http = new HttpClient { BaseAddress = sandbox.Container.ServerUri };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("token", sandbox.Container.Token);
+
+        var running = await client.SubmitAsync("import time\ntime.sleep(60)");
+        (await http.DeleteAsync($"api/kernels/{client.KernelId}")).EnsureSuccessStatusCode();
+        proxy.DropConnections();
+
+        var error = await Assert.ThrowsAsync<SandboxUnavailableException>(() => running.GetResultAsync());
+        Assert.Contains("no longer exists", error.Message);
+        var next = await Assert.ThrowsAsync<SandboxUnavailableException>(() => client.ExecuteAsync("print(1)"));
+        Assert.Contains("no longer exists", next.Message);
+    }
+}
