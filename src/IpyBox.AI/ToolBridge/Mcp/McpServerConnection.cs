@@ -23,6 +23,7 @@ public sealed class McpServerConnection : IAsyncDisposable
         Definition = definition;
         Client = client;
         Tools = tools;
+        ToolSet = new SandboxToolSet(definition.Name, tools, client.ServerInstructions);
         _logger = logger;
     }
 
@@ -34,6 +35,12 @@ public sealed class McpServerConnection : IAsyncDisposable
 
     /// <summary>Gets the server's tools, as listed when the connection was made.</summary>
     public IReadOnlyList<McpClientTool> Tools { get; }
+
+    /// <summary>
+    /// Gets the tools as a set named after the server, described by the server's instructions, ready for
+    /// <see cref="SandboxToolExtensions.AddToolsAsync"/>; its calls go through this connection.
+    /// </summary>
+    public SandboxToolSet ToolSet { get; }
 
     /// <summary>Starts or reaches the server, completes the MCP handshake and lists its tools.</summary>
     /// <param name="definition">The server.</param>
