@@ -44,8 +44,8 @@ public sealed class McpServersInSandboxTests(McpServersInSandboxFixture fixture)
         var result = await session.ExecuteAsync("""
             import json
             from mcptools.testserver import describe_query
-            q = json.loads(describe_query(terms=["sea", "salt"], range_={"from": 1990, "to": 2000}))
-            r = json.loads(describe_query(terms=[], range_={"from": 1, "to": 2}, order="newest", limit=3, label="x"))
+            q = json.loads(describe_query(terms=["sea", "salt"], range={"from": 1990, "to": 2000}))
+            r = json.loads(describe_query(terms=[], range={"from": 1, "to": 2}, order="newest", limit=3, label="x"))
             print(q["terms"], q["range"], q["order"], q["limit"], q["label"], "|", r["order"], r["limit"], r["label"])
             """);
 
