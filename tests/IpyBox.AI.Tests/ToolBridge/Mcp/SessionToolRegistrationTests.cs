@@ -38,6 +38,19 @@ public sealed class SessionToolRegistrationTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_sandbox_from_the_warm_pool_gets_the_tools_when_it_is_handed_out()
+    {
+        await using var pool = new PoolingSandboxProvider(_provider, new WarmPoolOptions { MinWarm = 1, MaxTotal = 2 });
+        var options = new IpyBoxOptions();
+        options.ToolSets.Add(Weather());
+        await using var sessions = new SandboxSessionManager(pool, options);
+
+        var session = await sessions.GetOrCreateAsync("a");
+
+        Assert.Equal("mcptools.weather", Assert.Single(session.Sandbox.GetToolModules()).Module);
+    }
+
+    [Fact]
     public async Task Without_tools_no_package_is_written()
     {
         var session = await Create().GetOrCreateAsync("a");
