@@ -195,7 +195,21 @@ public sealed class SandboxSessionManager : IAsyncDisposable, IDisposable
         Throw.IfNull(server);
         server.Validate();
         var session = await GetOrCreateAsync(conversationKey, cancellationToken).ConfigureAwait(false);
-        var registration = await session.RunAsync((sandbox, ct) => sandbox.AddMcpServerAsync(server, Options.ToolBridge, ct), cancellationToken).ConfigureAwait(false);
+
+        // Connect before taking the conversation's turn, so its calls do not wait for a slow server to start.
+        var connection = await McpServerConnection.ConnectAsync(server, Options.ToolBridge.LoggerFactory, cancellationToken).ConfigureAwait(false);
+        McpServerRegistration registration;
+        try
+        {
+            var tools = await session.RunAsync((sandbox, ct) => sandbox.AddToolsAsync(connection.ToolSet, Options.ToolBridge, ct), cancellationToken).ConfigureAwait(false);
+            registration = new McpServerRegistration(connection, tools);
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
         if (!session.KeepToolRegistration(registration))
         {
             await registration.DisposeAsync().ConfigureAwait(false);
