@@ -26,6 +26,16 @@ internal static class McpCommand
             DefaultValueFactory = _ => "default",
         };
         network.AcceptOnlyFromAmong("default", "none");
+        var mcpConfig = new Option<FileInfo?>("--mcp-config")
+        {
+            Description = "A JSON file in the common mcpServers format. Each server's tools become a Python package (mcptools.<name>) that code in the sandbox can import and call; stdio servers are started on this host.",
+        };
+        var toolApproval = new Option<string>("--tool-approval")
+        {
+            Description = "'approve' lets sandbox code call the --mcp-config servers' tools; 'deny' rejects every call (the packages can still be listed and read).",
+            DefaultValueFactory = _ => "approve",
+        };
+        toolApproval.AcceptOnlyFromAmong("approve", "deny");
         var logLevel = new Option<LogLevel>("--log-level")
         {
             Description = "Minimum level of the log written to stderr.",
@@ -33,9 +43,9 @@ internal static class McpCommand
         };
         var container = new ContainerArguments();
 
-        var command = new Command("mcp", "Serve a Python sandbox to an MCP client over stdio (tools: execute_ipython_cell, upload_file, download_file, reset, install_packages).")
+        var command = new Command("mcp", "Serve a Python sandbox to an MCP client over stdio (tools: execute_ipython_cell, upload_file, download_file, reset, install_packages; with --mcp-config also list_sandbox_tools, get_tool_source, get_module_source).")
         {
-            allowedDirectories, allowedDomains, network, logLevel,
+            allowedDirectories, allowedDomains, network, mcpConfig, toolApproval, logLevel,
         };
         container.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
@@ -50,8 +60,10 @@ internal static class McpCommand
 
             ExecutionContainerOptions containerOptions;
             List<string> hostDirectories;
+            IReadOnlyList<McpServerDefinition> servers;
             try
             {
+                servers = parse.GetValue(mcpConfig) is { } configFile ? await McpConfiguration.LoadAsync(configFile.FullName, cancellationToken) : [];
                 containerOptions = container.ToOptions(parse);
                 containerOptions.DisableNetwork = disableNetwork;
                 foreach (var domain in domains)
@@ -62,7 +74,7 @@ internal static class McpCommand
                 containerOptions.Validate();
                 hostDirectories = ExistingDirectories(parse.GetValue(allowedDirectories) ?? []);
             }
-            catch (Exception ex) when (ex is ArgumentException or IOException)
+            catch (Exception ex) when (ex is ArgumentException or IOException or McpServerException)
             {
                 Console.Error.WriteLine($"error: {ex.Message}");
                 return ExitCodes.Failure;
@@ -76,12 +88,32 @@ internal static class McpCommand
                     {
                         options.AllowedHostDirectories.Add(directory);
                     }
+
+                    foreach (var server in servers)
+                    {
+                        options.McpServers.Add(server);
+                    }
+
+                    ConfigureApproval(options.ToolBridge, parse.GetValue(toolApproval) == "deny");
                 },
-                parse.GetValue(logLevel));
+                parse.GetValue(logLevel),
+                toolDiscovery: servers.Count > 0);
             await host.RunAsync(cancellationToken);
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>
+    /// The client that started the server decides what its sandbox may do, so calls from sandbox code to the configured
+    /// servers run without asking unless <c>--tool-approval deny</c> rejects them all.
+    /// </summary>
+    private static void ConfigureApproval(SandboxToolBridgeOptions bridge, bool deny)
+    {
+        bridge.ApprovalPolicy = deny ? SandboxToolApprovalPolicy.RequireApproval : SandboxToolApprovalPolicy.ApproveAll;
+        bridge.ApprovalHandler = deny
+            ? (_, _) => ValueTask.FromResult(SandboxToolApproval.Reject("calls to host tools are denied: ipybox mcp was started with --tool-approval deny."))
+            : null;
     }
 
     /// <exception cref="DirectoryNotFoundException">A directory does not exist.</exception>

@@ -16,21 +16,23 @@ internal static class McpServerHost
     /// <summary>Builds the stdio server: stdout carries only the protocol, logs go to stderr.</summary>
     /// <param name="configure">Sets the container options and allowed host directories from the command line.</param>
     /// <param name="logLevel">The minimum level of the log.</param>
-    public static IHost Build(Action<IpyBoxOptions> configure, LogLevel logLevel)
+    /// <param name="toolDiscovery">Whether to serve the tools that list the sandbox's tool packages (when MCP servers are configured).</param>
+    public static IHost Build(Action<IpyBoxOptions> configure, LogLevel logLevel, bool toolDiscovery = false)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Logging.SetMinimumLevel(logLevel);
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-        builder.Services.AddIpyBoxMcpServer(configure).WithStdioServerTransport();
+        builder.Services.AddIpyBoxMcpServer(configure, toolDiscovery).WithStdioServerTransport();
         return builder.Build();
     }
 
     /// <summary>Registers the sandbox of the server's one conversation and the MCP tools; the caller adds a transport.</summary>
     /// <param name="services">The host's services. An <see cref="ISandboxProvider"/> registered there replaces the Docker provider.</param>
     /// <param name="configure">Sets the container options and allowed host directories.</param>
+    /// <param name="toolDiscovery">Whether to serve the tools that list the sandbox's tool packages and show their source.</param>
     /// <returns>The MCP server builder, to add a transport to.</returns>
-    public static IMcpServerBuilder AddIpyBoxMcpServer(this IServiceCollection services, Action<IpyBoxOptions> configure)
+    public static IMcpServerBuilder AddIpyBoxMcpServer(this IServiceCollection services, Action<IpyBoxOptions> configure, bool toolDiscovery = false)
     {
         services.AddIpyBox(options =>
         {
@@ -47,9 +49,10 @@ internal static class McpServerHost
 
         // Before the MCP server's own hosted service, so that it stops after it: the sandbox goes last.
         services.AddHostedService<SandboxLifetime>();
-        return services
+        var server = services
             .AddMcpServer(o => o.ServerInfo = new() { Name = "ipybox", Version = typeof(McpServerHost).Assembly.GetName().Version?.ToString(3) ?? "0.0.0" })
             .WithTools<McpTools>();
+        return toolDiscovery ? server.WithTools<McpToolDiscoveryTools>() : server;
     }
 
     /// <summary>Logs image build or pull progress (the first launch may build the image).</summary>

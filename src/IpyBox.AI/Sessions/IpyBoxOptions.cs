@@ -103,6 +103,38 @@ public sealed class IpyBoxOptions
     /// <value>The default value is <see langword="false"/>.</value>
     public bool EnableSensitiveTelemetryData { get; set; }
 
+    /// <summary>
+    /// Gets the host tools every conversation's sandbox gets as Python packages (<c>mcptools.&lt;name&gt;</c>), registered when
+    /// the sandbox is created (also one taken from a warm pool). Any <c>AIFunction</c> can be a tool. For one conversation
+    /// only, use <see cref="SandboxSessionManager.AddToolsAsync"/>.
+    /// </summary>
+    /// <value>The default value is empty.</value>
+    public IList<SandboxToolSet> ToolSets { get; } = [];
+
+    /// <summary>
+    /// Gets the MCP servers whose tools every conversation's sandbox gets as Python packages named after the servers. The
+    /// servers are started or reached once, when the first sandbox is created, and closed with the session manager. For one
+    /// conversation only, use <see cref="SandboxSessionManager.AddMcpServerAsync"/>.
+    /// </summary>
+    /// <value>The default value is empty.</value>
+    public IList<McpServerDefinition> McpServers { get; } = [];
+
+    /// <summary>
+    /// Gets or sets how calls from sandbox code to the tools of <see cref="ToolSets"/>, <see cref="McpServers"/> and the
+    /// per-conversation registrations are approved and bounded. Unless its logger factory is set, the session manager's is used.
+    /// </summary>
+    /// <value>The default value is a new <see cref="SandboxToolBridgeOptions"/>: every call needs the approval of its
+    /// <see cref="SandboxToolBridgeOptions.ApprovalHandler"/>, and without one every call is rejected.</value>
+    public SandboxToolBridgeOptions ToolBridge { get; set; } = new();
+
+    /// <summary>
+    /// Gets or sets a value indicating whether the AI tools include the functions that list the sandbox's tool packages and
+    /// return their source even when <see cref="ToolSets"/> and <see cref="McpServers"/> are empty. Set it when tools are
+    /// registered per conversation only.
+    /// </summary>
+    /// <value>The default value is <see langword="false"/>: the functions are included only when tools are registered for every conversation.</value>
+    public bool IncludeToolDiscovery { get; set; }
+
     /// <summary>Checks the options and throws an error that says how to fix the first problem found.</summary>
     /// <exception cref="ArgumentException">An option has an invalid value.</exception>
     public void Validate()
@@ -187,11 +219,57 @@ public sealed class IpyBoxOptions
                 return "ConversationKeySources contains null; remove it.";
             }
 
+            if (ToolsError(options) is { } toolsError)
+            {
+                return toolsError;
+            }
+
             foreach (var directory in options.AllowedHostDirectories)
             {
                 if (string.IsNullOrWhiteSpace(directory))
                 {
                     return "AllowedHostDirectories contains an empty path; remove it or give a directory.";
+                }
+            }
+
+            return null;
+        }
+
+        private static string? ToolsError(IpyBoxOptions options)
+        {
+            if (options.ToolBridge is null)
+            {
+                return "IpyBoxOptions.ToolBridge must not be null.";
+            }
+
+            HashSet<string> names = new(StringComparer.Ordinal);
+            foreach (var set in options.ToolSets)
+            {
+                if (set is null || !names.Add(set.Name))
+                {
+                    return set is null ? "IpyBoxOptions.ToolSets contains null." : $"Two tool sets are named '{set.Name}'; give each set and MCP server its own name.";
+                }
+            }
+
+            foreach (var server in options.McpServers)
+            {
+                if (server is null)
+                {
+                    return "IpyBoxOptions.McpServers contains null.";
+                }
+
+                try
+                {
+                    server.Validate();
+                }
+                catch (ArgumentException ex)
+                {
+                    return ex.Message;
+                }
+
+                if (!names.Add(server.Name))
+                {
+                    return $"Two tool sets are named '{server.Name}'; give each set and MCP server its own name.";
                 }
             }
 

@@ -11,6 +11,7 @@ public sealed class SandboxSession : IAsyncDisposable
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
+    private readonly List<object> _toolRegistrations = [];
     private long _lastUsedTicks;
     private int _busy;
     private int _disposed;
@@ -109,6 +110,45 @@ public sealed class SandboxSession : IAsyncDisposable
 
         // A running call keeps the gate; removing the sandbox ends it with SandboxUnavailableException.
         await Sandbox.DisposeAsync().ConfigureAwait(false);
+        await DisposeToolRegistrationsAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Keeps a tool registration (<see cref="SandboxToolRegistration"/> or <see cref="McpServerRegistration"/>) until the sandbox is removed.</summary>
+    /// <returns><see langword="false"/> when the sandbox is already removed; the caller disposes the registration.</returns>
+    internal bool KeepToolRegistration(object registration)
+    {
+        lock (_toolRegistrations)
+        {
+            if (IsDisposed)
+            {
+                return false;
+            }
+
+            _toolRegistrations.Add(registration);
+            return true;
+        }
+    }
+
+    private async Task DisposeToolRegistrationsAsync()
+    {
+        object[] registrations;
+        lock (_toolRegistrations)
+        {
+            registrations = [.. _toolRegistrations];
+            _toolRegistrations.Clear();
+        }
+
+        foreach (var registration in registrations)
+        {
+            if (registration is IAsyncDisposable asyncDisposable)
+            {
+                await asyncDisposable.DisposeAsync().ConfigureAwait(false);
+            }
+            else
+            {
+                ((IDisposable)registration).Dispose();
+            }
+        }
     }
 
     internal void Touch() => Interlocked.Exchange(ref _lastUsedTicks, _time.GetUtcNow().UtcTicks);

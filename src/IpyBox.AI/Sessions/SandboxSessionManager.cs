@@ -17,6 +17,7 @@ public sealed class SandboxSessionManager : IAsyncDisposable, IDisposable
     private readonly TimeProvider _time;
     private readonly CancellationTokenSource _disposing = new();
     private readonly ITimer? _sweeper;
+    private readonly DefaultSandboxTools _defaultTools;
     private int _sweeping;
     private int _disposed;
 
@@ -47,6 +48,8 @@ public sealed class SandboxSessionManager : IAsyncDisposable, IDisposable
         _logger = _loggerFactory.CreateLogger<SandboxSessionManager>();
         _time = timeProvider ?? TimeProvider.System;
         Provider = provider ?? new DockerSandboxProvider(Options.Container, Options.Client, _loggerFactory);
+        Options.ToolBridge.LoggerFactory ??= loggerFactory;
+        _defaultTools = new DefaultSandboxTools(Options, _loggerFactory);
         if (Options.SessionIdleTimeout != Timeout.InfiniteTimeSpan)
         {
             var period = TimeSpan.FromTicks(Math.Clamp(Options.SessionIdleTimeout.Ticks / 4, TimeSpan.FromMilliseconds(100).Ticks, TimeSpan.FromSeconds(30).Ticks));
@@ -143,6 +146,77 @@ public sealed class SandboxSessionManager : IAsyncDisposable, IDisposable
         }
 
         return await entry.Creation.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Registers host tools in the conversation's sandbox (creating it on first use) as the Python package
+    /// <c>mcptools.&lt;name&gt;</c>; calls are approved and bounded by <see cref="IpyBoxOptions.ToolBridge"/>. The registration
+    /// lasts until it is disposed or the sandbox is removed; it survives kernel resets. For every conversation, use
+    /// <see cref="IpyBoxOptions.ToolSets"/>.
+    /// </summary>
+    /// <param name="conversationKey">The conversation key.</param>
+    /// <param name="toolSet">The tools; any <c>AIFunction</c> can be one.</param>
+    /// <param name="cancellationToken">Cancels waiting for the sandbox and writing the package.</param>
+    /// <returns>The registration: the module to import and the generated functions with their signatures.</returns>
+    /// <exception cref="InvalidOperationException">A tool set with the same package name is registered in the sandbox.</exception>
+    /// <exception cref="SessionLimitException">The cap is reached and <see cref="SessionLimitBehavior.Reject"/> is configured.</exception>
+    /// <exception cref="ObjectDisposedException">The manager was disposed.</exception>
+    public async Task<SandboxToolRegistration> AddToolsAsync(string conversationKey, SandboxToolSet toolSet, CancellationToken cancellationToken = default)
+    {
+        Throw.IfNull(toolSet);
+        var session = await GetOrCreateAsync(conversationKey, cancellationToken).ConfigureAwait(false);
+        var registration = await session.RunAsync((sandbox, ct) => sandbox.AddToolsAsync(toolSet, Options.ToolBridge, ct), cancellationToken).ConfigureAwait(false);
+        if (!session.KeepToolRegistration(registration))
+        {
+            registration.Dispose();
+            throw new ObjectDisposedException(nameof(SandboxSession), "The conversation's sandbox was removed while its tools were being registered.");
+        }
+
+        return registration;
+    }
+
+    /// <summary>
+    /// Starts or reaches an MCP server and registers its tools in the conversation's sandbox (creating it on first use) as
+    /// the Python package named after the server; calls are approved and bounded by <see cref="IpyBoxOptions.ToolBridge"/>.
+    /// The connection lasts until the registration is disposed or the sandbox is removed. For every conversation, use
+    /// <see cref="IpyBoxOptions.McpServers"/>.
+    /// </summary>
+    /// <param name="conversationKey">The conversation key.</param>
+    /// <param name="server">The server.</param>
+    /// <param name="cancellationToken">Cancels connecting, waiting for the sandbox and writing the package.</param>
+    /// <returns>The registration: the module to import, the generated functions with their signatures, and the connection.</returns>
+    /// <exception cref="ArgumentException">The server's definition is invalid.</exception>
+    /// <exception cref="McpServerException">The server could not be started or reached.</exception>
+    /// <exception cref="InvalidOperationException">A tool set with the same package name is registered in the sandbox.</exception>
+    /// <exception cref="SessionLimitException">The cap is reached and <see cref="SessionLimitBehavior.Reject"/> is configured.</exception>
+    /// <exception cref="ObjectDisposedException">The manager was disposed.</exception>
+    public async Task<McpServerRegistration> AddMcpServerAsync(string conversationKey, McpServerDefinition server, CancellationToken cancellationToken = default)
+    {
+        Throw.IfNull(server);
+        server.Validate();
+        var session = await GetOrCreateAsync(conversationKey, cancellationToken).ConfigureAwait(false);
+
+        // Connect before taking the conversation's turn, so its calls do not wait for a slow server to start.
+        var connection = await McpServerConnection.ConnectAsync(server, Options.ToolBridge.LoggerFactory, cancellationToken).ConfigureAwait(false);
+        McpServerRegistration registration;
+        try
+        {
+            var tools = await session.RunAsync((sandbox, ct) => sandbox.AddToolsAsync(connection.ToolSet, Options.ToolBridge, ct), cancellationToken).ConfigureAwait(false);
+            registration = new McpServerRegistration(connection, tools);
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        if (!session.KeepToolRegistration(registration))
+        {
+            await registration.DisposeAsync().ConfigureAwait(false);
+            throw new ObjectDisposedException(nameof(SandboxSession), "The conversation's sandbox was removed while the MCP server's tools were being registered.");
+        }
+
+        return registration;
     }
 
     /// <summary>Removes the conversation's sandbox, if it has one.</summary>
@@ -251,6 +325,7 @@ public sealed class SandboxSessionManager : IAsyncDisposable, IDisposable
         }
 
         await Task.WhenAll(entries.Select(e => e.DisposeAsync().AsTask())).ConfigureAwait(false);
+        await _defaultTools.DisposeAsync().ConfigureAwait(false);
         _disposing.Dispose();
     }
 
@@ -333,8 +408,25 @@ public sealed class SandboxSessionManager : IAsyncDisposable, IDisposable
                 sandbox = sandbox.WithNotebookRecording(notebooks);
             }
 
+            IReadOnlyList<SandboxToolRegistration> tools;
+            try
+            {
+                tools = await _defaultTools.RegisterAsync(sandbox, _disposing.Token).ConfigureAwait(false);
+            }
+            catch
+            {
+                await sandbox.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+
             Log.SessionCreated(_logger, entry.Key, sandbox.Id);
-            return new SandboxSession(entry.Key, sandbox, _loggerFactory.CreateLogger<SandboxSession>(), _time);
+            var session = new SandboxSession(entry.Key, sandbox, _loggerFactory.CreateLogger<SandboxSession>(), _time);
+            foreach (var registration in tools)
+            {
+                session.KeepToolRegistration(registration);
+            }
+
+            return session;
         }
         catch (Exception ex)
         {

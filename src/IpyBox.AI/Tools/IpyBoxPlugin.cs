@@ -7,7 +7,8 @@ namespace IpyBox.AI;
 
 /// <summary>
 /// The Python sandbox tools for a language model: execute code, install packages, move files between allowed host
-/// directories and the sandbox, list files, reset the kernel. One implementation serves Semantic Kernel
+/// directories and the sandbox, list files, reset the kernel, and (when host tools are registered) list the sandbox's tool
+/// packages and read their source. One implementation serves Semantic Kernel
 /// (<see cref="AsKernelPlugin"/>, or <c>kernel.Plugins.AddFromObject</c>) and Microsoft.Extensions.AI (<see cref="AsAIFunctions"/>).
 /// </summary>
 /// <remarks>
@@ -25,6 +26,9 @@ public sealed class IpyBoxPlugin
     private const string ListName = "list_files";
     private const string ResetName = "reset_kernel";
     private const string ExportNotebookName = "export_notebook";
+    private const string ListToolsName = "list_sandbox_tools";
+    private const string ToolSourceName = "get_tool_source";
+    private const string ModuleSourceName = "get_module_source";
 
     private readonly SandboxTools _tools;
 
@@ -173,11 +177,50 @@ public sealed class IpyBoxPlugin
             ? (await _tools.ExportNotebookAsync(ResolveConversationKey(kernel), path, cancellationToken).ConfigureAwait(false)).Text
             : "Error: this application does not let the model export notebooks (IpyBoxOptions.AllowNotebookExportTool is off).";
 
+    /// <summary>Lists the tool packages registered in the conversation's sandbox.</summary>
+    /// <param name="kernel">The Semantic Kernel, when invoked through one.</param>
+    /// <param name="cancellationToken">Cancels waiting for the sandbox.</param>
+    /// <returns>The modules and their functions' signatures, or a readable error.</returns>
+    [KernelFunction(ListToolsName)]
+    [Description("""
+        Lists the tool packages that Python code in the sandbox can import, with the signature of every function.
+        Each function calls a tool on the host (for example of an MCP server) and returns its result, so code can call tools in loops
+        and combine their results before anything is returned to you. Call this before writing code that uses tools.
+        """)]
+    public async Task<string> ListSandboxToolsAsync(Kernel? kernel = null, CancellationToken cancellationToken = default) =>
+        (await _tools.ListToolModulesAsync(ResolveConversationKey(kernel), cancellationToken).ConfigureAwait(false)).Text;
+
+    /// <summary>Returns the generated source of a tool package of the conversation's sandbox.</summary>
+    /// <param name="module">The package's module or tool set name.</param>
+    /// <param name="kernel">The Semantic Kernel, when invoked through one.</param>
+    /// <param name="cancellationToken">Cancels waiting for the sandbox.</param>
+    /// <returns>The source, or a readable error.</returns>
+    [KernelFunction(ToolSourceName)]
+    [Description("Returns the Python source of a tool package listed by list_sandbox_tools: every function with its parameters, types, defaults and docstring.")]
+    public async Task<string> GetToolSourceAsync(
+        [Description("The package's module as listed, e.g. \"mcptools.weather\".")] string module,
+        Kernel? kernel = null,
+        CancellationToken cancellationToken = default) =>
+        (await _tools.GetToolSourceAsync(ResolveConversationKey(kernel), module, cancellationToken).ConfigureAwait(false)).Text;
+
+    /// <summary>Returns the source of a Python module on the sandbox kernel's path.</summary>
+    /// <param name="module">A dotted module name.</param>
+    /// <param name="kernel">The Semantic Kernel, when invoked through one.</param>
+    /// <param name="cancellationToken">Cancels reading.</param>
+    /// <returns>The source, or a readable error.</returns>
+    [KernelFunction(ModuleSourceName)]
+    [Description("Returns the Python source of any module the sandbox's kernel can import (an installed library or a .py file in /app), to read an API before using it. The kernel imports the module.")]
+    public async Task<string> GetModuleSourceAsync(
+        [Description("A dotted module name, e.g. \"json.decoder\".")] string module,
+        Kernel? kernel = null,
+        CancellationToken cancellationToken = default) =>
+        (await _tools.GetModuleSourceAsync(ResolveConversationKey(kernel), module, cancellationToken).ConfigureAwait(false)).Text;
+
     /// <summary>Creates the tools as Microsoft.Extensions.AI functions; <see cref="DataContent"/> images pass through unserialised.</summary>
     /// <returns>
     /// The functions. The file-transfer functions are included only when <see cref="IpyBoxOptions.AllowedHostDirectories"/>
-    /// is set, <c>export_notebook</c> only when <see cref="IpyBoxOptions.AllowNotebookExportTool"/> is; code execution and
-    /// package installation require approval when <see cref="IpyBoxOptions.RequireApproval"/> is set.
+    /// is set, <c>export_notebook</c> only when <see cref="IpyBoxOptions.AllowNotebookExportTool"/> is; the tool-package functions only when tools are registered for every conversation or
+    /// <see cref="IpyBoxOptions.IncludeToolDiscovery"/> is set; code execution and package installation require approval when <see cref="IpyBoxOptions.RequireApproval"/> is set.
     /// </returns>
     public IList<AIFunction> AsAIFunctions()
     {
@@ -202,7 +245,11 @@ public sealed class IpyBoxPlugin
 
     /// <summary>Creates the tools as a Semantic Kernel plugin.</summary>
     /// <param name="pluginName">The plugin name; models see it as a prefix of the function names.</param>
-    /// <returns>The plugin. The file-transfer functions are included only when <see cref="IpyBoxOptions.AllowedHostDirectories"/> is set, <c>export_notebook</c> only when <see cref="IpyBoxOptions.AllowNotebookExportTool"/> is.</returns>
+    /// <returns>
+    /// The plugin. The file-transfer functions are included only when <see cref="IpyBoxOptions.AllowedHostDirectories"/> is set, <c>export_notebook</c> only when <see cref="IpyBoxOptions.AllowNotebookExportTool"/> is;
+    /// the tool-package functions only when <see cref="IpyBoxOptions.ToolSets"/> or <see cref="IpyBoxOptions.McpServers"/> is
+    /// not empty or <see cref="IpyBoxOptions.IncludeToolDiscovery"/> is set.
+    /// </returns>
     public KernelPlugin AsKernelPlugin(string pluginName = "python")
     {
         Throw.IfNullOrWhiteSpace(pluginName);
@@ -244,9 +291,17 @@ public sealed class IpyBoxPlugin
                 continue;
             }
 
+            if (name is ListToolsName or ToolSourceName or ModuleSourceName && !HasToolDiscovery)
+            {
+                continue;
+            }
+
             yield return (method, name);
         }
     }
+
+    /// <summary>Gets a value indicating whether the tool-package functions are offered: tools are registered for every conversation, or the options ask for them.</summary>
+    private bool HasToolDiscovery => Options.IncludeToolDiscovery || Options.ToolSets.Count > 0 || Options.McpServers.Count > 0;
 
     private string? ResolveConversationKey(Kernel? kernel) => ConversationKeyResolver.Resolve(ConversationKey, kernel, Options.DefaultConversationKey, Options.ConversationKeySources);
 }

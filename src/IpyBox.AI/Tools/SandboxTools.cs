@@ -286,6 +286,68 @@ public sealed class SandboxTools
             cancellationToken);
     }
 
+    /// <summary>Lists the tool packages registered in the conversation's sandbox, with the signature of every function, so a model knows what its code can import.</summary>
+    /// <param name="conversationKey">The conversation; <see langword="null"/> gives an error result that says how to supply one.</param>
+    /// <param name="cancellationToken">Cancels waiting for the sandbox.</param>
+    /// <returns>One block per package: the module, its description and its functions' signatures; a note when none is registered.</returns>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public Task<SandboxToolResult> ListToolModulesAsync(string? conversationKey, CancellationToken cancellationToken = default) =>
+        InvokeAsync(
+            "list_sandbox_tools",
+            conversationKey,
+            (session, _) => Task.FromResult(SandboxToolResult.Success(Fit(ToolModuleListing.Format(session.Sandbox.GetToolModules())))),
+            cancellationToken);
+
+    /// <summary>Returns the generated source of a tool package registered in the conversation's sandbox.</summary>
+    /// <param name="conversationKey">The conversation; <see langword="null"/> gives an error result that says how to supply one.</param>
+    /// <param name="module">The package's module (<c>mcptools.weather</c>) or its tool set's name (<c>weather</c>).</param>
+    /// <param name="cancellationToken">Cancels waiting for the sandbox.</param>
+    /// <returns>The source; an error result naming the registered packages when there is no such package.</returns>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public Task<SandboxToolResult> GetToolSourceAsync(string? conversationKey, string module, CancellationToken cancellationToken = default) =>
+        InvokeAsync(
+            "get_tool_source",
+            conversationKey,
+            (session, _) =>
+            {
+                var modules = session.Sandbox.GetToolModules();
+                var found = modules.FirstOrDefault(m => m.Module == module) ?? modules.FirstOrDefault(m => m.SetName == module);
+                return Task.FromResult(found is not null
+                    ? SandboxToolResult.Success(Fit(found.Source))
+                    : SandboxToolResult.Error(modules.Count == 0
+                        ? $"Error: no tool package '{module}': this sandbox has no tool packages."
+                        : $"Error: no tool package '{module}'. The registered packages are: {string.Join(", ", modules.Select(m => m.Module))}."));
+            },
+            cancellationToken);
+
+    /// <summary>Returns the source of a Python module on the kernel's path (a tool package, a library, a file in <c>/app</c>), read in the kernel.</summary>
+    /// <param name="conversationKey">The conversation; <see langword="null"/> gives an error result that says how to supply one.</param>
+    /// <param name="module">A dotted module name, e.g. <c>json</c> or <c>mcptools.weather</c>; the kernel imports it.</param>
+    /// <param name="cancellationToken">Cancels reading.</param>
+    /// <returns>The source; an error result when the name is invalid, the module cannot be imported or has no Python source.</returns>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public Task<SandboxToolResult> GetModuleSourceAsync(string? conversationKey, string module, CancellationToken cancellationToken = default) =>
+        InvokeAsync(
+            "get_module_source",
+            conversationKey,
+            async (session, ct) =>
+            {
+                try
+                {
+                    var source = await session.RunAsync((sandbox, c) => sandbox.GetModuleSourceAsync(module, c), ct).ConfigureAwait(false);
+                    return SandboxToolResult.Success(Fit(source));
+                }
+                catch (ArgumentException ex)
+                {
+                    return SandboxToolResult.Error($"Error: {ex.Message}");
+                }
+                catch (ExecutionException ex)
+                {
+                    return SandboxToolResult.Error(Fit($"Error: the source of '{module}' could not be read ({ex.ErrorName}: {ex.ErrorValue}). Only modules written in Python have source; check the name with list_sandbox_tools or pip."));
+                }
+            },
+            cancellationToken);
+
     /// <summary>Runs a cell and maps its outcome; the failures every cell can have are mapped here once.</summary>
     private static async Task<SandboxToolResult> RunCellAsync(
         SandboxSession session,

@@ -1,0 +1,36 @@
+using System.ComponentModel;
+using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
+
+namespace IpyBox.AI.Cli.Mcp;
+
+/// <summary>
+/// The tools of <c>ipybox mcp --mcp-config</c> that tell the client which tool packages code in the sandbox can import
+/// (one per configured MCP server) and show their source. Thin adapters over <see cref="SandboxTools"/>.
+/// </summary>
+[McpServerToolType]
+internal sealed class McpToolDiscoveryTools(SandboxTools tools)
+{
+    [McpServerTool(Name = "list_sandbox_tools", ReadOnly = true, Idempotent = true)]
+    [Description("""
+        List the tool packages that code run with `execute_ipython_cell` can import, with the signature of every function.
+        Each package holds the tools of one MCP server this server was configured with; each function calls that tool and
+        returns its result, so code can call tools in loops and combine their results before returning only what matters.
+        """)]
+    public async Task<CallToolResult> ListSandboxToolsAsync(CancellationToken cancellationToken = default) =>
+        McpTools.ToCallToolResult(await tools.ListToolModulesAsync(McpServerHost.ConversationKey, cancellationToken));
+
+    [McpServerTool(Name = "get_tool_source", ReadOnly = true, Idempotent = true)]
+    [Description("Return the Python source of a tool package listed by `list_sandbox_tools`: every function with its parameters, types, defaults and docstring.")]
+    public async Task<CallToolResult> GetToolSourceAsync(
+        [Description("The package's module as listed, e.g. 'mcptools.weather'.")] string module,
+        CancellationToken cancellationToken = default) =>
+        McpTools.ToCallToolResult(await tools.GetToolSourceAsync(McpServerHost.ConversationKey, module, cancellationToken));
+
+    [McpServerTool(Name = "get_module_source", ReadOnly = true)]
+    [Description("Return the Python source of any module the sandbox's kernel can import (an installed library or a .py file in /app). The kernel imports the module.")]
+    public async Task<CallToolResult> GetModuleSourceAsync(
+        [Description("A dotted module name, e.g. 'json.decoder'.")] string module,
+        CancellationToken cancellationToken = default) =>
+        McpTools.ToCallToolResult(await tools.GetModuleSourceAsync(McpServerHost.ConversationKey, module, cancellationToken));
+}

@@ -1,0 +1,36 @@
+namespace IpyBox.AI;
+
+/// <summary>Registers MCP servers in a sandbox, so code in its kernel can call their tools.</summary>
+public static class McpSandboxExtensions
+{
+    /// <summary>
+    /// Starts or reaches an MCP server, lists its tools and registers them in the sandbox as the Python package named after
+    /// the server (<c>mcptools.&lt;name&gt;</c>; see <see cref="SandboxToolExtensions.AddToolsAsync"/>). The connection lasts
+    /// as long as the registration.
+    /// </summary>
+    /// <param name="sandbox">The sandbox.</param>
+    /// <param name="server">The server.</param>
+    /// <param name="options">Approval and limits of the calls; <see langword="null"/> for the defaults (every call needs approval). Its logger factory also logs the connection.</param>
+    /// <param name="cancellationToken">Cancels connecting and writing the package.</param>
+    /// <returns>The registration: the generated names and source, and the connection; dispose it to stop serving the tools and close the connection.</returns>
+    /// <exception cref="ArgumentException">The server's definition is invalid.</exception>
+    /// <exception cref="McpServerException">The server could not be started or reached.</exception>
+    /// <exception cref="InvalidOperationException">A tool set with the same package name is registered on the sandbox.</exception>
+    public static async Task<McpServerRegistration> AddMcpServerAsync(
+        this ISandbox sandbox, McpServerDefinition server, SandboxToolBridgeOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        Throw.IfNull(sandbox);
+        Throw.IfNull(server);
+        var connection = await McpServerConnection.ConnectAsync(server, options?.LoggerFactory, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var tools = await sandbox.AddToolsAsync(connection.ToolSet, options, cancellationToken).ConfigureAwait(false);
+            return new McpServerRegistration(connection, tools);
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+}
