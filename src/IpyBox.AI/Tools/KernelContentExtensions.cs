@@ -44,4 +44,23 @@ public static class KernelContentExtensions
 
         return items;
     }
+
+    /// <summary>
+    /// Gets the images of the result of an IpyBox function as Semantic Kernel <see cref="ImageContent"/> (bytes and media type),
+    /// in the order the code displayed them.
+    /// </summary>
+    /// <param name="result">The function result, e.g. of <c>kernel.InvokeAsync(plugin["execute_python"], ...)</c>.</param>
+    /// <returns>The images; empty when the result has none.</returns>
+    public static IReadOnlyList<ImageContent> GetImageContents(this FunctionResult result) =>
+        [.. result.ToKernelContents().OfType<ImageContent>()];
+
+    /// <summary>
+    /// Wraps the result of an IpyBox function in a chat message (text and <see cref="ImageContent"/> items, as
+    /// <see cref="ToKernelContents"/>), ready to add to a <see cref="ChatHistory"/> for a chat service that takes images in messages.
+    /// </summary>
+    /// <param name="result">The function result.</param>
+    /// <param name="role">The author of the message; <see cref="AuthorRole.User"/> when <see langword="null"/>, since chat services take images from users.</param>
+    /// <returns>The message.</returns>
+    public static ChatMessageContent ToChatMessageContent(this FunctionResult result, AuthorRole? role = null) =>
+        new(role ?? AuthorRole.User, result.ToKernelContents());
 }

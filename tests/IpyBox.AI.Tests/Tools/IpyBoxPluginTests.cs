@@ -1,4 +1,7 @@
 using Microsoft.Extensions.AI;
+using Microsoft.SemanticKernel;
+using Microsoft.SemanticKernel.ChatCompletion;
+using TextContent = Microsoft.Extensions.AI.TextContent;
 
 namespace IpyBox.AI.Tests.Tools;
 
@@ -34,6 +37,48 @@ public sealed class IpyBoxPluginTests : IAsyncDisposable
 
         // A non-positive limit from a model means "no limit given": the configured default applies.
         Assert.Equal(_sessions.Options.Client.DefaultTimeout, Assert.Single(_provider.Sandboxes.Single().Submissions).Timeout);
+    }
+
+    [Fact]
+    public async Task A_direct_Semantic_Kernel_invocation_gives_its_images_as_kernel_image_contents()
+    {
+        _provider.ConfigureSandbox = s => s.OnSubmit = FakeCells.Always(() => FakeCells.Prints("two plots", images: 2));
+        var kernel = new Kernel();
+        kernel.Plugins.Add(_sessions.CreatePlugin().AsKernelPlugin("python"));
+        kernel.Data[IpyBoxConversation.PropertyName] = "thread-sk";
+
+        var result = await kernel.InvokeAsync("python", "execute_python", new KernelArguments { ["code"] = "plot()" });
+
+        var images = result.GetImageContents();
+        Assert.Equal(2, images.Count);
+        Assert.All(images, image =>
+        {
+            Assert.Equal("image/png", image.MimeType);
+            Assert.Equal(Convert.FromBase64String(Frames.TinyPng), image.Data!.Value.ToArray());
+        });
+
+        var message = result.ToChatMessageContent();
+        Assert.Equal(AuthorRole.User, message.Role);
+        Assert.Equal("two plots\n[image 1: image/png, 3x2 pixels]\n[image 2: image/png, 3x2 pixels]", Assert.IsType<Microsoft.SemanticKernel.TextContent>(message.Items[0]).Text);
+        Assert.Equal(images.Select(i => i.Data!.Value.ToArray()), message.Items.Skip(1).Cast<ImageContent>().Select(i => i.Data!.Value.ToArray()));
+        Assert.Equal(AuthorRole.Tool, result.ToChatMessageContent(AuthorRole.Tool).Role);
+
+        // The value itself stays the Microsoft.Extensions.AI contents that chat clients forward.
+        Assert.Equal(3, result.GetValue<IList<AIContent>>()!.Count);
+        Assert.Equal("thread-sk", Assert.Single(_provider.Requests).ConversationKey);
+    }
+
+    [Fact]
+    public async Task A_result_without_images_gives_no_image_contents_and_its_text_as_one_item()
+    {
+        _provider.ConfigureSandbox = s => s.OnSubmit = FakeCells.Always(() => FakeCells.Prints("42"));
+        var kernel = new Kernel();
+        kernel.Plugins.Add(_sessions.CreatePlugin("thread-text").AsKernelPlugin("python"));
+
+        var result = await kernel.InvokeAsync("python", "execute_python", new KernelArguments { ["code"] = "print(42)" });
+
+        Assert.Empty(result.GetImageContents());
+        Assert.Equal("42", Assert.IsType<Microsoft.SemanticKernel.TextContent>(Assert.Single(result.ToChatMessageContent().Items)).Text);
     }
 
     [Fact]
