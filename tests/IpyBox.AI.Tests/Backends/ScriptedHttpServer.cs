@@ -6,17 +6,20 @@ namespace IpyBox.AI.Tests;
 
 /// <summary>
 /// An HTTP server on 127.0.0.1 that answers each request with what a callback returns: enough to show how the Jupyter-server
-/// backend reads answers a real server gives only in unusual setups (a gateway without files, a proxy's login redirect).
+/// backend reads answers a real server gives only in unusual setups (a gateway without files, a proxy's login redirect);
+/// WebSocket requests go to an optional second callback.
 /// </summary>
 public sealed class ScriptedHttpServer : IDisposable
 {
     private readonly HttpListener _listener = new();
     private readonly Func<HttpListenerRequest, (int Status, string Body, string? Location)> _answer;
+    private readonly Func<HttpListenerContext, Task>? _webSocket;
     private readonly Task _loop;
 
-    public ScriptedHttpServer(Func<HttpListenerRequest, (int Status, string Body, string? Location)> answer)
+    public ScriptedHttpServer(Func<HttpListenerRequest, (int Status, string Body, string? Location)> answer, Func<HttpListenerContext, Task>? webSocket = null)
     {
         _answer = answer;
+        _webSocket = webSocket;
         using (var probe = new TcpListener(IPAddress.Loopback, 0))
         {
             probe.Start();
@@ -56,6 +59,12 @@ public sealed class ScriptedHttpServer : IDisposable
             lock (Requests)
             {
                 Requests.Add($"{context.Request.HttpMethod} {context.Request.Url!.PathAndQuery}");
+            }
+
+            if (_webSocket is not null && context.Request.IsWebSocketRequest)
+            {
+                _ = Task.Run(() => _webSocket(context));
+                continue;
             }
 
             var (status, body, location) = _answer(context.Request);

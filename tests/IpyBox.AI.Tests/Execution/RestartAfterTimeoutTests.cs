@@ -22,7 +22,7 @@ public sealed class RestartAfterTimeoutTests : IDisposable
         Assert.Contains("still running after the interrupt and the kernel could not be restarted", error.Message, StringComparison.Ordinal);
         Assert.Contains("This client is unusable: create a new one", error.Message, StringComparison.Ordinal);
         Assert.IsType<HttpRequestException>(error.InnerException);
-        Assert.Contains("POST /api/kernels/kernel-1/restart", Snapshot());
+        Assert.Contains("POST /base/api/kernels/kernel-1/restart", Snapshot());
 
         var refused = await Assert.ThrowsAsync<SandboxUnavailableException>(() => client.SubmitAsync("1 + 1"));
         Assert.Same(error, refused);

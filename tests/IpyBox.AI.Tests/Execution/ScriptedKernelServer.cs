@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -13,85 +12,35 @@ namespace IpyBox.AI.Tests;
 /// </summary>
 internal sealed class ScriptedKernelServer : IDisposable
 {
-    private readonly HttpListener _listener = new();
     private readonly CancellationTokenSource _stop = new();
-    private readonly Task _loop;
+    private readonly ScriptedHttpServer _http;
 
-    public ScriptedKernelServer()
-    {
-        using (var probe = new TcpListener(IPAddress.Loopback, 0))
-        {
-            probe.Start();
-            Uri = new Uri($"http://127.0.0.1:{((IPEndPoint)probe.LocalEndpoint).Port}/");
-            probe.Stop();
-        }
+    public ScriptedKernelServer() => _http = new ScriptedHttpServer(Answer, ServeChannelsAsync);
 
-        _listener.Prefixes.Add(Uri.AbsoluteUri);
-        _listener.Start();
-        _loop = Task.Run(ServeAsync);
-    }
-
-    public Uri Uri { get; }
+    public Uri Uri => _http.Uri;
 
     /// <summary>Gets or sets the status code of the answer to a restart request.</summary>
     public int RestartStatus { get; set; } = 500;
 
-    /// <summary>Gets the requests received, as method and path; for the WebSocket, the message types received on it.</summary>
-    public List<string> Requests { get; } = [];
+    /// <summary>Gets the requests received, as method and path below <see cref="Uri"/>, and the message types received on the WebSocket.</summary>
+    public List<string> Requests => _http.Requests;
 
     public void Dispose()
     {
         _stop.Cancel();
-        _listener.Close();
-        _ = _loop.Exception;
+        _http.Dispose();
+        _stop.Dispose();
     }
 
-    private void Record(string request)
-    {
-        lock (Requests)
+    private (int Status, string Body, string? Location) Answer(HttpListenerRequest request) =>
+        (request.HttpMethod, request.Url!.AbsolutePath) switch
         {
-            Requests.Add(request);
-        }
-    }
-
-    private async Task ServeAsync()
-    {
-        while (_listener.IsListening)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException)
-            {
-                return;
-            }
-
-            var path = context.Request.Url!.AbsolutePath;
-            Record($"{context.Request.HttpMethod} {path}");
-            if (context.Request.IsWebSocketRequest)
-            {
-                _ = Task.Run(() => ServeChannelsAsync(context));
-                continue;
-            }
-
-            var (status, body) = (context.Request.HttpMethod, path) switch
-            {
-                ("POST", "/api/kernels") => (201, """{"id": "kernel-1", "name": "python3"}"""),
-                ("POST", "/api/kernels/kernel-1/interrupt") => (204, string.Empty),
-                ("POST", "/api/kernels/kernel-1/restart") => (RestartStatus, """{"message": "Kernel restart failed"}"""),
-                ("DELETE", "/api/kernels/kernel-1") => (204, string.Empty),
-                _ => (404, """{"message": "Not Found"}"""),
-            };
-            context.Response.StatusCode = status;
-            var bytes = Encoding.UTF8.GetBytes(body);
-            context.Response.ContentType = "application/json";
-            context.Response.ContentLength64 = bytes.Length;
-            await context.Response.OutputStream.WriteAsync(bytes);
-            context.Response.Close();
-        }
-    }
+            ("POST", "/base/api/kernels") => (201, """{"id": "kernel-1", "name": "python3"}""", null),
+            ("POST", "/base/api/kernels/kernel-1/interrupt") => (204, string.Empty, null),
+            ("POST", "/base/api/kernels/kernel-1/restart") => (RestartStatus, """{"message": "Kernel restart failed"}""", null),
+            ("DELETE", "/base/api/kernels/kernel-1") => (204, string.Empty, null),
+            _ => (404, """{"message": "Not Found"}""", null),
+        };
 
     private async Task ServeChannelsAsync(HttpListenerContext context)
     {
@@ -118,7 +67,11 @@ internal sealed class ScriptedKernelServer : IDisposable
                 var message = JsonNode.Parse(frame.ToArray())!;
                 var type = (string)message["header"]!["msg_type"]!;
                 var id = (string)message["header"]!["msg_id"]!;
-                Record($"ws {type}");
+                lock (Requests)
+                {
+                    Requests.Add($"ws {type}");
+                }
+
                 string[] answers = type switch
                 {
                     "kernel_info_request" => [Frames.KernelInfoReply(id), Frames.Status(id, "idle")],
