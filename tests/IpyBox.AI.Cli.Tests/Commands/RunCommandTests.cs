@@ -150,7 +150,11 @@ public sealed class RunCommandTests : IAsyncLifetime
     [Fact]
     public async Task Ctrl_C_removes_the_sandbox_and_exits_130()
     {
-        var start = new System.Diagnostics.ProcessStartInfo(IpyBoxTool.DotnetPath) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        // A test run started as a background job inherits SIGINT ignored, and a process keeps ignoring what it was started
+        // ignoring; give the tool the default disposition, as a terminal would.
+        var start = new System.Diagnostics.ProcessStartInfo("env") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        start.ArgumentList.Add("--default-signal=INT");
+        start.ArgumentList.Add(IpyBoxTool.DotnetPath);
         foreach (var argument in IpyBoxTool.Arguments("run", "--label", $"{DockerEngine.TestLabel}={_runId}", "import time\nprint('started', flush=True)\ntime.sleep(120)"))
         {
             start.ArgumentList.Add(argument);
