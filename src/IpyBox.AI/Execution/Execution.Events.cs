@@ -11,7 +11,6 @@ public sealed partial class Execution
     private readonly List<IExecutionObserver> _observers = [];
     private int? _executionCount;
     private Exception? _endError;
-    private readonly long _maxEventSize;
     private long _eventSize;
     private long _eventsDropped;
 
@@ -106,7 +105,7 @@ public sealed partial class Execution
         if (output is not ExecutionErrorEvent and not ClearOutputEvent)
         {
             var size = SizeOf(output);
-            if (_eventSize + size > _maxEventSize)
+            if (_eventSize + size > _maxOutputLength)
             {
                 if (_eventsDropped++ == 0)
                 {

@@ -12,7 +12,7 @@ namespace IpyBox.AI;
 public sealed partial class Execution
 {
     private readonly OutputCollector _collector;
-    private readonly int _maxQueuedChars;
+    private readonly int _maxOutputLength;
     private readonly Func<TimeoutException, Task<Exception>>? _restart;
     private readonly Channel<string> _chunks = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     private readonly TaskCompletionSource<ExecutionResult> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -44,8 +44,7 @@ public sealed partial class Execution
     {
         Id = id;
         _collector = new OutputCollector(maxOutputLength, Publish);
-        _maxQueuedChars = maxOutputLength;
-        _maxEventSize = maxOutputLength;
+        _maxOutputLength = maxOutputLength;
         _restart = restart;
         _interrupt = interrupt;
         _interruptGracePeriod = interruptGracePeriod;
@@ -255,7 +254,7 @@ public sealed partial class Execution
     /// <summary>Queues a chunk for the stream; beyond the limit of unread characters chunks are dropped and a marker says how much.</summary>
     private void Queue(string chunk)
     {
-        if (Interlocked.Read(ref _queuedChars) + chunk.Length > _maxQueuedChars)
+        if (Interlocked.Read(ref _queuedChars) + chunk.Length > _maxOutputLength)
         {
             _droppedChars += chunk.Length;
             return;
@@ -263,7 +262,7 @@ public sealed partial class Execution
 
         if (_droppedChars > 0)
         {
-            var marker = $"\n[... {_droppedChars} characters of streamed output dropped: the stream was not read fast enough (ExecutionClientOptions.MaxOutputLength) ...]\n";
+            var marker = DroppedChunksMarker();
             _droppedChars = 0;
             Interlocked.Add(ref _queuedChars, marker.Length);
             _chunks.Writer.TryWrite(marker);
@@ -273,6 +272,9 @@ public sealed partial class Execution
         _chunks.Writer.TryWrite(chunk);
     }
 
+    private string DroppedChunksMarker() =>
+        $"\n[... {_droppedChars} characters of streamed output dropped: the stream was not read fast enough (ExecutionClientOptions.MaxOutputLength) ...]\n";
+
     private void Finish(Exception? error)
     {
         if (error is null)
@@ -280,7 +282,7 @@ public sealed partial class Execution
             var result = _collector.ToResult();
             if (_droppedChars > 0)
             {
-                _chunks.Writer.TryWrite($"\n[... {_droppedChars} characters of streamed output dropped: the stream was not read fast enough (ExecutionClientOptions.MaxOutputLength) ...]\n");
+                _chunks.Writer.TryWrite(DroppedChunksMarker());
             }
 
             _chunks.Writer.TryComplete();
