@@ -33,10 +33,19 @@ public sealed class PoolWarmUpTests
     [Fact]
     public async Task A_sandbox_whose_warm_up_fails_is_removed_and_counted_as_a_failed_refill()
     {
-        _provider.ConfigureSandbox = sandbox => sandbox.OnWarmUp = _ => throw new SandboxUnavailableException("The kernel's connection closed.");
+        // The warm-up fails only once WarmUpAsync waits: a failure before it would start the back-off, and a wait begun
+        // during the back-off reports the retry, which the fake clock never reaches.
+        var fail = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _provider.ConfigureSandbox = sandbox => sandbox.OnWarmUp = async _ =>
+        {
+            await fail.Task;
+            throw new SandboxUnavailableException("The kernel's connection closed.");
+        };
         await using var pool = new PoolingSandboxProvider(_provider, new WarmPoolOptions { MinWarm = 1 }, timeProvider: _time);
+        var warmUp = pool.WarmUpAsync();
 
-        var error = await Assert.ThrowsAsync<SandboxUnavailableException>(() => pool.WarmUpAsync().WaitAsync(s_hang));
+        fail.SetResult();
+        var error = await Assert.ThrowsAsync<SandboxUnavailableException>(() => warmUp.WaitAsync(s_hang));
 
         Assert.Equal("The kernel's connection closed.", error.Message);
         Assert.True(Assert.Single(_provider.Sandboxes).IsDisposed);
