@@ -10,6 +10,18 @@ cache="${HOME:-/nonexistent}/.cache/matplotlib"
 if [ ! -d "$cache" ] && [ -d /opt/venv/share/ipybox-matplotlib ]; then
     { mkdir -p "$cache" && cp /opt/venv/share/ipybox-matplotlib/fontlist-*.json "$cache/"; } 2>/dev/null || true
 fi
+# Packages installed at run time land in the user site directory (PIP_USER, PYTHONUSERBASE, a fresh tmpfs in a
+# sandbox), which Python puts on sys.path only if it exists when the interpreter starts: create it before any kernel
+# starts, so that a package installed in a cell imports in the next one.
+read -r user_site < /usr/local/lib/ipybox/user-site
+mkdir -p "$user_site" 2>/dev/null || true
 token="$IPYBOX_TOKEN"
 unset IPYBOX_TOKEN
-exec /opt/venv/bin/python -m jupyter_server --ServerApp.token="$token" "$@"
+# The sandbox's first kernel starts now, next to the server, instead of after it: the server's first kernel adopts it
+# (ipybox_prestarted.py). It runs in its own session, as the kernels the server starts do, so an interrupt reaches its
+# whole process group, and it exits if the server (this shell's process, after exec) goes away.
+early=/tmp/ipybox-early-kernel
+mkdir -p -m 0700 "$early"
+(cd /app && JPY_PARENT_PID=$$ exec setsid /opt/venv/bin/python /usr/local/lib/ipybox/kernel_launcher.py -f "$early/kernel.json") &
+IPYBOX_PRESTARTED_KERNEL_PID=$! IPYBOX_PRESTARTED_KERNEL_FILE="$early/kernel.json" \
+    exec /opt/venv/bin/python -m jupyter_server --ServerApp.token="$token" "$@"

@@ -50,13 +50,6 @@ def _open_without_nagle(self, *args, **kwargs):
 ZMQChannelsHandler.open = _open_without_nagle
 
 
-# Packages installed at run time land in the user site directory (PIP_USER, PYTHONUSERBASE), which Python puts on
-# sys.path only if it exists when the interpreter starts: create it before any kernel starts, so a package installed
-# in a cell imports in the next one.
-import site  # noqa: E402
-
-os.makedirs(site.getusersitepackages(), exist_ok=True)
-
 # Looking up a kernel spec, the server would import the kernel's whole IPython stack (about 0.5 s and 20 MiB at the
 # first kernel start): for ipykernel's built-in "python3" spec, which the image does not use (its own is installed in
 # the virtual environment), and for the legacy ~/.ipython/kernels folder. The server needs nothing else from either.
@@ -99,9 +92,10 @@ def _start_watching_activity(self, kernel_id):
 
 MappingKernelManager.start_watching_activity = _start_watching_activity
 
-# The first kernel starts with the server, so it is booting while the client waits for the server to answer: the
-# first POST /api/kernels that asks for the default kernel takes it instead of starting another one. Later requests
-# start kernels as usual, so two clients never share a kernel.
+# The first kernel is started as soon as the server runs (it adopts the kernel entrypoint.sh started with the
+# container, see ipybox_prestarted.py), so it is ready by the time a client asks: the first POST /api/kernels that asks
+# for the default kernel takes it instead of starting another one. Later requests start kernels as usual, so two
+# clients never share a kernel.
 from jupyter_server.serverapp import ServerApp  # noqa: E402
 
 _start_kernel = MappingKernelManager.start_kernel
