@@ -139,11 +139,11 @@ public sealed partial class ExecutionContainer : IAsyncDisposable
 
             _engine ??= new DockerOperations(_endpoint, s_engineTimeout, Options.TimeProvider);
             await _engine.PingAsync(cancellationToken).ConfigureAwait(false);
-            await ImageProvisioner.EnsureAsync(_engine, Image, Options.Progress, _logger, cancellationToken).ConfigureAwait(false);
+            var image = await ImageProvisioner.EnsureAsync(_engine, Image, Options.Progress, _logger, cancellationToken).ConfigureAwait(false);
 
             // Not cancelled midway: the engine may create the container even when the caller stops waiting for its id,
             // and a container whose id is unknown here could not be removed. Cancellation is honoured right after.
-            var parameters = await CreateParametersAsync(cancellationToken).ConfigureAwait(false);
+            var parameters = CreateParameters(image);
             var id = await _engine.CreateContainerAsync(parameters, CancellationToken.None).ConfigureAwait(false);
             ContainerId = id;
             try
@@ -266,10 +266,8 @@ public sealed partial class ExecutionContainer : IAsyncDisposable
         return state;
     }
 
-    private async Task<CreateContainerParameters> CreateParametersAsync(CancellationToken cancellationToken)
+    private CreateContainerParameters CreateParameters(ImageInspectResponse image)
     {
-        var image = await Engine.InspectImageAsync(Image, cancellationToken).ConfigureAwait(false)
-            ?? throw new ImageBuildException($"Image {Image} was removed from the engine while the container was being created; start it again.");
         var runsAsRoot = image.Config?.User is null or "" or "root" or "0";
         _runsAsRoot = runsAsRoot;
         var hostIp = Options.HostIp ?? (_endpoint.IsRemote ? "0.0.0.0" : "127.0.0.1");

@@ -1,3 +1,4 @@
+using Docker.DotNet.Models;
 using Microsoft.Extensions.Logging;
 
 namespace IpyBox.AI;
@@ -7,13 +8,21 @@ internal static class ImageProvisioner
 {
     private static readonly SemaphoreSlim s_buildGate = new(1, 1);
 
-    public static async Task EnsureAsync(DockerOperations engine, string tag, IProgress<ImageProgress>? progress, ILogger logger, CancellationToken cancellationToken)
+    /// <summary>Returns the image's description, building or pulling the image first when the engine lacks it.</summary>
+    public static async Task<ImageInspectResponse> EnsureAsync(DockerOperations engine, string tag, IProgress<ImageProgress>? progress, ILogger logger, CancellationToken cancellationToken)
     {
-        if (await ExistsAsync(engine, tag, cancellationToken).ConfigureAwait(false))
+        if (await engine.InspectImageAsync(tag, cancellationToken).ConfigureAwait(false) is { } present)
         {
-            return;
+            return present;
         }
 
+        await ProvideAsync(engine, tag, progress, logger, cancellationToken).ConfigureAwait(false);
+        return await engine.InspectImageAsync(tag, cancellationToken).ConfigureAwait(false)
+            ?? throw new ImageBuildException($"Image {tag} was removed from the engine right after it was provided; start again.");
+    }
+
+    private static async Task ProvideAsync(DockerOperations engine, string tag, IProgress<ImageProgress>? progress, ILogger logger, CancellationToken cancellationToken)
+    {
         if (tag == RuntimeImage.DefaultTag || tag == RuntimeImage.RootTag)
         {
             // Containers started together in one process build the image once.
