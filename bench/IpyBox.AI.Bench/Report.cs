@@ -72,8 +72,10 @@ internal sealed record Report(
               `docker cp` of the same file each way (the downloaded copy is compared with the original). Host memory: the
               process's peak working set after moving a file a tenth the size and after the large file.
             - **Idle memory**: sandboxes that have each run `x = 1`, 5 s later, as `docker stats` reports them (the
-              container's memory without its page cache); the host figure is the managed heap this process keeps per
-              sandbox. The fit counts both, leaving 2 GiB to the system.
+              container's memory without its page cache). The host figure is what this process's resident anonymous
+              memory (`RssAnon`, after a full compacting collection) grew by per sandbox, counted after one sandbox had
+              already come and gone; the managed heap's share is in brackets. The fit counts the container and the
+              resident figure, leaving 2 GiB to the system.
 
             [performance.md](performance.md) says where the time went and which settings of the image and the library
             each figure depends on.
