@@ -9,12 +9,13 @@ using Docker.DotNet.Models;
 
 /// <summary>
 /// The cold start's floor: the steps the library takes, done directly and nothing else — create and start the
-/// container through the engine API, poll the server's HTTP port, create a kernel, open its WebSocket and run
+/// same container (the library's default settings) through the engine API, poll the server's HTTP port, create a kernel, open its WebSocket and run
 /// <c>x = 1</c> until its reply and idle status have arrived.
 /// </summary>
 internal sealed class DirectColdStart(string image) : IDisposable
 {
     private const string BenchLabel = "ai.ipybox.bench";
+    private const string Scratch = "size=536870912";
     private readonly DockerClient _docker = new DockerClientBuilder().Build();
 
     public async Task<double> RunAsync()
@@ -27,11 +28,26 @@ internal sealed class DirectColdStart(string image) : IDisposable
             Env = [$"IPYBOX_TOKEN={token}"],
             Labels = new Dictionary<string, string> { [BenchLabel] = "direct-cold-start" },
             ExposedPorts = new Dictionary<string, EmptyStruct> { ["8888/tcp"] = default },
+            // The container the library starts by default (ExecutionContainerOptions): the same limits, read-only root
+            // file system with tmpfs scratch space, /app volume and init process.
             HostConfig = new HostConfig
             {
                 PortBindings = new Dictionary<string, IList<PortBinding>> { ["8888/tcp"] = [new PortBinding { HostIP = "127.0.0.1", HostPort = string.Empty }] },
                 SecurityOpt = ["no-new-privileges"],
                 CapDrop = ["ALL"],
+                Memory = 2L << 30,
+                MemorySwap = 2L << 30,
+                NanoCPUs = 2_000_000_000,
+                PidsLimit = 512,
+                ReadonlyRootfs = true,
+                Init = true,
+                Mounts = [new Mount { Type = "volume", Target = "/app" }],
+                Tmpfs = new Dictionary<string, string>
+                {
+                    ["/tmp"] = $"rw,nosuid,nodev,{Scratch}",
+                    ["/home/ipybox"] = $"rw,nosuid,nodev,{Scratch},uid=1000,gid=1000,mode=0700",
+                    ["/opt/venv/user"] = $"rw,nosuid,nodev,{Scratch},uid=1000,gid=1000,mode=0755",
+                },
             },
         });
         try
@@ -102,7 +118,7 @@ internal sealed class DirectColdStart(string image) : IDisposable
         }
         finally
         {
-            await _docker.Containers.RemoveContainerAsync(created.ID, new ContainerRemoveParameters { Force = true });
+            await _docker.Containers.RemoveContainerAsync(created.ID, new ContainerRemoveParameters { Force = true, RemoveVolumes = true });
         }
     }
 

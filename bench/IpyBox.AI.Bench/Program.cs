@@ -83,7 +83,7 @@ internal sealed record Counts(bool Quick)
 
     public int Prints => Quick ? 8 : 20;
 
-    public int ColdStarts => Quick ? 3 : 10;
+    public int ColdStarts => Quick ? 3 : 20;
 
     public int PoolCalls => Quick ? 5 : 20;
 

@@ -62,8 +62,9 @@ internal sealed record Report(
               of `Execution.StreamAsync()`. Floor: the first `stream` message seen by jupyter_client inside the container.
             - **Cold start**: `ExecutionContainer.StartAsync` (which is `RunAsync`), `ExecutionClient.CreateAsync` and the
               first `x = 1`, no pool, image present. Floor: the same steps written directly against the engine API and the
-              server's HTTP and WebSocket endpoints (create, start, inspect, poll `/api` every 5 ms, create a kernel, open
-              its channels, run `x = 1` until reply and idle), alternating with the library's runs.
+              server's HTTP and WebSocket endpoints (create the container with the library's default settings: limits,
+              read-only root with tmpfs scratch space, `/app` volume, init; start, inspect, poll `/api` every 5 ms,
+              create a kernel, open its channels, run `x = 1` until reply and idle), alternating with the library's runs.
             - **Warm start**: `SandboxSessionManager.GetOrCreateAsync` for a new conversation and its first `x = 1`, with a
               `PoolingSandboxProvider` that is full before each call; then a burst of new conversations at once from a pool
               that holds one sandbox each. The comparison for the burst is the same conversations calling again at once:
