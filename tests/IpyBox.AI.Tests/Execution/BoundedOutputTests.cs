@@ -31,6 +31,22 @@ public sealed class BoundedOutputTests
     }
 
     [Fact]
+    public async Task A_short_execution_allocates_for_its_output_not_for_the_limit()
+    {
+        // The default limit is 4 Mi characters: reserving it up front cost every execution megabytes of zeroed memory.
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var execution = new Execution("cell", Timeout.InfiniteTimeSpan, TimeSpan.Zero, _ => Task.CompletedTask, new FakeTimeProvider());
+        execution.Accept(Frames.Parse(Frames.Stream("cell", "stdout", "hello\n")));
+        execution.Accept(Frames.Parse(Frames.Reply("cell")));
+        execution.Accept(Frames.Parse(Frames.Status("cell", "idle")));
+        var result = await execution.GetResultAsync();
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal("hello", result.Text);
+        Assert.True(allocated < 256 * 1024, $"one short execution allocated {allocated} bytes");
+    }
+
+    [Fact]
     public async Task Streamed_chunks_nobody_reads_are_dropped_beyond_the_limit_and_a_marker_says_so()
     {
         var execution = new Execution("cell", Timeout.InfiniteTimeSpan, TimeSpan.Zero, _ => Task.CompletedTask, new FakeTimeProvider(), Limit);

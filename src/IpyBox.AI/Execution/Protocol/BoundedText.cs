@@ -5,13 +5,15 @@ namespace IpyBox.AI;
 
 /// <summary>
 /// Text that holds at most a fixed number of characters however much is appended: the head and the tail are kept and
-/// what fell out between them is counted and named by a marker. Memory stays within the limit while the text grows.
+/// what fell out between them is counted and named by a marker. Memory stays within the limit while the text grows, and
+/// the tail's buffer is allocated only once the head is full, so short text (nearly every execution's) costs only itself.
 /// </summary>
 internal sealed class BoundedText
 {
     private readonly int _headLimit;
+    private readonly int _tailLimit;
     private readonly StringBuilder _head = new();
-    private readonly char[] _tail;
+    private char[]? _tail;
     private int _tailStart;
     private int _tailCount;
     private long _omitted;
@@ -21,7 +23,7 @@ internal sealed class BoundedText
     public BoundedText(int limit)
     {
         _headLimit = limit * 2 / 3;
-        _tail = new char[limit - _headLimit];
+        _tailLimit = limit - _headLimit;
     }
 
     /// <summary>Gets the number of characters appended so far.</summary>
@@ -31,7 +33,7 @@ internal sealed class BoundedText
     public bool IsEmpty => Length == 0;
 
     /// <summary>Gets the last character appended, or <see langword="null"/> when nothing was.</summary>
-    public char? Last => _tailCount > 0 ? _tail[(_tailStart + _tailCount - 1) % _tail.Length] : _head.Length > 0 ? _head[^1] : null;
+    public char? Last => _tailCount > 0 ? _tail![(_tailStart + _tailCount - 1) % _tailLimit] : _head.Length > 0 ? _head[^1] : null;
 
     /// <summary>Appends <paramref name="text"/>; what no longer fits between head and tail is dropped and counted.</summary>
     public void Append(ReadOnlySpan<char> text)
@@ -44,28 +46,29 @@ internal sealed class BoundedText
             text = text[toHead..];
         }
 
-        if (text.IsEmpty || _tail.Length == 0)
+        if (text.IsEmpty || _tailLimit == 0)
         {
             _omitted += text.Length;
             return;
         }
 
-        if (text.Length >= _tail.Length)
+        var tail = _tail ??= new char[_tailLimit];
+        if (text.Length >= tail.Length)
         {
-            _omitted += _tailCount + text.Length - _tail.Length;
-            text[^_tail.Length..].CopyTo(_tail);
+            _omitted += _tailCount + text.Length - tail.Length;
+            text[^tail.Length..].CopyTo(tail);
             _tailStart = 0;
-            _tailCount = _tail.Length;
+            _tailCount = tail.Length;
             return;
         }
 
         foreach (var c in text)
         {
-            var end = (_tailStart + _tailCount) % _tail.Length;
-            _tail[end] = c;
-            if (_tailCount == _tail.Length)
+            var end = (_tailStart + _tailCount) % tail.Length;
+            tail[end] = c;
+            if (_tailCount == tail.Length)
             {
-                _tailStart = (_tailStart + 1) % _tail.Length;
+                _tailStart = (_tailStart + 1) % tail.Length;
                 _omitted++;
             }
             else
@@ -91,18 +94,23 @@ internal sealed class BoundedText
             text.Append(CultureInfo.InvariantCulture, $"\n[... {_omitted} characters dropped: the output exceeded the client's limit (output was {Length} characters; ExecutionClientOptions.MaxOutputLength) ...]\n");
         }
 
+        if (_tail is not { } tail)
+        {
+            return text.ToString();
+        }
+
         var first = _tailStart;
         var count = _tailCount;
-        if (_omitted > 0 && count > 0 && char.IsLowSurrogate(_tail[first]))
+        if (_omitted > 0 && count > 0 && char.IsLowSurrogate(tail[first]))
         {
             // The cut went through a surrogate pair; drop its orphaned half.
-            first = (first + 1) % _tail.Length;
+            first = (first + 1) % tail.Length;
             count--;
         }
 
-        var upToEnd = Math.Min(count, _tail.Length - first);
-        text.Append(_tail, first, upToEnd);
-        text.Append(_tail, 0, count - upToEnd);
+        var upToEnd = Math.Min(count, tail.Length - first);
+        text.Append(tail, first, upToEnd);
+        text.Append(tail, 0, count - upToEnd);
         return text.ToString();
     }
 }
