@@ -27,4 +27,11 @@ internal static class Machine
 
     public static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+
+    /// <summary>Runs <c>sync</c>: what earlier writes left in the page cache goes to disk now, not during the next figure.</summary>
+    public static async Task FlushDirtyPagesAsync()
+    {
+        using var sync = System.Diagnostics.Process.Start("sync") ?? throw new InvalidOperationException("sync did not start.");
+        await sync.WaitForExitAsync();
+    }
 }

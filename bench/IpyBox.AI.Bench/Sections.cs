@@ -185,11 +185,16 @@ internal static class Sections
             List<double> up = [], down = [], cpUp = [], cpDown = [];
             for (var round = 0; round < n.FileRounds; round++)
             {
+                // Each transfer starts with nothing left for the disk to write back from the one before it.
+                await Machine.FlushDirtyPagesAsync();
                 up.Add(await TimeAsync(() => files.UploadFileAsync(source, "bench/payload.bin")));
+                await Machine.FlushDirtyPagesAsync();
                 cpUp.Add(await DockerCli.TimeAsync("cp", source, $"{container.ContainerId}:/app/bench/cp.bin"));
                 var back = Path.Combine(work.FullName, $"back-{round}.bin");
+                await Machine.FlushDirtyPagesAsync();
                 down.Add(await TimeAsync(() => files.DownloadFileAsync("bench/payload.bin", back)));
                 var cpBack = Path.Combine(work.FullName, $"cp-back-{round}.bin");
+                await Machine.FlushDirtyPagesAsync();
                 cpDown.Add(await DockerCli.TimeAsync("cp", $"{container.ContainerId}:/app/bench/payload.bin", cpBack));
                 if (!SameContent(source, back))
                 {
