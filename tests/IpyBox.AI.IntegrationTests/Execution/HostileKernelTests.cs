@@ -145,7 +145,9 @@ public sealed class HostileKernelTests(SandboxFixture sandbox)
         using var http = new HttpClient { BaseAddress = sandbox.Container.ServerUri };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("token", sandbox.Container.Token);
 
-        var running = await client.SubmitAsync("import time\ntime.sleep(60)");
+        // Deleting a kernel interrupts it first; a cell that ignores the interrupt keeps running until the server kills
+        // the kernel, so the execution cannot end with a KeyboardInterrupt before the connection drops.
+        var running = await client.SubmitAsync("import signal, time\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\ntime.sleep(60)");
         (await http.DeleteAsync($"api/kernels/{client.KernelId}")).EnsureSuccessStatusCode();
         proxy.DropConnections();
 
