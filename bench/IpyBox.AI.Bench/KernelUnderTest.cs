@@ -41,6 +41,26 @@ internal sealed class KernelUnderTest : IAsyncDisposable
         RoundTrips.Add(clock.Elapsed.TotalMilliseconds);
     }
 
+    /// <summary>
+    /// Runs <c>x = 1</c> <paramref name="count"/> times in a row and returns the CPU each took on average in the container
+    /// (kernel and server) and in this process, or <see langword="null"/> for the container when its cgroup is not readable.
+    /// </summary>
+    public async Task<(double? ContainerMs, double ProcessMs)> CpuPerExecutionAsync(int count)
+    {
+        using var self = Process.GetCurrentProcess();
+        var containerBefore = ContainerCpu.Read(ContainerId);
+        var processBefore = self.TotalProcessorTime;
+        for (var i = 0; i < count; i++)
+        {
+            await _client.ExecuteAsync("x = 1");
+        }
+
+        self.Refresh();
+        var processMs = (self.TotalProcessorTime - processBefore).TotalMilliseconds / count;
+        var containerMs = ContainerCpu.Read(ContainerId) - containerBefore is { } used ? used.TotalMilliseconds / count : (double?)null;
+        return (containerMs, processMs);
+    }
+
     /// <summary>Times a cell that prints and keeps running, from submitting it to the first chunk of its stream.</summary>
     public async Task FirstPrintAsync()
     {

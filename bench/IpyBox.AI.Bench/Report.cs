@@ -58,6 +58,8 @@ internal sealed record Report(
             - **Round trip**: `ExecutionClient.ExecuteAsync("x = 1")` on a kernel that has run 20 cells. Floor: a fresh
               kernel of the same container driven by jupyter_client over ZeroMQ inside the container (no server, no
               WebSocket), same cell, same count. The reference's Python client needs PyPI, which this machine cannot reach.
+              CPU per execution: the container's CPU time from its cgroup and this process's `TotalProcessorTime`,
+              over the same number of `x = 1` in a row; what a burst of executions needs from the machine's cores.
             - **Streaming**: a cell that prints `tick` and then sleeps 0.3 s; the time from submitting it to the first chunk
               of `Execution.StreamAsync()`. Floor: the first `stream` message seen by jupyter_client inside the container.
             - **Cold start**: `ExecutionContainer.StartAsync` (which is `RunAsync`), `ExecutionClient.CreateAsync` and the

@@ -35,6 +35,7 @@ internal static class Sections
             }
         }
 
+        var cpu = await current.CpuPerExecutionAsync(n.RoundTrips);
         var (floorRoundTrip, floorPrint) = await KernelFloor.MeasureAsync(current.ContainerId, n.RoundTrips, n.Prints);
         Samples roundTrip = new(current.RoundTrips), firstPrint = new(current.FirstPrints);
         var figures = new List<Figure>
@@ -54,6 +55,8 @@ internal static class Sections
         }
 
         figures.Add(new(RoundTripSection, "against the reference's Python client", "not measured: it is not installable here (no PyPI)", Target: "below it"));
+        figures.Add(new(RoundTripSection, $"CPU per `x = 1`: the container (kernel and server) / this process, mean of {n.RoundTrips}",
+            $"{(cpu.ContainerMs is { } containerMs ? Samples.Ms(containerMs) : "not readable")} / {Samples.Ms(cpu.ProcessMs)}"));
         figures.Add(new(StreamingSection, $"`print` reaches the caller (cell keeps running), median (p95), n={n.Prints}", $"{Samples.Ms(firstPrint.Median)} ({Samples.Ms(firstPrint.P95)})",
             $"{Samples.Ms(floorPrint.Median)} jupyter_client in the container", Ratio(firstPrint.Median, floorPrint.Median), "≤ 30 ms", firstPrint.Median <= 30));
         if (old is not null)
