@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Formats.Tar;
 using Microsoft.Extensions.Logging;
 
@@ -10,11 +9,6 @@ namespace IpyBox.AI;
 /// </summary>
 internal static class ArchiveExtractor
 {
-    private const UnixFileMode PermissionBits =
-        UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute |
-        UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute |
-        UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
-
     /// <summary>Copies the single regular file of <paramref name="archive"/> to <paramref name="destination"/> (a new file).</summary>
     /// <exception cref="InvalidDataException">The archive does not start with a regular file.</exception>
     public static async Task ExtractFileAsync(Stream archive, string destination, CancellationToken cancellationToken)
@@ -141,36 +135,6 @@ internal static class ArchiveExtractor
     private static bool IsRegularFile(TarEntryType type) =>
         type is TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile;
 
-    private static async Task WriteFileAsync(TarEntry entry, string path, CancellationToken cancellationToken)
-    {
-        // Written synchronously in large chunks: a local write rarely blocks long, and each asynchronous write costs
-        // a thread-pool hop (see TransferBuffer).
-        using (var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0))
-        {
-            if (entry.DataStream is { } data)
-            {
-                var buffer = ArrayPool<byte>.Shared.Rent(TransferBuffer.Size);
-                try
-                {
-                    int read;
-                    while ((read = await data.ReadAsync(buffer.AsMemory(0, TransferBuffer.Size), cancellationToken).ConfigureAwait(false)) > 0)
-                    {
-                        file.Write(buffer, 0, read);
-                    }
-                }
-                finally
-                {
-                    ArrayPool<byte>.Shared.Return(buffer);
-                }
-            }
-        }
-
-        if (!OperatingSystem.IsWindows())
-        {
-            // Permission bits only (no set-uid/gid or sticky), and always readable and writable by the owner.
-            File.SetUnixFileMode(path, (entry.Mode & PermissionBits) | UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
-
-        File.SetLastWriteTimeUtc(path, entry.ModificationTime.UtcDateTime);
-    }
+    private static Task WriteFileAsync(TarEntry entry, string path, CancellationToken cancellationToken) =>
+        LocalFileWriter.WriteAsync(path, entry.DataStream, entry.Mode, entry.ModificationTime.UtcDateTime, cancellationToken);
 }
