@@ -164,6 +164,49 @@ public sealed class FileTransferTests(SandboxFixture sandbox) : IDisposable
     }
 
     [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public async Task A_file_whose_name_needs_escaping_arrives_with_its_bytes_mode_and_time()
+    {
+        // Served by the kernel server's /files/ endpoint: the name travels in a URL.
+        var name = $"{_remote}/dir with space/100% #1 ü?.txt";
+        await using var client = await sandbox.ConnectAsync();
+        await client.ExecuteAsync(
+            $"import os\np = {PythonString(name)}\nos.makedirs(os.path.dirname(p), exist_ok=True)\n" +
+            "open(p, 'w').write('escaped')\nos.chmod(p, 0o750)\nos.utime(p, (1600000000, 1600000000))");
+
+        await new ResourceClient(sandbox.Container).DownloadFileAsync(name, HostPath("escaped.txt"));
+        var served = await ServerFileDownload.TryWriteAsync(
+            sandbox.Container, $"/app/{name}", HostPath("served.txt"), UnixFileMode.UserRead, DateTime.UnixEpoch, CancellationToken.None);
+
+        Assert.True(served, "the kernel server did not serve the file");
+        Assert.Equal("escaped", await File.ReadAllTextAsync(HostPath("served.txt")));
+        Assert.Equal("escaped", await File.ReadAllTextAsync(HostPath("escaped.txt")));
+        Assert.Equal((UnixFileMode)0b111_101_000, File.GetUnixFileMode(HostPath("escaped.txt")));
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1600000000).UtcDateTime, File.GetLastWriteTimeUtc(HostPath("escaped.txt")));
+    }
+
+    [Fact]
+    public async Task A_server_that_does_not_serve_the_file_leaves_the_download_to_tar_with_the_same_result()
+    {
+        // Under a path prefix the server has no /files/ at the root: the download goes through tar instead.
+        var options = new ExecutionContainerOptions();
+        options.Environment["IPYBOX_BASE_URL"] = "/prefix/";
+        await using var container = await ExecutionContainer.StartAsync(options);
+        var files = new ResourceClient(container);
+        var content = RandomNumberGenerator.GetBytes(100_000);
+        await File.WriteAllBytesAsync(HostPath("up.bin"), content);
+        await files.UploadFileAsync(HostPath("up.bin"), "sub/up.bin");
+        Assert.False(await ServerFileDownload.TryWriteAsync(
+            container, "/app/sub/up.bin", HostPath("unserved.bin"), UnixFileMode.UserRead, DateTime.UnixEpoch, CancellationToken.None));
+
+        await files.DownloadFileAsync("sub/up.bin", HostPath("back.bin"));
+
+        Assert.Equal(content, await File.ReadAllBytesAsync(HostPath("back.bin")));
+    }
+
+    private static string PythonString(string text) => "'" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal) + "'";
+
+    [Fact]
     public async Task A_stopped_container_still_gives_its_files_but_list_and_delete_say_it_is_not_running()
     {
         await using var container = await ExecutionContainer.StartAsync();

@@ -1,0 +1,62 @@
+using System.Net;
+using System.Net.Http.Headers;
+
+namespace IpyBox.AI;
+
+/// <summary>
+/// Downloads one file of <c>/app</c> from a running sandbox through its kernel server's <c>/files/</c> endpoint. The
+/// server runs as the kernel user, so it reads only what the sandbox's own code could read, as <c>tar</c> run through exec
+/// does; it sends the bytes as they are, where exec output reaches the host in frames of at most 32 KiB that cost the
+/// caller about 3 ms of CPU per MB to take apart (a 200 MiB file: about 1.5 GB/s against about 0.3 GB/s).
+/// </summary>
+internal static class ServerFileDownload
+{
+    private static readonly HttpClient s_http = new(new SocketsHttpHandler
+    {
+        ConnectTimeout = TimeSpan.FromSeconds(5),
+        PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
+    })
+    {
+        Timeout = Timeout.InfiniteTimeSpan,
+    };
+
+    /// <summary>Writes the file at <paramref name="absolutePath"/> (inside <c>/app</c>) to <paramref name="destination"/> when the server serves it.</summary>
+    /// <returns>
+    /// <see langword="true"/> when the file was written; <see langword="false"/> when the server could not be reached or
+    /// did not answer 200 (a stopped container, a server under a path prefix, a hidden file its settings refuse): the
+    /// caller then downloads it another way. A failure once the bytes are flowing is thrown.
+    /// </returns>
+    public static async Task<bool> TryWriteAsync(
+        ExecutionContainer container, string absolutePath, string destination, UnixFileMode mode, DateTime modifiedUtc, CancellationToken cancellationToken)
+    {
+        var relative = absolutePath[(AppPath.Root.Length + 1)..];
+        var uri = new Uri(container.ServerUri, "files/" + string.Join('/', relative.Split('/').Select(Uri.EscapeDataString)));
+        using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+        request.Headers.Authorization = new AuthenticationHeaderValue("token", container.Token);
+        HttpResponseMessage response;
+        try
+        {
+            response = await s_http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is HttpRequestException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            return false;
+        }
+
+        using (response)
+        {
+            if (response.StatusCode != HttpStatusCode.OK)
+            {
+                return false;
+            }
+
+            var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            await using (body.ConfigureAwait(false))
+            {
+                await LocalFileWriter.WriteAsync(destination, body, mode, modifiedUtc, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return true;
+    }
+}
