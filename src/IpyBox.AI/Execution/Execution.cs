@@ -275,11 +275,17 @@ public sealed partial class Execution
     private string DroppedChunksMarker() =>
         $"\n[... {_droppedChars} characters of streamed output dropped: the stream was not read fast enough (ExecutionClientOptions.MaxOutputLength) ...]\n";
 
+    /// <summary>
+    /// Completes the execution, then its stream and events: a reader whose stream ended (or threw) always finds
+    /// <see cref="IsCompleted"/> set. Streams ending first let a reader on another thread see the end while the execution
+    /// still counted as running (<c>ipybox run --notebook</c> then skipped the notebook of a failed cell).
+    /// </summary>
     private void Finish(Exception? error)
     {
         if (error is null)
         {
             var result = _collector.ToResult();
+            _completion.TrySetResult(result);
             if (_droppedChars > 0)
             {
                 _chunks.Writer.TryWrite(DroppedChunksMarker());
@@ -287,13 +293,12 @@ public sealed partial class Execution
 
             _chunks.Writer.TryComplete();
             CompleteEvents(error: null, result.ExecutionCount);
-            _completion.TrySetResult(result);
         }
         else
         {
+            _completion.TrySetException(error);
             _chunks.Writer.TryComplete(error);
             CompleteEvents(error, (error as ExecutionException)?.Result?.ExecutionCount);
-            _completion.TrySetException(error);
         }
     }
 }
