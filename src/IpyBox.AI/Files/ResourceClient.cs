@@ -175,7 +175,7 @@ public sealed class ResourceClient : ISandboxFiles
         }
 
         Log.Downloading(_logger, relativePath, local);
-        var mode = (UnixFileMode)(stat.Mode & 0x1FF);
+        var mode = (UnixFileMode)stat.Mode; // LocalFileWriter keeps the permission bits only
         var modified = ToUtc(stat.Mtime);
         await DownloadTarget.WriteFileAsync(local, async temporary =>
         {

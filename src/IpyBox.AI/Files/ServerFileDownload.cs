@@ -29,8 +29,7 @@ internal static class ServerFileDownload
     public static async Task<bool> TryWriteAsync(
         ExecutionContainer container, string absolutePath, string destination, UnixFileMode mode, DateTime modifiedUtc, CancellationToken cancellationToken)
     {
-        var relative = absolutePath[(AppPath.Root.Length + 1)..];
-        var uri = new Uri(container.ServerUri, "files/" + string.Join('/', relative.Split('/').Select(Uri.EscapeDataString)));
+        var uri = new Uri(container.ServerUri, ServerAddress.PathBelow("files", absolutePath[(AppPath.Root.Length + 1)..]));
         using var request = new HttpRequestMessage(HttpMethod.Get, uri);
         request.Headers.Authorization = new AuthenticationHeaderValue("token", container.Token);
         HttpResponseMessage response;

@@ -229,21 +229,7 @@ internal sealed class JupyterServerApi : IDisposable
     }
 
     /// <summary>Returns the address of <paramref name="path"/> below <c>api/contents</c>, relative to the server's base address, each segment escaped.</summary>
-    internal static Uri ContentsUri(string path, string? query)
-    {
-        var builder = new StringBuilder("api/contents");
-        foreach (var segment in path.Split('/', StringSplitOptions.RemoveEmptyEntries))
-        {
-            builder.Append('/').Append(Uri.EscapeDataString(segment));
-        }
-
-        if (query is not null)
-        {
-            builder.Append('?').Append(query);
-        }
-
-        return new Uri(builder.ToString(), UriKind.Relative);
-    }
+    internal static Uri ContentsUri(string path, string? query) => ServerAddress.PathBelow("api/contents", path, query);
 
     /// <summary>Finds the raw bytes (between the quotes, escapes unresolved) of the top-level <c>content</c> string.</summary>
     private static ReadOnlyMemory<byte> FindContent(ReadOnlyMemory<byte> body)

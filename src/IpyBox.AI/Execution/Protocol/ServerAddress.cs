@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace IpyBox.AI;
 
 /// <summary>Addresses of a Jupyter Server: its base address (scheme and path prefix) and the endpoints below it.</summary>
@@ -20,6 +22,26 @@ internal static class ServerAddress
         }
 
         return builder.Uri;
+    }
+
+    /// <summary>
+    /// Returns the address of <paramref name="path"/> (segments separated by <c>/</c>) below <paramref name="endpoint"/>,
+    /// relative to the server's base address, each segment escaped; <paramref name="query"/> is appended as it is.
+    /// </summary>
+    public static Uri PathBelow(string endpoint, string path, string? query = null)
+    {
+        var builder = new StringBuilder(endpoint);
+        foreach (var segment in path.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            builder.Append('/').Append(Uri.EscapeDataString(segment));
+        }
+
+        if (query is not null)
+        {
+            builder.Append('?').Append(query);
+        }
+
+        return new Uri(builder.ToString(), UriKind.Relative);
     }
 
     /// <summary>Returns the WebSocket address of a kernel's channels (<c>ws</c> for <c>http</c>, <c>wss</c> for <c>https</c>).</summary>
