@@ -355,7 +355,7 @@ public sealed partial class ExecutionContainer : IAsyncDisposable
     /// <summary>Waits until the kernel server answers HTTP, so a container that dies while starting is reported here.</summary>
     private async Task WaitForServerAsync(string id, CancellationToken cancellationToken)
     {
-        using var http = new HttpClient(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(2) }) { Timeout = TimeSpan.FromSeconds(5) };
+        using var http = new HttpClient(SandboxServerHttp.CreateHandler(TimeSpan.FromSeconds(2))) { Timeout = TimeSpan.FromSeconds(5) };
         var probe = new UriBuilder("http", Host, ExecutorPort, "api").Uri;
         var time = Options.TimeProvider;
         var lastDeathCheck = time.GetTimestamp();

@@ -11,20 +11,23 @@ namespace IpyBox.AI;
 /// </summary>
 internal static class ServerFileDownload
 {
-    private static readonly HttpClient s_http = new(new SocketsHttpHandler
-    {
-        ConnectTimeout = TimeSpan.FromSeconds(5),
-        PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
-    })
+    private static readonly HttpClient s_http = new(CreateHandler())
     {
         Timeout = Timeout.InfiniteTimeSpan,
     };
 
+    private static SocketsHttpHandler CreateHandler()
+    {
+        var handler = SandboxServerHttp.CreateHandler(TimeSpan.FromSeconds(5));
+        handler.PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30);
+        return handler;
+    }
+
     /// <summary>Writes the file at <paramref name="absolutePath"/> (inside <c>/app</c>) to <paramref name="destination"/> when the server serves it.</summary>
     /// <returns>
     /// <see langword="true"/> when the file was written; <see langword="false"/> when the server could not be reached or
-    /// did not answer 200 (a stopped container, a server under a path prefix, a hidden file its settings refuse): the
-    /// caller then downloads it another way. A failure once the bytes are flowing is thrown.
+    /// did not answer 200 (a stopped container, a server under a path prefix, a hidden file its settings refuse, a redirect,
+    /// which is never followed): the caller then downloads it another way. A failure once the bytes are flowing is thrown.
     /// </returns>
     public static async Task<bool> TryWriteAsync(
         ExecutionContainer container, string absolutePath, string destination, UnixFileMode mode, DateTime modifiedUtc, CancellationToken cancellationToken)

@@ -24,14 +24,8 @@ internal sealed class JupyterServerApi : IDisposable
     public JupyterServerApi(Uri serverUri, string token, TimeSpan requestTimeout)
     {
         ServerUri = ServerAddress.Normalize(serverUri);
-        _http = new HttpClient(new SocketsHttpHandler
-        {
-            ConnectTimeout = s_connectTimeout,
-            // A token-authenticated request needs no cookie (and with one, the server would ask for an XSRF token).
-            UseCookies = false,
-            // A redirect means a login page or a wrong prefix; following it would only hide that.
-            AllowAutoRedirect = false,
-        })
+        // A redirect means a login page or a wrong prefix (or a kernel that took over the server): it is reported, never followed.
+        _http = new HttpClient(SandboxServerHttp.CreateHandler(s_connectTimeout))
         {
             BaseAddress = ServerUri,
             Timeout = requestTimeout,
@@ -141,7 +135,7 @@ internal sealed class JupyterServerApi : IDisposable
         // base64 grows a file by 4/3; the server breaks lines every 76 characters, each break a two-byte "\n" in JSON.
         var encoded = Base64FileContent.EncodedLength(maxBytes);
         var limit = encoded + (2 * ((encoded / 76) + 1)) + (64 * 1024);
-        var body = await ReadBoundedAsync(response.Content, limit, () => FileTooLarge(Describe(path), length: null, maxBytes), cancellationToken).ConfigureAwait(false);
+        var body = await SandboxServerHttp.ReadBoundedAsync(response.Content, limit, () => FileTooLarge(Describe(path), length: null, maxBytes), cancellationToken).ConfigureAwait(false);
         using var document = JsonDocument.Parse(body);
         var entry = ContentsEntry.Parse(document.RootElement);
         if (!document.RootElement.TryGetProperty("format", out var format) || format.ValueKind != JsonValueKind.String || format.GetString() != "base64")
@@ -255,44 +249,9 @@ internal sealed class JupyterServerApi : IDisposable
         throw new InvalidDataException("The Jupyter server sent a file model without its content.");
     }
 
-    private static async Task<ReadOnlyMemory<byte>> ReadBoundedAsync(HttpContent content, long limit, Func<Exception> tooLarge, CancellationToken cancellationToken)
-    {
-        if (content.Headers.ContentLength is { } declared && declared > limit)
-        {
-            throw tooLarge();
-        }
-
-        var buffer = new byte[(int)Math.Min(content.Headers.ContentLength ?? 64 * 1024, limit) + 1];
-        var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        await using (stream.ConfigureAwait(false))
-        {
-            var length = 0;
-            while (true)
-            {
-                if (length == buffer.Length)
-                {
-                    if (length > limit)
-                    {
-                        throw tooLarge();
-                    }
-
-                    Array.Resize(ref buffer, (int)Math.Min((long)buffer.Length * 2, limit + 1));
-                }
-
-                var read = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
-                if (read == 0)
-                {
-                    return buffer.AsMemory(0, length);
-                }
-
-                length += read;
-            }
-        }
-    }
-
     private static async Task<JsonDocument> ReadJsonAsync(HttpResponseMessage response, long limit, CancellationToken cancellationToken)
     {
-        var body = await ReadBoundedAsync(
+        var body = await SandboxServerHttp.ReadBoundedAsync(
             response.Content,
             limit,
             () => new InvalidDataException($"The answer of the Jupyter server is larger than {limit >> 20} MiB."),
@@ -372,7 +331,7 @@ internal sealed class JupyterServerApi : IDisposable
         ReadOnlyMemory<byte> body;
         try
         {
-            body = await ReadBoundedAsync(response.Content, MaxMessageBytes, () => new InvalidDataException(), cancellationToken).ConfigureAwait(false);
+            body = await SandboxServerHttp.ReadBoundedAsync(response.Content, MaxMessageBytes, () => new InvalidDataException(), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is InvalidDataException or IOException or HttpRequestException)
         {

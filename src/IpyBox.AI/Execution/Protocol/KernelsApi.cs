@@ -5,15 +5,22 @@ using System.Text.Json;
 
 namespace IpyBox.AI;
 
-/// <summary>The Jupyter Server kernels REST API: create, interrupt and delete kernels.</summary>
+/// <summary>
+/// The Jupyter Server kernels REST API: create, interrupt and delete kernels. The server may be the sandbox's own, which its
+/// code can take over, so its answers are read as hostile (<see cref="SandboxServerHttp"/>): no redirect is followed and the
+/// kernel model is read up to <see cref="MaxModelBytes"/>.
+/// </summary>
 internal sealed class KernelsApi : IDisposable
 {
+    /// <summary>The most bytes of a kernel model read; a real one has a few hundred.</summary>
+    private const int MaxModelBytes = 64 * 1024;
+
     private readonly HttpClient _http;
 
     public KernelsApi(Uri serverUri, string token)
     {
         BaseUri = ServerAddress.Normalize(serverUri);
-        _http = new HttpClient(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(5) })
+        _http = new HttpClient(SandboxServerHttp.CreateHandler(TimeSpan.FromSeconds(5)))
         {
             BaseAddress = BaseUri,
             Timeout = TimeSpan.FromSeconds(30),
@@ -31,16 +38,26 @@ internal sealed class KernelsApi : IDisposable
         using var body = new StringContent(JsonSerializer.Serialize(new { name = kernelName }), Encoding.UTF8, "application/json");
         using var response = await _http.PostAsync(new Uri("api/kernels", UriKind.Relative), body, cancellationToken).ConfigureAwait(false);
         ThrowIfRefused(response);
-        response.EnsureSuccessStatusCode();
-        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false));
-        return document.RootElement.GetProperty("id").GetString()
-            ?? throw new HttpRequestException("The server's kernel model has no id.");
+        SandboxServerHttp.EnsureSuccess(response, "create a kernel");
+        var model = await SandboxServerHttp.ReadBoundedAsync(
+            response.Content,
+            MaxModelBytes,
+            () => new HttpRequestException($"The kernel server answered the creation of a kernel with more than {MaxModelBytes / 1024} KiB."),
+            cancellationToken).ConfigureAwait(false);
+        using var document = ParseModel(model);
+        // The id goes into every later address: only the characters of a kernel id (a UUID on a stock server) are taken.
+        return document.RootElement.TryGetProperty("id", out var id)
+            && id.ValueKind == JsonValueKind.String
+            && id.GetString() is { Length: > 0 and <= 128 } value
+            && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_')
+            ? value
+            : throw new HttpRequestException("The server's kernel model has no usable id.");
     }
 
     public async Task InterruptAsync(string kernelId, CancellationToken cancellationToken)
     {
         using var response = await _http.PostAsync(new Uri($"api/kernels/{Uri.EscapeDataString(kernelId)}/interrupt", UriKind.Relative), null, cancellationToken).ConfigureAwait(false);
-        response.EnsureSuccessStatusCode();
+        SandboxServerHttp.EnsureSuccess(response, "interrupt the kernel");
     }
 
     /// <summary>Restarts a kernel: the server shuts the process down (killing it if it does not stop) and starts a fresh one under the same id.</summary>
@@ -48,7 +65,7 @@ internal sealed class KernelsApi : IDisposable
     public async Task RestartAsync(string kernelId, CancellationToken cancellationToken)
     {
         using var response = await _http.PostAsync(new Uri($"api/kernels/{Uri.EscapeDataString(kernelId)}/restart", UriKind.Relative), null, cancellationToken).ConfigureAwait(false);
-        response.EnsureSuccessStatusCode();
+        SandboxServerHttp.EnsureSuccess(response, "restart the kernel");
     }
 
     public async Task DeleteAsync(string kernelId, CancellationToken cancellationToken)
@@ -56,11 +73,31 @@ internal sealed class KernelsApi : IDisposable
         using var response = await _http.DeleteAsync(new Uri($"api/kernels/{Uri.EscapeDataString(kernelId)}", UriKind.Relative), cancellationToken).ConfigureAwait(false);
         if (response.StatusCode != HttpStatusCode.NotFound)
         {
-            response.EnsureSuccessStatusCode();
+            SandboxServerHttp.EnsureSuccess(response, "delete the kernel");
         }
     }
 
     public void Dispose() => _http.Dispose();
+
+    private static JsonDocument ParseModel(ReadOnlyMemory<byte> body)
+    {
+        try
+        {
+            var document = JsonDocument.Parse(body);
+            if (document.RootElement.ValueKind == JsonValueKind.Object)
+            {
+                return document;
+            }
+
+            document.Dispose();
+        }
+        catch (JsonException)
+        {
+            // Reported below.
+        }
+
+        throw new HttpRequestException("The kernel server answered the creation of a kernel with something other than a kernel model.");
+    }
 
     private static void ThrowIfRefused(HttpResponseMessage response)
     {

@@ -19,6 +19,7 @@ internal sealed class WebSocketTransport : IKernelTransport
     private readonly TimeSpan _connectTimeout;
     private readonly int _maxMessageSize;
     private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly HttpMessageInvoker _handshake;
     private readonly CancellationTokenSource _stop = new();
     private Action<ReadOnlyMemory<byte>> _received = static _ => { };
     private Action<long> _dropped = static _ => { };
@@ -37,6 +38,8 @@ internal sealed class WebSocketTransport : IKernelTransport
         _token = token;
         _connectTimeout = connectTimeout;
         _maxMessageSize = maxMessageSize;
+        // ClientWebSocket's own handler follows redirects; the handshake goes through one that follows none.
+        _handshake = new HttpMessageInvoker(SandboxServerHttp.CreateHandler(connectTimeout));
     }
 
     /// <inheritdoc />
@@ -71,7 +74,7 @@ internal sealed class WebSocketTransport : IKernelTransport
         timeout.CancelAfter(_connectTimeout);
         try
         {
-            await socket.ConnectAsync(_uri, timeout.Token).ConfigureAwait(false);
+            await socket.ConnectAsync(_uri, _handshake, timeout.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
@@ -145,6 +148,7 @@ internal sealed class WebSocketTransport : IKernelTransport
         Interlocked.Exchange(ref _closing, 1);
         _stop.Cancel();
         Interlocked.Exchange(ref _socket, null)?.Dispose();
+        _handshake.Dispose();
     }
 
     private async Task ReceiveAsync(ClientWebSocket socket)

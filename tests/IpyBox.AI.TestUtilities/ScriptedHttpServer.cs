@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace IpyBox.AI.Tests;
+namespace IpyBox.AI.TestUtilities;
 
 /// <summary>
 /// An HTTP server on 127.0.0.1 that answers each request with what a callback returns: enough to show how the Jupyter-server
