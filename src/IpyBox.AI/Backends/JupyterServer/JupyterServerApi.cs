@@ -315,7 +315,7 @@ internal sealed class JupyterServerApi : IDisposable
                 new UnauthorizedAccessException(message));
         }
 
-        if (code is >= 300 and < 400)
+        if (SandboxServerHttp.IsRedirect(response.StatusCode))
         {
             throw new SandboxUnavailableException(
                 $"The Jupyter server at {ServerUri} redirected the request to {response.Headers.Location} ({status}): a login page or a wrong path prefix. " +
