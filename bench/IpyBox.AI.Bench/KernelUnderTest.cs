@@ -25,7 +25,7 @@ internal sealed class KernelUnderTest : IAsyncDisposable
     public static async Task<KernelUnderTest> StartAsync(string? image)
     {
         var container = await ExecutionContainer.StartAsync(new ExecutionContainerOptions { Image = image });
-        var client = await ExecutionClient.CreateAsync(container);
+        var client = await container.ConnectClientAsync();
         for (var i = 0; i < 20; i++)
         {
             await client.ExecuteAsync("x = 1");

@@ -111,7 +111,7 @@ internal static class Sections
     {
         var clock = Stopwatch.StartNew();
         await using var container = await ExecutionContainer.StartAsync(new ExecutionContainerOptions { Image = image });
-        await using var client = await ExecutionClient.CreateAsync(container);
+        await using var client = await container.ConnectClientAsync();
         await client.ExecuteAsync("x = 1");
         return clock.Elapsed.TotalMilliseconds;
     }
@@ -281,7 +281,7 @@ internal static class Sections
     {
         // One sandbox first, so that what the process pays once (code, caches, pools) is not counted per sandbox.
         await using (var container = await ExecutionContainer.StartAsync(new ExecutionContainerOptions { Image = image }))
-        await using (var client = await ExecutionClient.CreateAsync(container))
+        await using (var client = await container.ConnectClientAsync())
         {
             await client.ExecuteAsync("x = 1");
         }
@@ -293,7 +293,7 @@ internal static class Sections
             for (var i = 0; i < count; i++)
             {
                 var container = await ExecutionContainer.StartAsync(new ExecutionContainerOptions { Image = image });
-                var client = await ExecutionClient.CreateAsync(container);
+                var client = await container.ConnectClientAsync();
                 sandboxes.Add((container, client));
                 await client.ExecuteAsync("x = 1");
             }

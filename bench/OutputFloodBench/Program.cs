@@ -11,7 +11,7 @@ var megabytes = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCultur
 var seconds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5;
 
 await using var container = await ExecutionContainer.StartAsync();
-await using var client = await ExecutionClient.CreateAsync(container);
+await using var client = await container.ConnectClientAsync();
 await client.ExecuteAsync("1");
 
 await MeasureAsync("one-message", $"import sys\n_ = sys.stdout.write('x' * {megabytes} * 1_000_000)", TimeSpan.FromMinutes(10));

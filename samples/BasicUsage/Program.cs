@@ -6,7 +6,7 @@ var progress = new ConsoleProgress();
 await using var container = new ExecutionContainer(new ExecutionContainerOptions { Progress = progress });
 await container.RunAsync();
 
-await using var client = new ExecutionClient(container);
+await using var client = container.CreateClient();
 await client.ConnectAsync();
 
 var result = await client.ExecuteAsync("print('Hello, world!')");

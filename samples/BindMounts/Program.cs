@@ -9,7 +9,7 @@ try
     options.Binds[hostDirectory] = "shared"; // host path -> /app/shared
     await using var container = await ExecutionContainer.StartAsync(options);
     await File.WriteAllTextAsync(Path.Combine(hostDirectory, "input.csv"), "city,temperature\nOslo,4\nRome,18\nCairo,29\n");
-    await using var client = new ExecutionClient(container);
+    await using var client = container.CreateClient();
     await client.ConnectAsync();
 
     var result = await client.ExecuteAsync("""

@@ -6,7 +6,7 @@ options.Environment["GREETING"] = "Hello from the host";
 options.Environment["MAX_ROWS"] = "25";
 
 await using var container = await ExecutionContainer.StartAsync(options);
-await using var client = new ExecutionClient(container);
+await using var client = container.CreateClient();
 await client.ConnectAsync();
 
 var result = await client.ExecuteAsync("""

@@ -20,7 +20,7 @@ try
     await files.UploadDirectoryAsync(dataset.FullName, "dataset");    // a whole directory
 
     // Work on the files inside the container: copy the directory and write a result.
-    await using var client = new ExecutionClient(container);
+    await using var client = container.CreateClient();
     await client.ConnectAsync();
     await client.ExecuteAsync("""
         import shutil

@@ -4,7 +4,7 @@
 using IpyBox.AI;
 
 await using var server = await ExecutionContainer.StartAsync();
-await using var serverKernel = new ExecutionClient(server);
+await using var serverKernel = server.CreateClient();
 await serverKernel.ConnectAsync();
 var serverAddress = (await serverKernel.ExecuteAsync("""
     import http.server, socket, threading
@@ -15,7 +15,7 @@ var serverAddress = (await serverKernel.ExecuteAsync("""
     """)).Text!;
 
 await using var sandbox = await ExecutionContainer.StartAsync();
-await using var client = new ExecutionClient(sandbox);
+await using var client = sandbox.CreateClient();
 await client.ConnectAsync();
 await client.ExecuteAsync($$"""
     import urllib.request
@@ -43,7 +43,7 @@ Console.WriteLine($"allow nothing:          {none}");
 
 // A sandbox without any network from the start.
 await using var isolated = await ExecutionContainer.StartAsync(new ExecutionContainerOptions { DisableNetwork = true });
-await using var isolatedClient = new ExecutionClient(isolated);
+await using var isolatedClient = isolated.CreateClient();
 await isolatedClient.ConnectAsync();
 var offline = (await isolatedClient.ExecuteAsync($$"""
     import socket

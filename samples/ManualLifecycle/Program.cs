@@ -8,7 +8,7 @@ try
     Console.WriteLine($"running: {container.ContainerId![..12]} on {container.Host}:{container.ExecutorPort}");
 
     // do some work ...
-    await using (var client = new ExecutionClient(container))
+    await using (var client = container.CreateClient())
     {
         await client.ConnectAsync();
         var result = await client.ExecuteAsync("print(sum(range(10)))");

@@ -2,7 +2,7 @@
 using IpyBox.AI;
 
 await using var container = await ExecutionContainer.StartAsync();
-await using var client = new ExecutionClient(container);
+await using var client = container.CreateClient();
 await client.ConnectAsync();
 
 var result = await client.ExecuteAsync("""

@@ -12,7 +12,7 @@ await using var container = new ExecutionContainer(new ExecutionContainerOptions
 await container.RunAsync();
 Console.WriteLine($"container {container.ContainerId![..12]} via {container.DockerEndpoint}; kernel server at {container.Host}:{container.ExecutorPort}");
 
-await using var client = new ExecutionClient(container);
+await using var client = container.CreateClient();
 await client.ConnectAsync();
 var result = await client.ExecuteAsync("import platform\nprint('Hello from', platform.node())");
 Console.WriteLine($"Output: {result.Text}");

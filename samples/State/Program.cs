@@ -4,14 +4,14 @@ using IpyBox.AI;
 
 await using var container = await ExecutionContainer.StartAsync();
 
-await using var first = new ExecutionClient(container);
+await using var first = container.CreateClient();
 await first.ConnectAsync();
 await first.ExecuteAsync("import math\nradius = 3\ndef area(r):\n    return math.pi * r ** 2");
 var result = await first.ExecuteAsync("print(f'{area(radius):.2f}')");
 Console.WriteLine($"Kernel 1 remembers radius and area(): {result.Text}");
 Check(result.Text == "28.27", "the first kernel lost its state");
 
-await using var second = new ExecutionClient(container);
+await using var second = container.CreateClient();
 await second.ConnectAsync();
 try
 {

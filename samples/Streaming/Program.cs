@@ -3,7 +3,7 @@ using System.Diagnostics;
 using IpyBox.AI;
 
 await using var container = await ExecutionContainer.StartAsync();
-await using var client = new ExecutionClient(container);
+await using var client = container.CreateClient();
 await client.ConnectAsync();
 
 var clock = Stopwatch.StartNew();

@@ -27,7 +27,7 @@ public sealed partial class Execution
     /// </returns>
     /// <exception cref="TimeoutException">The execution timed out; the kernel was interrupted. Thrown after the events that arrived before.</exception>
     /// <exception cref="OperationCanceledException">The execution was cancelled; the kernel was interrupted.</exception>
-    /// <exception cref="SandboxUnavailableException">The connection to the kernel was lost.</exception>
+    /// <exception cref="KernelUnavailableException">The connection to the kernel was lost.</exception>
     /// <exception cref="KernelDiedException">The kernel process died; the server restarted it and its state is lost.</exception>
     public async IAsyncEnumerable<ExecutionEvent> StreamEventsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {

@@ -145,7 +145,7 @@ public sealed partial class Execution
     /// <exception cref="ExecutionException">The code raised a Python exception.</exception>
     /// <exception cref="TimeoutException">The execution timed out; the kernel was interrupted.</exception>
     /// <exception cref="OperationCanceledException">The execution was cancelled; the kernel was interrupted.</exception>
-    /// <exception cref="SandboxUnavailableException">The connection to the kernel was lost.</exception>
+    /// <exception cref="KernelUnavailableException">The connection to the kernel was lost.</exception>
     public async IAsyncEnumerable<string> StreamAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         using var registration = RegisterCancellation(cancellationToken);
@@ -165,7 +165,7 @@ public sealed partial class Execution
     /// <exception cref="ExecutionException">The code raised a Python exception.</exception>
     /// <exception cref="TimeoutException">The execution timed out; the kernel was interrupted.</exception>
     /// <exception cref="OperationCanceledException">The execution was cancelled; the kernel was interrupted.</exception>
-    /// <exception cref="SandboxUnavailableException">The connection to the kernel was lost.</exception>
+    /// <exception cref="KernelUnavailableException">The connection to the kernel was lost.</exception>
     /// <exception cref="KernelDiedException">The kernel process died; the server restarted it and its state is lost.</exception>
     public async Task<ExecutionResult> GetResultAsync(CancellationToken cancellationToken = default)
     {

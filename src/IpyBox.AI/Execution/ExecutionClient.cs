@@ -13,8 +13,7 @@ public sealed class ExecutionClient : IAsyncDisposable, IJupyterMessageSender
     private static readonly TimeSpan s_createRetryFirstInterval = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan s_createRetryMaxInterval = TimeSpan.FromMilliseconds(500);
 
-    private readonly Func<CancellationToken, Task>? _throwIfServerGone;
-    private readonly Func<CancellationToken, Task<string?>>? _explainKernelDeath;
+    private readonly KernelServerHost _host;
     private readonly JupyterMessageHandlers _handlers;
     private readonly Uri _serverUri;
     private readonly string _token;
@@ -25,16 +24,6 @@ public sealed class ExecutionClient : IAsyncDisposable, IJupyterMessageSender
     private KernelChannel? _channel;
     private int _disposed;
 
-    /// <summary>Initializes a new instance of the <see cref="ExecutionClient"/> class for a kernel in <paramref name="container"/>.</summary>
-    /// <param name="container">A running container.</param>
-    /// <param name="options">The client settings; <see langword="null"/> for the defaults.</param>
-    /// <param name="loggerFactory">The logger factory; <see langword="null"/> for no logging.</param>
-    /// <exception cref="InvalidOperationException">The container has not been started.</exception>
-    public ExecutionClient(ExecutionContainer container, ExecutionClientOptions? options = null, ILoggerFactory? loggerFactory = null)
-        : this(Throw.IfNull(container).ServerUri, container.Token, options, loggerFactory, container.ThrowIfNotRunningAsync, handlers: null, container.ExplainKernelDeathAsync)
-    {
-    }
-
     /// <summary>Initializes a new instance of the <see cref="ExecutionClient"/> class for any Jupyter Server (or Enterprise Gateway).</summary>
     /// <param name="serverUri">The server's base address, <c>http</c> or <c>https</c>, with its path prefix if it has one (e.g. <c>https://host/jupyter/</c>).</param>
     /// <param name="token">The server's token.</param>
@@ -42,7 +31,7 @@ public sealed class ExecutionClient : IAsyncDisposable, IJupyterMessageSender
     /// <param name="loggerFactory">The logger factory; <see langword="null"/> for no logging.</param>
     /// <exception cref="ArgumentException"><paramref name="serverUri"/> is not an absolute http or https address.</exception>
     public ExecutionClient(Uri serverUri, string token, ExecutionClientOptions? options = null, ILoggerFactory? loggerFactory = null)
-        : this(serverUri, token, options, loggerFactory, throwIfServerGone: null, handlers: null)
+        : this(serverUri, token, options, loggerFactory, KernelServerHost.Unknown, handlers: null)
     {
     }
 
@@ -51,38 +40,24 @@ public sealed class ExecutionClient : IAsyncDisposable, IJupyterMessageSender
     /// <param name="token">The server's token.</param>
     /// <param name="options">The client settings.</param>
     /// <param name="loggerFactory">The logger factory.</param>
-    /// <param name="throwIfServerGone">Throws when the server is known to be gone (a stopped container); asked while the server starts and when the connection drops.</param>
+    /// <param name="host">What runs the server: whether it is gone, why a kernel died, the error of a lost kernel.</param>
     /// <param name="handlers">The handlers for messages that are not execution output; <see langword="null"/> for none.</param>
-    /// <param name="explainKernelDeath">Says why a kernel died (e.g. killed at the container's memory limit), or <see langword="null"/> when that cannot be known.</param>
     internal ExecutionClient(
         Uri serverUri,
         string token,
         ExecutionClientOptions? options,
         ILoggerFactory? loggerFactory,
-        Func<CancellationToken, Task>? throwIfServerGone,
-        JupyterMessageHandlers? handlers,
-        Func<CancellationToken, Task<string?>>? explainKernelDeath = null)
+        KernelServerHost host,
+        JupyterMessageHandlers? handlers)
     {
         _serverUri = ServerAddress.Normalize(serverUri);
         _token = Throw.IfNull(token);
         Options = options ?? new ExecutionClientOptions();
         Options.Validate();
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<ExecutionClient>();
-        _throwIfServerGone = throwIfServerGone;
-        _explainKernelDeath = explainKernelDeath;
+        _host = host;
         _handlers = handlers ?? new JupyterMessageHandlers();
     }
-
-    /// <summary>Creates a client for a kernel in <paramref name="container"/> and connects it; the client is disposed when connecting fails.</summary>
-    /// <param name="container">A running container.</param>
-    /// <param name="options">The client settings; <see langword="null"/> for the defaults.</param>
-    /// <param name="loggerFactory">The logger factory; <see langword="null"/> for no logging.</param>
-    /// <param name="cancellationToken">Cancels the connection.</param>
-    /// <returns>The connected client.</returns>
-    /// <exception cref="TimeoutException">The server did not answer in time.</exception>
-    /// <exception cref="ContainerStartException">The container stopped while the server was starting.</exception>
-    public static Task<ExecutionClient> CreateAsync(ExecutionContainer container, ExecutionClientOptions? options = null, ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default) =>
-        ConnectNewAsync(new ExecutionClient(container, options, loggerFactory), cancellationToken);
 
     /// <summary>Connects <paramref name="client"/>, disposing it when connecting fails.</summary>
     internal static async Task<ExecutionClient> ConnectNewAsync(ExecutionClient client, CancellationToken cancellationToken)
@@ -109,7 +84,6 @@ public sealed class ExecutionClient : IAsyncDisposable, IJupyterMessageSender
     /// <param name="cancellationToken">Cancels the connection.</param>
     /// <exception cref="TimeoutException">The server did not answer in time.</exception>
     /// <exception cref="UnauthorizedAccessException">The server refused the token.</exception>
-    /// <exception cref="ContainerStartException">The container stopped while the server was starting.</exception>
     public async Task ConnectAsync(CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
@@ -125,7 +99,7 @@ public sealed class ExecutionClient : IAsyncDisposable, IJupyterMessageSender
             KernelId = await CreateKernelAsync(_api, cancellationToken).ConfigureAwait(false);
             Log.KernelCreated(_logger, KernelId);
             _channel = await KernelChannel.OpenAsync(
-                _serverUri, _token, KernelId, _sessionId, Options, _handlers, _throwIfServerGone, _logger, _explainKernelDeath, cancellationToken).ConfigureAwait(false);
+                _serverUri, _token, KernelId, _sessionId, Options, _handlers, _host, _logger, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -141,7 +115,7 @@ public sealed class ExecutionClient : IAsyncDisposable, IJupyterMessageSender
     /// <exception cref="ExecutionException">The code raised a Python exception.</exception>
     /// <exception cref="TimeoutException">The execution timed out.</exception>
     /// <exception cref="OperationCanceledException">The execution was cancelled.</exception>
-    /// <exception cref="SandboxUnavailableException">The connection to the kernel was lost.</exception>
+    /// <exception cref="KernelUnavailableException">The connection to the kernel was lost.</exception>
     /// <exception cref="KernelDiedException">The kernel process died; the server restarted it and its state is lost.</exception>
     /// <exception cref="KernelRestartedException">The execution timed out and was still running after the interrupt, so the kernel was restarted; its state is lost.</exception>
     /// <exception cref="ArgumentException"><paramref name="code"/> contains a NUL character, which no kernel accepts.</exception>
@@ -156,7 +130,7 @@ public sealed class ExecutionClient : IAsyncDisposable, IJupyterMessageSender
     /// <param name="timeout">The time limit from now; <see langword="null"/> for <see cref="ExecutionClientOptions.DefaultTimeout"/>.</param>
     /// <param name="cancellationToken">Cancels the submission.</param>
     /// <returns>The running execution.</returns>
-    /// <exception cref="SandboxUnavailableException">The connection to the kernel was lost.</exception>
+    /// <exception cref="KernelUnavailableException">The connection to the kernel was lost.</exception>
     /// <exception cref="ArgumentException"><paramref name="code"/> contains a NUL character, which no kernel accepts.</exception>
     public async Task<Execution> SubmitAsync(string code, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
@@ -166,7 +140,7 @@ public sealed class ExecutionClient : IAsyncDisposable, IJupyterMessageSender
             Throw.IfNotPositive(t);
         }
 
-        ThrowIfContainsNul(code);
+        CellCode.ThrowIfUnrunnable(code);
         return await SubmitCoreAsync(code, timeout, silent: false, cancellationToken).ConfigureAwait(false);
     }
 
@@ -200,7 +174,7 @@ public sealed class ExecutionClient : IAsyncDisposable, IJupyterMessageSender
         {
             await channel.SendFrameAsync(frame, cancellationToken).ConfigureAwait(false);
         }
-        catch (SandboxUnavailableException error)
+        catch (KernelUnavailableException error)
         {
             execution.Fail(error);
             throw;
@@ -224,7 +198,7 @@ public sealed class ExecutionClient : IAsyncDisposable, IJupyterMessageSender
     /// </summary>
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>A task that completes when the server restarted the kernel; the next execution waits until the new kernel answers.</returns>
-    /// <exception cref="SandboxUnavailableException">The connection to the kernel was lost.</exception>
+    /// <exception cref="KernelUnavailableException">The connection to the kernel was lost.</exception>
     /// <exception cref="HttpRequestException">The server could not restart the kernel.</exception>
     public async Task RestartAsync(CancellationToken cancellationToken = default)
     {
@@ -296,11 +270,7 @@ public sealed class ExecutionClient : IAsyncDisposable, IJupyterMessageSender
                 {
                     lastError = ex;
                     Log.ServerNotReady(_logger, ++attempt, ex.Message);
-                    if (_throwIfServerGone is not null)
-                    {
-                        await _throwIfServerGone(ct).ConfigureAwait(false);
-                    }
-
+                    await ThrowIfServerGoneAsync(ct).ConfigureAwait(false);
                     return null;
                 }
             },
@@ -309,15 +279,20 @@ public sealed class ExecutionClient : IAsyncDisposable, IJupyterMessageSender
             cancellationToken,
             async ct =>
             {
-                if (_throwIfServerGone is not null)
-                {
-                    await _throwIfServerGone(ct).ConfigureAwait(false);
-                }
-
+                await ThrowIfServerGoneAsync(ct).ConfigureAwait(false);
                 return new TimeoutException(
                     $"The kernel server at {api.BaseUri} did not create a kernel within {Options.ConnectTimeout.TotalSeconds:0.#} s ({lastError?.Message ?? "no answer"}). " +
                     "Increase ExecutionClientOptions.ConnectTimeout if the machine is slow.", lastError);
             }).ConfigureAwait(false);
+    }
+
+    /// <summary>Throws the error that says why the server is gone (a stopped container's start error, say), if it is.</summary>
+    private async Task ThrowIfServerGoneAsync(CancellationToken cancellationToken)
+    {
+        if (await _host.FindServerGoneAsync(cancellationToken).ConfigureAwait(false) is { } gone)
+        {
+            throw gone;
+        }
     }
 
     /// <summary>Throws when the client cannot take a request: disposed, not connected, its connection lost or its kernel dead.</summary>
@@ -357,23 +332,11 @@ public sealed class ExecutionClient : IAsyncDisposable, IJupyterMessageSender
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             Log.KernelRestartFailed(_logger, KernelId, ex);
-            var unusable = new SandboxUnavailableException(
+            var unusable = _host.Unavailable(
                 $"{timeout.Message} The code was still running after the interrupt and the kernel could not be restarted ({ex.Message}). " +
                 "This client is unusable: create a new one (a sandbox session replaces its sandbox).", ex);
             channel.MarkUnusable(unusable);
             return unusable;
-        }
-    }
-
-    /// <summary>Refuses code a kernel cannot take: a NUL character makes the kernel fail without ever replying.</summary>
-    internal static void ThrowIfContainsNul(string code)
-    {
-        var index = code.IndexOf('\0', StringComparison.Ordinal);
-        if (index >= 0)
-        {
-            throw new ArgumentException(
-                $"The code contains a NUL character (\\0) at index {index}; a kernel cannot run it. Remove the NUL character, or write it as the escape '\\x00' inside a Python string.",
-                nameof(code));
         }
     }
 

@@ -12,6 +12,6 @@ public interface IJupyterMessageSender
     /// <param name="parent">The message this one answers, or <see langword="null"/>.</param>
     /// <param name="cancellationToken">Cancels the send.</param>
     /// <returns>A task that completes when the message was handed to the connection.</returns>
-    /// <exception cref="SandboxUnavailableException">The connection to the kernel is lost.</exception>
+    /// <exception cref="KernelUnavailableException">The connection to the kernel is lost.</exception>
     Task SendAsync(string channel, string messageType, JsonObject content, JupyterMessage? parent, CancellationToken cancellationToken = default);
 }

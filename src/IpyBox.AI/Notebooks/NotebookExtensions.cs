@@ -31,7 +31,7 @@ public static class NotebookExtensions
         Throw.IfNull(destination);
         var recorder = sandbox.GetService<NotebookRecorder>() ?? throw new InvalidOperationException(
             $"The sandbox {sandbox.Id} does not record its cells. Wrap it with sandbox.WithNotebookRecording() before running code, " +
-            "or keep IpyBoxOptions.Notebooks set for sandboxes of a SandboxSessionManager.");
+            "or turn notebook recording on in the options of the session manager that creates it.");
         return recorder.WriteNotebookAsync(destination, cancellationToken);
     }
 }

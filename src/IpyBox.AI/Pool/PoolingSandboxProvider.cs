@@ -17,15 +17,16 @@ namespace IpyBox.AI;
 /// replaced, and the request gets the next one.
 /// </para>
 /// <para>
-/// The pool's sandboxes are all made from one template: a request without <see cref="SandboxRequest.Labels"/>. A request
-/// with labels is passed to the inner provider unchanged (a cold start); so is a request that finds no ready sandbox and no
+/// The pool's sandboxes are all made from one template: a request that only names its conversation. A request with
+/// <see cref="SandboxRequest.BypassPool"/> set, or with <see cref="SandboxRequest.Labels"/> (they are fixed when a sandbox is
+/// created), is passed to the inner provider unchanged (a cold start); so is a request that finds no ready sandbox and no
 /// refill it can wait for. Backend settings (image, environment, binds, network, limits) belong to the inner provider, so
 /// every sandbox it makes matches them.
 /// </para>
 /// <para>
 /// Conversations: a ready sandbox is created before anyone knows which conversation it will serve, and Docker labels cannot
-/// change after creation. Pooled containers therefore carry <see cref="ContainerLabels.Pool"/> with this pool's
-/// <see cref="PoolId"/> and no <see cref="ContainerLabels.Conversation"/> label. Which conversation took which sandbox is
+/// change after creation. The pool's requests therefore carry its <see cref="PoolId"/> as <see cref="SandboxRequest.PoolId"/>
+/// and no conversation: the Docker backend labels such containers with <c>ai.ipybox.pool</c> and no conversation label. Which conversation took which sandbox is
 /// logged (Information, "handed out sandbox ... for conversation ...") and, in process,
 /// <see cref="SandboxSessionManager.Sessions"/> maps each conversation to its sandbox id. <c>ipybox cleanup --label
 /// ai.ipybox.pool=&lt;PoolId&gt;</c> finds a pool's containers; filtering by the conversation label finds only cold-started ones.
@@ -94,16 +95,16 @@ public sealed class PoolingSandboxProvider : DelegatingSandboxProvider, IAsyncDi
         PoolId = RandomNumberGenerator.GetHexString(12, lowercase: true);
         _template = new SandboxRequest
         {
-            Labels = new Dictionary<string, string>(StringComparer.Ordinal) { [ContainerLabels.Pool] = PoolId },
+            PoolId = PoolId,
         };
         Refill();
     }
 
-    /// <summary>Gets the pool's identity: the value of the <see cref="ContainerLabels.Pool"/> label on the sandboxes it starts ahead of time.</summary>
+    /// <summary>Gets the pool's identity: the <see cref="SandboxRequest.PoolId"/> of the sandboxes it starts ahead of time.</summary>
     public string PoolId { get; }
 
     /// <summary>Hands out a ready sandbox, or passes the request to the inner provider when no ready sandbox can serve it.</summary>
-    /// <param name="request">What the sandbox is for. Only a request without <see cref="SandboxRequest.Labels"/> can be served from the pool.</param>
+    /// <param name="request">What the sandbox is for. A request with <see cref="SandboxRequest.BypassPool"/> or <see cref="SandboxRequest.Labels"/> is never served from the pool.</param>
     /// <param name="cancellationToken">Cancels the wait; a ready sandbox taken meanwhile goes back to the pool.</param>
     /// <returns>The sandbox; the caller disposes it, which removes it and makes room for a refill.</returns>
     /// <exception cref="SandboxLimitException"><see cref="WarmPoolOptions.MaxTotal"/> sandboxes are alive or starting and none can serve the request.</exception>
@@ -111,7 +112,7 @@ public sealed class PoolingSandboxProvider : DelegatingSandboxProvider, IAsyncDi
     /// <exception cref="IpyBoxException">A cold start failed (see the inner provider).</exception>
     public override async Task<ISandbox> CreateAsync(SandboxRequest? request = null, CancellationToken cancellationToken = default)
     {
-        if (request is not null && request.Labels.Count > 0)
+        if (request is not null && (request.BypassPool || request.Labels.Count > 0))
         {
             return await ColdStartOutsideTemplateAsync(request, cancellationToken).ConfigureAwait(false);
         }
@@ -646,7 +647,7 @@ public sealed class PoolingSandboxProvider : DelegatingSandboxProvider, IAsyncDi
     private SandboxLimitException LimitReached() =>
         new($"The warm pool {PoolId} cannot start another sandbox: {_maxTotal} are alive or starting (WarmPoolOptions.MaxTotal) and none is ready. " +
             "Dispose sandboxes that are no longer needed (under a session manager: end conversations or let idle ones expire), " +
-            "or raise MaxTotal to at least IpyBoxOptions.MaxSessions + MinWarm.");
+            "or raise MaxTotal to at least the session manager's MaxSessions + MinWarm.");
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposal is not null, this);
 }

@@ -53,7 +53,7 @@ public sealed class WarmPoolOptions
         if (options.MaxTotal < options.MinWarm)
         {
             return $"WarmPoolOptions.MaxTotal ({options.MaxTotal}) is below MinWarm ({options.MinWarm}); raise MaxTotal to MinWarm plus the sandboxes " +
-                "handed out at once (under a session manager: IpyBoxOptions.MaxSessions + MinWarm), or lower MinWarm.";
+                "handed out at once (under a session manager: its MaxSessions + MinWarm), or lower MinWarm.";
         }
 
         if (options.MaxConcurrentRefills < 1)

@@ -359,7 +359,7 @@ public sealed class SandboxTools
     {
         try
         {
-            ExecutionClient.ThrowIfContainsNul(code);
+            CellCode.ThrowIfUnrunnable(code);
             return success(await session.ExecuteAsync(code, limit, cancellationToken).ConfigureAwait(false));
         }
         catch (ExecutionException ex)

@@ -42,7 +42,7 @@ public sealed class ContainerLifecycleTests : IAsyncLifetime
         options.Environment["API_KEY"] = "secret-key-123";
         options.Environment["DEBUG"] = "1";
         await using var container = await ExecutionContainer.StartAsync(options);
-        await using var client = new ExecutionClient(container);
+        await using var client = container.CreateClient();
         await client.ConnectAsync();
         var result = await client.ExecuteAsync("import os\nprint(os.environ['API_KEY'], os.environ['DEBUG'])");
         Assert.Equal("secret-key-123 1", result.Text);
@@ -59,7 +59,7 @@ public sealed class ContainerLifecycleTests : IAsyncLifetime
         Assert.True(Directory.Exists(hostDir));
 
         await File.WriteAllTextAsync(Path.Combine(hostDir, "input.txt"), "from host");
-        await using var client = new ExecutionClient(container);
+        await using var client = container.CreateClient();
         await client.ConnectAsync();
         var result = await client.ExecuteAsync(
             "text = open('data/input.txt').read()\nopen('/app/data/output.txt', 'w').write(text.upper())\nprint(text)");
@@ -71,7 +71,7 @@ public sealed class ContainerLifecycleTests : IAsyncLifetime
     public async Task A_request_without_the_token_is_refused()
     {
         await using var container = await ExecutionContainer.StartAsync();
-        await using (var client = new ExecutionClient(container))
+        await using (var client = container.CreateClient())
         {
             await client.ConnectAsync();
         }
@@ -102,16 +102,16 @@ public sealed class ContainerLifecycleTests : IAsyncLifetime
     public async Task A_container_killed_during_an_execution_gives_a_clear_error_quickly()
     {
         await using var container = await ExecutionContainer.StartAsync();
-        await using var client = new ExecutionClient(container);
+        await using var client = container.CreateClient();
         await client.ConnectAsync();
         var execution = await client.SubmitAsync("import time\nwhile True:\n    time.sleep(0.1)", TimeSpan.FromMinutes(5));
 
         await DockerEngine.KillAsync(container.ContainerId!);
-        var error = await Assert.ThrowsAsync<SandboxUnavailableException>(() => execution.GetResultAsync().WaitAsync(TimeSpan.FromSeconds(30)));
+        var error = await Assert.ThrowsAsync<KernelUnavailableException>(() => execution.GetResultAsync().WaitAsync(TimeSpan.FromSeconds(30)));
         Assert.Contains("lost", error.Message);
         Assert.Contains("not running", error.Message);
 
-        await Assert.ThrowsAsync<SandboxUnavailableException>(() => client.ExecuteAsync("print(1)"));
+        await Assert.ThrowsAsync<KernelUnavailableException>(() => client.ExecuteAsync("print(1)"));
     }
 
     [Fact]

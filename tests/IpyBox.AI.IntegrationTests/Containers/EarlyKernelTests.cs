@@ -34,12 +34,12 @@ public sealed class EarlyKernelTests : IAsyncLifetime
     [Fact]
     public async Task The_first_kernel_is_the_one_started_with_the_container_and_each_kernel_is_one_process()
     {
-        await using var first = await ExecutionClient.CreateAsync(_container);
+        await using var first = await _container.ConnectClientAsync();
         await first.ExecuteAsync(CountProcessesDefinition);
         Assert.Equal(EarlyConnectionFile, (await first.ExecuteAsync(ConnectionFileCode)).Text);
         Assert.Equal("1", (await first.ExecuteAsync(KernelProcessesCode)).Text);
 
-        await using var second = await ExecutionClient.CreateAsync(_container);
+        await using var second = await _container.ConnectClientAsync();
         await second.ExecuteAsync(CountProcessesDefinition);
         Assert.NotEqual(EarlyConnectionFile, (await second.ExecuteAsync(ConnectionFileCode)).Text);
         Assert.Equal("2", (await second.ExecuteAsync(KernelProcessesCode)).Text);
@@ -48,7 +48,7 @@ public sealed class EarlyKernelTests : IAsyncLifetime
     [Fact]
     public async Task An_interrupt_reaches_the_early_kernel_s_whole_process_group_and_only_it()
     {
-        await using var client = await ExecutionClient.CreateAsync(_container);
+        await using var client = await _container.ConnectClientAsync();
         await client.ExecuteAsync(CountProcessesDefinition);
         Assert.Equal("True", (await client.ExecuteAsync("print(os.getsid(0) == os.getpgid(0) == os.getpid())")).Text);
 
@@ -58,14 +58,14 @@ public sealed class EarlyKernelTests : IAsyncLifetime
 
         Assert.Equal("0", (await client.ExecuteAsync("print(count_processes(b'sleep\\x00300'))")).Text);
         Assert.Equal(EarlyConnectionFile, (await client.ExecuteAsync(ConnectionFileCode)).Text);
-        await using var another = await ExecutionClient.CreateAsync(_container); // the server was not interrupted with it
+        await using var another = await _container.ConnectClientAsync(); // the server was not interrupted with it
         Assert.Equal("2", (await another.ExecuteAsync("print(1 + 1)")).Text);
     }
 
     [Fact]
     public async Task A_restart_of_the_early_kernel_replaces_it_under_the_same_connection()
     {
-        await using var client = await ExecutionClient.CreateAsync(_container);
+        await using var client = await _container.ConnectClientAsync();
         await client.ExecuteAsync("before_restart = 1");
 
         await client.RestartAsync();

@@ -17,7 +17,7 @@ public sealed class ManualLifecycleTests : IAsyncLifetime
         {
             await container.RunAsync();
             var id = container.ContainerId!;
-            await using var client = new ExecutionClient(container);
+            await using var client = container.CreateClient();
             await client.ConnectAsync();
             Assert.Equal("42", (await client.ExecuteAsync("print(6 * 7)")).Text);
 
@@ -26,7 +26,7 @@ public sealed class ManualLifecycleTests : IAsyncLifetime
             Assert.False(await DockerEngine.ContainerExistsAsync(id));
             Assert.Null(container.ContainerId);
             Assert.Equal(0, container.ExecutorPort);
-            await Assert.ThrowsAsync<SandboxUnavailableException>(() => client.ExecuteAsync("print(1)"));
+            await Assert.ThrowsAsync<KernelUnavailableException>(() => client.ExecuteAsync("print(1)"));
         }
         finally
         {
@@ -101,7 +101,7 @@ public sealed class ManualLifecycleTests : IAsyncLifetime
 
         await container.RunAsync();
         Assert.NotEqual(first, container.ContainerId);
-        await using var client = new ExecutionClient(container);
+        await using var client = container.CreateClient();
         await client.ConnectAsync();
         Assert.Equal("fresh", (await client.ExecuteAsync("print('fresh')")).Text);
     }

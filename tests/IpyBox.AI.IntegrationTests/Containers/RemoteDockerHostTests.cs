@@ -26,7 +26,7 @@ public sealed class RemoteDockerHostTests : IAsyncLifetime
         Assert.Equal(s_tcpEndpoint, container.DockerEndpoint);
         Assert.Equal("127.0.0.1", container.Host);
 
-        await using var client = new ExecutionClient(container);
+        await using var client = container.CreateClient();
         await client.ConnectAsync();
         Assert.Equal("Hello, world!", (await client.ExecuteAsync("print('Hello, world!')")).Text);
         Assert.True(await DockerEngine.ContainerExistsAsync(container.ContainerId!));
@@ -39,7 +39,7 @@ public sealed class RemoteDockerHostTests : IAsyncLifetime
         await using var container = await ExecutionContainer.StartAsync();
         Assert.Equal(s_tcpEndpoint, container.DockerEndpoint);
 
-        await using var client = new ExecutionClient(container);
+        await using var client = container.CreateClient();
         await client.ConnectAsync();
         Assert.Equal("Hello, world!", (await client.ExecuteAsync("print('Hello, world!')")).Text);
 

@@ -151,9 +151,9 @@ public sealed class HostileKernelTests(SandboxFixture sandbox)
         (await http.DeleteAsync($"api/kernels/{client.KernelId}")).EnsureSuccessStatusCode();
         proxy.DropConnections();
 
-        var error = await Assert.ThrowsAsync<SandboxUnavailableException>(() => running.GetResultAsync());
+        var error = await Assert.ThrowsAsync<KernelUnavailableException>(() => running.GetResultAsync());
         Assert.Contains("no longer exists", error.Message);
-        var next = await Assert.ThrowsAsync<SandboxUnavailableException>(() => client.ExecuteAsync("print(1)"));
+        var next = await Assert.ThrowsAsync<KernelUnavailableException>(() => client.ExecuteAsync("print(1)"));
         Assert.Contains("no longer exists", next.Message);
     }
 }

@@ -28,7 +28,7 @@ public sealed class FirewallTests(FirewallTopology topology) : IClassFixture<Fir
     public async Task Only_allowed_names_addresses_and_ranges_are_reachable_and_a_new_call_replaces_the_rules()
     {
         await using var container = await ExecutionContainer.StartAsync(topology.SandboxOptions());
-        await using var client = new ExecutionClient(container);
+        await using var client = container.CreateClient();
         await client.ConnectAsync();
         await client.ExecuteAsync(ProbeDefinition);
 
@@ -53,7 +53,7 @@ public sealed class FirewallTests(FirewallTopology topology) : IClassFixture<Fir
         await container.InitFirewallAsync([]);
         Assert.Equal("ConnectionRefusedError ConnectionRefusedError ConnectionRefusedError", await ProbeAsync(client, "alpha", "beta", "gamma"));
         Assert.Equal("True", (await client.ExecuteAsync("print(resolves('alpha'))")).Text);
-        await using var second = new ExecutionClient(container);
+        await using var second = container.CreateClient();
         await second.ConnectAsync();
         Assert.Equal("2", (await second.ExecuteAsync("print(1 + 1)")).Text);
     }
@@ -62,7 +62,7 @@ public sealed class FirewallTests(FirewallTopology topology) : IClassFixture<Fir
     public async Task The_kernel_user_cannot_undo_the_firewall()
     {
         await using var container = await ExecutionContainer.StartAsync(topology.SandboxOptions());
-        await using var client = new ExecutionClient(container);
+        await using var client = container.CreateClient();
         await client.ConnectAsync();
         await client.ExecuteAsync(ProbeDefinition);
         await container.InitFirewallAsync(["alpha"]);
@@ -84,7 +84,7 @@ public sealed class FirewallTests(FirewallTopology topology) : IClassFixture<Fir
     public async Task IPv6_egress_is_blocked_even_to_a_server_allowed_over_IPv4()
     {
         await using var container = await ExecutionContainer.StartAsync(topology.SandboxOptions());
-        await using var client = new ExecutionClient(container);
+        await using var client = container.CreateClient();
         await client.ConnectAsync();
         await client.ExecuteAsync(ProbeDefinition);
         var alpha6 = $"[{topology.Ipv6Address("alpha")}]";
@@ -101,7 +101,7 @@ public sealed class FirewallTests(FirewallTopology topology) : IClassFixture<Fir
         var options = topology.SandboxOptions();
         options.DisableNetwork = true;
         await using var container = await ExecutionContainer.StartAsync(options);
-        await using var client = new ExecutionClient(container);
+        await using var client = container.CreateClient();
         await client.ConnectAsync();
         await client.ExecuteAsync(ProbeDefinition);
 
@@ -161,7 +161,7 @@ public sealed class FirewallTests(FirewallTopology topology) : IClassFixture<Fir
     {
         // The control case: the refusals above come from the firewall, not from the topology.
         await using var container = await ExecutionContainer.StartAsync(topology.SandboxOptions());
-        await using var client = new ExecutionClient(container);
+        await using var client = container.CreateClient();
         await client.ConnectAsync();
         await client.ExecuteAsync(ProbeDefinition);
         Assert.Equal("alpha beta gamma", await ProbeAsync(client, topology.Address("alpha"), "beta", $"[{topology.Ipv6Address("gamma")}]"));

@@ -38,7 +38,7 @@ public sealed class ResourceLimitTests : IAsyncLifetime
     public async Task The_root_file_system_is_read_only_and_app_tmp_and_home_are_writable()
     {
         await using var container = await ExecutionContainer.StartAsync();
-        await using var client = await ExecutionClient.CreateAsync(container);
+        await using var client = await container.ConnectClientAsync();
 
         var result = await client.ExecuteAsync("""
             import errno, os
@@ -67,7 +67,7 @@ public sealed class ResourceLimitTests : IAsyncLifetime
     public async Task A_cell_that_allocates_beyond_the_memory_limit_dies_with_an_error_that_says_it_was_OOM_killed()
     {
         await using var container = await ExecutionContainer.StartAsync(new ExecutionContainerOptions { MemoryLimitBytes = 384 * MiB });
-        await using var client = await ExecutionClient.CreateAsync(container);
+        await using var client = await container.ConnectClientAsync();
         await client.ExecuteAsync("x = 41");
 
         var died = await Assert.ThrowsAsync<KernelDiedException>(() => client.ExecuteAsync("hog = b'\\x01' * (1024 * 1024 * 1024)"));
@@ -142,7 +142,7 @@ public sealed class ResourceLimitTests : IAsyncLifetime
     public async Task Writing_beyond_the_app_limit_fails_with_ENOSPC_in_the_cell_and_the_sandbox_stays_usable()
     {
         await using var container = await ExecutionContainer.StartAsync(new ExecutionContainerOptions { AppSizeLimitBytes = 64 * MiB });
-        await using var client = await ExecutionClient.CreateAsync(container);
+        await using var client = await container.ConnectClientAsync();
 
         var full = await Assert.ThrowsAsync<ExecutionException>(() => client.ExecuteAsync("""
             with open('/app/big.bin', 'wb') as f:

@@ -87,7 +87,7 @@ public sealed class ServerTakeoverTests : IAsyncLifetime
     [Fact]
     public async Task A_taken_over_server_that_redirects_makes_the_host_contact_nothing_else()
     {
-        var client = await ExecutionClient.CreateAsync(Container, s_options);
+        var client = await Container.ConnectClientAsync(s_options);
         await client.ExecuteAsync($"""
             import subprocess, sys
             open('/app/data.txt', 'w').write('the real file')
@@ -102,11 +102,11 @@ public sealed class ServerTakeoverTests : IAsyncLifetime
         Assert.Equal("the real file", await File.ReadAllTextAsync(_host.Combine("data.txt")));
 
         // A new kernel cannot be created; the error says why.
-        var create = await Assert.ThrowsAnyAsync<Exception>(() => ExecutionClient.CreateAsync(Container, s_options));
+        var create = await Assert.ThrowsAnyAsync<Exception>(() => Container.ConnectClientAsync(s_options));
         Assert.Contains("redirect", create.ToString(), StringComparison.Ordinal);
 
         // The running kernel's connection was cut: its reconnection is refused, not redirected.
-        var lost = await Assert.ThrowsAsync<SandboxUnavailableException>(() => client.ExecuteAsync("print(1)", TimeSpan.FromSeconds(60)));
+        var lost = await Assert.ThrowsAsync<KernelUnavailableException>(() => client.ExecuteAsync("print(1)", TimeSpan.FromSeconds(60)));
         Assert.Contains("307", lost.Message, StringComparison.Ordinal);
 
         // Disposing deletes the kernel with a DELETE the server answers with a redirect.

@@ -22,7 +22,7 @@ public sealed class SandboxFixture : IAsyncLifetime
     }
 
     /// <summary>Creates and connects a client with its own kernel.</summary>
-    public Task<ExecutionClient> ConnectAsync(ExecutionClientOptions? options = null) => ExecutionClient.CreateAsync(Container, options);
+    public Task<ExecutionClient> ConnectAsync(ExecutionClientOptions? options = null) => Container.ConnectClientAsync(options);
 }
 
 [CollectionDefinition(Name)]

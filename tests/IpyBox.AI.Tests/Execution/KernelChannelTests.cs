@@ -37,9 +37,9 @@ public sealed class KernelChannelTests : IDisposable
 
         channel.OnConnectionLost("the server closed the connection", null);
 
-        var error = await Assert.ThrowsAsync<SandboxUnavailableException>(() => running.GetResultAsync());
+        var error = await Assert.ThrowsAsync<KernelUnavailableException>(() => running.GetResultAsync());
         Assert.Contains("no longer exists", error.Message);
-        Assert.Throws<SandboxUnavailableException>(channel.ThrowIfUnusable);
+        Assert.Throws<KernelUnavailableException>(channel.ThrowIfUnusable);
     }
 
     [Fact]
@@ -245,28 +245,28 @@ public sealed class KernelChannelTests : IDisposable
     [Fact]
     public async Task A_lost_connection_fails_the_running_execution_with_what_the_liveness_check_found()
     {
-        var channel = CreateChannel(throwIfServerGone: _ => throw new ContainerStartException("Container 0123456789ab is not running (status exited, exit code 137).\nlast log line"));
+        var channel = CreateChannel(findServerGone: _ => Task.FromResult<Exception?>(new ContainerStartException("Container 0123456789ab is not running (status exited, exit code 137).\nlast log line")));
         var running = Track(channel, "cell");
 
         channel.OnConnectionLost("the remote party closed the connection", null);
 
-        var error = await Assert.ThrowsAsync<SandboxUnavailableException>(() => running.GetResultAsync());
+        var error = await Assert.ThrowsAsync<KernelUnavailableException>(() => running.GetResultAsync());
         Assert.Contains("kernel-1", error.Message);
         Assert.Contains("the remote party closed the connection", error.Message);
         Assert.Contains("is not running (status exited, exit code 137)", error.Message);
         Assert.DoesNotContain("last log line", error.Message);
         Assert.IsType<ContainerStartException>(error.InnerException);
-        Assert.Throws<SandboxUnavailableException>(channel.ThrowIfUnusable);
+        Assert.Throws<KernelUnavailableException>(channel.ThrowIfUnusable);
     }
 
     [Fact]
     public async Task A_lost_connection_keeps_asking_the_liveness_check_for_a_moment_then_reports_what_is_known()
     {
         var asked = 0;
-        var channel = CreateChannel(throwIfServerGone: _ =>
+        var channel = CreateChannel(findServerGone: _ =>
         {
             asked++;
-            return Task.CompletedTask;
+            return Task.FromResult<Exception?>(null);
         });
         var running = Track(channel, "cell");
         var cause = new System.Net.WebSockets.WebSocketException("reset by peer");
@@ -277,7 +277,7 @@ public sealed class KernelChannelTests : IDisposable
             _time.AdvanceInline(TimeSpan.FromMilliseconds(200));
         }
 
-        var error = await Assert.ThrowsAsync<SandboxUnavailableException>(() => running.GetResultAsync());
+        var error = await Assert.ThrowsAsync<KernelUnavailableException>(() => running.GetResultAsync());
         Assert.Contains("reset by peer", error.Message);
         Assert.Same(cause, error.InnerException);
         Assert.True(asked > 1, $"the liveness check was asked {asked} time(s)");
@@ -303,7 +303,7 @@ public sealed class KernelChannelTests : IDisposable
         var channel = CreateChannel();
         _transport.IsOpen = false;
 
-        var error = Assert.Throws<SandboxUnavailableException>(channel.ThrowIfUnusable);
+        var error = Assert.Throws<KernelUnavailableException>(channel.ThrowIfUnusable);
         Assert.Contains("WebSocket is closed", error.Message);
     }
 
@@ -354,8 +354,8 @@ public sealed class KernelChannelTests : IDisposable
         Assert.Single(interrupted);
     }
 
-    private KernelChannel CreateChannel(TimeSpan? readyTimeout = null, Func<CancellationToken, Task>? throwIfServerGone = null, TimeSpan reconnectTimeout = default) =>
-        new(_transport, "kernel-1", "session-1", new Uri("http://127.0.0.1:8888/"), readyTimeout ?? TimeSpan.FromSeconds(30), _handlers, throwIfServerGone, _time, NullLogger.Instance, reconnectTimeout: reconnectTimeout);
+    private KernelChannel CreateChannel(TimeSpan? readyTimeout = null, Func<CancellationToken, Task<Exception?>>? findServerGone = null, TimeSpan reconnectTimeout = default) =>
+        new(_transport, "kernel-1", "session-1", new Uri("http://127.0.0.1:8888/"), readyTimeout ?? TimeSpan.FromSeconds(30), _handlers, new KernelServerHost { FindServerGone = findServerGone }, _time, NullLogger.Instance, reconnectTimeout: reconnectTimeout);
 
     private Execution Track(KernelChannel channel, string id)
     {

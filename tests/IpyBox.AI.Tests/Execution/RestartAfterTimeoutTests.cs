@@ -15,7 +15,7 @@ public sealed class RestartAfterTimeoutTests : IDisposable
         await using var client = new ExecutionClient(_server.Uri, "token", options);
         await client.ConnectAsync();
 
-        var error = await Assert.ThrowsAsync<SandboxUnavailableException>(
+        var error = await Assert.ThrowsAsync<KernelUnavailableException>(
             () => client.ExecuteAsync("import signal, time\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True: time.sleep(1)", TimeSpan.FromSeconds(1)));
 
         Assert.Contains("did not finish within 1 s", error.Message, StringComparison.Ordinal);
@@ -24,7 +24,7 @@ public sealed class RestartAfterTimeoutTests : IDisposable
         Assert.IsType<HttpRequestException>(error.InnerException);
         Assert.Contains("POST /base/api/kernels/kernel-1/restart", Snapshot());
 
-        var refused = await Assert.ThrowsAsync<SandboxUnavailableException>(() => client.SubmitAsync("1 + 1"));
+        var refused = await Assert.ThrowsAsync<KernelUnavailableException>(() => client.SubmitAsync("1 + 1"));
         Assert.Same(error, refused);
         Assert.Equal(1, Snapshot().Count(r => r == "ws execute_request"));
     }

@@ -26,7 +26,9 @@ public sealed class PoolingSandboxProviderTests
         Assert.All(_provider.Requests, request =>
         {
             Assert.Null(request.ConversationKey);
-            Assert.Equal(new Dictionary<string, string> { [ContainerLabels.Pool] = pool.PoolId }, request.Labels);
+            Assert.Equal(pool.PoolId, request.PoolId);
+            Assert.Empty(request.Labels);
+            Assert.Null(request.ConversationKey);
         });
         Assert.All(_provider.Sandboxes, sandbox => Assert.Empty(sandbox.Submissions));
         Assert.Matches("^[0-9a-f]{12}$", pool.PoolId);
@@ -284,6 +286,21 @@ public sealed class PoolingSandboxProviderTests
         Assert.Same(request, _provider.Requests[^1]);
         Assert.DoesNotContain(sandbox.Id, ready);
         Assert.Same(request, sandbox.GetService<FakeSandbox>()!.Request);
+        Assert.Equal(new WarmPoolStatistics(Warm: 2, Starting: 0, InUse: 1, HandedOut: 0, ColdStarts: 1, Discarded: 0, RefillFailures: 0), pool.GetStatistics());
+    }
+
+    [Fact]
+    public async Task A_request_that_bypasses_the_pool_gets_a_cold_start_although_sandboxes_are_ready()
+    {
+        await using var pool = CreatePool(minWarm: 2);
+        await pool.WarmUpAsync().WaitAsync(s_hang);
+        var ready = _provider.Sandboxes.Select(s => s.Id).ToList();
+        var request = new SandboxRequest { ConversationKey = "own", BypassPool = true };
+
+        var sandbox = await pool.CreateAsync(request);
+
+        Assert.Same(request, _provider.Requests[^1]);
+        Assert.DoesNotContain(sandbox.Id, ready);
         Assert.Equal(new WarmPoolStatistics(Warm: 2, Starting: 0, InUse: 1, HandedOut: 0, ColdStarts: 1, Discarded: 0, RefillFailures: 0), pool.GetStatistics());
     }
 

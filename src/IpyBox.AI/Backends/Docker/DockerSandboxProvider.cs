@@ -56,12 +56,17 @@ public sealed class DockerSandboxProvider : ISandboxProvider
             labels[ContainerLabels.Conversation] = conversation;
         }
 
+        if (request?.PoolId is { } pool)
+        {
+            labels[ContainerLabels.Pool] = pool;
+        }
+
         var container = await ExecutionContainer.StartNewAsync(new ExecutionContainer(ContainerOptions, _loggerFactory, labels), cancellationToken).ConfigureAwait(false);
         try
         {
             var kernel = await ResettableKernel.StartAsync(
                 (handlers, ct) => ExecutionClient.ConnectNewAsync(
-                    new ExecutionClient(container.ServerUri, container.Token, ClientOptions, _loggerFactory, container.ThrowIfNotRunningAsync, handlers, container.ExplainKernelDeathAsync), ct),
+                    container.CreateClient(ClientOptions, _loggerFactory, KernelSandbox.Reporting(container.KernelHost), handlers), ct),
                 cancellationToken).ConfigureAwait(false);
             return new DockerSandbox(container, kernel, new ResourceClient(container, _loggerFactory));
         }

@@ -76,7 +76,7 @@ public sealed class JupyterServerSandboxProvider : ISandboxProvider
             {
                 kernel = await ResettableKernel.StartAsync(
                     (handlers, ct) => ExecutionClient.ConnectNewAsync(
-                        new ExecutionClient(serverUri, token, client, _loggerFactory, throwIfServerGone: null, handlers), ct),
+                        new ExecutionClient(serverUri, token, client, _loggerFactory, KernelSandbox.Reporting(KernelServerHost.Unknown), handlers), ct),
                     cancellationToken).ConfigureAwait(false);
             }
             catch (UnauthorizedAccessException ex)

@@ -20,6 +20,11 @@ internal abstract class KernelSandbox : ISandbox, ISandboxHealthCheck, ISandboxW
 
     public string Id { get; }
 
+    /// <summary>Returns <paramref name="host"/> reporting a lost kernel as the sandbox's <see cref="SandboxUnavailableException"/>, so its session replaces it.</summary>
+    /// <param name="host">What runs the kernel's server.</param>
+    internal static KernelServerHost Reporting(KernelServerHost host) =>
+        host with { Unavailable = static (message, cause) => new SandboxUnavailableException(message, cause) };
+
     public ISandboxFiles Files { get; }
 
     public Task<Execution> SubmitAsync(string code, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>

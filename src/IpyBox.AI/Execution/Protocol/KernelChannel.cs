@@ -24,8 +24,7 @@ internal sealed class KernelChannel : IJupyterMessageSender, IExecutionTimeoutPa
     private readonly Uri _serverUri;
     private readonly TimeSpan _readyTimeout;
     private readonly JupyterMessageHandlers _handlers;
-    private readonly Func<CancellationToken, Task>? _throwIfServerGone;
-    private readonly Func<CancellationToken, Task<string?>>? _explainKernelDeath;
+    private readonly KernelServerHost _host;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, Execution> _executions = new(StringComparer.Ordinal);
@@ -45,10 +44,9 @@ internal sealed class KernelChannel : IJupyterMessageSender, IExecutionTimeoutPa
     /// <param name="serverUri">The server's base address, for error messages.</param>
     /// <param name="readyTimeout">How long the kernel may take to answer <c>kernel_info</c>.</param>
     /// <param name="handlers">The handlers of messages that are not execution output.</param>
-    /// <param name="throwIfServerGone">Throws a <see cref="ContainerStartException"/> when the server is known to be gone; asked when the connection drops.</param>
+    /// <param name="host">What runs the server: asked whether it is gone when the connection drops, and why a kernel died.</param>
     /// <param name="timeProvider">The clock of the waits.</param>
     /// <param name="logger">The logger.</param>
-    /// <param name="explainKernelDeath">Says why the kernel died (e.g. killed at the memory limit), or returns <see langword="null"/>; asked when the server reports a dead kernel.</param>
     /// <param name="reconnectTimeout">How long a dropped connection is tried again before the running executions fail; zero for never.</param>
     public KernelChannel(
         IKernelTransport transport,
@@ -57,10 +55,9 @@ internal sealed class KernelChannel : IJupyterMessageSender, IExecutionTimeoutPa
         Uri serverUri,
         TimeSpan readyTimeout,
         JupyterMessageHandlers handlers,
-        Func<CancellationToken, Task>? throwIfServerGone,
+        KernelServerHost host,
         TimeProvider timeProvider,
         ILogger logger,
-        Func<CancellationToken, Task<string?>>? explainKernelDeath = null,
         TimeSpan reconnectTimeout = default)
     {
         _reconnectTimeout = reconnectTimeout;
@@ -70,8 +67,7 @@ internal sealed class KernelChannel : IJupyterMessageSender, IExecutionTimeoutPa
         _serverUri = serverUri;
         _readyTimeout = readyTimeout;
         _handlers = handlers;
-        _throwIfServerGone = throwIfServerGone;
-        _explainKernelDeath = explainKernelDeath;
+        _host = host;
         _time = timeProvider;
         _logger = logger;
     }
@@ -86,9 +82,8 @@ internal sealed class KernelChannel : IJupyterMessageSender, IExecutionTimeoutPa
     /// <param name="sessionId">The client session.</param>
     /// <param name="options">The client settings: connect and reconnect timeouts, message limit, clock.</param>
     /// <param name="handlers">The handlers of messages that are not execution output.</param>
-    /// <param name="throwIfServerGone">The liveness check of the server, or <see langword="null"/>.</param>
+    /// <param name="host">What runs the server.</param>
     /// <param name="logger">The logger.</param>
-    /// <param name="explainKernelDeath">Says why the kernel died, or <see langword="null"/>.</param>
     /// <param name="cancellationToken">Cancels the connection.</param>
     /// <returns>The open channel.</returns>
     /// <exception cref="TimeoutException">The handshake or the kernel's first answer took too long.</exception>
@@ -99,14 +94,13 @@ internal sealed class KernelChannel : IJupyterMessageSender, IExecutionTimeoutPa
         string sessionId,
         ExecutionClientOptions options,
         JupyterMessageHandlers handlers,
-        Func<CancellationToken, Task>? throwIfServerGone,
+        KernelServerHost host,
         ILogger logger,
-        Func<CancellationToken, Task<string?>>? explainKernelDeath,
         CancellationToken cancellationToken)
     {
         var socket = new WebSocketTransport(ServerAddress.KernelChannels(serverUri, kernelId, sessionId), token, options.ConnectTimeout, options.MaxMessageSize);
         var channel = new KernelChannel(
-            socket, kernelId, sessionId, serverUri, options.ConnectTimeout, handlers, throwIfServerGone, options.TimeProvider, logger, explainKernelDeath, options.ReconnectTimeout);
+            socket, kernelId, sessionId, serverUri, options.ConnectTimeout, handlers, host, options.TimeProvider, logger, options.ReconnectTimeout);
         try
         {
             await socket.StartAsync(channel.Receive, channel.OnFrameDropped, channel.OnConnectionLost, cancellationToken).ConfigureAwait(false);
@@ -130,7 +124,7 @@ internal sealed class KernelChannel : IJupyterMessageSender, IExecutionTimeoutPa
     }
 
     /// <summary>Throws when nothing can be sent: the kernel is dead, the connection was lost or closed.</summary>
-    /// <exception cref="SandboxUnavailableException">The connection is lost.</exception>
+    /// <exception cref="KernelUnavailableException">The connection is lost.</exception>
     /// <exception cref="KernelDiedException">The kernel died and the server could not restart it.</exception>
     public void ThrowIfUnusable()
     {
@@ -249,7 +243,7 @@ internal sealed class KernelChannel : IJupyterMessageSender, IExecutionTimeoutPa
     /// <summary>Sends a request frame.</summary>
     /// <param name="frame">The frame.</param>
     /// <param name="cancellationToken">Cancels the wait for the connection to take the frame.</param>
-    /// <exception cref="SandboxUnavailableException">The connection refused the frame.</exception>
+    /// <exception cref="KernelUnavailableException">The connection refused the frame.</exception>
     public async Task SendFrameAsync(string frame, CancellationToken cancellationToken)
     {
         try
@@ -347,7 +341,7 @@ internal sealed class KernelChannel : IJupyterMessageSender, IExecutionTimeoutPa
 
     /// <summary>
     /// Takes the news that the connection is lost: it is opened again while the kernel is there (running executions go on, the
-    /// server replays what they sent meanwhile); when that fails, every running execution fails with a <see cref="SandboxUnavailableException"/>.
+    /// server replays what they sent meanwhile); when that fails, every running execution fails with a <see cref="KernelUnavailableException"/>.
     /// </summary>
     /// <param name="reason">What the connection reported.</param>
     /// <param name="cause">The connection's error, if any.</param>
@@ -437,7 +431,7 @@ internal sealed class KernelChannel : IJupyterMessageSender, IExecutionTimeoutPa
         }
 
         var dying = _executions.Values.ToArray();
-        if (_explainKernelDeath is null)
+        if (_host.ExplainKernelDeath is null)
         {
             FailDied(state, reason: null, dying);
         }
@@ -453,7 +447,7 @@ internal sealed class KernelChannel : IJupyterMessageSender, IExecutionTimeoutPa
         try
         {
             using var wait = new CancellationTokenSource(s_explainDeathWait, _time);
-            reason = await _explainKernelDeath!(wait.Token).ConfigureAwait(false);
+            reason = await _host.ExplainKernelDeath!(wait.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -485,6 +479,7 @@ internal sealed class KernelChannel : IJupyterMessageSender, IExecutionTimeoutPa
     {
         var reconnected = _reconnected!;
         Exception? lastError = cause;
+        Exception? serverGone = null;
         try
         {
             await Poll.UntilAsync(
@@ -503,35 +498,35 @@ internal sealed class KernelChannel : IJupyterMessageSender, IExecutionTimeoutPa
                     }
                     catch (HttpRequestException ex) when (ex.StatusCode == System.Net.HttpStatusCode.NotFound)
                     {
-                        throw new SandboxUnavailableException(
+                        throw _host.Unavailable(
                             $"The kernel {_kernelId} no longer exists on {_serverUri} (it was shut down or deleted); its state is lost. Create a new client or sandbox.", ex);
                     }
                     catch (Exception ex) when (ex is HttpRequestException or TimeoutException or WebSocketException or IOException)
                     {
                         lastError = ex;
-                        if (_throwIfServerGone is not null)
-                        {
-                            // A stopped container will not come back: say so now instead of trying until the timeout.
-                            await _throwIfServerGone(ct).ConfigureAwait(false);
-                        }
 
-                        return false;
+                        // A stopped container will not come back: say so now instead of trying until the timeout.
+                        serverGone = await _host.FindServerGoneAsync(ct).ConfigureAwait(false);
+                        return serverGone is not null;
                     }
                 },
                 PollSchedule.Backoff(_reconnectTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(1)),
                 _time,
                 CancellationToken.None).ConfigureAwait(false);
-            Log.Reconnected(_logger, _kernelId);
+            if (serverGone is null)
+            {
+                Log.Reconnected(_logger, _kernelId);
+            }
+            else
+            {
+                Log.ReconnectFailed(_logger, _kernelId, serverGone.Message);
+                await FailAllAsync(reason, serverGone, serverKnownGone: true).ConfigureAwait(false);
+            }
         }
-        catch (SandboxUnavailableException gone)
+        catch (KernelUnavailableException gone)
         {
             Log.ReconnectFailed(_logger, _kernelId, gone.Message);
             MarkUnusable(gone);
-        }
-        catch (ContainerStartException stopped)
-        {
-            Log.ReconnectFailed(_logger, _kernelId, stopped.Message);
-            await FailAllAsync(reason, stopped).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
@@ -549,33 +544,30 @@ internal sealed class KernelChannel : IJupyterMessageSender, IExecutionTimeoutPa
     private Task WaitWhileReconnectingAsync(CancellationToken cancellationToken) =>
         _reconnected is { } reconnected ? reconnected.Task.WaitAsync(cancellationToken) : Task.CompletedTask;
 
-    private async Task FailAllAsync(string reason, Exception? cause)
+    private async Task FailAllAsync(string reason, Exception? cause, bool serverKnownGone = false)
     {
         Exception? detail = cause;
-        if (_throwIfServerGone is not null)
+        if (serverKnownGone && cause is not null)
+        {
+            reason = $"{reason}; {cause.Message.Split('\n')[0]}";
+        }
+        else if (_host.FindServerGone is not null)
         {
             try
             {
                 // The engine may still report the container as running for a moment after its network went away.
-                await Poll.UntilAsync(
+                var gone = await Poll.UntilAsync(
                     "the server to be reported gone",
-                    async ct =>
-                    {
-                        await _throwIfServerGone(ct).ConfigureAwait(false);
-                        return false;
-                    },
+                    ct => _host.FindServerGoneAsync(ct),
                     s_serverGoneSchedule,
                     _time,
                     CancellationToken.None).ConfigureAwait(false);
-            }
-            catch (ContainerStartException ex)
-            {
-                detail = ex;
-                reason = $"{reason}; {ex.Message.Split('\n')[0]}";
+                detail = gone;
+                reason = $"{reason}; {gone.Message.Split('\n')[0]}";
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
-                // The engine could not tell; report what is known.
+                // The host could not tell; report what is known.
             }
         }
 
@@ -587,7 +579,7 @@ internal sealed class KernelChannel : IJupyterMessageSender, IExecutionTimeoutPa
         }
     }
 
-    private SandboxUnavailableException Unavailable(string reason, Exception? cause) =>
-        new($"The connection to kernel {_kernelId} at {_serverUri} was lost ({reason}). " +
+    private KernelUnavailableException Unavailable(string reason, Exception? cause) =>
+        _host.Unavailable($"The connection to kernel {_kernelId} at {_serverUri} was lost ({reason}). " +
             "The server or its container may have stopped; create a new sandbox (or a new container and client).", cause);
 }

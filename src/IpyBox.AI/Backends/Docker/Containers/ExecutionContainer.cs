@@ -15,7 +15,7 @@ namespace IpyBox.AI;
 /// <code>
 /// await using var container = new ExecutionContainer();
 /// await container.RunAsync();
-/// await using var client = await ExecutionClient.CreateAsync(container);
+/// await using var client = await container.ConnectClientAsync();
 /// var result = await client.ExecuteAsync("print('Hello, world!')");
 /// </code>
 /// </example>

@@ -103,35 +103,6 @@ internal static class ArchiveExtractor
         }
     }
 
-    /// <summary>Moves everything below <paramref name="source"/> into <paramref name="destination"/>, replacing files of the same name.</summary>
-    /// <exception cref="IOException">A file in one is a directory in the other; nothing was moved.</exception>
-    public static void MergeInto(string source, string destination)
-    {
-        var entries = Directory.EnumerateFileSystemEntries(source, "*", SearchOption.AllDirectories).ToList();
-        foreach (var entry in entries)
-        {
-            var target = Path.Combine(destination, Path.GetRelativePath(source, entry));
-            var isDirectory = Directory.Exists(entry);
-            if (isDirectory ? File.Exists(target) : Directory.Exists(target))
-            {
-                throw new IOException($"'{target}' exists as a {(isDirectory ? "file" : "directory")} but the sandbox holds a {(isDirectory ? "directory" : "file")} there; nothing was changed.");
-            }
-        }
-
-        foreach (var entry in entries)
-        {
-            var target = Path.Combine(destination, Path.GetRelativePath(source, entry));
-            if (Directory.Exists(entry))
-            {
-                Directory.CreateDirectory(target);
-            }
-            else
-            {
-                File.Move(entry, target, overwrite: true);
-            }
-        }
-    }
-
     private static bool IsRegularFile(TarEntryType type) =>
         type is TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile;
 

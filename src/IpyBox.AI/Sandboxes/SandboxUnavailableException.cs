@@ -1,7 +1,10 @@
 namespace IpyBox.AI;
 
-/// <summary>The kernel or its container can no longer be reached: the connection closed or the container stopped.</summary>
-public sealed class SandboxUnavailableException : IpyBoxException
+/// <summary>
+/// The sandbox can no longer serve: its kernel cannot be reached, no new kernel could be started, or what runs it (a
+/// container, a server) has stopped. A <see cref="SandboxSession"/> replaces a sandbox that throws this.
+/// </summary>
+public sealed class SandboxUnavailableException : KernelUnavailableException
 {
     /// <summary>Initializes a new instance of the <see cref="SandboxUnavailableException"/> class.</summary>
     public SandboxUnavailableException()
