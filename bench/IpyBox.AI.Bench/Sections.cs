@@ -128,7 +128,7 @@ internal static class Sections
         {
             for (var i = 0; i < n.PoolCalls; i++)
             {
-                await pool.WarmUpAsync();
+                await pool.FillAsync();
                 sequential.Add(await FirstCallAsync(manager, $"one-{i}", Stopwatch.StartNew()));
                 await manager.EndSessionAsync($"one-{i}");
             }
@@ -138,7 +138,7 @@ internal static class Sections
         await using (var pool = new PoolingSandboxProvider(docker, new WarmPoolOptions { MinWarm = n.Burst, MaxTotal = 2 * n.Burst, MaxConcurrentRefills = 2 }))
         await using (var manager = new SandboxSessionManager(pool, options))
         {
-            await pool.WarmUpAsync();
+            await pool.FillAsync();
             var clock = Stopwatch.StartNew();
             first = await Task.WhenAll(Enumerable.Range(0, n.Burst).Select(i => FirstCallAsync(manager, $"burst-{i}", clock)));
             clock.Restart();

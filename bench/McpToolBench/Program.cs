@@ -33,8 +33,8 @@ var server = Path.GetFileNameWithoutExtension(self) == "dotnet"
     : McpServerDefinition.Stdio("bench", self, "--serve-mcp");
 var options = new IpyBoxOptions { Container = new ExecutionContainerOptions { DisableNetwork = true } };
 options.McpServers.Add(server);
-options.ToolSets.Add(new SandboxToolSet("host", [AIFunctionFactory.Create((string text) => text, "echo", "Returns the text.")]));
-options.ToolBridge.ApprovalPolicy = SandboxToolApprovalPolicy.ApproveAll;
+options.HostToolSets.Add(new HostToolSet("host", [AIFunctionFactory.Create((string text) => text, "echo", "Returns the text.")]));
+options.ToolBridge.ApprovalPolicy = HostToolApprovalPolicy.ApproveAll;
 await using var sessions = new SandboxSessionManager(options);
 var session = await sessions.GetOrCreateAsync("bench");
 

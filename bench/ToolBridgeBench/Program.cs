@@ -15,9 +15,9 @@ var calls = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) :
 var cells = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20;
 
 await using var sandbox = await new DockerSandboxProvider().CreateAsync();
-using var registration = await sandbox.AddToolsAsync(
-    new SandboxToolSet("bench", [AIFunctionFactory.Create((int x) => x, "echo")]),
-    new SandboxToolBridgeOptions { ApprovalPolicy = SandboxToolApprovalPolicy.ApproveAll });
+using var registration = await sandbox.AddHostToolsAsync(
+    new HostToolSet("bench", [AIFunctionFactory.Create((int x) => x, "echo")]),
+    new ToolBridgeOptions { ApprovalPolicy = HostToolApprovalPolicy.ApproveAll });
 
 var single = await sandbox.ExecuteAsync($$"""
     import time, statistics

@@ -32,14 +32,14 @@ var weather = Path.GetFileNameWithoutExtension(self) == "dotnet"
 var calls = 0;
 var services = new ServiceCollection();
 services.AddIpyBox(options => options.Container.DisableNetwork = true) // The tools need no network in the sandbox.
-    .AddMcpServer(weather)
+    .AddMcpServerTools(weather)
     .ConfigureToolBridge(bridge =>
     {
         // Every call from sandbox code is put to the application first; this one approves the read-only weather tools.
         bridge.ApprovalHandler = (request, _) =>
         {
             Interlocked.Increment(ref calls);
-            return ValueTask.FromResult(request.SetName == "weather" ? SandboxToolApproval.Approve() : SandboxToolApproval.Reject("not allowed"));
+            return ValueTask.FromResult(request.SetName == "weather" ? HostToolApproval.Approve() : HostToolApproval.Reject("not allowed"));
         };
     });
 await using var provider = services.BuildServiceProvider();

@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 await using (var pool = new PoolingSandboxProvider(new DockerSandboxProvider(), new WarmPoolOptions { MinWarm = 2, MaxTotal = 6 }))
 await using (var manager = new SandboxSessionManager(pool, new IpyBoxOptions { MaxSessions = 4 }))
 {
-    await pool.WarmUpAsync(); // optional: wait until two sandboxes are ready
+    await pool.FillAsync(); // optional: wait until two sandboxes are ready
 
     var first = await manager.GetOrCreateAsync("thread-1"); // handed out from the pool
     await first.ExecuteAsync("secret = 42");
@@ -32,7 +32,7 @@ services.AddIpyBox(options => options.MaxSessions = 4)
 await using (var provider = services.BuildServiceProvider()) // disposing removes the conversations' and the ready sandboxes
 {
     var pool = provider.GetRequiredService<PoolingSandboxProvider>();
-    await pool.WarmUpAsync(); // resolving the pool at start-up starts filling it before the first conversation
+    await pool.FillAsync(); // resolving the pool at start-up starts filling it before the first conversation
 
     var session = await provider.GetRequiredService<SandboxSessionManager>().GetOrCreateAsync("thread-3");
     var result = await session.ExecuteAsync("print(6 * 7)");

@@ -30,7 +30,7 @@ public static class HostileTools
 
     /// <summary>Creates the hostile set: names, descriptions, property names, defaults and enum values all carry breakouts.</summary>
     /// <param name="onCall">Runs when the echoing tool is called, with its arguments.</param>
-    public static SandboxToolSet Create(Action<AIFunctionArguments>? onCall = null)
+    public static HostToolSet Create(Action<AIFunctionArguments>? onCall = null)
     {
         var tools = new List<AIFunction>();
         for (var i = 0; i < Breakouts.Length; i++)
@@ -59,6 +59,6 @@ public static class HostileTools
 
         tools.Add(new SchemaFunction("class", "a keyword", """{"type":"object","properties":{"lambda":{"type":"string"},"_b":{"type":"string"},"1x":{"type":"string"}},"required":["lambda","_b","1x"]}"""));
         tools.Add(new SchemaFunction("class", "the same keyword again", """{"type":"object","properties":{}}"""));
-        return new SandboxToolSet($"evil\"\"\"{Payload}", tools, Breakouts[0]);
+        return new HostToolSet($"evil\"\"\"{Payload}", tools, Breakouts[0]);
     }
 }

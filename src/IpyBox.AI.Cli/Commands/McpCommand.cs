@@ -108,11 +108,11 @@ internal static class McpCommand
     /// The client that started the server decides what its sandbox may do, so calls from sandbox code to the configured
     /// servers run without asking unless <c>--tool-approval deny</c> rejects them all.
     /// </summary>
-    private static void ConfigureApproval(SandboxToolBridgeOptions bridge, bool deny)
+    private static void ConfigureApproval(ToolBridgeOptions bridge, bool deny)
     {
-        bridge.ApprovalPolicy = deny ? SandboxToolApprovalPolicy.RequireApproval : SandboxToolApprovalPolicy.ApproveAll;
+        bridge.ApprovalPolicy = deny ? HostToolApprovalPolicy.RequireApproval : HostToolApprovalPolicy.ApproveAll;
         bridge.ApprovalHandler = deny
-            ? (_, _) => ValueTask.FromResult(SandboxToolApproval.Reject("calls to host tools are denied: ipybox mcp was started with --tool-approval deny."))
+            ? (_, _) => ValueTask.FromResult(HostToolApproval.Reject("calls to host tools are denied: ipybox mcp was started with --tool-approval deny."))
             : null;
     }
 

@@ -32,7 +32,7 @@ namespace IpyBox.AI;
 /// ai.ipybox.pool=&lt;PoolId&gt;</c> finds a pool's containers; filtering by the conversation label finds only cold-started ones.
 /// </para>
 /// <para>
-/// Filling starts when the pool is created; <see cref="WarmUpAsync"/> waits until it is full. Disposing the pool removes
+/// Filling starts when the pool is created; <see cref="FillAsync"/> waits until it is full. Disposing the pool removes
 /// every ready sandbox and waits for refills in flight; sandboxes already handed out belong to their callers (a
 /// <see cref="SandboxSessionManager"/> removes its own when it is disposed).
 /// </para>
@@ -176,7 +176,7 @@ public sealed class PoolingSandboxProvider : DelegatingSandboxProvider, IAsyncDi
     /// <returns>A task that completes when the pool is full.</returns>
     /// <exception cref="IpyBoxException">A refill failed while waiting (the pool retries it after a delay); the error says why.</exception>
     /// <exception cref="ObjectDisposedException">The pool was disposed.</exception>
-    public async Task WarmUpAsync(CancellationToken cancellationToken = default)
+    public async Task FillAsync(CancellationToken cancellationToken = default)
     {
         TaskCompletionSource ready;
         lock (_gate)

@@ -12,7 +12,7 @@ public static class WarmPoolBuilderExtensions
     /// Wraps the registered <see cref="ISandboxProvider"/> (Docker unless another is registered before this call) in a
     /// <see cref="PoolingSandboxProvider"/>, so new conversations get a ready sandbox. The pool is a singleton, also resolvable
     /// as <see cref="PoolingSandboxProvider"/> (for <see cref="PoolingSandboxProvider.GetStatistics"/> or
-    /// <see cref="PoolingSandboxProvider.WarmUpAsync"/>); it starts filling when it is first resolved (with the session
+    /// <see cref="PoolingSandboxProvider.FillAsync"/>); it starts filling when it is first resolved (with the session
     /// manager, or earlier if the application resolves it at start-up), and disposing the service provider removes its ready
     /// sandboxes after the session manager has removed the conversations' sandboxes.
     /// </summary>

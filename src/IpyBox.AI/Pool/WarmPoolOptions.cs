@@ -26,7 +26,7 @@ public sealed class WarmPoolOptions
     /// <remarks>
     /// New conversations often arrive together; while their first cells run, starting containers to replace their
     /// sandboxes would compete with them for the machine. A hand-out within the delay joins the same refill. Requests
-    /// that find the pool empty, <see cref="PoolingSandboxProvider.WarmUpAsync"/> and the replacement of a broken
+    /// that find the pool empty, <see cref="PoolingSandboxProvider.FillAsync"/> and the replacement of a broken
     /// sandbox start refills at once. <see cref="TimeSpan.Zero"/> refills right after each hand-out.
     /// </remarks>
     /// <value>The default value is 1 second.</value>

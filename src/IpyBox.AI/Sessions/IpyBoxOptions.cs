@@ -106,30 +106,30 @@ public sealed class IpyBoxOptions
     /// <summary>
     /// Gets the host tools every conversation's sandbox gets as Python packages (<c>mcptools.&lt;name&gt;</c>), registered when
     /// the sandbox is created (also one taken from a warm pool). Any <c>AIFunction</c> can be a tool. For one conversation
-    /// only, use <see cref="SandboxSessionManager.AddToolsAsync"/>.
+    /// only, use <see cref="SandboxSessionManager.AddHostToolsAsync"/>.
     /// </summary>
     /// <value>The default value is empty.</value>
-    public IList<SandboxToolSet> ToolSets { get; } = [];
+    public IList<HostToolSet> HostToolSets { get; } = [];
 
     /// <summary>
     /// Gets the MCP servers whose tools every conversation's sandbox gets as Python packages named after the servers. The
     /// servers are started or reached once, when the first sandbox is created, and closed with the session manager. For one
-    /// conversation only, use <see cref="SandboxSessionManager.AddMcpServerAsync"/>.
+    /// conversation only, use <see cref="SandboxSessionManager.AddMcpServerToolsAsync"/>.
     /// </summary>
     /// <value>The default value is empty.</value>
     public IList<McpServerDefinition> McpServers { get; } = [];
 
     /// <summary>
-    /// Gets or sets how calls from sandbox code to the tools of <see cref="ToolSets"/>, <see cref="McpServers"/> and the
+    /// Gets or sets how calls from sandbox code to the tools of <see cref="HostToolSets"/>, <see cref="McpServers"/> and the
     /// per-conversation registrations are approved and bounded. Unless its logger factory is set, the session manager's is used.
     /// </summary>
-    /// <value>The default value is a new <see cref="SandboxToolBridgeOptions"/>: every call needs the approval of its
-    /// <see cref="SandboxToolBridgeOptions.ApprovalHandler"/>, and without one every call is rejected.</value>
-    public SandboxToolBridgeOptions ToolBridge { get; set; } = new();
+    /// <value>The default value is a new <see cref="ToolBridgeOptions"/>: every call needs the approval of its
+    /// <see cref="ToolBridgeOptions.ApprovalHandler"/>, and without one every call is rejected.</value>
+    public ToolBridgeOptions ToolBridge { get; set; } = new();
 
     /// <summary>
     /// Gets or sets a value indicating whether the AI tools include the functions that list the sandbox's tool packages and
-    /// return their source even when <see cref="ToolSets"/> and <see cref="McpServers"/> are empty. Set it when tools are
+    /// return their source even when <see cref="HostToolSets"/> and <see cref="McpServers"/> are empty. Set it when tools are
     /// registered per conversation only.
     /// </summary>
     /// <value>The default value is <see langword="false"/>: the functions are included only when tools are registered for every conversation.</value>
@@ -243,11 +243,11 @@ public sealed class IpyBoxOptions
             }
 
             HashSet<string> names = new(StringComparer.Ordinal);
-            foreach (var set in options.ToolSets)
+            foreach (var set in options.HostToolSets)
             {
                 if (set is null || !names.Add(set.Name))
                 {
-                    return set is null ? "IpyBoxOptions.ToolSets contains null." : $"Two tool sets are named '{set.Name}'; give each set and MCP server its own name.";
+                    return set is null ? "IpyBoxOptions.HostToolSets contains null." : $"Two tool sets are named '{set.Name}'; give each set and MCP server its own name.";
                 }
             }
 

@@ -113,7 +113,7 @@ public sealed class SandboxSession : IAsyncDisposable
         await DisposeToolRegistrationsAsync().ConfigureAwait(false);
     }
 
-    /// <summary>Keeps a tool registration (<see cref="SandboxToolRegistration"/> or <see cref="McpServerRegistration"/>) until the sandbox is removed.</summary>
+    /// <summary>Keeps a tool registration (<see cref="HostToolRegistration"/> or <see cref="McpServerToolsRegistration"/>) until the sandbox is removed.</summary>
     /// <returns><see langword="false"/> when the sandbox is already removed; the caller disposes the registration.</returns>
     internal bool KeepToolRegistration(object registration)
     {

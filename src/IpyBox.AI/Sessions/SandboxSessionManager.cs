@@ -17,7 +17,7 @@ public sealed class SandboxSessionManager : IAsyncDisposable, IDisposable
     private readonly TimeProvider _time;
     private readonly CancellationTokenSource _disposing = new();
     private readonly ITimer? _sweeper;
-    private readonly DefaultSandboxTools _defaultTools;
+    private readonly DefaultHostTools _defaultTools;
     private int _sweeping;
     private int _disposed;
 
@@ -49,7 +49,7 @@ public sealed class SandboxSessionManager : IAsyncDisposable, IDisposable
         _time = timeProvider ?? TimeProvider.System;
         Provider = provider ?? new DockerSandboxProvider(Options.Container, Options.Client, _loggerFactory);
         Options.ToolBridge.LoggerFactory ??= loggerFactory;
-        _defaultTools = new DefaultSandboxTools(Options, _loggerFactory);
+        _defaultTools = new DefaultHostTools(Options, _loggerFactory);
         if (Options.SessionIdleTimeout != Timeout.InfiniteTimeSpan)
         {
             var period = TimeSpan.FromTicks(Math.Clamp(Options.SessionIdleTimeout.Ticks / 4, TimeSpan.FromMilliseconds(100).Ticks, TimeSpan.FromSeconds(30).Ticks));
@@ -152,7 +152,7 @@ public sealed class SandboxSessionManager : IAsyncDisposable, IDisposable
     /// Registers host tools in the conversation's sandbox (creating it on first use) as the Python package
     /// <c>mcptools.&lt;name&gt;</c>; calls are approved and bounded by <see cref="IpyBoxOptions.ToolBridge"/>. The registration
     /// lasts until it is disposed or the sandbox is removed; it survives kernel resets. For every conversation, use
-    /// <see cref="IpyBoxOptions.ToolSets"/>.
+    /// <see cref="IpyBoxOptions.HostToolSets"/>.
     /// </summary>
     /// <param name="conversationKey">The conversation key.</param>
     /// <param name="toolSet">The tools; any <c>AIFunction</c> can be one.</param>
@@ -161,11 +161,11 @@ public sealed class SandboxSessionManager : IAsyncDisposable, IDisposable
     /// <exception cref="InvalidOperationException">A tool set with the same package name is registered in the sandbox.</exception>
     /// <exception cref="SessionLimitException">The cap is reached and <see cref="SessionLimitBehavior.Reject"/> is configured.</exception>
     /// <exception cref="ObjectDisposedException">The manager was disposed.</exception>
-    public async Task<SandboxToolRegistration> AddToolsAsync(string conversationKey, SandboxToolSet toolSet, CancellationToken cancellationToken = default)
+    public async Task<HostToolRegistration> AddHostToolsAsync(string conversationKey, HostToolSet toolSet, CancellationToken cancellationToken = default)
     {
         Throw.IfNull(toolSet);
         var session = await GetOrCreateAsync(conversationKey, cancellationToken).ConfigureAwait(false);
-        var registration = await session.RunAsync((sandbox, ct) => sandbox.AddToolsAsync(toolSet, Options.ToolBridge, ct), cancellationToken).ConfigureAwait(false);
+        var registration = await session.RunAsync((sandbox, ct) => sandbox.AddHostToolsAsync(toolSet, Options.ToolBridge, ct), cancellationToken).ConfigureAwait(false);
         if (!session.KeepToolRegistration(registration))
         {
             registration.Dispose();
@@ -190,7 +190,7 @@ public sealed class SandboxSessionManager : IAsyncDisposable, IDisposable
     /// <exception cref="InvalidOperationException">A tool set with the same package name is registered in the sandbox.</exception>
     /// <exception cref="SessionLimitException">The cap is reached and <see cref="SessionLimitBehavior.Reject"/> is configured.</exception>
     /// <exception cref="ObjectDisposedException">The manager was disposed.</exception>
-    public async Task<McpServerRegistration> AddMcpServerAsync(string conversationKey, McpServerDefinition server, CancellationToken cancellationToken = default)
+    public async Task<McpServerToolsRegistration> AddMcpServerToolsAsync(string conversationKey, McpServerDefinition server, CancellationToken cancellationToken = default)
     {
         Throw.IfNull(server);
         server.Validate();
@@ -198,11 +198,11 @@ public sealed class SandboxSessionManager : IAsyncDisposable, IDisposable
 
         // Connect before taking the conversation's turn, so its calls do not wait for a slow server to start.
         var connection = await McpServerConnection.ConnectAsync(server, Options.ToolBridge.LoggerFactory, cancellationToken).ConfigureAwait(false);
-        McpServerRegistration registration;
+        McpServerToolsRegistration registration;
         try
         {
-            var tools = await session.RunAsync((sandbox, ct) => sandbox.AddToolsAsync(connection.ToolSet, Options.ToolBridge, ct), cancellationToken).ConfigureAwait(false);
-            registration = new McpServerRegistration(connection, tools);
+            var tools = await session.RunAsync((sandbox, ct) => sandbox.AddHostToolsAsync(connection.ToolSet, Options.ToolBridge, ct), cancellationToken).ConfigureAwait(false);
+            registration = new McpServerToolsRegistration(connection, tools);
         }
         catch
         {
@@ -408,7 +408,7 @@ public sealed class SandboxSessionManager : IAsyncDisposable, IDisposable
                 sandbox = sandbox.WithNotebookRecording(notebooks);
             }
 
-            IReadOnlyList<SandboxToolRegistration> tools;
+            IReadOnlyList<HostToolRegistration> tools;
             try
             {
                 tools = await _defaultTools.RegisterAsync(sandbox, _disposing.Token).ConfigureAwait(false);

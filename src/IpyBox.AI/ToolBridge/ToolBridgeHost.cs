@@ -195,7 +195,7 @@ internal sealed class ToolBridgeHost : IJupyterMessageHandler
         {
             var result = call.Result.Result;
             var length = result.ToJsonString().Length;
-            if (results.Count > 0 && size + length > SandboxToolBridgeOptions.MaxDeliverableBytes)
+            if (results.Count > 0 && size + length > ToolBridgeOptions.MaxDeliverableBytes)
             {
                 break; // The rest goes with the next answer, which comes at once.
             }
@@ -289,7 +289,7 @@ internal sealed class ToolBridgeHost : IJupyterMessageHandler
         using var pause = (sender as IExecutionTimeoutPause)?.PauseTimeout(message.ParentId);
         try
         {
-            var request = new SandboxToolApprovalRequest(_sandbox, set.Set.Name, tool, new FunctionCallContent(call.Id, tool.Name, arguments));
+            var request = new HostToolApprovalRequest(_sandbox, set.Set.Name, tool, new FunctionCallContent(call.Id, tool.Name, arguments));
             var approval = await handler(request, _stopping.Token).ConfigureAwait(false);
             return approval.Approved ? null : approval.Reason ?? $"The application rejected the call of {tool.Name}.";
         }

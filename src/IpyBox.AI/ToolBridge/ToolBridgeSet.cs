@@ -5,7 +5,7 @@ namespace IpyBox.AI;
 /// <summary>A tool set as registered on one sandbox: its generated package, its options and its tools by Python function name.</summary>
 internal sealed class ToolBridgeSet
 {
-    public ToolBridgeSet(SandboxToolSet set, ToolPackage package, SandboxToolBridgeOptions options)
+    public ToolBridgeSet(HostToolSet set, ToolPackage package, ToolBridgeOptions options)
     {
         Set = set;
         Package = package;
@@ -14,16 +14,16 @@ internal sealed class ToolBridgeSet
             .ToDictionary(entry => entry.FunctionName, entry => entry.Tool, StringComparer.Ordinal);
     }
 
-    public SandboxToolSet Set { get; }
+    public HostToolSet Set { get; }
 
     public ToolPackage Package { get; }
 
-    public SandboxToolBridgeOptions Options { get; }
+    public ToolBridgeOptions Options { get; }
 
     /// <summary>Gets the tools by the name of their generated function, which is what the kernel sends.</summary>
     public IReadOnlyDictionary<string, AIFunction> Tools { get; }
 
     /// <summary>Gets a value indicating whether a call of <paramref name="tool"/> must be put to the approval handler.</summary>
     public bool NeedsApproval(AIFunction tool) =>
-        Options.ApprovalPolicy == SandboxToolApprovalPolicy.RequireApproval || tool.GetService<ApprovalRequiredAIFunction>() is not null;
+        Options.ApprovalPolicy == HostToolApprovalPolicy.RequireApproval || tool.GetService<ApprovalRequiredAIFunction>() is not null;
 }

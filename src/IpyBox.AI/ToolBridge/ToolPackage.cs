@@ -1,10 +1,10 @@
 namespace IpyBox.AI;
 
-/// <summary>The Python package generated for a <see cref="SandboxToolSet"/>.</summary>
+/// <summary>The Python package generated for a <see cref="HostToolSet"/>.</summary>
 /// <param name="PackageName">The package's name under <c>mcptools</c>.</param>
 /// <param name="Source">The source of its <c>__init__.py</c>.</param>
 /// <param name="Functions">One function per tool, in the set's order.</param>
-internal sealed record ToolPackage(string PackageName, string Source, IReadOnlyList<SandboxToolFunction> Functions)
+internal sealed record ToolPackage(string PackageName, string Source, IReadOnlyList<HostToolFunction> Functions)
 {
     /// <summary>The directory under <c>/app</c> that holds the generated packages and the bridge runtime.</summary>
     public const string Root = "mcptools";

@@ -5,7 +5,7 @@ using Microsoft.Extensions.AI;
 namespace IpyBox.AI;
 
 /// <summary>
-/// Generates the Python package of a <see cref="SandboxToolSet"/>: one keyword-only function per tool whose parameters are
+/// Generates the Python package of a <see cref="HostToolSet"/>: one keyword-only function per tool whose parameters are
 /// typed from the tool's JSON schema, whose docstring is the description, and whose body hands the arguments to the bridge
 /// runtime. Everything that comes from the tools (names, descriptions, defaults, enum values, property names) is untrusted:
 /// identifiers go through <see cref="PythonIdentifier"/> and every text through <see cref="PythonLiteral"/>, so the source
@@ -14,18 +14,18 @@ namespace IpyBox.AI;
 internal static class ToolPackageGenerator
 {
     /// <summary>Generates the package for <paramref name="set"/> under the package name <paramref name="packageName"/> (already an identifier).</summary>
-    public static ToolPackage Generate(SandboxToolSet set, string packageName)
+    public static ToolPackage Generate(HostToolSet set, string packageName)
     {
         var module = $"{ToolPackage.Root}.{packageName}";
         var functionNames = PythonIdentifier.Distinct(set.Tools.Select(tool => tool.Name), "tool");
         var definitions = new StringBuilder();
         var functions = new StringBuilder();
-        var generated = new List<SandboxToolFunction>();
+        var generated = new List<HostToolFunction>();
         for (var i = 0; i < set.Tools.Count; i++)
         {
             var (signature, code) = Function(set.Tools[i], functionNames[i], definitions);
             functions.Append('\n').Append(code);
-            generated.Add(new SandboxToolFunction(set.Tools[i].Name, module, functionNames[i], signature));
+            generated.Add(new HostToolFunction(set.Tools[i].Name, module, functionNames[i], signature));
         }
 
         var source = new StringBuilder();
@@ -45,7 +45,7 @@ internal static class ToolPackageGenerator
         return new ToolPackage(packageName, source.ToString(), generated);
     }
 
-    private static string ModuleDocstring(SandboxToolSet set, IReadOnlyList<SandboxToolFunction> functions)
+    private static string ModuleDocstring(HostToolSet set, IReadOnlyList<HostToolFunction> functions)
     {
         var text = new StringBuilder();
         text.Append("Tools of ").Append(set.Name).Append(", run on the host when called");

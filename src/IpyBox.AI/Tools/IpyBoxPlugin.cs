@@ -247,7 +247,7 @@ public sealed class IpyBoxPlugin
     /// <param name="pluginName">The plugin name; models see it as a prefix of the function names.</param>
     /// <returns>
     /// The plugin. The file-transfer functions are included only when <see cref="IpyBoxOptions.AllowedHostDirectories"/> is set, <c>export_notebook</c> only when <see cref="IpyBoxOptions.AllowNotebookExportTool"/> is;
-    /// the tool-package functions only when <see cref="IpyBoxOptions.ToolSets"/> or <see cref="IpyBoxOptions.McpServers"/> is
+    /// the tool-package functions only when <see cref="IpyBoxOptions.HostToolSets"/> or <see cref="IpyBoxOptions.McpServers"/> is
     /// not empty or <see cref="IpyBoxOptions.IncludeToolDiscovery"/> is set.
     /// </returns>
     public KernelPlugin AsKernelPlugin(string pluginName = "python")
@@ -301,7 +301,7 @@ public sealed class IpyBoxPlugin
     }
 
     /// <summary>Gets a value indicating whether the tool-package functions are offered: tools are registered for every conversation, or the options ask for them.</summary>
-    private bool HasToolDiscovery => Options.IncludeToolDiscovery || Options.ToolSets.Count > 0 || Options.McpServers.Count > 0;
+    private bool HasToolDiscovery => Options.IncludeToolDiscovery || Options.HostToolSets.Count > 0 || Options.McpServers.Count > 0;
 
     private string? ResolveConversationKey(Kernel? kernel) => ConversationKeyResolver.Resolve(ConversationKey, kernel, Options.DefaultConversationKey, Options.ConversationKeySources);
 }

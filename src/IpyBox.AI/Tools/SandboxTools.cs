@@ -295,7 +295,7 @@ public sealed class SandboxTools
         InvokeAsync(
             "list_sandbox_tools",
             conversationKey,
-            (session, _) => Task.FromResult(SandboxToolResult.Success(Fit(ToolModuleListing.Format(session.Sandbox.GetToolModules())))),
+            (session, _) => Task.FromResult(SandboxToolResult.Success(Fit(ToolModuleListing.Format(session.Sandbox.GetHostToolModules())))),
             cancellationToken);
 
     /// <summary>Returns the generated source of a tool package registered in the conversation's sandbox.</summary>
@@ -310,7 +310,7 @@ public sealed class SandboxTools
             conversationKey,
             (session, _) =>
             {
-                var modules = session.Sandbox.GetToolModules();
+                var modules = session.Sandbox.GetHostToolModules();
                 var found = modules.FirstOrDefault(m => m.Module == module) ?? modules.FirstOrDefault(m => m.SetName == module);
                 return Task.FromResult(found is not null
                     ? SandboxToolResult.Success(Fit(found.Source))

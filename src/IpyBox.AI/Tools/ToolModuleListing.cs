@@ -5,7 +5,7 @@ namespace IpyBox.AI;
 /// <summary>The text with which the AI tools tell a model which tool packages its code can import.</summary>
 internal static class ToolModuleListing
 {
-    public static string Format(IReadOnlyList<SandboxToolModule> modules)
+    public static string Format(IReadOnlyList<HostToolModule> modules)
     {
         if (modules.Count == 0)
         {

@@ -20,7 +20,7 @@ public sealed class WarmPoolTests : IAsyncLifetime
     public async Task A_variable_and_a_file_from_one_conversation_are_absent_in_the_next_sandbox_handed_out()
     {
         await using var pool = new PoolingSandboxProvider(CreateDockerProvider(), new WarmPoolOptions { MinWarm = 1, MaxTotal = 4 });
-        await pool.WarmUpAsync();
+        await pool.FillAsync();
         await using var manager = new SandboxSessionManager(pool);
 
         var a = await manager.GetOrCreateAsync("a");
@@ -31,7 +31,7 @@ public sealed class WarmPoolTests : IAsyncLifetime
         Assert.True(await manager.EndSessionAsync("a"));
         Assert.False(await DockerEngine.ContainerExistsAsync(used));
 
-        await pool.WarmUpAsync();
+        await pool.FillAsync();
         var b = await manager.GetOrCreateAsync("b");
 
         Assert.NotEqual(used, b.SandboxId);
@@ -56,7 +56,7 @@ public sealed class WarmPoolTests : IAsyncLifetime
         const string trace = "print(get_ipython().execution_count, len(In), len(Out), sorted(k for k in globals() if not k.startswith('_')))";
         var docker = CreateDockerProvider();
         await using var pool = new PoolingSandboxProvider(docker, new WarmPoolOptions { MinWarm = 1, MaxTotal = 3 });
-        await pool.WarmUpAsync();
+        await pool.FillAsync();
         await using var cold = await docker.CreateAsync();
 
         await using var pooled = await pool.CreateAsync(new SandboxRequest { ConversationKey = "warmed" });
@@ -72,7 +72,7 @@ public sealed class WarmPoolTests : IAsyncLifetime
     public async Task A_killed_ready_container_is_discarded_not_handed_out()
     {
         await using var pool = new PoolingSandboxProvider(CreateDockerProvider(), new WarmPoolOptions { MinWarm = 1, MaxTotal = 3 });
-        await pool.WarmUpAsync();
+        await pool.FillAsync();
         var ready = Assert.Single(await DockerEngine.ListAsync(ContainerLabels.Pool, pool.PoolId));
 
         await DockerEngine.KillAsync(ready.ID);
@@ -91,7 +91,7 @@ public sealed class WarmPoolTests : IAsyncLifetime
     public async Task Disposing_the_pool_removes_its_ready_sandboxes_and_the_refill_under_way()
     {
         var pool = new PoolingSandboxProvider(CreateDockerProvider(), new WarmPoolOptions { MinWarm = 2, MaxTotal = 4 });
-        await pool.WarmUpAsync();
+        await pool.FillAsync();
         var handedOut = await pool.CreateAsync(); // starts a refill
 
         await pool.DisposeAsync();
@@ -113,7 +113,7 @@ public sealed class WarmPoolTests : IAsyncLifetime
         try
         {
             var pool = provider.GetRequiredService<PoolingSandboxProvider>();
-            await pool.WarmUpAsync();
+            await pool.FillAsync();
             var execute = provider.GetRequiredService<IpyBoxPlugin>().AsAIFunctions().Single(f => f.Name == "execute_python");
             using (IpyBoxConversation.Begin("pooled"))
             {
@@ -121,7 +121,7 @@ public sealed class WarmPoolTests : IAsyncLifetime
                 Assert.Equal("from the pool", Assert.Single(result.OfType<TextContent>()).Text);
             }
 
-            await pool.WarmUpAsync();
+            await pool.FillAsync();
             Assert.Equal(1, pool.GetStatistics().HandedOut);
             Assert.Equal(3, (await DockerEngine.ListAsync(DockerEngine.TestLabel, _runId)).Count);
         }

@@ -8,7 +8,7 @@ namespace IpyBox.AI.IntegrationTests;
 /// <summary>Code in a real kernel calls host <see cref="AIFunction"/>s through generated packages over the kernel's stdin channel.</summary>
 public sealed class ToolBridgeTests(ToolBridgeFixture fixture) : IClassFixture<ToolBridgeFixture>
 {
-    private static readonly SandboxToolBridgeOptions s_approveAll = new() { ApprovalPolicy = SandboxToolApprovalPolicy.ApproveAll };
+    private static readonly ToolBridgeOptions s_approveAll = new() { ApprovalPolicy = HostToolApprovalPolicy.ApproveAll };
 
     private ISandbox Sandbox => fixture.First;
 
@@ -17,7 +17,7 @@ public sealed class ToolBridgeTests(ToolBridgeFixture fixture) : IClassFixture<T
     {
         Assert.True(Sandbox.GetService<ExecutionContainer>()!.Options.DisableNetwork);
         var calls = 0;
-        var set = new SandboxToolSet("calc", [AIFunctionFactory.Create(
+        var set = new HostToolSet("calc", [AIFunctionFactory.Create(
             ([Description("The first addend.")] int a, int b) =>
             {
                 Interlocked.Increment(ref calls);
@@ -25,7 +25,7 @@ public sealed class ToolBridgeTests(ToolBridgeFixture fixture) : IClassFixture<T
             },
             "add",
             "Adds two integers.")]);
-        using var registration = await Sandbox.AddToolsAsync(set, s_approveAll);
+        using var registration = await Sandbox.AddHostToolsAsync(set, s_approveAll);
 
         var function = Assert.Single(registration.Functions);
         Assert.Equal("mcptools.calc.add", function.QualifiedName);
@@ -47,13 +47,13 @@ public sealed class ToolBridgeTests(ToolBridgeFixture fixture) : IClassFixture<T
     public async Task Strings_stay_text_structured_values_become_python_objects_and_images_display()
     {
         var png = Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAMAAAACCAIAAAASFvFNAAAAEElEQVR4nGP4z8AAQQxwFgBB0gX7h/C5SAAAAABJRU5ErkJggg==");
-        var set = new SandboxToolSet("shapes", [
+        var set = new HostToolSet("shapes", [
             AIFunctionFactory.Create((string name) => $"hello {name}", "greet"),
             AIFunctionFactory.Create((int n) => new Report(n, [.. Enumerable.Range(1, n)], new Dictionary<string, bool> { ["even"] = n % 2 == 0 }), "report"),
             AIFunctionFactory.Create(() => new DataContent(png, "image/png"), "picture"),
             AIFunctionFactory.Create(() => (string?)null, "nothing"),
         ]);
-        using var registration = await Sandbox.AddToolsAsync(set, s_approveAll);
+        using var registration = await Sandbox.AddHostToolsAsync(set, s_approveAll);
 
         var result = await Sandbox.ExecuteAsync("""
             from mcptools import shapes
@@ -72,8 +72,8 @@ public sealed class ToolBridgeTests(ToolBridgeFixture fixture) : IClassFixture<T
     [Fact]
     public async Task A_tool_that_throws_raises_ToolError_with_its_message_and_no_host_stack_trace()
     {
-        var set = new SandboxToolSet("failing", [AIFunctionFactory.Create(new Func<string>(() => throw new InvalidOperationException("the disk is on fire")), "explode")]);
-        using var registration = await Sandbox.AddToolsAsync(set, s_approveAll);
+        var set = new HostToolSet("failing", [AIFunctionFactory.Create(new Func<string>(() => throw new InvalidOperationException("the disk is on fire")), "explode")]);
+        using var registration = await Sandbox.AddHostToolsAsync(set, s_approveAll);
 
         var result = await Sandbox.ExecuteAsync("""
             from mcptools.failing import explode, ToolError
@@ -90,17 +90,17 @@ public sealed class ToolBridgeTests(ToolBridgeFixture fixture) : IClassFixture<T
     public async Task A_rejected_call_raises_ToolRejectedError_and_the_tool_never_runs()
     {
         var ran = 0;
-        var requests = new ConcurrentQueue<SandboxToolApprovalRequest>();
-        var set = new SandboxToolSet("guarded", [AIFunctionFactory.Create((string path) => Interlocked.Increment(ref ran), "delete_file")]);
-        var options = new SandboxToolBridgeOptions
+        var requests = new ConcurrentQueue<HostToolApprovalRequest>();
+        var set = new HostToolSet("guarded", [AIFunctionFactory.Create((string path) => Interlocked.Increment(ref ran), "delete_file")]);
+        var options = new ToolBridgeOptions
         {
             ApprovalHandler = (request, _) =>
             {
                 requests.Enqueue(request);
-                return ValueTask.FromResult(SandboxToolApproval.Reject("deleting is not allowed here"));
+                return ValueTask.FromResult(HostToolApproval.Reject("deleting is not allowed here"));
             },
         };
-        using var registration = await Sandbox.AddToolsAsync(set, options);
+        using var registration = await Sandbox.AddHostToolsAsync(set, options);
 
         var error = await Assert.ThrowsAsync<ExecutionException>(() => Sandbox.ExecuteAsync("from mcptools.guarded import delete_file\ndelete_file(path='/etc/passwd')"));
 
@@ -118,8 +118,8 @@ public sealed class ToolBridgeTests(ToolBridgeFixture fixture) : IClassFixture<T
     public async Task Without_an_approval_handler_the_default_policy_rejects_every_call()
     {
         var ran = 0;
-        var set = new SandboxToolSet("unapproved", [AIFunctionFactory.Create(() => Interlocked.Increment(ref ran), "touch")]);
-        using var registration = await Sandbox.AddToolsAsync(set);
+        var set = new HostToolSet("unapproved", [AIFunctionFactory.Create(() => Interlocked.Increment(ref ran), "touch")]);
+        using var registration = await Sandbox.AddHostToolsAsync(set);
 
         var error = await Assert.ThrowsAsync<ExecutionException>(() => Sandbox.ExecuteAsync("import mcptools.unapproved as t\nt.touch()"));
 
@@ -131,16 +131,16 @@ public sealed class ToolBridgeTests(ToolBridgeFixture fixture) : IClassFixture<T
     [Fact]
     public async Task Waiting_for_approval_longer_than_the_time_limit_does_not_time_the_cell_out()
     {
-        var set = new SandboxToolSet("slowapproval", [AIFunctionFactory.Create(() => "done", "work")]);
-        var options = new SandboxToolBridgeOptions
+        var set = new HostToolSet("slowapproval", [AIFunctionFactory.Create(() => "done", "work")]);
+        var options = new ToolBridgeOptions
         {
             ApprovalHandler = async (_, cancellationToken) =>
             {
                 await Task.Delay(TimeSpan.FromSeconds(4), cancellationToken);
-                return SandboxToolApproval.Approve();
+                return HostToolApproval.Approve();
             },
         };
-        using var registration = await Sandbox.AddToolsAsync(set, options);
+        using var registration = await Sandbox.AddHostToolsAsync(set, options);
 
         var result = await Sandbox.ExecuteAsync("from mcptools.slowapproval import work\nprint(work())", timeout: TimeSpan.FromSeconds(2));
 
@@ -150,14 +150,14 @@ public sealed class ToolBridgeTests(ToolBridgeFixture fixture) : IClassFixture<T
     [Fact]
     public async Task Concurrent_calls_from_threads_each_get_their_own_result()
     {
-        var set = new SandboxToolSet("echo", [AIFunctionFactory.Create(
+        var set = new HostToolSet("echo", [AIFunctionFactory.Create(
             async (int value, int delayMs) =>
             {
                 await Task.Delay(delayMs);
                 return value * 10;
             },
             "slow_echo")]);
-        using var registration = await Sandbox.AddToolsAsync(set, s_approveAll);
+        using var registration = await Sandbox.AddHostToolsAsync(set, s_approveAll);
 
         var result = await Sandbox.ExecuteAsync("""
             import threading
@@ -178,7 +178,7 @@ public sealed class ToolBridgeTests(ToolBridgeFixture fixture) : IClassFixture<T
     [Fact]
     public async Task A_cell_that_times_out_during_a_call_leaves_the_bridge_usable_for_the_next_cell()
     {
-        var set = new SandboxToolSet("interrupted", [
+        var set = new HostToolSet("interrupted", [
             AIFunctionFactory.Create(async () =>
             {
                 await Task.Delay(TimeSpan.FromSeconds(3));
@@ -186,7 +186,7 @@ public sealed class ToolBridgeTests(ToolBridgeFixture fixture) : IClassFixture<T
             }, "slow"),
             AIFunctionFactory.Create((int x) => x + 1, "inc"),
         ]);
-        using var registration = await Sandbox.AddToolsAsync(set, s_approveAll);
+        using var registration = await Sandbox.AddHostToolsAsync(set, s_approveAll);
 
         await Assert.ThrowsAsync<TimeoutException>(() => Sandbox.ExecuteAsync("from mcptools.interrupted import slow, inc\nslow()", timeout: TimeSpan.FromSeconds(1)));
         var result = await Sandbox.ExecuteAsync("print([inc(x=i) for i in range(5)])");
@@ -200,8 +200,8 @@ public sealed class ToolBridgeTests(ToolBridgeFixture fixture) : IClassFixture<T
     [Fact]
     public async Task Registrations_survive_a_kernel_reset()
     {
-        var set = new SandboxToolSet("persistent", [AIFunctionFactory.Create(() => "still here", "ping")]);
-        using var registration = await Sandbox.AddToolsAsync(set, s_approveAll);
+        var set = new HostToolSet("persistent", [AIFunctionFactory.Create(() => "still here", "ping")]);
+        using var registration = await Sandbox.AddHostToolsAsync(set, s_approveAll);
 
         await Sandbox.ResetAsync();
         var result = await Sandbox.ExecuteAsync("from mcptools.persistent import ping\nprint(ping())");
@@ -213,8 +213,8 @@ public sealed class ToolBridgeTests(ToolBridgeFixture fixture) : IClassFixture<T
     public async Task A_second_sandbox_cannot_call_the_first_ones_tools()
     {
         var ran = 0;
-        using var first = await fixture.First.AddToolsAsync(new SandboxToolSet("secret", [AIFunctionFactory.Create(() => Interlocked.Increment(ref ran), "launch")]), s_approveAll);
-        using var second = await fixture.Second.AddToolsAsync(new SandboxToolSet("public", [AIFunctionFactory.Create(() => "ok", "hello")]), s_approveAll);
+        using var first = await fixture.First.AddHostToolsAsync(new HostToolSet("secret", [AIFunctionFactory.Create(() => Interlocked.Increment(ref ran), "launch")]), s_approveAll);
+        using var second = await fixture.Second.AddHostToolsAsync(new HostToolSet("public", [AIFunctionFactory.Create(() => "ok", "hello")]), s_approveAll);
         var function = Assert.Single(first.Functions);
 
         var result = await fixture.Second.ExecuteAsync($$"""
@@ -234,8 +234,8 @@ public sealed class ToolBridgeTests(ToolBridgeFixture fixture) : IClassFixture<T
     [Fact]
     public async Task A_disposed_registration_no_longer_serves_calls()
     {
-        var registration = await Sandbox.AddToolsAsync(new SandboxToolSet("gone", [AIFunctionFactory.Create(() => 1, "one")]), s_approveAll);
-        using var other = await Sandbox.AddToolsAsync(new SandboxToolSet("kept", [AIFunctionFactory.Create(() => 2, "two")]), s_approveAll);
+        var registration = await Sandbox.AddHostToolsAsync(new HostToolSet("gone", [AIFunctionFactory.Create(() => 1, "one")]), s_approveAll);
+        using var other = await Sandbox.AddHostToolsAsync(new HostToolSet("kept", [AIFunctionFactory.Create(() => 2, "two")]), s_approveAll);
         registration.Dispose();
 
         var result = await Sandbox.ExecuteAsync("""
@@ -248,13 +248,13 @@ public sealed class ToolBridgeTests(ToolBridgeFixture fixture) : IClassFixture<T
             """);
 
         Assert.Equal("refused 2", result.Text);
-        Assert.DoesNotContain(Sandbox.GetToolModules(), module => module.SetName == "gone");
+        Assert.DoesNotContain(Sandbox.GetHostToolModules(), module => module.SetName == "gone");
     }
 
     [Fact]
     public async Task Ordinary_input_still_reaches_other_handlers()
     {
-        using var registration = await Sandbox.AddToolsAsync(new SandboxToolSet("quiet", [AIFunctionFactory.Create(() => 1, "one")]), s_approveAll);
+        using var registration = await Sandbox.AddHostToolsAsync(new HostToolSet("quiet", [AIFunctionFactory.Create(() => 1, "one")]), s_approveAll);
 
         var result = await Sandbox.ExecuteAsync("print(repr(input('name? ')))");
 
@@ -264,7 +264,7 @@ public sealed class ToolBridgeTests(ToolBridgeFixture fixture) : IClassFixture<T
     [Fact]
     public async Task The_generated_source_and_any_module_source_can_be_read()
     {
-        using var registration = await Sandbox.AddToolsAsync(new SandboxToolSet("readable", [AIFunctionFactory.Create((string city) => city, "weather", "Tells the weather.")]), s_approveAll);
+        using var registration = await Sandbox.AddHostToolsAsync(new HostToolSet("readable", [AIFunctionFactory.Create((string city) => city, "weather", "Tells the weather.")]), s_approveAll);
 
         var source = await Sandbox.GetModuleSourceAsync("mcptools.readable");
         var json = await Sandbox.GetModuleSourceAsync("json.decoder");
@@ -272,7 +272,7 @@ public sealed class ToolBridgeTests(ToolBridgeFixture fixture) : IClassFixture<T
         Assert.Equal(registration.Source.TrimEnd(), source);
         Assert.Contains("def weather(*, city: str)", source);
         Assert.Contains("class JSONDecoder", json);
-        Assert.Contains(Sandbox.GetToolModules(), module => module.Module == "mcptools.readable" && module.Source == registration.Source);
+        Assert.Contains(Sandbox.GetHostToolModules(), module => module.Module == "mcptools.readable" && module.Source == registration.Source);
         await Assert.ThrowsAsync<ArgumentException>(() => Sandbox.GetModuleSourceAsync("os; import shutil"));
         var missing = await Assert.ThrowsAsync<ExecutionException>(() => Sandbox.GetModuleSourceAsync("no_such_module_here"));
         Assert.Equal("ModuleNotFoundError", missing.ErrorName);
@@ -283,7 +283,7 @@ public sealed class ToolBridgeTests(ToolBridgeFixture fixture) : IClassFixture<T
     {
         var received = new ConcurrentQueue<string>();
         var set = HostileTools.Create(arguments => received.Enqueue(string.Join(",", arguments.Keys.Order(StringComparer.Ordinal))));
-        using var registration = await Sandbox.AddToolsAsync(set, s_approveAll);
+        using var registration = await Sandbox.AddHostToolsAsync(set, s_approveAll);
         var first = registration.Functions[0];
 
         var result = await Sandbox.ExecuteAsync($$"""

@@ -17,11 +17,11 @@ public sealed class PoolWarmUpTests
     public async Task Every_ready_sandbox_was_warmed_up_once_and_cold_starts_are_not()
     {
         await using var pool = new PoolingSandboxProvider(_provider, new WarmPoolOptions { MinWarm = 2, RefillDelay = TimeSpan.Zero }, timeProvider: _time);
-        await pool.WarmUpAsync().WaitAsync(s_hang);
+        await pool.FillAsync().WaitAsync(s_hang);
 
         var handedOut = await pool.CreateAsync(new SandboxRequest { ConversationKey = "thread-1" });
         var cold = await pool.CreateAsync(new SandboxRequest { Labels = new Dictionary<string, string> { ["team"] = "a" } });
-        await pool.WarmUpAsync().WaitAsync(s_hang);
+        await pool.FillAsync().WaitAsync(s_hang);
 
         Assert.Equal(1, handedOut.GetService<FakeSandbox>()!.WarmUpCount);
         Assert.Equal(0, cold.GetService<FakeSandbox>()!.WarmUpCount);
@@ -42,7 +42,7 @@ public sealed class PoolWarmUpTests
             throw new SandboxUnavailableException("The kernel's connection closed.");
         };
         await using var pool = new PoolingSandboxProvider(_provider, new WarmPoolOptions { MinWarm = 1 }, timeProvider: _time);
-        var warmUp = pool.WarmUpAsync();
+        var warmUp = pool.FillAsync();
 
         fail.SetResult();
         var error = await Assert.ThrowsAsync<SandboxUnavailableException>(() => warmUp.WaitAsync(s_hang));

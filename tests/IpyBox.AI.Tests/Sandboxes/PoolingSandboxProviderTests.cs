@@ -19,7 +19,7 @@ public sealed class PoolingSandboxProviderTests
     {
         await using var pool = CreatePool(minWarm: 3);
 
-        await pool.WarmUpAsync().WaitAsync(s_hang);
+        await pool.FillAsync().WaitAsync(s_hang);
 
         Assert.Equal(new WarmPoolStatistics(Warm: 3, Starting: 0, InUse: 0, HandedOut: 0, ColdStarts: 0, Discarded: 0, RefillFailures: 0), pool.GetStatistics());
         Assert.Equal(3, _provider.CreateCount);
@@ -38,7 +38,7 @@ public sealed class PoolingSandboxProviderTests
     public async Task A_request_gets_a_ready_sandbox_and_the_pool_refills_behind_it()
     {
         await using var pool = CreatePool(minWarm: 2);
-        await pool.WarmUpAsync().WaitAsync(s_hang);
+        await pool.FillAsync().WaitAsync(s_hang);
         var ready = _provider.Sandboxes.Select(s => s.Id).ToList();
 
         var sandbox = await pool.CreateAsync(new SandboxRequest { ConversationKey = "thread-1" });
@@ -47,7 +47,7 @@ public sealed class PoolingSandboxProviderTests
         var fake = sandbox.GetService<FakeSandbox>()!;
         Assert.Equal(1, fake.HealthCheckCount);
         Assert.Same(sandbox, sandbox.GetService<ISandbox>());
-        await pool.WarmUpAsync().WaitAsync(s_hang);
+        await pool.FillAsync().WaitAsync(s_hang);
         Assert.Equal(3, _provider.CreateCount);
         Assert.Equal(new WarmPoolStatistics(Warm: 2, Starting: 0, InUse: 1, HandedOut: 1, ColdStarts: 0, Discarded: 0, RefillFailures: 0), pool.GetStatistics());
         Assert.Same(pool, pool.GetService<PoolingSandboxProvider>());
@@ -58,7 +58,7 @@ public sealed class PoolingSandboxProviderTests
     public async Task A_sandbox_is_never_handed_out_twice_and_disposing_it_removes_it()
     {
         await using var pool = CreatePool(minWarm: 2, maxTotal: 30);
-        await pool.WarmUpAsync().WaitAsync(s_hang);
+        await pool.FillAsync().WaitAsync(s_hang);
 
         var first = new List<ISandbox>();
         for (var i = 0; i < 10; i++)
@@ -88,7 +88,7 @@ public sealed class PoolingSandboxProviderTests
     public async Task A_conversation_served_from_the_pool_leaves_no_variable_or_file_for_the_next()
     {
         await using var pool = CreatePool(minWarm: 2);
-        await pool.WarmUpAsync().WaitAsync(s_hang);
+        await pool.FillAsync().WaitAsync(s_hang);
         await using var manager = new SandboxSessionManager(pool, new IpyBoxOptions(), timeProvider: _time);
 
         var a = await manager.GetOrCreateAsync("a");
@@ -114,7 +114,7 @@ public sealed class PoolingSandboxProviderTests
     public async Task Twenty_concurrent_requests_with_twenty_ready_get_twenty_distinct_sandboxes()
     {
         await using var pool = CreatePool(minWarm: 20, maxTotal: 40, maxConcurrentRefills: 4);
-        await pool.WarmUpAsync().WaitAsync(s_hang);
+        await pool.FillAsync().WaitAsync(s_hang);
         var ready = _provider.Sandboxes.Select(s => s.Id).ToHashSet();
 
         var requests = new Task<ISandbox>[20];
@@ -133,7 +133,7 @@ public sealed class PoolingSandboxProviderTests
     public async Task Refills_after_hand_outs_wait_for_RefillDelay_and_hand_outs_meanwhile_join_them()
     {
         await using var pool = CreatePool(minWarm: 3, refillDelay: TimeSpan.FromSeconds(1));
-        await pool.WarmUpAsync().WaitAsync(s_hang);
+        await pool.FillAsync().WaitAsync(s_hang);
 
         var a = await pool.CreateAsync();
         _time.Advance(TimeSpan.FromMilliseconds(500));
@@ -153,7 +153,7 @@ public sealed class PoolingSandboxProviderTests
     public async Task A_request_that_finds_the_pool_empty_does_not_wait_for_a_delayed_refill()
     {
         await using var pool = CreatePool(minWarm: 1, refillDelay: TimeSpan.FromMinutes(1));
-        await pool.WarmUpAsync().WaitAsync(s_hang);
+        await pool.FillAsync().WaitAsync(s_hang);
         await pool.CreateAsync();
 
         var second = await pool.CreateAsync().WaitAsync(s_hang);
@@ -168,7 +168,7 @@ public sealed class PoolingSandboxProviderTests
     public async Task The_pool_keeps_no_more_sandboxes_alive_than_MaxTotal()
     {
         await using var pool = CreatePool(minWarm: 2, maxTotal: 3);
-        await pool.WarmUpAsync().WaitAsync(s_hang);
+        await pool.FillAsync().WaitAsync(s_hang);
 
         var a = await pool.CreateAsync();
         var b = await pool.CreateAsync();
@@ -194,7 +194,7 @@ public sealed class PoolingSandboxProviderTests
     public async Task Disposal_removes_the_ready_sandboxes_and_waits_for_refills_in_flight()
     {
         var pool = CreatePool(minWarm: 2);
-        await pool.WarmUpAsync().WaitAsync(s_hang);
+        await pool.FillAsync().WaitAsync(s_hang);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _provider.OnCreate = (_, _) => release.Task; // a refill that does not stop when cancelled
         var handedOut = await pool.CreateAsync();
@@ -212,7 +212,7 @@ public sealed class PoolingSandboxProviderTests
         Assert.False(handedOut.GetService<FakeSandbox>()!.IsDisposed); // it belongs to its caller
         Assert.Equal(0, pool.GetStatistics().Warm);
         await Assert.ThrowsAsync<ObjectDisposedException>(() => pool.CreateAsync());
-        await Assert.ThrowsAsync<ObjectDisposedException>(() => pool.WarmUpAsync());
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => pool.FillAsync());
         await pool.DisposeAsync(); // idempotent
         await handedOut.DisposeAsync();
     }
@@ -240,7 +240,7 @@ public sealed class PoolingSandboxProviderTests
     public async Task A_broken_ready_sandbox_is_removed_and_replaced_instead_of_handed_out()
     {
         await using var pool = CreatePool(minWarm: 1);
-        await pool.WarmUpAsync().WaitAsync(s_hang);
+        await pool.FillAsync().WaitAsync(s_hang);
         var broken = _provider.Sandboxes.Single();
         broken.OnHealthCheck = _ => throw new SandboxUnavailableException("Container 1234 no longer exists.");
 
@@ -250,7 +250,7 @@ public sealed class PoolingSandboxProviderTests
         Assert.Equal(_provider.Sandboxes[1].Id, sandbox.Id);
         await broken.Disposed.WaitAsync(s_hang);
         Assert.Empty(broken.Submissions);
-        await pool.WarmUpAsync().WaitAsync(s_hang);
+        await pool.FillAsync().WaitAsync(s_hang);
         Assert.Equal(new WarmPoolStatistics(Warm: 1, Starting: 0, InUse: 1, HandedOut: 1, ColdStarts: 0, Discarded: 1, RefillFailures: 0), pool.GetStatistics());
         Assert.Equal(3, _provider.CreateCount);
     }
@@ -259,7 +259,7 @@ public sealed class PoolingSandboxProviderTests
     public async Task When_every_ready_sandbox_is_broken_the_request_gets_a_new_one()
     {
         await using var pool = CreatePool(minWarm: 2);
-        await pool.WarmUpAsync().WaitAsync(s_hang);
+        await pool.FillAsync().WaitAsync(s_hang);
         var broken = _provider.Sandboxes.ToList();
         foreach (var sandbox in broken)
         {
@@ -277,7 +277,7 @@ public sealed class PoolingSandboxProviderTests
     public async Task A_request_with_labels_gets_a_cold_start_from_the_inner_provider()
     {
         await using var pool = CreatePool(minWarm: 2);
-        await pool.WarmUpAsync().WaitAsync(s_hang);
+        await pool.FillAsync().WaitAsync(s_hang);
         var ready = _provider.Sandboxes.Select(s => s.Id).ToList();
         var request = new SandboxRequest { ConversationKey = "labelled", Labels = new Dictionary<string, string> { ["team"] = "a" } };
 
@@ -293,7 +293,7 @@ public sealed class PoolingSandboxProviderTests
     public async Task A_request_that_bypasses_the_pool_gets_a_cold_start_although_sandboxes_are_ready()
     {
         await using var pool = CreatePool(minWarm: 2);
-        await pool.WarmUpAsync().WaitAsync(s_hang);
+        await pool.FillAsync().WaitAsync(s_hang);
         var ready = _provider.Sandboxes.Select(s => s.Id).ToList();
         var request = new SandboxRequest { ConversationKey = "own", BypassPool = true };
 
@@ -308,7 +308,7 @@ public sealed class PoolingSandboxProviderTests
     public async Task At_the_cap_a_request_with_labels_takes_the_place_of_a_ready_sandbox()
     {
         await using var pool = CreatePool(minWarm: 2, maxTotal: 2);
-        await pool.WarmUpAsync().WaitAsync(s_hang);
+        await pool.FillAsync().WaitAsync(s_hang);
         var ready = _provider.Sandboxes.ToList();
 
         await pool.CreateAsync(new SandboxRequest { Labels = new Dictionary<string, string> { ["team"] = "a" } });
@@ -333,13 +333,13 @@ public sealed class PoolingSandboxProviderTests
             }
         };
         await using var pool = CreatePool(minWarm: 1);
-        var warmUp = pool.WarmUpAsync();
+        var warmUp = pool.FillAsync();
 
         fail.SetResult();
         var error = await Assert.ThrowsAsync<DockerUnavailableException>(() => warmUp.WaitAsync(s_hang));
         Assert.Equal("No Docker engine answers.", error.Message);
         Assert.Equal(new WarmPoolStatistics(Warm: 0, Starting: 0, InUse: 0, HandedOut: 0, ColdStarts: 0, Discarded: 0, RefillFailures: 1), pool.GetStatistics());
-        var retried = pool.WarmUpAsync();
+        var retried = pool.FillAsync();
         Assert.Equal(1, _provider.CreateCount); // no retry before the delay
 
         _time.Advance(TimeSpan.FromSeconds(1));
@@ -405,7 +405,7 @@ public sealed class PoolingSandboxProviderTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting.WaitAsync(s_hang));
         release.SetResult();
 
-        await pool.WarmUpAsync().WaitAsync(s_hang);
+        await pool.FillAsync().WaitAsync(s_hang);
         var sandbox = await pool.CreateAsync();
         Assert.Equal(_provider.Sandboxes[0].Id, sandbox.Id);
         Assert.Equal(0, pool.GetStatistics().ColdStarts);

@@ -24,7 +24,7 @@ public sealed class WarmPoolDependencyInjectionTests
         Assert.Same(pool, manager.Provider);
         Assert.Same(pool, provider.GetRequiredService<ISandboxProvider>());
         Assert.Same(fake, pool.GetService<FakeSandboxProvider>());
-        await pool.WarmUpAsync().WaitAsync(s_hang);
+        await pool.FillAsync().WaitAsync(s_hang);
         Assert.Equal(3, pool.GetStatistics().Warm);
     }
 
@@ -38,9 +38,9 @@ public sealed class WarmPoolDependencyInjectionTests
         var provider = services.BuildServiceProvider();
         var manager = provider.GetRequiredService<SandboxSessionManager>();
         var pool = provider.GetRequiredService<PoolingSandboxProvider>();
-        await pool.WarmUpAsync().WaitAsync(s_hang);
+        await pool.FillAsync().WaitAsync(s_hang);
         var session = await manager.GetOrCreateAsync("conversation");
-        await pool.WarmUpAsync().WaitAsync(s_hang);
+        await pool.FillAsync().WaitAsync(s_hang);
 
         await provider.DisposeAsync();
 

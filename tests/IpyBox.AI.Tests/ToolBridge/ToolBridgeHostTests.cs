@@ -9,15 +9,15 @@ namespace IpyBox.AI.Tests;
 /// <summary>The host side of the bridge protocol, fed with <c>input_request</c>s as the kernel-side runtime sends them.</summary>
 public sealed class ToolBridgeHostTests
 {
-    private static readonly SandboxToolBridgeOptions s_approveAll = new() { ApprovalPolicy = SandboxToolApprovalPolicy.ApproveAll };
+    private static readonly ToolBridgeOptions s_approveAll = new() { ApprovalPolicy = HostToolApprovalPolicy.ApproveAll };
     private readonly FakeSandbox _sandbox = new();
     private readonly RecordingSender _sender = new();
 
     [Fact]
     public async Task Registration_writes_the_package_and_the_runtime_under_mcptools_and_adds_one_handler_per_sandbox()
     {
-        using var first = await _sandbox.AddToolsAsync(new SandboxToolSet("Weather Service", [AIFunctionFactory.Create((string city) => city, "get-forecast")]), s_approveAll);
-        using var second = await _sandbox.AddToolsAsync(new SandboxToolSet("files", [AIFunctionFactory.Create(() => 1, "list")]), s_approveAll);
+        using var first = await _sandbox.AddHostToolsAsync(new HostToolSet("Weather Service", [AIFunctionFactory.Create((string city) => city, "get-forecast")]), s_approveAll);
+        using var second = await _sandbox.AddHostToolsAsync(new HostToolSet("files", [AIFunctionFactory.Create(() => 1, "list")]), s_approveAll);
 
         Assert.Equal("mcptools.Weather_Service", first.Module);
         Assert.Equal("mcptools/Weather_Service", first.PackagePath);
@@ -25,31 +25,31 @@ public sealed class ToolBridgeHostTests
         Assert.Equal("list_", Assert.Single(second.Functions).FunctionName);
         Assert.All(_sandbox.Files.Calls, call => Assert.Equal(("UploadDirectoryAsync", "mcptools"), (call.Operation, call.RelativePath)));
         Assert.Single(_sandbox.MessageHandlers);
-        Assert.Equal(["Weather Service", "files"], _sandbox.GetToolModules().Select(m => m.SetName));
+        Assert.Equal(["Weather Service", "files"], _sandbox.GetHostToolModules().Select(m => m.SetName));
 
         first.Dispose();
         Assert.Single(_sandbox.MessageHandlers);
         second.Dispose();
         Assert.Empty(_sandbox.MessageHandlers);
-        Assert.Empty(_sandbox.GetToolModules());
+        Assert.Empty(_sandbox.GetHostToolModules());
     }
 
     [Fact]
     public async Task A_second_set_with_the_same_package_name_is_refused_until_the_first_is_disposed()
     {
-        var registration = await _sandbox.AddToolsAsync(new SandboxToolSet("web-search", [AIFunctionFactory.Create(() => 1, "a")]), s_approveAll);
+        var registration = await _sandbox.AddHostToolsAsync(new HostToolSet("web-search", [AIFunctionFactory.Create(() => 1, "a")]), s_approveAll);
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => _sandbox.AddToolsAsync(new SandboxToolSet("web search", [AIFunctionFactory.Create(() => 1, "b")]), s_approveAll));
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => _sandbox.AddHostToolsAsync(new HostToolSet("web search", [AIFunctionFactory.Create(() => 1, "b")]), s_approveAll));
         Assert.Contains("mcptools.web_search", error.Message);
 
         registration.Dispose();
-        using var again = await _sandbox.AddToolsAsync(new SandboxToolSet("web search", [AIFunctionFactory.Create(() => 1, "b")]), s_approveAll);
+        using var again = await _sandbox.AddHostToolsAsync(new HostToolSet("web search", [AIFunctionFactory.Create(() => 1, "b")]), s_approveAll);
     }
 
     [Fact]
     public async Task Ordinary_prompts_and_comm_messages_are_left_to_other_handlers()
     {
-        using var registration = await _sandbox.AddToolsAsync(new SandboxToolSet("t", [AIFunctionFactory.Create(() => 1, "one")]), s_approveAll);
+        using var registration = await _sandbox.AddHostToolsAsync(new HostToolSet("t", [AIFunctionFactory.Create(() => 1, "one")]), s_approveAll);
         var handler = Assert.Single(_sandbox.MessageHandlers);
 
         Assert.False(handler.Handle(Frames.Parse(Frames.InputRequest("cell", "name? ")), _sender));
@@ -61,7 +61,7 @@ public sealed class ToolBridgeHostTests
     public async Task A_call_is_answered_by_its_id_and_delivered_again_until_no_request_awaits_it()
     {
         var runs = 0;
-        using var registration = await _sandbox.AddToolsAsync(new SandboxToolSet("t", [AIFunctionFactory.Create((int x) => { runs++; return x * 2; }, "double")]), s_approveAll);
+        using var registration = await _sandbox.AddHostToolsAsync(new HostToolSet("t", [AIFunctionFactory.Create((int x) => { runs++; return x * 2; }, "double")]), s_approveAll);
 
         var answer = await AskAsync(new { rid = 7, calls = new[] { Call("c1", "t", "double", new { x = 21 }) }, @await = new[] { "c1" } });
         Assert.Equal(7, (int)answer["rid"]!);
@@ -83,8 +83,8 @@ public sealed class ToolBridgeHostTests
     {
         var other = new FakeSandbox("other");
         var ran = 0;
-        using var theirs = await other.AddToolsAsync(new SandboxToolSet("secret", [AIFunctionFactory.Create(() => ++ran, "launch")]), s_approveAll);
-        using var ours = await _sandbox.AddToolsAsync(new SandboxToolSet("t", [AIFunctionFactory.Create(() => 1, "one")]), s_approveAll);
+        using var theirs = await other.AddHostToolsAsync(new HostToolSet("secret", [AIFunctionFactory.Create(() => ++ran, "launch")]), s_approveAll);
+        using var ours = await _sandbox.AddHostToolsAsync(new HostToolSet("t", [AIFunctionFactory.Create(() => 1, "one")]), s_approveAll);
 
         var answer = await AskAsync(new
         {
@@ -110,7 +110,7 @@ public sealed class ToolBridgeHostTests
     [InlineData("{\"calls\": []}")]
     public async Task A_malformed_request_gets_an_error_answer(string json)
     {
-        using var registration = await _sandbox.AddToolsAsync(new SandboxToolSet("t", [AIFunctionFactory.Create(() => 1, "one")]), s_approveAll);
+        using var registration = await _sandbox.AddHostToolsAsync(new HostToolSet("t", [AIFunctionFactory.Create(() => 1, "one")]), s_approveAll);
 
         var answer = await AskRawAsync(json);
 
@@ -126,7 +126,7 @@ public sealed class ToolBridgeHostTests
     [InlineData("""{"rid": 3, "await": [1]}""", "call id")]
     public async Task A_request_with_a_bad_field_is_answered_with_its_id_and_the_reason(string json, string reason)
     {
-        using var registration = await _sandbox.AddToolsAsync(new SandboxToolSet("t", [AIFunctionFactory.Create(() => 1, "one")]), s_approveAll);
+        using var registration = await _sandbox.AddHostToolsAsync(new HostToolSet("t", [AIFunctionFactory.Create(() => 1, "one")]), s_approveAll);
 
         var answer = await AskRawAsync(json);
 
@@ -138,8 +138,8 @@ public sealed class ToolBridgeHostTests
     public async Task Arguments_above_the_limit_fail_without_reaching_the_tool()
     {
         var ran = 0;
-        var options = new SandboxToolBridgeOptions { ApprovalPolicy = SandboxToolApprovalPolicy.ApproveAll, MaxArgumentBytes = 100 };
-        using var registration = await _sandbox.AddToolsAsync(new SandboxToolSet("t", [AIFunctionFactory.Create((string s) => ++ran, "take")]), options);
+        var options = new ToolBridgeOptions { ApprovalPolicy = HostToolApprovalPolicy.ApproveAll, MaxArgumentBytes = 100 };
+        using var registration = await _sandbox.AddHostToolsAsync(new HostToolSet("t", [AIFunctionFactory.Create((string s) => ++ran, "take")]), options);
 
         var answer = await AskAsync(new { rid = 1, calls = new[] { Call("c", "t", "take", new { s = new string('x', 200) }) }, @await = new[] { "c" } });
 
@@ -150,8 +150,8 @@ public sealed class ToolBridgeHostTests
     [Fact]
     public async Task Results_above_the_limit_fail_in_the_cell()
     {
-        var options = new SandboxToolBridgeOptions { ApprovalPolicy = SandboxToolApprovalPolicy.ApproveAll, MaxResultBytes = 100 };
-        using var registration = await _sandbox.AddToolsAsync(new SandboxToolSet("t", [AIFunctionFactory.Create(() => new string('x', 200), "big")]), options);
+        var options = new ToolBridgeOptions { ApprovalPolicy = HostToolApprovalPolicy.ApproveAll, MaxResultBytes = 100 };
+        using var registration = await _sandbox.AddHostToolsAsync(new HostToolSet("t", [AIFunctionFactory.Create(() => new string('x', 200), "big")]), options);
 
         var answer = await AskAsync(new { rid = 1, calls = new[] { Call("c", "t", "big", new { }) }, @await = new[] { "c" } });
 
@@ -162,8 +162,8 @@ public sealed class ToolBridgeHostTests
     public async Task Calls_beyond_the_pending_limit_fail_at_once()
     {
         var gate = new TaskCompletionSource<int>();
-        var options = new SandboxToolBridgeOptions { ApprovalPolicy = SandboxToolApprovalPolicy.ApproveAll, MaxPendingCalls = 2 };
-        using var registration = await _sandbox.AddToolsAsync(new SandboxToolSet("t", [AIFunctionFactory.Create(() => gate.Task, "wait")]), options);
+        var options = new ToolBridgeOptions { ApprovalPolicy = HostToolApprovalPolicy.ApproveAll, MaxPendingCalls = 2 };
+        using var registration = await _sandbox.AddHostToolsAsync(new HostToolSet("t", [AIFunctionFactory.Create(() => gate.Task, "wait")]), options);
 
         var answer = await AskAsync(new { rid = 1, calls = new[] { Call("a", "t", "wait", new { }), Call("b", "t", "wait", new { }), Call("c", "t", "wait", new { }) }, @await = new[] { "c" } });
 
@@ -176,8 +176,8 @@ public sealed class ToolBridgeHostTests
     {
         var time = new FakeTimeProvider();
         var gate = new TaskCompletionSource<int>();
-        var options = new SandboxToolBridgeOptions { ApprovalPolicy = SandboxToolApprovalPolicy.ApproveAll, TimeProvider = time };
-        using var registration = await _sandbox.AddToolsAsync(new SandboxToolSet("t", [AIFunctionFactory.Create(() => gate.Task, "wait")]), options);
+        var options = new ToolBridgeOptions { ApprovalPolicy = HostToolApprovalPolicy.ApproveAll, TimeProvider = time };
+        using var registration = await _sandbox.AddHostToolsAsync(new HostToolSet("t", [AIFunctionFactory.Create(() => gate.Task, "wait")]), options);
 
         var pending = AskAsync(new { rid = 1, calls = new[] { Call("a", "t", "wait", new { }) }, @await = new[] { "a" } });
         while (!pending.IsCompleted)
@@ -196,17 +196,17 @@ public sealed class ToolBridgeHostTests
     public async Task A_tool_that_requires_approval_is_put_to_the_handler_even_when_the_policy_approves_all()
     {
         var asked = new List<string>();
-        var options = new SandboxToolBridgeOptions
+        var options = new ToolBridgeOptions
         {
-            ApprovalPolicy = SandboxToolApprovalPolicy.ApproveAll,
+            ApprovalPolicy = HostToolApprovalPolicy.ApproveAll,
             ApprovalHandler = (request, _) =>
             {
                 asked.Add(request.Call.Name);
-                return ValueTask.FromResult(SandboxToolApproval.Reject());
+                return ValueTask.FromResult(HostToolApproval.Reject());
             },
         };
-        using var registration = await _sandbox.AddToolsAsync(
-            new SandboxToolSet("t", [AIFunctionFactory.Create(() => 1, "free"), new ApprovalRequiredAIFunction(AIFunctionFactory.Create(() => 2, "guarded"))]),
+        using var registration = await _sandbox.AddHostToolsAsync(
+            new HostToolSet("t", [AIFunctionFactory.Create(() => 1, "free"), new ApprovalRequiredAIFunction(AIFunctionFactory.Create(() => 2, "guarded"))]),
             options);
 
         var answer = await AskAsync(new { rid = 1, calls = new[] { Call("a", "t", "free", new { }), Call("b", "t", "guarded", new { }) }, @await = new[] { "a", "b" } });
@@ -227,8 +227,8 @@ public sealed class ToolBridgeHostTests
     public async Task An_approval_handler_that_throws_rejects_the_call()
     {
         var ran = 0;
-        var options = new SandboxToolBridgeOptions { ApprovalHandler = (_, _) => throw new InvalidOperationException("policy store offline") };
-        using var registration = await _sandbox.AddToolsAsync(new SandboxToolSet("t", [AIFunctionFactory.Create(() => ++ran, "act")]), options);
+        var options = new ToolBridgeOptions { ApprovalHandler = (_, _) => throw new InvalidOperationException("policy store offline") };
+        using var registration = await _sandbox.AddHostToolsAsync(new HostToolSet("t", [AIFunctionFactory.Create(() => ++ran, "act")]), options);
 
         var answer = await AskAsync(new { rid = 1, calls = new[] { Call("a", "t", "act", new { }) }, @await = new[] { "a" } });
 
@@ -240,9 +240,9 @@ public sealed class ToolBridgeHostTests
     [Fact]
     public async Task Invalid_options_are_refused_with_a_fix()
     {
-        var set = new SandboxToolSet("t", [AIFunctionFactory.Create(() => 1, "one")]);
+        var set = new HostToolSet("t", [AIFunctionFactory.Create(() => 1, "one")]);
 
-        var error = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => _sandbox.AddToolsAsync(set, new SandboxToolBridgeOptions { MaxResultBytes = 64 * 1024 * 1024 }));
+        var error = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => _sandbox.AddHostToolsAsync(set, new ToolBridgeOptions { MaxResultBytes = 64 * 1024 * 1024 }));
 
         Assert.Contains("MaxResultBytes", error.Message);
         Assert.Empty(_sandbox.MessageHandlers);

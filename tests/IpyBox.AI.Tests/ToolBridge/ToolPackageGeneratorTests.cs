@@ -60,7 +60,7 @@ public sealed partial class ToolPackageGeneratorTests
             }
             """);
 
-        var package = ToolPackageGenerator.Generate(new SandboxToolSet("docs", [tool]), "docs");
+        var package = ToolPackageGenerator.Generate(new HostToolSet("docs", [tool]), "docs");
 
         Assert.Equal(
             "search(*, query: str, filter: _search_1, limit: int = 10, mode: _t.Literal[\"fast\", \"exact\"] | None = None, " +
@@ -83,7 +83,7 @@ public sealed partial class ToolPackageGeneratorTests
             new SchemaFunction("props_not_object", string.Empty, """{"type":"object","properties":[1],"required":"x"}"""),
         ];
 
-        var package = ToolPackageGenerator.Generate(new SandboxToolSet("bare", tools), "bare");
+        var package = ToolPackageGenerator.Generate(new HostToolSet("bare", tools), "bare");
 
         Assert.Equal(["none()", "list_()", "props_not_object()"], package.Functions.Select(f => f.Signature));
         Assert.Contains("Calls the host tool none.", package.Source);
@@ -98,7 +98,7 @@ public sealed partial class ToolPackageGeneratorTests
             schema = $"{{\"type\":\"array\",\"items\":{schema}}}";
         }
 
-        var package = ToolPackageGenerator.Generate(new SandboxToolSet("deep", [new SchemaFunction("deep", string.Empty, $"{{\"type\":\"object\",\"properties\":{{\"x\":{schema}}},\"required\":[\"x\"]}}")]), "deep");
+        var package = ToolPackageGenerator.Generate(new HostToolSet("deep", [new SchemaFunction("deep", string.Empty, $"{{\"type\":\"object\",\"properties\":{{\"x\":{schema}}},\"required\":[\"x\"]}}")]), "deep");
 
         Assert.Contains("list[_t.Any]", package.Functions[0].Signature);
         Assert.DoesNotContain("str", package.Functions[0].Signature);
@@ -108,7 +108,7 @@ public sealed partial class ToolPackageGeneratorTests
     public void Duplicate_property_names_give_one_parameter()
     {
         var package = ToolPackageGenerator.Generate(
-            new SandboxToolSet("dup", [new SchemaFunction("dup", string.Empty, """{"type":"object","properties":{"a":{"type":"string"},"a":{"type":"integer"}}}""")]),
+            new HostToolSet("dup", [new SchemaFunction("dup", string.Empty, """{"type":"object","properties":{"a":{"type":"string"},"a":{"type":"integer"}}}""")]),
             "dup");
 
         Assert.Equal("dup(*, a: str | None = None)", package.Functions[0].Signature);

@@ -10,10 +10,10 @@ public sealed class HostileMcpServerTests
     public async Task The_hostile_servers_package_compiles_runs_no_injected_code_and_still_calls_its_tools()
     {
         var options = new IpyBoxOptions { Container = new ExecutionContainerOptions { DisableNetwork = true } };
-        options.ToolBridge.ApprovalPolicy = SandboxToolApprovalPolicy.ApproveAll;
+        options.ToolBridge.ApprovalPolicy = HostToolApprovalPolicy.ApproveAll;
         await using var scope = await SessionManagerScope.CreateAsync(options);
 
-        var registration = await scope.Manager.AddMcpServerAsync("hostile", TestMcpServers.Stdio("evil\"server'\n", hostile: true));
+        var registration = await scope.Manager.AddMcpServerToolsAsync("hostile", TestMcpServers.Stdio("evil\"server'\n", hostile: true));
         var session = await scope.SessionAsync("hostile");
 
         var names = registration.Functions.Select(f => f.FunctionName).ToList();

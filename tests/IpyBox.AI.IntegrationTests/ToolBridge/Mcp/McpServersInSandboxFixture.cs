@@ -21,7 +21,7 @@ public sealed class McpServersInSandboxFixture : IAsyncLifetime
         _http = await TestMcpServers.StartHttpAsync(requiredHeader: "Authorization=Bearer test-token");
         var options = new IpyBoxOptions { Container = new ExecutionContainerOptions { DisableNetwork = true }, MaxSessions = 4 };
         options.McpServers.Add(TestMcpServers.Stdio("testserver"));
-        options.ToolBridge.ApprovalPolicy = SandboxToolApprovalPolicy.ApproveAll;
+        options.ToolBridge.ApprovalPolicy = HostToolApprovalPolicy.ApproveAll;
         _scope = await SessionManagerScope.CreateAsync(options);
     }
 

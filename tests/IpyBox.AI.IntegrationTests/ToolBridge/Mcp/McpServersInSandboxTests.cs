@@ -91,7 +91,7 @@ public sealed class McpServersInSandboxTests(McpServersInSandboxFixture fixture)
         var server = McpServerDefinition.Http("web", fixture.Http.Url);
         server.Headers["Authorization"] = "Bearer test-token";
 
-        var registration = await fixture.Sessions.AddMcpServerAsync("http", server);
+        var registration = await fixture.Sessions.AddMcpServerToolsAsync("http", server);
         var session = await fixture.Scope.SessionAsync("http");
         var other = await fixture.Scope.SessionAsync("main");
 

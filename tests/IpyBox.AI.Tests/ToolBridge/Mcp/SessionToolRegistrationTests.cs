@@ -22,14 +22,14 @@ public sealed class SessionToolRegistrationTests : IAsyncDisposable
     [Fact]
     public async Task Tool_sets_for_all_conversations_are_registered_on_every_new_sandbox()
     {
-        var sessions = Create(o => o.ToolSets.Add(Weather()));
+        var sessions = Create(o => o.HostToolSets.Add(Weather()));
 
         var first = await sessions.GetOrCreateAsync("a");
         var second = await sessions.GetOrCreateAsync("b");
 
         foreach (var session in new[] { first, second })
         {
-            var module = Assert.Single(session.Sandbox.GetToolModules());
+            var module = Assert.Single(session.Sandbox.GetHostToolModules());
             Assert.Equal("mcptools.weather", module.Module);
             Assert.Equal("forecast", Assert.Single(module.Functions).FunctionName);
         }
@@ -42,12 +42,12 @@ public sealed class SessionToolRegistrationTests : IAsyncDisposable
     {
         await using var pool = new PoolingSandboxProvider(_provider, new WarmPoolOptions { MinWarm = 1, MaxTotal = 2 });
         var options = new IpyBoxOptions();
-        options.ToolSets.Add(Weather());
+        options.HostToolSets.Add(Weather());
         await using var sessions = new SandboxSessionManager(pool, options);
 
         var session = await sessions.GetOrCreateAsync("a");
 
-        Assert.Equal("mcptools.weather", Assert.Single(session.Sandbox.GetToolModules()).Module);
+        Assert.Equal("mcptools.weather", Assert.Single(session.Sandbox.GetHostToolModules()).Module);
     }
 
     [Fact]
@@ -55,7 +55,7 @@ public sealed class SessionToolRegistrationTests : IAsyncDisposable
     {
         var session = await Create().GetOrCreateAsync("a");
 
-        Assert.Empty(session.Sandbox.GetToolModules());
+        Assert.Empty(session.Sandbox.GetHostToolModules());
         Assert.Empty(Assert.Single(_provider.Sandboxes).Files.Calls);
     }
 
@@ -65,24 +65,24 @@ public sealed class SessionToolRegistrationTests : IAsyncDisposable
         var sessions = Create();
         var other = await sessions.GetOrCreateAsync("other");
 
-        var registration = await sessions.AddToolsAsync("mine", Weather());
+        var registration = await sessions.AddHostToolsAsync("mine", Weather());
 
         Assert.Equal("mcptools.weather", registration.Module);
         Assert.Equal("mcptools.weather.forecast", Assert.Single(registration.Functions).QualifiedName);
-        Assert.Single((await sessions.GetOrCreateAsync("mine")).Sandbox.GetToolModules());
-        Assert.Empty(other.Sandbox.GetToolModules());
+        Assert.Single((await sessions.GetOrCreateAsync("mine")).Sandbox.GetHostToolModules());
+        Assert.Empty(other.Sandbox.GetHostToolModules());
     }
 
     [Fact]
     public async Task Ending_a_conversation_ends_its_registrations()
     {
         var sessions = Create();
-        await sessions.AddToolsAsync("k", Weather());
+        await sessions.AddHostToolsAsync("k", Weather());
         var sandbox = (await sessions.GetOrCreateAsync("k")).Sandbox;
 
         await sessions.EndSessionAsync("k");
 
-        Assert.Empty(sandbox.GetToolModules());
+        Assert.Empty(sandbox.GetHostToolModules());
     }
 
     [Fact]
@@ -90,7 +90,7 @@ public sealed class SessionToolRegistrationTests : IAsyncDisposable
     {
         var sessions = Create();
 
-        var registration = await sessions.AddMcpServerAsync("k", TestMcpServers.Stdio("testserver"));
+        var registration = await sessions.AddMcpServerToolsAsync("k", TestMcpServers.Stdio("testserver"));
 
         Assert.Equal("mcptools.testserver", registration.Module);
         Assert.Contains("mcptools.testserver.echo", registration.Functions.Select(f => f.QualifiedName));
@@ -110,8 +110,8 @@ public sealed class SessionToolRegistrationTests : IAsyncDisposable
         var first = await sessions.GetOrCreateAsync("a");
         var second = await sessions.GetOrCreateAsync("b");
 
-        Assert.Equal("mcptools.counted", Assert.Single(first.Sandbox.GetToolModules()).Module);
-        Assert.Equal("mcptools.counted", Assert.Single(second.Sandbox.GetToolModules()).Module);
+        Assert.Equal("mcptools.counted", Assert.Single(first.Sandbox.GetHostToolModules()).Module);
+        Assert.Equal("mcptools.counted", Assert.Single(second.Sandbox.GetHostToolModules()).Module);
         Assert.Single(await File.ReadAllLinesAsync(starts));
     }
 
@@ -130,7 +130,7 @@ public sealed class SessionToolRegistrationTests : IAsyncDisposable
     [Fact]
     public async Task The_listing_tool_names_every_module_and_signature()
     {
-        var tools = new SandboxTools(Create(o => o.ToolSets.Add(Weather())));
+        var tools = new SandboxTools(Create(o => o.HostToolSets.Add(Weather())));
 
         var result = await tools.ListToolModulesAsync("k");
 
@@ -152,7 +152,7 @@ public sealed class SessionToolRegistrationTests : IAsyncDisposable
     [Fact]
     public async Task The_tool_source_is_found_by_module_or_set_name_and_an_unknown_name_lists_the_packages()
     {
-        var tools = new SandboxTools(Create(o => o.ToolSets.Add(Weather())));
+        var tools = new SandboxTools(Create(o => o.HostToolSets.Add(Weather())));
 
         var byModule = await tools.GetToolSourceAsync("k", "mcptools.weather");
         var bySet = await tools.GetToolSourceAsync("k", "weather");
@@ -181,7 +181,7 @@ public sealed class SessionToolRegistrationTests : IAsyncDisposable
         string[] discovery = ["list_sandbox_tools", "get_tool_source", "get_module_source"];
 
         var plain = Create().CreatePlugin().AsAIFunctions().Select(f => f.Name);
-        var withTools = Create(o => o.ToolSets.Add(Weather())).CreatePlugin().AsAIFunctions().Select(f => f.Name);
+        var withTools = Create(o => o.HostToolSets.Add(Weather())).CreatePlugin().AsAIFunctions().Select(f => f.Name);
         var withServers = Create(o => o.McpServers.Add(TestMcpServers.Stdio("s"))).CreatePlugin().AsKernelPlugin().Select(f => f.Name);
         var asked = Create(o => o.IncludeToolDiscovery = true).CreatePlugin().AsAIFunctions().Select(f => f.Name);
 
@@ -195,7 +195,7 @@ public sealed class SessionToolRegistrationTests : IAsyncDisposable
     public void Options_refuse_duplicate_names_and_invalid_servers()
     {
         var duplicate = new IpyBoxOptions();
-        duplicate.ToolSets.Add(Weather());
+        duplicate.HostToolSets.Add(Weather());
         duplicate.McpServers.Add(TestMcpServers.Stdio("weather"));
         var invalid = new IpyBoxOptions();
         invalid.McpServers.Add(new McpServerDefinition { Name = "s", Transport = McpServerTransportKind.Http });
@@ -205,7 +205,7 @@ public sealed class SessionToolRegistrationTests : IAsyncDisposable
         Assert.Contains("ToolBridge", Assert.Throws<ArgumentException>(new IpyBoxOptions { ToolBridge = null! }.Validate).Message, StringComparison.Ordinal);
     }
 
-    private static SandboxToolSet Weather() => new(
+    private static HostToolSet Weather() => new(
         "weather",
         [AIFunctionFactory.Create((string city, int days) => $"{city}: sunny for {days} days", "forecast", "Forecasts the weather.")],
         "Weather of the world.");

@@ -23,7 +23,7 @@ public sealed class McpServerConnection : IAsyncDisposable
         Definition = definition;
         Client = client;
         Tools = tools;
-        ToolSet = new SandboxToolSet(definition.Name, tools, client.ServerInstructions);
+        ToolSet = new HostToolSet(definition.Name, tools, client.ServerInstructions);
         _logger = logger;
     }
 
@@ -38,9 +38,9 @@ public sealed class McpServerConnection : IAsyncDisposable
 
     /// <summary>
     /// Gets the tools as a set named after the server, described by the server's instructions, ready for
-    /// <see cref="SandboxToolExtensions.AddToolsAsync"/>; its calls go through this connection.
+    /// <see cref="HostToolExtensions.AddHostToolsAsync"/>; its calls go through this connection.
     /// </summary>
-    public SandboxToolSet ToolSet { get; }
+    public HostToolSet ToolSet { get; }
 
     /// <summary>Starts or reaches the server, completes the MCP handshake and lists its tools.</summary>
     /// <param name="definition">The server.</param>

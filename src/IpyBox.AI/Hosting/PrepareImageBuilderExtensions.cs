@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace IpyBox.AI;
 
 /// <summary>Prepares the sandboxes' engine and image when the application starts.</summary>
-public static class WarmUpBuilderExtensions
+public static class PrepareImageBuilderExtensions
 {
     /// <summary>
     /// Adds a hosted service that, when the host starts, checks that the container engine answers and builds the runtime
@@ -21,13 +21,13 @@ public static class WarmUpBuilderExtensions
     /// </param>
     /// <returns>The builder.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="builder"/> is <see langword="null"/>.</exception>
-    public static IpyBoxBuilder WarmUpOnStart(this IpyBoxBuilder builder, bool waitUntilReady = false)
+    public static IpyBoxBuilder PrepareImageOnStart(this IpyBoxBuilder builder, bool waitUntilReady = false)
     {
         Throw.IfNull(builder);
-        builder.Services.AddSingleton<IHostedService>(sp => new IpyBoxWarmUp(
+        builder.Services.AddSingleton<IHostedService>(sp => new IpyBoxImagePreparation(
             sp.GetRequiredService<IOptions<IpyBoxOptions>>(),
             waitUntilReady,
-            sp.GetService<ILogger<IpyBoxWarmUp>>()));
+            sp.GetService<ILogger<IpyBoxImagePreparation>>()));
         return builder;
     }
 }

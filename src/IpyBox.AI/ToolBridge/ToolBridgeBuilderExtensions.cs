@@ -3,17 +3,17 @@ using Microsoft.Extensions.DependencyInjection;
 namespace IpyBox.AI;
 
 /// <summary>Registers host tools for every conversation's sandbox on <c>services.AddIpyBox()</c>.</summary>
-public static class SandboxToolBuilderExtensions
+public static class ToolBridgeBuilderExtensions
 {
-    /// <summary>Adds host tools that every conversation's sandbox gets as a Python package (<see cref="IpyBoxOptions.ToolSets"/>).</summary>
+    /// <summary>Adds host tools that every conversation's sandbox gets as a Python package (<see cref="IpyBoxOptions.HostToolSets"/>).</summary>
     /// <param name="builder">The IpyBox builder.</param>
     /// <param name="toolSet">The tools; any <c>AIFunction</c> can be one.</param>
     /// <returns>The builder.</returns>
-    public static IpyBoxBuilder AddSandboxTools(this IpyBoxBuilder builder, SandboxToolSet toolSet)
+    public static IpyBoxBuilder AddHostTools(this IpyBoxBuilder builder, HostToolSet toolSet)
     {
         Throw.IfNull(builder);
         Throw.IfNull(toolSet);
-        builder.Services.Configure<IpyBoxOptions>(options => options.ToolSets.Add(toolSet));
+        builder.Services.Configure<IpyBoxOptions>(options => options.HostToolSets.Add(toolSet));
         return builder;
     }
 
@@ -21,7 +21,7 @@ public static class SandboxToolBuilderExtensions
     /// <param name="builder">The IpyBox builder.</param>
     /// <param name="server">The server; it is started or reached when the first sandbox is created.</param>
     /// <returns>The builder.</returns>
-    public static IpyBoxBuilder AddMcpServer(this IpyBoxBuilder builder, McpServerDefinition server)
+    public static IpyBoxBuilder AddMcpServerTools(this IpyBoxBuilder builder, McpServerDefinition server)
     {
         Throw.IfNull(builder);
         Throw.IfNull(server);
@@ -33,7 +33,7 @@ public static class SandboxToolBuilderExtensions
     /// <param name="builder">The IpyBox builder.</param>
     /// <param name="configure">Sets the approval policy, handler and limits.</param>
     /// <returns>The builder.</returns>
-    public static IpyBoxBuilder ConfigureToolBridge(this IpyBoxBuilder builder, Action<SandboxToolBridgeOptions> configure)
+    public static IpyBoxBuilder ConfigureToolBridge(this IpyBoxBuilder builder, Action<ToolBridgeOptions> configure)
     {
         Throw.IfNull(builder);
         Throw.IfNull(configure);

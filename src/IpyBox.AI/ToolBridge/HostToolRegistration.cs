@@ -1,24 +1,24 @@
 namespace IpyBox.AI;
 
 /// <summary>
-/// A <see cref="SandboxToolSet"/> registered on a sandbox by <see cref="SandboxToolExtensions.AddToolsAsync"/>: the
+/// A <see cref="HostToolSet"/> registered on a sandbox by <see cref="HostToolExtensions.AddHostToolsAsync"/>: the
 /// generated Python names and source. It lasts across <see cref="ISandbox.ResetAsync"/>; disposing it stops serving the
 /// set's calls (the generated files stay in <c>/app</c>, and calling them raises <c>ToolBridgeError</c>).
 /// </summary>
-public sealed class SandboxToolRegistration : IDisposable
+public sealed class HostToolRegistration : IDisposable
 {
     private readonly ToolBridgeHost _host;
     private readonly ToolBridgeSet _set;
     private int _disposed;
 
-    internal SandboxToolRegistration(ToolBridgeHost host, ToolBridgeSet set)
+    internal HostToolRegistration(ToolBridgeHost host, ToolBridgeSet set)
     {
         _host = host;
         _set = set;
     }
 
     /// <summary>Gets the registered set.</summary>
-    public SandboxToolSet Set => _set.Set;
+    public HostToolSet Set => _set.Set;
 
     /// <summary>Gets the Python module to import, e.g. <c>mcptools.weather</c>.</summary>
     public string Module => _set.Package.Module;
@@ -27,7 +27,7 @@ public sealed class SandboxToolRegistration : IDisposable
     public string PackagePath => _set.Package.Directory;
 
     /// <summary>Gets the generated functions, one per tool, in the set's order.</summary>
-    public IReadOnlyList<SandboxToolFunction> Functions => _set.Package.Functions;
+    public IReadOnlyList<HostToolFunction> Functions => _set.Package.Functions;
 
     /// <summary>Gets the generated source of the package's <c>__init__.py</c>, for a model to read before it writes code.</summary>
     public string Source => _set.Package.Source;

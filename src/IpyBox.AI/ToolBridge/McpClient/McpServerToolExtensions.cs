@@ -1,11 +1,11 @@
 namespace IpyBox.AI;
 
 /// <summary>Registers MCP servers in a sandbox, so code in its kernel can call their tools.</summary>
-public static class McpSandboxExtensions
+public static class McpServerToolExtensions
 {
     /// <summary>
     /// Starts or reaches an MCP server, lists its tools and registers them in the sandbox as the Python package named after
-    /// the server (<c>mcptools.&lt;name&gt;</c>; see <see cref="SandboxToolExtensions.AddToolsAsync"/>). The connection lasts
+    /// the server (<c>mcptools.&lt;name&gt;</c>; see <see cref="HostToolExtensions.AddHostToolsAsync"/>). The connection lasts
     /// as long as the registration.
     /// </summary>
     /// <param name="sandbox">The sandbox.</param>
@@ -16,16 +16,16 @@ public static class McpSandboxExtensions
     /// <exception cref="ArgumentException">The server's definition is invalid.</exception>
     /// <exception cref="McpServerException">The server could not be started or reached.</exception>
     /// <exception cref="InvalidOperationException">A tool set with the same package name is registered on the sandbox.</exception>
-    public static async Task<McpServerRegistration> AddMcpServerAsync(
-        this ISandbox sandbox, McpServerDefinition server, SandboxToolBridgeOptions? options = null, CancellationToken cancellationToken = default)
+    public static async Task<McpServerToolsRegistration> AddMcpServerToolsAsync(
+        this ISandbox sandbox, McpServerDefinition server, ToolBridgeOptions? options = null, CancellationToken cancellationToken = default)
     {
         Throw.IfNull(sandbox);
         Throw.IfNull(server);
         var connection = await McpServerConnection.ConnectAsync(server, options?.LoggerFactory, cancellationToken).ConfigureAwait(false);
         try
         {
-            var tools = await sandbox.AddToolsAsync(connection.ToolSet, options, cancellationToken).ConfigureAwait(false);
-            return new McpServerRegistration(connection, tools);
+            var tools = await sandbox.AddHostToolsAsync(connection.ToolSet, options, cancellationToken).ConfigureAwait(false);
+            return new McpServerToolsRegistration(connection, tools);
         }
         catch
         {

@@ -3,23 +3,23 @@ using Microsoft.Extensions.Logging;
 namespace IpyBox.AI;
 
 /// <summary>
-/// The tools every sandbox of a session manager gets: <see cref="IpyBoxOptions.ToolSets"/> and the tools of
+/// The tools every sandbox of a session manager gets: <see cref="IpyBoxOptions.HostToolSets"/> and the tools of
 /// <see cref="IpyBoxOptions.McpServers"/>. The servers are connected once, for the first sandbox (a failed attempt is
 /// tried again for the next one), and closed when the manager is disposed.
 /// </summary>
-internal sealed class DefaultSandboxTools(IpyBoxOptions options, ILoggerFactory loggerFactory) : IAsyncDisposable
+internal sealed class DefaultHostTools(IpyBoxOptions options, ILoggerFactory loggerFactory) : IAsyncDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private List<McpServerConnection>? _connections;
-    private IReadOnlyList<SandboxToolSet>? _sets;
+    private IReadOnlyList<HostToolSet>? _sets;
     private int _disposed;
 
     /// <summary>Gets a value indicating whether there is nothing to register.</summary>
-    public bool IsEmpty => options.ToolSets.Count == 0 && options.McpServers.Count == 0;
+    public bool IsEmpty => options.HostToolSets.Count == 0 && options.McpServers.Count == 0;
 
     /// <summary>Registers the tools on a new sandbox.</summary>
     /// <exception cref="McpServerException">An MCP server could not be started or reached.</exception>
-    public async Task<IReadOnlyList<SandboxToolRegistration>> RegisterAsync(ISandbox sandbox, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<HostToolRegistration>> RegisterAsync(ISandbox sandbox, CancellationToken cancellationToken)
     {
         if (IsEmpty)
         {
@@ -27,12 +27,12 @@ internal sealed class DefaultSandboxTools(IpyBoxOptions options, ILoggerFactory 
         }
 
         var sets = await GetSetsAsync(cancellationToken).ConfigureAwait(false);
-        List<SandboxToolRegistration> registrations = [];
+        List<HostToolRegistration> registrations = [];
         try
         {
             foreach (var set in sets)
             {
-                registrations.Add(await sandbox.AddToolsAsync(set, options.ToolBridge, cancellationToken).ConfigureAwait(false));
+                registrations.Add(await sandbox.AddHostToolsAsync(set, options.ToolBridge, cancellationToken).ConfigureAwait(false));
             }
 
             return registrations;
@@ -65,7 +65,7 @@ internal sealed class DefaultSandboxTools(IpyBoxOptions options, ILoggerFactory 
         }
     }
 
-    private async Task<IReadOnlyList<SandboxToolSet>> GetSetsAsync(CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<HostToolSet>> GetSetsAsync(CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -90,7 +90,7 @@ internal sealed class DefaultSandboxTools(IpyBoxOptions options, ILoggerFactory 
                 }
 
                 _connections = [.. connecting.Select(t => t.Result)];
-                _sets = [.. options.ToolSets, .. _connections.Select(c => c.ToolSet)];
+                _sets = [.. options.HostToolSets, .. _connections.Select(c => c.ToolSet)];
             }
 
             return _sets;

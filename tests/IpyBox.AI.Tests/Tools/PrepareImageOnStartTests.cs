@@ -4,8 +4,8 @@ using Microsoft.Extensions.Logging;
 
 namespace IpyBox.AI.Tests.Tools;
 
-/// <summary>The warm-up at application start, against an engine that does not answer (no Docker needed).</summary>
-public sealed class WarmUpTests
+/// <summary>The image preparation at application start, against an engine that does not answer (no Docker needed).</summary>
+public sealed class PrepareImageOnStartTests
 {
     private static readonly Uri s_nobody = new("tcp://127.0.0.1:1");
 
@@ -13,7 +13,7 @@ public sealed class WarmUpTests
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Logging.AddProvider(logs);
-        builder.Services.AddIpyBox(o => o.Container.DockerEndpoint = s_nobody).WarmUpOnStart(waitUntilReady);
+        builder.Services.AddIpyBox(o => o.Container.DockerEndpoint = s_nobody).PrepareImageOnStart(waitUntilReady);
         return builder.Build();
     }
 
@@ -24,11 +24,11 @@ public sealed class WarmUpTests
         using var host = Host(logs, waitUntilReady: false);
 
         await host.StartAsync();
-        var warmUp = Assert.Single(host.Services.GetServices<IHostedService>().OfType<IpyBoxWarmUp>()); // next to the health-check publisher
+        var warmUp = Assert.Single(host.Services.GetServices<IHostedService>().OfType<IpyBoxImagePreparation>()); // next to the health-check publisher
         await warmUp.Completion!; // the failure was logged, not thrown
         await host.StopAsync();
 
-        var entries = logs.Entries.Where(e => e.Category == typeof(IpyBoxWarmUp).FullName).ToList();
+        var entries = logs.Entries.Where(e => e.Category == typeof(IpyBoxImagePreparation).FullName).ToList();
         Assert.Contains(entries, e => e.Level == LogLevel.Information && e.Message.Contains("checking the container engine and the runtime image " + RuntimeImage.DefaultTag, StringComparison.Ordinal));
         var failure = Assert.Single(entries, e => e.Level == LogLevel.Error);
         Assert.IsType<DockerUnavailableException>(failure.Exception);

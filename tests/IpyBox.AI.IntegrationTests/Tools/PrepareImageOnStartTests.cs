@@ -4,14 +4,14 @@ using Microsoft.Extensions.Logging;
 
 namespace IpyBox.AI.IntegrationTests.Tools;
 
-/// <summary>The warm-up at application start against the real engine.</summary>
-public sealed class WarmUpTests
+/// <summary>The image preparation at application start against the real engine.</summary>
+public sealed class PrepareImageOnStartTests
 {
     private static IHost Host(ListLoggerProvider logs, Action<IpyBoxOptions> configure)
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Logging.AddProvider(logs);
-        builder.Services.AddIpyBox(configure).WarmUpOnStart(waitUntilReady: true);
+        builder.Services.AddIpyBox(configure).PrepareImageOnStart(waitUntilReady: true);
         return builder.Build();
     }
 
@@ -26,9 +26,9 @@ public sealed class WarmUpTests
         await host.StartAsync();
         await host.StopAsync();
 
-        var messages = logs.Entries.Where(e => e.Category == typeof(IpyBoxWarmUp).FullName).Select(e => e.Message).ToList();
-        Assert.Contains(messages, m => m.StartsWith($"Warming up IpyBox: checking the container engine and the runtime image {image.Tag}", StringComparison.Ordinal));
-        Assert.Contains(messages, m => m.StartsWith($"IpyBox is warm: the engine answers and image {image.Tag} is ready", StringComparison.Ordinal));
+        var messages = logs.Entries.Where(e => e.Category == typeof(IpyBoxImagePreparation).FullName).Select(e => e.Message).ToList();
+        Assert.Contains(messages, m => m.StartsWith($"Preparing IpyBox: checking the container engine and the runtime image {image.Tag}", StringComparison.Ordinal));
+        Assert.Contains(messages, m => m.StartsWith($"IpyBox is prepared: the engine answers and image {image.Tag} is ready", StringComparison.Ordinal));
         Assert.DoesNotContain(logs.Entries, e => e.Level >= LogLevel.Warning);
     }
 

@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace IpyBox.AI;
 
 /// <summary>Registers host tools in a sandbox, so code in its kernel can call them (the tool bridge).</summary>
-public static partial class SandboxToolExtensions
+public static partial class HostToolExtensions
 {
     private const string BridgeResource = "IpyBox.AI.ToolBridge._bridge.py";
 
@@ -22,18 +22,18 @@ public static partial class SandboxToolExtensions
     /// <exception cref="ArgumentNullException"><paramref name="sandbox"/> or <paramref name="set"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     /// <exception cref="InvalidOperationException">A set whose name gives the same package name is registered on the sandbox.</exception>
-    public static async Task<SandboxToolRegistration> AddToolsAsync(
-        this ISandbox sandbox, SandboxToolSet set, SandboxToolBridgeOptions? options = null, CancellationToken cancellationToken = default)
+    public static async Task<HostToolRegistration> AddHostToolsAsync(
+        this ISandbox sandbox, HostToolSet set, ToolBridgeOptions? options = null, CancellationToken cancellationToken = default)
     {
         Throw.IfNull(sandbox);
         Throw.IfNull(set);
-        options ??= new SandboxToolBridgeOptions();
+        options ??= new ToolBridgeOptions();
         options.Validate();
 
         var package = ToolPackageGenerator.Generate(set, PythonIdentifier.Sanitize(set.Name, "tools"));
         var registered = new ToolBridgeSet(set, package, options);
         var host = ToolBridgeHost.Register(sandbox, registered);
-        var registration = new SandboxToolRegistration(host, registered);
+        var registration = new HostToolRegistration(host, registered);
         try
         {
             await WritePackageAsync(sandbox, package, cancellationToken).ConfigureAwait(false);
@@ -49,8 +49,8 @@ public static partial class SandboxToolExtensions
     /// <summary>Gets the tool sets registered on <paramref name="sandbox"/> and not yet disposed, in registration order.</summary>
     /// <param name="sandbox">The sandbox.</param>
     /// <returns>The registrations' sets with their generated modules and functions.</returns>
-    public static IReadOnlyList<SandboxToolModule> GetToolModules(this ISandbox sandbox) =>
-        [.. ToolBridgeHost.SetsOf(Throw.IfNull(sandbox)).Select(set => new SandboxToolModule(set.Set.Name, set.Package.Module, set.Set.Description, set.Package.Functions, set.Package.Source))];
+    public static IReadOnlyList<HostToolModule> GetHostToolModules(this ISandbox sandbox) =>
+        [.. ToolBridgeHost.SetsOf(Throw.IfNull(sandbox)).Select(set => new HostToolModule(set.Set.Name, set.Package.Module, set.Set.Description, set.Package.Functions, set.Package.Source))];
 
     /// <summary>
     /// Returns the source of a module on the kernel's path, e.g. <c>mcptools.weather</c> or <c>json</c>, read in the kernel
@@ -96,7 +96,7 @@ public static partial class SandboxToolExtensions
 
     private static string ReadBridgeRuntime()
     {
-        using var stream = typeof(SandboxToolExtensions).Assembly.GetManifestResourceStream(BridgeResource)
+        using var stream = typeof(HostToolExtensions).Assembly.GetManifestResourceStream(BridgeResource)
             ?? throw new InvalidOperationException($"The resource {BridgeResource} is missing from the library.");
         using var reader = new StreamReader(stream);
         return reader.ReadToEnd();

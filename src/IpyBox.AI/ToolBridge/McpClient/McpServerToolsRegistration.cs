@@ -4,11 +4,11 @@ namespace IpyBox.AI;
 /// An MCP server registered on a sandbox: the connection to the server and the generated Python package of its tools.
 /// Disposing it stops serving the package's calls and closes the connection (a stdio server's process stops).
 /// </summary>
-public sealed class McpServerRegistration : IAsyncDisposable
+public sealed class McpServerToolsRegistration : IAsyncDisposable
 {
     private int _disposed;
 
-    internal McpServerRegistration(McpServerConnection connection, SandboxToolRegistration tools)
+    internal McpServerToolsRegistration(McpServerConnection connection, HostToolRegistration tools)
     {
         Connection = connection;
         Tools = tools;
@@ -18,13 +18,13 @@ public sealed class McpServerRegistration : IAsyncDisposable
     public McpServerConnection Connection { get; }
 
     /// <summary>Gets the registration of the server's tools in the sandbox: the module, its functions and its source.</summary>
-    public SandboxToolRegistration Tools { get; }
+    public HostToolRegistration Tools { get; }
 
     /// <summary>Gets the Python module to import, e.g. <c>mcptools.weather</c>.</summary>
     public string Module => Tools.Module;
 
     /// <summary>Gets the generated functions, one per tool of the server.</summary>
-    public IReadOnlyList<SandboxToolFunction> Functions => Tools.Functions;
+    public IReadOnlyList<HostToolFunction> Functions => Tools.Functions;
 
     /// <summary>Stops serving the server's tools in the sandbox and closes the connection. Idempotent.</summary>
     /// <returns>A task that completes when the connection is closed.</returns>

@@ -1,9 +1,9 @@
 namespace IpyBox.AI;
 
-/// <summary>The application's answer to a <see cref="SandboxToolApprovalRequest"/>.</summary>
-public sealed class SandboxToolApproval
+/// <summary>The application's answer to a <see cref="HostToolApprovalRequest"/>.</summary>
+public sealed class HostToolApproval
 {
-    private SandboxToolApproval(bool approved, string? reason)
+    private HostToolApproval(bool approved, string? reason)
     {
         Approved = approved;
         Reason = reason;
@@ -17,10 +17,10 @@ public sealed class SandboxToolApproval
 
     /// <summary>Lets the call run.</summary>
     /// <returns>An approval.</returns>
-    public static SandboxToolApproval Approve() => new(true, null);
+    public static HostToolApproval Approve() => new(true, null);
 
     /// <summary>Refuses the call: the tool does not run and the cell gets a <c>ToolRejectedError</c>.</summary>
     /// <param name="reason">Why, shown to the cell; <see langword="null"/> for a generic message.</param>
     /// <returns>A rejection.</returns>
-    public static SandboxToolApproval Reject(string? reason = null) => new(false, reason);
+    public static HostToolApproval Reject(string? reason = null) => new(false, reason);
 }

@@ -1,21 +1,21 @@
 namespace IpyBox.AI;
 
-/// <summary>How calls from a sandbox to the tools of a <see cref="SandboxToolSet"/> are approved and bounded.</summary>
-public sealed class SandboxToolBridgeOptions
+/// <summary>How calls from a sandbox to the tools of a <see cref="HostToolSet"/> are approved and bounded.</summary>
+public sealed class ToolBridgeOptions
 {
     /// <summary>The largest result the bridge can deliver to a kernel in one message.</summary>
     internal const int MaxDeliverableBytes = 8 * 1024 * 1024;
 
     /// <summary>Gets or sets which calls need approval.</summary>
-    /// <value>The default value is <see cref="SandboxToolApprovalPolicy.RequireApproval"/>: nothing runs unless the application says so.</value>
-    public SandboxToolApprovalPolicy ApprovalPolicy { get; set; } = SandboxToolApprovalPolicy.RequireApproval;
+    /// <value>The default value is <see cref="HostToolApprovalPolicy.RequireApproval"/>: nothing runs unless the application says so.</value>
+    public HostToolApprovalPolicy ApprovalPolicy { get; set; } = HostToolApprovalPolicy.RequireApproval;
 
     /// <summary>
     /// Gets or sets the callback that approves or rejects a call before the tool runs. While it runs, the time limit of the
     /// execution that made the call is paused. An exception thrown by the callback rejects the call.
     /// </summary>
     /// <value>The default value is <see langword="null"/>: calls that need approval are rejected.</value>
-    public Func<SandboxToolApprovalRequest, CancellationToken, ValueTask<SandboxToolApproval>>? ApprovalHandler { get; set; }
+    public Func<HostToolApprovalRequest, CancellationToken, ValueTask<HostToolApproval>>? ApprovalHandler { get; set; }
 
     /// <summary>Gets or sets the largest argument object of one call, in characters of JSON; larger calls fail in the cell without reaching the tool.</summary>
     /// <value>The default value is 1 MiB.</value>

@@ -7,21 +7,21 @@ using Microsoft.Extensions.Options;
 namespace IpyBox.AI;
 
 /// <summary>
-/// Prepares the sandboxes' engine and image when the application starts (<c>AddIpyBox().WarmUpOnStart()</c>), logging
+/// Prepares the sandboxes' engine and image when the application starts (<c>AddIpyBox().PrepareImageOnStart()</c>), logging
 /// the build or pull as it goes, so that the first tool call does not silently wait minutes for an image.
 /// </summary>
-internal sealed class IpyBoxWarmUp(IOptions<IpyBoxOptions> options, bool waitUntilReady, ILogger<IpyBoxWarmUp>? logger = null) : IHostedService, IDisposable
+internal sealed class IpyBoxImagePreparation(IOptions<IpyBoxOptions> options, bool waitUntilReady, ILogger<IpyBoxImagePreparation>? logger = null) : IHostedService, IDisposable
 {
     private readonly ILogger _logger = logger ?? (ILogger)NullLogger.Instance;
     private readonly CancellationTokenSource _stopping = new();
     private Task? _work;
 
-    /// <summary>Gets the warm-up in progress or done; <see langword="null"/> before the host started.</summary>
+    /// <summary>Gets the preparation in progress or done; <see langword="null"/> before the host started.</summary>
     internal Task? Completion => _work;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var work = WarmUpAsync(_stopping.Token);
+        var work = PrepareAsync(_stopping.Token);
         _work = work;
         if (waitUntilReady)
         {
@@ -31,7 +31,7 @@ internal sealed class IpyBoxWarmUp(IOptions<IpyBoxOptions> options, bool waitUnt
         else
         {
             _work = work.ContinueWith(
-                t => Log.WarmUpFailed(_logger, t.Exception!.GetBaseException()),
+                t => Log.ImagePreparationFailed(_logger, t.Exception!.GetBaseException()),
                 CancellationToken.None,
                 TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
                 TaskScheduler.Default);
@@ -52,22 +52,22 @@ internal sealed class IpyBoxWarmUp(IOptions<IpyBoxOptions> options, bool waitUnt
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            // Stopping: a cancelled or failed warm-up was already reported (logged, or thrown from StartAsync).
+            // Stopping: a cancelled or failed preparation was already reported (logged, or thrown from StartAsync).
         }
     }
 
     public void Dispose() => _stopping.Dispose();
 
-    private async Task WarmUpAsync(CancellationToken cancellationToken)
+    private async Task PrepareAsync(CancellationToken cancellationToken)
     {
         // Leave the host's start path at once; the engine calls below may take minutes.
         await Task.Yield();
         var container = options.Value.Container;
         var image = container.Image ?? RuntimeImage.DefaultTag;
-        Log.WarmUpStarted(_logger, image);
+        Log.ImagePreparationStarted(_logger, image);
         var started = Stopwatch.GetTimestamp();
         await RuntimeImage.EnsureAvailableAsync(container, new LoggingProgress(_logger, container.Progress), cancellationToken).ConfigureAwait(false);
-        Log.WarmUpFinished(_logger, image, Stopwatch.GetElapsedTime(started).TotalSeconds);
+        Log.ImagePreparationFinished(_logger, image, Stopwatch.GetElapsedTime(started).TotalSeconds);
     }
 
     /// <summary>Writes each progress line to the log, synchronously and in order, and passes it on to the application's sink.</summary>
@@ -77,7 +77,7 @@ internal sealed class IpyBoxWarmUp(IOptions<IpyBoxOptions> options, bool waitUnt
         {
             if (value.PlainMessage.Trim() is { Length: > 0 } line)
             {
-                Log.WarmUpProgress(logger, value.Image, line);
+                Log.ImagePreparationProgress(logger, value.Image, line);
             }
 
             next?.Report(value);

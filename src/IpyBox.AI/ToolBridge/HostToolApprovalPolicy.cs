@@ -1,10 +1,10 @@
 namespace IpyBox.AI;
 
 /// <summary>Which tool calls from a sandbox need the application's approval.</summary>
-public enum SandboxToolApprovalPolicy
+public enum HostToolApprovalPolicy
 {
     /// <summary>
-    /// Every call is put to <see cref="SandboxToolBridgeOptions.ApprovalHandler"/> before the tool runs; without a handler
+    /// Every call is put to <see cref="ToolBridgeOptions.ApprovalHandler"/> before the tool runs; without a handler
     /// every call is rejected.
     /// </summary>
     RequireApproval,
