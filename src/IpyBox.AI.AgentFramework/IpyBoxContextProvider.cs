@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Agents.AI;
 using Microsoft.Extensions.AI;
 
@@ -11,13 +12,17 @@ namespace IpyBox.AI;
 /// a later call then starts a fresh one under the same key).
 /// </summary>
 /// <remarks>
-/// Register it in <c>ChatClientAgentOptions.AIContextProviders</c>. End a session's sandbox with <see cref="EndSessionAsync"/>
+/// Register it in <c>ChatClientAgentOptions.AIContextProviders</c>. The tools of a session are built on its first run and
+/// reused by its later runs for as long as the session object lives. End a session's sandbox with <see cref="EndSessionAsync"/>
 /// when the application deletes the session, or wrap the session store in an <see cref="IpyBoxAgentSessionStore"/>.
 /// Approval (<see cref="IpyBoxOptions.RequireApproval"/>) surfaces through the agent as <c>ToolApprovalRequestContent</c>.
 /// </remarks>
 public sealed class IpyBoxContextProvider : AIContextProvider
 {
     private readonly IpyBoxContextProviderOptions _options;
+
+    // Weak on the session: the entry goes with the session object, so ended, deleted or forgotten sessions leave nothing here.
+    private readonly ConditionalWeakTable<AgentSession, SessionTools> _tools = new();
 
     /// <summary>Initializes a new instance of the <see cref="IpyBoxContextProvider"/> class.</summary>
     /// <param name="sessions">The sandboxes; one conversation per agent session.</param>
@@ -72,11 +77,34 @@ public sealed class IpyBoxContextProvider : AIContextProvider
             return new(new AIContext());
         }
 
-        var tools = Sessions.CreatePlugin(AgentSessionSandboxKey.GetOrCreate(session)).AsAIFunctions();
         return new(new AIContext
         {
             Instructions = string.IsNullOrWhiteSpace(_options.Instructions) ? null : _options.Instructions,
-            Tools = [.. tools.Cast<AITool>()],
+
+            // The same tools, in a collection of this run's own: the cached array never leaves the provider.
+            Tools = [.. ToolsOf(session)],
         });
     }
+
+    /// <summary>
+    /// Returns the tools bound to the session's sandbox: built on the session's first run, then reused. The key in the
+    /// session's state bag decides which sandbox they use; should it ever change, the tools are built again for the new key.
+    /// </summary>
+    private AITool[] ToolsOf(AgentSession session)
+    {
+        var key = AgentSessionSandboxKey.GetOrCreate(session);
+        var tools = _tools.GetValue(session, _ => Build(key));
+        if (tools.ConversationKey != key)
+        {
+            tools = Build(key);
+            _tools.AddOrUpdate(session, tools);
+        }
+
+        return tools.Tools;
+    }
+
+    private SessionTools Build(string key) => new(key, [.. Sessions.CreatePlugin(key).AsAIFunctions()]);
+
+    /// <summary>The tools built for a session and the key they are bound to.</summary>
+    private sealed record SessionTools(string ConversationKey, AITool[] Tools);
 }

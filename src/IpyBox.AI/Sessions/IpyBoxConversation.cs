@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace IpyBox.AI;
 
 /// <summary>
@@ -35,6 +37,17 @@ public static class IpyBoxConversation
 
     /// <summary>Gets the ambient conversation key of the current asynchronous flow, or <see langword="null"/>.</summary>
     public static string? Current => s_current.Value;
+
+    /// <summary>Reads the conversation key stored under <see cref="PropertyName"/> in a property bag.</summary>
+    /// <param name="properties">The properties, or <see langword="null"/>.</param>
+    /// <returns>The value as text in the invariant culture, or <see langword="null"/> when it is missing or blank.</returns>
+    internal static string? KeyIn(IDictionary<string, object?>? properties) =>
+        properties is not null
+        && properties.TryGetValue(PropertyName, out var value)
+        && Convert.ToString(value, CultureInfo.InvariantCulture) is { } key
+        && !string.IsNullOrWhiteSpace(key)
+            ? key
+            : null;
 
     /// <summary>Sets the ambient conversation key until the returned scope is disposed.</summary>
     /// <param name="conversationKey">The conversation (chat thread) key.</param>

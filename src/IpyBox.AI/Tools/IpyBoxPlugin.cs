@@ -303,5 +303,20 @@ public sealed class IpyBoxPlugin
     /// <summary>Gets a value indicating whether the tool-package functions are offered: tools are registered for every conversation, or the options ask for them.</summary>
     private bool HasToolDiscovery => Options.IncludeToolDiscovery || Options.HostToolSets.Count > 0 || Options.McpServers.Count > 0;
 
-    private string? ResolveConversationKey(Kernel? kernel) => ConversationKeyResolver.Resolve(ConversationKey, kernel, Options.DefaultConversationKey, Options.ConversationKeySources);
+    /// <summary>
+    /// Returns the conversation of a call in the order <see cref="IpyBoxConversation"/> documents: the bound key, the ambient
+    /// key, the application's <see cref="IpyBoxOptions.ConversationKeySources"/>, then this surface's own sources (the chat
+    /// options of the Microsoft.Extensions.AI round, the data of the Semantic Kernel), then the default.
+    /// </summary>
+    /// <param name="boundKey">The key the plugin was bound to, or <see langword="null"/>.</param>
+    /// <param name="kernel">The Semantic Kernel the call came through, or <see langword="null"/>.</param>
+    /// <param name="options">The options with the application's sources and the default key.</param>
+    /// <returns>The key, or <see langword="null"/> when the call carries none and there is no default.</returns>
+    internal static string? ResolveConversationKey(string? boundKey, Kernel? kernel, IpyBoxOptions options) =>
+        ConversationKeyResolver.Resolve(
+            boundKey,
+            options.DefaultConversationKey,
+            [.. options.ConversationKeySources, ChatOptionsConversationKeySource.Instance, new KernelDataConversationKeySource(kernel)]);
+
+    private string? ResolveConversationKey(Kernel? kernel) => ResolveConversationKey(ConversationKey, kernel, Options);
 }
