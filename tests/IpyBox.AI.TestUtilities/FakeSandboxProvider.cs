@@ -42,6 +42,9 @@ public sealed class FakeSandboxProvider : ISandboxProvider
         return sandbox;
     }
 
+    /// <summary>Gets more objects <see cref="GetService"/> hands out (e.g. a backend's <see cref="ExecutionClientOptions"/>).</summary>
+    public List<object> Services { get; } = [];
+
     public object? GetService(Type serviceType, object? serviceKey = null) =>
-        serviceKey is null && serviceType.IsInstanceOfType(this) ? this : null;
+        serviceKey is not null ? null : serviceType.IsInstanceOfType(this) ? this : Services.FirstOrDefault(serviceType.IsInstanceOfType);
 }

@@ -12,23 +12,31 @@ public sealed class SandboxSession : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly List<object> _toolRegistrations = [];
+    private readonly Func<SandboxSession, ValueTask> _onLost;
     private long _lastUsedTicks;
     private int _busy;
     private int _disposed;
 
-    internal SandboxSession(string conversationKey, ISandbox sandbox, ILogger logger, TimeProvider time)
+    /// <summary>Initializes a new instance of the <see cref="SandboxSession"/> class.</summary>
+    /// <param name="conversationKey">The conversation.</param>
+    /// <param name="sandbox">Its sandbox.</param>
+    /// <param name="logger">The logger.</param>
+    /// <param name="time">The clock of <see cref="LastUsed"/>.</param>
+    /// <param name="onLost">Removes the session when a call found its sandbox lost, so the conversation's next call gets a new one.</param>
+    internal SandboxSession(string conversationKey, ISandbox sandbox, ILogger logger, TimeProvider time, Func<SandboxSession, ValueTask> onLost)
     {
         ConversationKey = conversationKey;
         Sandbox = sandbox;
         _logger = logger;
         _time = time;
+        _onLost = onLost;
         Touch();
     }
 
     /// <summary>Gets the conversation key this sandbox belongs to.</summary>
     public string ConversationKey { get; }
 
-    /// <summary>Gets the sandbox. Calls made on it directly are not serialised with the session's; use <see cref="RunAsync{T}"/> for that.</summary>
+    /// <summary>Gets the sandbox. Calls made on it directly are not serialised with the session's, and a loss they find does not replace it; use <see cref="RunAsync"/> for that.</summary>
     public ISandbox Sandbox { get; }
 
     /// <summary>Gets the id of the sandbox (the container id for Docker; kept after removal, for diagnostics).</summary>
@@ -49,28 +57,32 @@ public sealed class SandboxSession : IAsyncDisposable
     /// <param name="cancellationToken">Cancels waiting and the work.</param>
     /// <returns>The result of <paramref name="action"/>.</returns>
     /// <exception cref="ObjectDisposedException">The sandbox was removed.</exception>
+    /// <exception cref="SandboxUnavailableException">The sandbox was lost; the session is removed, and the conversation's next call gets a new sandbox.</exception>
     public async Task<T> RunAsync<T>(Func<ISandbox, CancellationToken, Task<T>> action, CancellationToken cancellationToken = default)
     {
         Throw.IfNull(action);
-        Interlocked.Increment(ref _busy);
+        T result = default!;
+        await RunAsync(async (sandbox, ct) => { result = await action(sandbox, ct).ConfigureAwait(false); }, cancellationToken).ConfigureAwait(false);
+        return result;
+    }
+
+    /// <summary>Runs <paramref name="action"/> on the sandbox once the calls before it have finished.</summary>
+    /// <param name="action">The work; it receives the sandbox.</param>
+    /// <param name="cancellationToken">Cancels waiting and the work.</param>
+    /// <returns>A task that completes when <paramref name="action"/> has.</returns>
+    /// <exception cref="ObjectDisposedException">The sandbox was removed.</exception>
+    /// <exception cref="SandboxUnavailableException">The sandbox was lost; the session is removed, and the conversation's next call gets a new sandbox.</exception>
+    public async Task RunAsync(Func<ISandbox, CancellationToken, Task> action, CancellationToken cancellationToken = default)
+    {
+        Throw.IfNull(action);
         try
         {
-            await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                ObjectDisposedException.ThrowIf(IsDisposed, this);
-                Touch();
-                return await action(Sandbox, cancellationToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                Touch();
-                _gate.Release();
-            }
+            await RunInTurnAsync(action, cancellationToken).ConfigureAwait(false);
         }
-        finally
+        catch (SandboxUnavailableException)
         {
-            Interlocked.Decrement(ref _busy);
+            await _onLost(this).ConfigureAwait(false);
+            throw;
         }
     }
 
@@ -90,12 +102,11 @@ public sealed class SandboxSession : IAsyncDisposable
     /// <returns>A task that completes when the new kernel is ready.</returns>
     /// <exception cref="SandboxUnavailableException">No new kernel could be started; the sandbox must be replaced.</exception>
     public Task ResetAsync(CancellationToken cancellationToken = default) =>
-        RunAsync<bool>(
+        RunAsync(
             async (sandbox, ct) =>
             {
                 await sandbox.ResetAsync(ct).ConfigureAwait(false);
                 Log.KernelReset(_logger, ConversationKey);
-                return true;
             },
             cancellationToken);
 
@@ -148,6 +159,31 @@ public sealed class SandboxSession : IAsyncDisposable
             {
                 ((IDisposable)registration).Dispose();
             }
+        }
+    }
+
+    /// <summary>Runs <paramref name="action"/> once the calls before it have finished, keeping <see cref="IsBusy"/> and <see cref="LastUsed"/>.</summary>
+    private async Task RunInTurnAsync(Func<ISandbox, CancellationToken, Task> action, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _busy);
+        try
+        {
+            await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                ObjectDisposedException.ThrowIf(IsDisposed, this);
+                Touch();
+                await action(Sandbox, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                Touch();
+                _gate.Release();
+            }
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _busy);
         }
     }
 

@@ -274,7 +274,7 @@ public sealed class SandboxSessionManager : IAsyncDisposable, IDisposable
     }
 
     /// <summary>Removes a sandbox that failed, unless the conversation already has a newer one.</summary>
-    internal async Task DiscardAsync(SandboxSession session, string reason)
+    private async Task DiscardAsync(SandboxSession session, string reason)
     {
         Entry? entry = null;
         lock (_lock)
@@ -420,7 +420,7 @@ public sealed class SandboxSessionManager : IAsyncDisposable, IDisposable
             }
 
             Log.SessionCreated(_logger, entry.Key, sandbox.Id);
-            var session = new SandboxSession(entry.Key, sandbox, _loggerFactory.CreateLogger<SandboxSession>(), _time);
+            var session = new SandboxSession(entry.Key, sandbox, _loggerFactory.CreateLogger<SandboxSession>(), _time, lost => new(DiscardAsync(lost, "the sandbox was lost")));
             foreach (var registration in tools)
             {
                 session.KeepToolRegistration(registration);

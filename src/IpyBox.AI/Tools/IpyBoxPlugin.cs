@@ -57,7 +57,7 @@ public sealed class IpyBoxPlugin
 
     /// <summary>Executes Python code in the conversation's sandbox.</summary>
     /// <param name="code">The code.</param>
-    /// <param name="timeoutSeconds">The time limit in seconds; <see langword="null"/> for <see cref="ExecutionClientOptions.DefaultTimeout"/> of <see cref="IpyBoxOptions.Client"/>.</param>
+    /// <param name="timeoutSeconds">The time limit in seconds; <see langword="null"/> for the sandbox provider's <see cref="ExecutionClientOptions.DefaultTimeout"/>.</param>
     /// <param name="kernel">The Semantic Kernel, when invoked through one (its data may carry the conversation key).</param>
     /// <param name="cancellationToken">Cancels the execution; the kernel is interrupted.</param>
     /// <returns>The output text (truncated when long) followed by the images as <see cref="DataContent"/>; or a readable error.</returns>

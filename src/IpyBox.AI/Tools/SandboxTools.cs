@@ -33,6 +33,7 @@ public sealed class SandboxTools
     {
         Sessions = Throw.IfNull(sessions);
         HostPaths = new HostPathPolicy(sessions.Options.AllowedHostDirectories);
+        DefaultTimeout = (sessions.Provider.GetService<ExecutionClientOptions>() ?? new ExecutionClientOptions()).DefaultTimeout;
         _logger = sessions.LoggerFactory.CreateLogger<SandboxTools>();
     }
 
@@ -42,13 +43,16 @@ public sealed class SandboxTools
     /// <summary>Gets the host directories the file actions may use, from <see cref="IpyBoxOptions.AllowedHostDirectories"/>.</summary>
     public HostPathPolicy HostPaths { get; }
 
+    /// <summary>Gets the time limit of an execution that names none: the <see cref="ExecutionClientOptions.DefaultTimeout"/> the sandbox provider's kernels use.</summary>
+    public TimeSpan DefaultTimeout { get; }
+
     private IpyBoxOptions Options => Sessions.Options;
 
     /// <summary>Executes Python code in the conversation's sandbox.</summary>
     /// <param name="conversationKey">The conversation; <see langword="null"/> gives an error result that says how to supply one.</param>
     /// <param name="code">The code, run as one cell.</param>
     /// <param name="timeout">
-    /// The time limit; <see langword="null"/> for <see cref="ExecutionClientOptions.DefaultTimeout"/> of <see cref="IpyBoxOptions.Client"/>.
+    /// The time limit; <see langword="null"/> for <see cref="DefaultTimeout"/>.
     /// A longer limit than <see cref="IpyBoxOptions.MaxExecutionTimeout"/> is reduced to it. On expiry the kernel is interrupted and its state kept.
     /// </param>
     /// <param name="cancellationToken">Cancels the execution; the kernel is interrupted.</param>
@@ -61,7 +65,7 @@ public sealed class SandboxTools
             return Task.FromResult(SandboxToolResult.Error("Error: no code was given."));
         }
 
-        if (CheckTimeout(timeout, Options.Client.DefaultTimeout, out var limit) is { } refused)
+        if (CheckTimeout(timeout, DefaultTimeout, out var limit) is { } refused)
         {
             return Task.FromResult(refused);
         }
@@ -136,11 +140,11 @@ public sealed class SandboxTools
             {
                 if (Directory.Exists(source))
                 {
-                    await session.RunAsync(async (sandbox, c) => { await sandbox.Files.UploadDirectoryAsync(source, target, c).ConfigureAwait(false); return true; }, ct).ConfigureAwait(false);
+                    await session.RunAsync((sandbox, c) => sandbox.Files.UploadDirectoryAsync(source, target, c), ct).ConfigureAwait(false);
                     return SandboxToolResult.Success($"Uploaded the directory {hostPath} to {AppPath.ToAbsolute(target)}.");
                 }
 
-                await session.RunAsync(async (sandbox, c) => { await sandbox.Files.UploadFileAsync(source, target, c).ConfigureAwait(false); return true; }, ct).ConfigureAwait(false);
+                await session.RunAsync((sandbox, c) => sandbox.Files.UploadFileAsync(source, target, c), ct).ConfigureAwait(false);
                 return SandboxToolResult.Success(string.Create(CultureInfo.InvariantCulture, $"Uploaded {hostPath} ({new FileInfo(source).Length} bytes) to {AppPath.ToAbsolute(target)}."));
             },
             cancellationToken);
@@ -166,7 +170,7 @@ public sealed class SandboxTools
             conversationKey,
             async (session, ct) =>
             {
-                await session.RunAsync(async (sandbox, c) => { await sandbox.Files.DownloadFileAsync(source, target, c).ConfigureAwait(false); return true; }, ct).ConfigureAwait(false);
+                await session.RunAsync((sandbox, c) => sandbox.Files.DownloadFileAsync(source, target, c), ct).ConfigureAwait(false);
                 return SandboxToolResult.Success(string.Create(CultureInfo.InvariantCulture, $"Downloaded {AppPath.ToAbsolute(source)} to {hostPath} ({new FileInfo(target).Length} bytes)."));
             },
             cancellationToken);
@@ -543,8 +547,8 @@ public sealed class SandboxTools
         }
         catch (Exception ex) when (ex is SandboxUnavailableException || (ex is ObjectDisposedException && session.IsDisposed))
         {
+            // The session removed itself: the conversation's next call gets a new sandbox.
             Log.ToolFailed(_logger, action, conversationKey, ex);
-            await Sessions.DiscardAsync(session, "the sandbox was lost").ConfigureAwait(false);
             return SandboxToolResult.Error(ToolOutput.FromLostSandbox(ex));
         }
         catch (Exception ex) when (IsFailure(ex, cancellationToken))

@@ -17,6 +17,60 @@ public sealed class SandboxSessionManagerTests
     private readonly FakeTimeProvider _time = new();
 
     [Fact]
+    public async Task A_session_whose_sandbox_is_lost_removes_itself_so_any_caller_gets_a_new_sandbox_next()
+    {
+        _provider.ConfigureSandbox = s => s.OnSubmit = FakeCells.Always(() => s.Id == "fake-1"
+            ? FakeCells.Fails(new SandboxUnavailableException("The connection to the kernel was lost."))
+            : FakeCells.Prints("fresh"));
+        await using var manager = CreateManager();
+        var first = await manager.GetOrCreateAsync("thread");
+
+        var lost = await Assert.ThrowsAsync<SandboxUnavailableException>(() => first.ExecuteAsync("x"));
+        var next = await manager.GetOrCreateAsync("thread");
+        var result = await next.ExecuteAsync("x");
+
+        Assert.Equal("The connection to the kernel was lost.", lost.Message);
+        Assert.True(first.IsDisposed);
+        Assert.True(_provider.Sandboxes[0].IsDisposed);
+        Assert.NotSame(first, next);
+        Assert.Equal("fake-2", next.SandboxId);
+        Assert.Equal("fresh", result.Stdout.TrimEnd());
+        Assert.Equal("fake-2", Assert.Single(manager.Sessions).SandboxId);
+    }
+
+    [Fact]
+    public async Task Other_errors_of_a_call_keep_the_session_and_its_sandbox()
+    {
+        _provider.ConfigureSandbox = s => s.OnReset = _ => throw new InvalidOperationException("not now");
+        await using var manager = CreateManager();
+        var session = await manager.GetOrCreateAsync("thread");
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => session.ResetAsync());
+
+        Assert.False(session.IsDisposed);
+        Assert.Same(session, await manager.GetOrCreateAsync("thread"));
+    }
+
+    [Fact]
+    public async Task RunAsync_without_a_result_runs_in_turn_and_a_loss_in_it_removes_the_session()
+    {
+        await using var manager = CreateManager();
+        var session = await manager.GetOrCreateAsync("thread");
+        var ran = new List<string>();
+
+        await session.RunAsync((sandbox, _) =>
+        {
+            ran.Add(sandbox.Id);
+            return Task.CompletedTask;
+        });
+        await Assert.ThrowsAsync<SandboxUnavailableException>(() => session.RunAsync((_, _) => throw new SandboxUnavailableException("gone")));
+
+        Assert.Equal(["fake-1"], ran);
+        Assert.True(session.IsDisposed);
+        Assert.Equal(0, manager.Count);
+    }
+
+    [Fact]
     public async Task Concurrent_first_calls_for_one_conversation_create_one_sandbox()
     {
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

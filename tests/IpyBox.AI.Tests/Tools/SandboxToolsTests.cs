@@ -37,8 +37,38 @@ public sealed class SandboxToolsTests : IAsyncDisposable, IDisposable
         Assert.Equal("image/png", image.MediaType);
         Assert.Equal("image-1.png", image.Name);
         var sandbox = Assert.Single(_provider.Sandboxes);
-        Assert.Equal(new FakeSubmission("plot()", tools.Sessions.Options.Client.DefaultTimeout), Assert.Single(sandbox.Submissions));
+        Assert.Equal(new ExecutionClientOptions().DefaultTimeout, tools.DefaultTimeout);
+        Assert.Equal(new FakeSubmission("plot()", tools.DefaultTimeout), Assert.Single(sandbox.Submissions));
         Assert.Equal("k", Assert.Single(_provider.Requests).ConversationKey);
+    }
+
+    [Fact]
+    public async Task The_default_time_limit_is_the_one_of_the_registered_providers_kernels_not_of_the_options()
+    {
+        _provider.Services.Add(new ExecutionClientOptions { DefaultTimeout = TimeSpan.FromSeconds(7) });
+        var tools = Create(o => o.Client.DefaultTimeout = TimeSpan.FromSeconds(99));
+        _provider.ConfigureSandbox = s => s.OnSubmit = FakeCells.Always(() => FakeCells.Prints("ok"));
+
+        await tools.ExecuteAsync("k", "x = 1");
+
+        Assert.Equal(TimeSpan.FromSeconds(7), tools.DefaultTimeout);
+        Assert.Equal(new FakeSubmission("x = 1", TimeSpan.FromSeconds(7)), Assert.Single(Assert.Single(_provider.Sandboxes).Submissions));
+    }
+
+    [Fact]
+    public void Providers_and_their_decorators_hand_out_their_kernels_settings()
+    {
+        var client = new ExecutionClientOptions { DefaultTimeout = TimeSpan.FromSeconds(5) };
+        var container = new ExecutionContainerOptions();
+        var docker = new DockerSandboxProvider(container, client);
+        var jupyter = new JupyterServerSandboxProvider(new JupyterServerOptions { ServerUri = new Uri("http://127.0.0.1:8888/"), Token = "t", Client = client });
+        _provider.Services.Add(client);
+        using var pool = new PoolingSandboxProvider(_provider, new WarmPoolOptions { MinWarm = 1, MaxTotal = 1 });
+
+        Assert.Same(client, docker.GetService<ExecutionClientOptions>());
+        Assert.Same(container, docker.GetService<ExecutionContainerOptions>());
+        Assert.Same(client, jupyter.GetService<ExecutionClientOptions>());
+        Assert.Same(client, new OpenTelemetrySandboxProvider(pool).GetService<ExecutionClientOptions>());
     }
 
     [Fact]

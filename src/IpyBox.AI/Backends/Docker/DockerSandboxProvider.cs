@@ -98,9 +98,16 @@ public sealed class DockerSandboxProvider : ISandboxProvider
     }
 
     /// <inheritdoc />
+    /// <remarks>Besides the provider, hands out the settings of its containers (<see cref="ExecutionContainerOptions"/>) and kernels (<see cref="ExecutionClientOptions"/>).</remarks>
     public object? GetService(Type serviceType, object? serviceKey = null)
     {
         Throw.IfNull(serviceType);
-        return serviceKey is null && serviceType.IsInstanceOfType(this) ? this : null;
+        if (serviceKey is not null)
+        {
+            return null;
+        }
+
+        object[] services = [this, ContainerOptions, ClientOptions];
+        return services.FirstOrDefault(serviceType.IsInstanceOfType);
     }
 }

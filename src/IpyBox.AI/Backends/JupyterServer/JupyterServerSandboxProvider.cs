@@ -97,9 +97,16 @@ public sealed class JupyterServerSandboxProvider : ISandboxProvider
     }
 
     /// <inheritdoc />
+    /// <remarks>Besides the provider, hands out the <see cref="ExecutionClientOptions"/> of its kernels (<see cref="JupyterServerOptions.Client"/>).</remarks>
     public object? GetService(Type serviceType, object? serviceKey = null)
     {
         Throw.IfNull(serviceType);
-        return serviceKey is null && serviceType.IsInstanceOfType(this) ? this : null;
+        if (serviceKey is not null)
+        {
+            return null;
+        }
+
+        object[] services = [this, Options.Client];
+        return services.FirstOrDefault(serviceType.IsInstanceOfType);
     }
 }
