@@ -25,7 +25,7 @@ public sealed partial class Execution
     /// The events in order. A Python exception arrives as an <see cref="ExecutionErrorEvent"/>, the last event, and the
     /// stream then ends normally (<see cref="GetResultAsync"/> still throws the <see cref="ExecutionException"/>).
     /// </returns>
-    /// <exception cref="TimeoutException">The execution timed out; the kernel was interrupted. Thrown after the events that arrived before.</exception>
+    /// <exception cref="ExecutionTimeoutException">The execution timed out; the kernel was interrupted (or restarted). Thrown after the events that arrived before.</exception>
     /// <exception cref="OperationCanceledException">The execution was cancelled; the kernel was interrupted.</exception>
     /// <exception cref="KernelUnavailableException">The connection to the kernel was lost.</exception>
     /// <exception cref="KernelDiedException">The kernel process died; the server restarted it and its state is lost.</exception>

@@ -52,7 +52,7 @@ public sealed partial class Execution
         _timeout = new CancellationTokenSource(Timeout.InfiniteTimeSpan, timeProvider);
         if (timeout != Timeout.InfiniteTimeSpan)
         {
-            _timeout.Token.Register(() => _ = AbortAsync(new TimeoutException(
+            _timeout.Token.Register(() => _ = AbortAsync(new ExecutionTimeoutException(
                 $"The execution did not finish within {timeout.TotalSeconds:0.###} s. The kernel was interrupted; its state is kept.")));
             _timeout.CancelAfter(timeout);
             _deadline = timeProvider.GetUtcNow() + timeout;
@@ -143,7 +143,7 @@ public sealed partial class Execution
     /// <param name="cancellationToken">Cancels the execution: the kernel is interrupted.</param>
     /// <returns>The text chunks in order. Ends when the execution ends; throws what <see cref="GetResultAsync"/> throws.</returns>
     /// <exception cref="ExecutionException">The code raised a Python exception.</exception>
-    /// <exception cref="TimeoutException">The execution timed out; the kernel was interrupted.</exception>
+    /// <exception cref="ExecutionTimeoutException">The execution timed out; the kernel was interrupted, or restarted when the code ignored the interrupt.</exception>
     /// <exception cref="OperationCanceledException">The execution was cancelled; the kernel was interrupted.</exception>
     /// <exception cref="KernelUnavailableException">The connection to the kernel was lost.</exception>
     public async IAsyncEnumerable<string> StreamAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -163,7 +163,7 @@ public sealed partial class Execution
     /// <param name="cancellationToken">Cancels the execution: the kernel is interrupted.</param>
     /// <returns>The aggregated result.</returns>
     /// <exception cref="ExecutionException">The code raised a Python exception.</exception>
-    /// <exception cref="TimeoutException">The execution timed out; the kernel was interrupted.</exception>
+    /// <exception cref="ExecutionTimeoutException">The execution timed out; the kernel was interrupted, or restarted when the code ignored the interrupt.</exception>
     /// <exception cref="OperationCanceledException">The execution was cancelled; the kernel was interrupted.</exception>
     /// <exception cref="KernelUnavailableException">The connection to the kernel was lost.</exception>
     /// <exception cref="KernelDiedException">The kernel process died; the server restarted it and its state is lost.</exception>

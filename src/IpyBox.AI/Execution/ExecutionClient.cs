@@ -113,11 +113,10 @@ public sealed class ExecutionClient : IAsyncDisposable, IJupyterMessageSender
     /// <param name="cancellationToken">Cancels the execution; the kernel is interrupted.</param>
     /// <returns>The result.</returns>
     /// <exception cref="ExecutionException">The code raised a Python exception.</exception>
-    /// <exception cref="TimeoutException">The execution timed out.</exception>
+    /// <exception cref="ExecutionTimeoutException">The execution timed out; <see cref="ExecutionTimeoutException.KernelRestarted"/> says whether the code ignored the interrupt so the kernel was restarted and its state lost.</exception>
     /// <exception cref="OperationCanceledException">The execution was cancelled.</exception>
     /// <exception cref="KernelUnavailableException">The connection to the kernel was lost.</exception>
     /// <exception cref="KernelDiedException">The kernel process died; the server restarted it and its state is lost.</exception>
-    /// <exception cref="KernelRestartedException">The execution timed out and was still running after the interrupt, so the kernel was restarted; its state is lost.</exception>
     /// <exception cref="ArgumentException"><paramref name="code"/> contains a NUL character, which no kernel accepts.</exception>
     public async Task<ExecutionResult> ExecuteAsync(string code, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
@@ -318,10 +317,11 @@ public sealed class ExecutionClient : IAsyncDisposable, IJupyterMessageSender
         }
 
         Log.RestartingUnresponsiveKernel(_logger, KernelId, timeout.Message);
-        var restarted = new KernelRestartedException(
+        var restarted = new ExecutionTimeoutException(
             $"{timeout.Message.Replace("The kernel was interrupted; its state is kept.", string.Empty, StringComparison.Ordinal).TrimEnd()} " +
             $"The code was still running {Options.InterruptGracePeriod.TotalSeconds:0.#} s after the interrupt (it ignored it, or was still sending its output), so the kernel was restarted: " +
             "variables, imports and definitions are lost; files in /app are kept. Run the setup code again before continuing.",
+            kernelRestarted: true,
             timeout);
         try
         {

@@ -21,7 +21,7 @@ public sealed class ExecutionClientOptions
     /// <summary>
     /// Gets or sets whether a timed-out execution that is still running <see cref="InterruptGracePeriod"/> after the interrupt
     /// (code that ignores <c>SIGINT</c>, or is stuck in native code) gets its kernel restarted, so the next execution runs.
-    /// The restart loses the kernel's state, which the <see cref="KernelRestartedException"/> says.
+    /// The restart loses the kernel's state, which the <see cref="ExecutionTimeoutException"/> says (<see cref="ExecutionTimeoutException.KernelRestarted"/>).
     /// </summary>
     /// <value>The default value is <see langword="true"/>.</value>
     public bool RestartUnresponsiveKernel { get; set; } = true;

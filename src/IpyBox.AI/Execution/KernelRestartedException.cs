@@ -1,11 +1,10 @@
 namespace IpyBox.AI;
 
 /// <summary>
-/// The kernel was restarted, so all its state (variables, imports, definitions) is lost; files in <c>/app</c> stay. Thrown by an
-/// execution that timed out and was still running after the interrupt (code that ignores <c>SIGINT</c>): the client restarted the
-/// kernel so the next execution runs (<see cref="ExecutionClientOptions.RestartUnresponsiveKernel"/>); the
-/// <see cref="Exception.InnerException"/> is then the <see cref="TimeoutException"/>. Also thrown by executions that were running
-/// when <see cref="ExecutionClient.RestartAsync"/> was called. The client stays usable.
+/// The kernel was restarted on request, so all its state (variables, imports, definitions) is lost; files in <c>/app</c> stay.
+/// Thrown by executions that were running when <see cref="ExecutionClient.RestartAsync"/> was called. The client stays usable.
+/// (A restart after a timeout whose interrupt was ignored is an <see cref="ExecutionTimeoutException"/> with
+/// <see cref="ExecutionTimeoutException.KernelRestarted"/> set.)
 /// </summary>
 public sealed class KernelRestartedException : IpyBoxException
 {
@@ -24,12 +23,9 @@ public sealed class KernelRestartedException : IpyBoxException
 
     /// <summary>Initializes a new instance of the <see cref="KernelRestartedException"/> class.</summary>
     /// <param name="message">What happened and what to do.</param>
-    /// <param name="innerException">What led to the restart, e.g. the <see cref="TimeoutException"/>.</param>
+    /// <param name="innerException">What led to the restart.</param>
     public KernelRestartedException(string message, Exception? innerException)
         : base(message, innerException)
     {
     }
-
-    /// <summary>Gets a value indicating whether the restart followed a timeout whose interrupt the code ignored.</summary>
-    public bool AfterTimeout => InnerException is TimeoutException;
 }

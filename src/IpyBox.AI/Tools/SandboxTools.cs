@@ -370,6 +370,10 @@ public sealed class SandboxTools
         {
             return pythonError(ex);
         }
+        catch (ExecutionTimeoutException ex) when (ex.KernelRestarted)
+        {
+            return SandboxToolResult.Error(ToolOutput.FromKernelRestarted(limit));
+        }
         catch (TimeoutException)
         {
             return SandboxToolResult.Error(ToolOutput.FromTimeout(limit));
@@ -377,10 +381,6 @@ public sealed class SandboxTools
         catch (KernelDiedException ex)
         {
             return SandboxToolResult.Error(ToolOutput.FromKernelDied(ex));
-        }
-        catch (KernelRestartedException)
-        {
-            return SandboxToolResult.Error(ToolOutput.FromKernelRestarted(limit));
         }
         catch (ArgumentException ex) when (ex.ParamName == "code")
         {

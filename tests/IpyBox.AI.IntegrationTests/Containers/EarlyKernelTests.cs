@@ -54,7 +54,7 @@ public sealed class EarlyKernelTests : IAsyncLifetime
 
         // os.system ignores SIGINT in the kernel while it waits: only an interrupt sent to the kernel's process group
         // stops the shell and its sleep, so the cell ends within the grace period instead of forcing a restart.
-        await Assert.ThrowsAsync<TimeoutException>(() => client.ExecuteAsync("os.system('sleep 300')", TimeSpan.FromSeconds(2)));
+        await Assert.ThrowsAsync<ExecutionTimeoutException>(() => client.ExecuteAsync("os.system('sleep 300')", TimeSpan.FromSeconds(2)));
 
         Assert.Equal("0", (await client.ExecuteAsync("print(count_processes(b'sleep\\x00300'))")).Text);
         Assert.Equal(EarlyConnectionFile, (await client.ExecuteAsync(ConnectionFileCode)).Text);

@@ -38,7 +38,7 @@ public sealed class ErrorHandlingTests(SandboxFixture sandbox)
     public async Task Timeout_interrupts_the_kernel_and_keeps_state()
     {
         await using var client = await sandbox.ConnectAsync();
-        var error = await Assert.ThrowsAsync<TimeoutException>(() => client.ExecuteAsync("a = 5\nwhile True:\n    pass", TimeSpan.FromSeconds(1)));
+        var error = await Assert.ThrowsAsync<ExecutionTimeoutException>(() => client.ExecuteAsync("a = 5\nwhile True:\n    pass", TimeSpan.FromSeconds(1)));
         Assert.Contains("interrupted", error.Message);
         Assert.Equal("5", (await client.ExecuteAsync("print(a)")).Text);
     }
@@ -100,7 +100,7 @@ public sealed class ErrorHandlingTests(SandboxFixture sandbox)
     public async Task Outputs_of_a_timed_out_execution_do_not_leak_into_the_next()
     {
         await using var client = await sandbox.ConnectAsync();
-        await Assert.ThrowsAsync<TimeoutException>(() => client.ExecuteAsync(
+        await Assert.ThrowsAsync<ExecutionTimeoutException>(() => client.ExecuteAsync(
             "import time\ntry:\n    time.sleep(30)\nexcept KeyboardInterrupt:\n    print('late output ' * 1000)\n    raise", TimeSpan.FromSeconds(1)));
         Assert.Equal("clean", (await client.ExecuteAsync("print('clean')")).Text);
     }

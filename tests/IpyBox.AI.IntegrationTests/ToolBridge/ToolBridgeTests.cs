@@ -188,7 +188,7 @@ public sealed class ToolBridgeTests(ToolBridgeFixture fixture) : IClassFixture<T
         ]);
         using var registration = await Sandbox.AddHostToolsAsync(set, s_approveAll);
 
-        await Assert.ThrowsAsync<TimeoutException>(() => Sandbox.ExecuteAsync("from mcptools.interrupted import slow, inc\nslow()", timeout: TimeSpan.FromSeconds(1)));
+        await Assert.ThrowsAsync<ExecutionTimeoutException>(() => Sandbox.ExecuteAsync("from mcptools.interrupted import slow, inc\nslow()", timeout: TimeSpan.FromSeconds(1)));
         var result = await Sandbox.ExecuteAsync("print([inc(x=i) for i in range(5)])");
         await Task.Delay(TimeSpan.FromSeconds(2.5));
         var later = await Sandbox.ExecuteAsync("print([inc(x=i) for i in range(5)])");

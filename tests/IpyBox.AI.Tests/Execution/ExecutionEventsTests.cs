@@ -120,7 +120,7 @@ public sealed class ExecutionEventsTests
         var events = new List<ExecutionEvent>();
 
         _time.Advance(TimeSpan.FromSeconds(10));
-        var error = await Assert.ThrowsAsync<TimeoutException>(async () =>
+        var error = await Assert.ThrowsAsync<ExecutionTimeoutException>(async () =>
         {
             await foreach (var e in execution.StreamEventsAsync())
             {

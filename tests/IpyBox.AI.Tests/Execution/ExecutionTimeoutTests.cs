@@ -26,7 +26,7 @@ public sealed class ExecutionTimeoutTests
         Assert.False(execution.IsCompleted, "the interrupted request may still end properly within the grace period");
 
         _time.AdvanceInline(TimeSpan.FromSeconds(5));
-        var error = await Assert.ThrowsAsync<TimeoutException>(() => execution.GetResultAsync());
+        var error = await Assert.ThrowsAsync<ExecutionTimeoutException>(() => execution.GetResultAsync());
         Assert.Contains("state is kept", error.Message);
     }
 
@@ -40,7 +40,7 @@ public sealed class ExecutionTimeoutTests
         execution.Accept(Frames.Parse(Frames.Reply("cell", status: "error")));
         execution.Accept(Frames.Parse(Frames.Status("cell", "idle")));
 
-        await Assert.ThrowsAsync<TimeoutException>(() => execution.GetResultAsync());
+        await Assert.ThrowsAsync<ExecutionTimeoutException>(() => execution.GetResultAsync());
     }
 
     [Fact]

@@ -109,10 +109,10 @@ public sealed class NotebookRecorderTests
         recorder.Record("while True: pass", execution);
 
         time.Advance(TimeSpan.FromSeconds(5));
-        await Assert.ThrowsAsync<TimeoutException>(() => execution.GetResultAsync());
+        await Assert.ThrowsAsync<ExecutionTimeoutException>(() => execution.GetResultAsync());
 
         var error = Assert.IsType<ExecutionErrorEvent>(Assert.Single(recorder.Cells[0].Outputs));
-        Assert.Equal(nameof(TimeoutException), error.ErrorName);
+        Assert.Equal(nameof(ExecutionTimeoutException), error.ErrorName);
     }
 
     [Fact]

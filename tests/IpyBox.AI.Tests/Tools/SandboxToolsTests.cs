@@ -157,7 +157,7 @@ public sealed class SandboxToolsTests : IAsyncDisposable, IDisposable
     {
         var tools = Create();
         _provider.ConfigureSandbox = s => s.OnSubmit = FakeCells.Always(() => FakeCells.Fails(
-            new KernelRestartedException("restarted", new TimeoutException("The execution did not finish within 2 s."))));
+            new ExecutionTimeoutException("restarted", kernelRestarted: true, new ExecutionTimeoutException("The execution did not finish within 2 s."))));
 
         var result = await tools.ExecuteAsync("k", "ignore_sigint()", TimeSpan.FromSeconds(2));
 
