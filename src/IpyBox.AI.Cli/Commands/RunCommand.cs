@@ -27,9 +27,13 @@ internal static class RunCommand
         {
             Description = "Also write the cell and its outputs as a Jupyter notebook (.ipynb) to this file, whether the code succeeds or not.",
         };
+        var raw = new Option<bool>("--raw")
+        {
+            Description = "Write the sandbox's output byte for byte, escape sequences included (for piping). By default control and escape sequences are shown, not executed; colours are kept.",
+        };
         var container = new ContainerArguments();
 
-        var command = new Command("run", "Run Python code in a fresh sandbox and print its output; images are saved to files.") { code, timeout, outputDirectory, notebook };
+        var command = new Command("run", "Run Python code in a fresh sandbox and print its output; images are saved to files.") { code, timeout, outputDirectory, notebook, raw };
         container.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -54,13 +58,18 @@ internal static class RunCommand
             options.Progress = BuildProgressDisplay.ForStandardError();
             var source = parse.GetValue(code) is { } text && text != "-" ? text : await Console.In.ReadToEndAsync(cancellationToken);
             var directory = parse.GetValue(outputDirectory)?.FullName ?? Directory.GetCurrentDirectory();
-            return await RunAsync(source, TimeSpan.FromSeconds(seconds), options, directory, parse.GetValue(notebook)?.FullName, cancellationToken);
+            var filter = parse.GetValue(raw) ? null : new TerminalTextFilter();
+            return await RunAsync(source, TimeSpan.FromSeconds(seconds), options, directory, parse.GetValue(notebook)?.FullName, filter, cancellationToken);
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(string code, TimeSpan timeout, ExecutionContainerOptions options, string outputDirectory, string? notebookPath, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(
+        string code, TimeSpan timeout, ExecutionContainerOptions options, string outputDirectory, string? notebookPath, TerminalTextFilter? filter, CancellationToken cancellationToken)
     {
+        // Everything the sandbox wrote, the traceback and error texts included, is shown, not executed (unless --raw).
+        string Shown(string text) => filter is null ? text : filter.Filter(text) + filter.Flush();
+
         try
         {
             await using var sandbox = await new DockerSandboxProvider(options).CreateAsync(cancellationToken: cancellationToken);
@@ -70,9 +79,11 @@ internal static class RunCommand
             {
                 await foreach (var chunk in execution.StreamAsync(cancellationToken))
                 {
-                    Console.Out.Write(chunk);
+                    Console.Out.Write(filter is null ? chunk : filter.Filter(chunk));
                     Console.Out.Flush();
                 }
+
+                Console.Out.Write(filter?.Flush());
 
                 var result = await execution.GetResultAsync(cancellationToken);
                 await SaveImagesAsync(result, outputDirectory, cancellationToken);
@@ -85,8 +96,9 @@ internal static class RunCommand
                     await SaveImagesAsync(partial, outputDirectory, CancellationToken.None);
                 }
 
+                Console.Out.Write(filter?.Flush());
                 Console.Out.Flush();
-                Console.Error.WriteLine(ex.Trace.Length > 0 ? ex.Trace : ex.Message);
+                Console.Error.WriteLine(Shown(ex.Trace.Length > 0 ? ex.Trace : ex.Message));
                 return ExitCodes.Failure;
             }
             finally
@@ -99,7 +111,8 @@ internal static class RunCommand
         }
         catch (TimeoutException ex)
         {
-            Console.Error.WriteLine($"error: {ex.Message}");
+            Console.Out.Write(filter?.Flush());
+            Console.Error.WriteLine($"error: {Shown(ex.Message)}");
             return ExitCodes.Timeout;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -109,7 +122,7 @@ internal static class RunCommand
         }
         catch (Exception ex) when (ex is IpyBoxException or UnauthorizedAccessException)
         {
-            Console.Error.WriteLine($"error: {ex.Message}");
+            Console.Error.WriteLine($"error: {Shown(ex.Message)}");
             return ExitCodes.SandboxError;
         }
     }

@@ -109,6 +109,32 @@ public sealed class RunCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Escape_sequences_from_the_sandbox_are_shown_not_executed_and_colours_kept()
+    {
+        var code = """
+            import sys
+            sys.stdout.write('\x1b]0;pwned\x07'); sys.stdout.flush()
+            sys.stdout.write('\x1b]52;c;ZXZpbA==\x07\x1b[2J\u009b31m\u202e')
+            sys.stdout.write('\x1b[31mred\x1b'); sys.stdout.flush()
+            sys.stdout.write('[0m done\n'); sys.stdout.flush()
+            raise ValueError('\x1b]0;from-the-traceback\x07')
+            """;
+
+        var shown = await RunAsync([code]);
+        var raw = await RunAsync(["""import sys; sys.stdout.write('\x1b]0;pwned\x07raw\n')""", "--raw"]);
+
+        Assert.Equal(1, shown.ExitCode);
+        Assert.DoesNotContain("\u001b]", shown.Stdout + shown.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain('\u0007', shown.Stdout + shown.Stderr);
+        Assert.DoesNotContain('\u009b', shown.Stdout);
+        Assert.DoesNotContain('\u202e', shown.Stdout);
+        Assert.Contains("^[]0;pwned^G^[]52;c;ZXZpbA==^G^[[2J\\u009B31m\\u202E\u001b[31mred\u001b[0m done", shown.Stdout, StringComparison.Ordinal);
+        Assert.Contains("from-the-traceback", shown.Stderr, StringComparison.Ordinal);
+        Assert.Equal(0, raw.ExitCode);
+        Assert.Contains("\u001b]0;pwned\u0007raw", raw.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_timeout_interrupts_the_code_and_exits_124()
     {
         var run = await RunAsync(["import time\nprint('started', flush=True)\ntime.sleep(60)", "--timeout", "2"]);
