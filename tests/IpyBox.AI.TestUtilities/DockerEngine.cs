@@ -94,7 +94,7 @@ public static class DockerEngine
         {
             try
             {
-                await client.Containers.RemoveContainerAsync(container.ID, new ContainerRemoveParameters { Force = true });
+                await client.Containers.RemoveContainerAsync(container.ID, new ContainerRemoveParameters { Force = true, RemoveVolumes = true });
             }
             catch (DockerContainerNotFoundException)
             {

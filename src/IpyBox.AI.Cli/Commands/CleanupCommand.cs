@@ -29,7 +29,7 @@ internal static class CleanupCommand
             Description = "List what would be removed without removing it.",
         };
 
-        var command = new Command("cleanup", "Remove the sandbox containers IpyBox.AI created (running or not), including orphans of crashed processes.")
+        var command = new Command("cleanup", "Remove the sandbox containers IpyBox.AI created (running or not), including orphans of crashed processes, and the /app volumes removed containers left behind.")
         {
             image, labels, conversation, orphaned, dryRun,
         };
@@ -59,7 +59,16 @@ internal static class CleanupCommand
                     Console.WriteLine($"{(dry ? "Would remove" : "Removed")} {container.Id[..Math.Min(12, container.Id.Length)]} {container.Name} ({container.Image}, {container.State}{owner}{serves})");
                 }
 
-                Console.WriteLine($"{(dry ? "Would remove" : "Removed")} {containers.Count} container(s).");
+                // After the containers: their removal frees their volumes, and a volume one left behind is garbage.
+                var volumes = dry
+                    ? await ManagedContainers.ListLeftoverVolumesAsync(filter, cancellationToken)
+                    : await ManagedContainers.RemoveLeftoverVolumesAsync(filter, cancellationToken);
+                foreach (var volume in volumes)
+                {
+                    Console.WriteLine($"{(dry ? "Would remove" : "Removed")} leftover volume {volume}");
+                }
+
+                Console.WriteLine($"{(dry ? "Would remove" : "Removed")} {containers.Count} container(s) and {volumes.Count} leftover volume(s).");
                 return ExitCodes.Success;
             }
             catch (Exception ex) when (ex is ArgumentException or DockerUnavailableException)

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace IpyBox.AI;
 
-/// <summary>Log messages of container upkeep: orphans of crashed processes (event ids 500-599).</summary>
+/// <summary>Log messages of container upkeep: orphans of crashed processes and the volumes of removed containers (event ids 500-599).</summary>
 internal static partial class Log
 {
     [LoggerMessage(500, LogLevel.Information, "Removed container {ContainerId}, left behind by process {OwnerProcessId} on this machine, which is gone.")]
@@ -10,4 +10,7 @@ internal static partial class Log
 
     [LoggerMessage(501, LogLevel.Warning, "Could not look for containers left behind by crashed processes; 'ipybox cleanup --orphaned' removes them.")]
     public static partial void OrphanSweepFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(502, LogLevel.Information, "Removed volume {Volume}, the /app of a sandbox container that was removed without it.")]
+    public static partial void LeftoverVolumeRemoved(ILogger logger, string volume);
 }

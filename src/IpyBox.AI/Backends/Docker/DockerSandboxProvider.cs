@@ -79,8 +79,8 @@ public sealed class DockerSandboxProvider : ISandboxProvider
 
     /// <summary>
     /// Before the first sandbox, removes the containers a crashed process left behind on this machine (killed with
-    /// <c>kill -9</c>, say) that this provider would have created: same engine, same extra labels. Containers of live owners
-    /// are never touched. A failure is logged and does not stop the sandbox from starting.
+    /// <c>kill -9</c>, say) that this provider would have created: same engine, same extra labels, and the <c>/app</c>
+    /// volumes no container uses any longer (their container was removed by hand). Containers of live owners are never touched. A failure is logged and does not stop the sandbox from starting.
     /// </summary>
     private async Task RemoveOrphansAsync()
     {
@@ -89,6 +89,11 @@ public sealed class DockerSandboxProvider : ISandboxProvider
             foreach (var orphan in await ManagedContainers.RemoveOrphansOfAsync(ContainerOptions, CancellationToken.None).ConfigureAwait(false))
             {
                 Log.OrphanRemoved(_logger, orphan.Id, orphan.OwnerProcessId ?? 0);
+            }
+
+            foreach (var volume in await ManagedContainers.RemoveLeftoverVolumesOfAsync(ContainerOptions, CancellationToken.None).ConfigureAwait(false))
+            {
+                Log.LeftoverVolumeRemoved(_logger, volume);
             }
         }
         catch (Exception ex) when (ex is DockerUnavailableException or DockerApiException)

@@ -179,6 +179,40 @@ internal sealed class DockerOperations : IDisposable
             },
             cancellationToken));
 
+    /// <summary>Lists the volumes that carry every one of <paramref name="labels"/> and that no container uses (any longer).</summary>
+    /// <returns>The names of the volumes.</returns>
+    public Task<IReadOnlyList<string>> ListUnusedVolumesAsync(IEnumerable<string> labels, CancellationToken cancellationToken) =>
+        GuardAsync<IReadOnlyList<string>>(async () =>
+        {
+            var found = await _client.Volumes.ListAsync(
+                new VolumesListParameters
+                {
+                    Filters = new Dictionary<string, IDictionary<string, bool>>(StringComparer.Ordinal)
+                    {
+                        ["label"] = labels.Distinct(StringComparer.Ordinal).ToDictionary(label => label, _ => true, StringComparer.Ordinal),
+                        ["dangling"] = new Dictionary<string, bool>(StringComparer.Ordinal) { ["true"] = true },
+                    },
+                },
+                cancellationToken).ConfigureAwait(false);
+            return [.. (found.Volumes ?? []).Select(volume => volume.Name)];
+        });
+
+    /// <summary>Removes a volume no container uses.</summary>
+    /// <returns><see langword="true"/> when this call removed it; <see langword="false"/> when it was gone already or a container uses it again.</returns>
+    public Task<bool> RemoveVolumeAsync(string name, CancellationToken cancellationToken) =>
+        GuardAsync(async () =>
+        {
+            try
+            {
+                await _client.Volumes.RemoveAsync(name, force: false, cancellationToken).ConfigureAwait(false);
+                return true;
+            }
+            catch (DockerApiException ex) when (ex.StatusCode is System.Net.HttpStatusCode.NotFound or System.Net.HttpStatusCode.Conflict)
+            {
+                return false;
+            }
+        });
+
     /// <summary>Reads a container's output, all of it or the last <paramref name="tail"/> lines.</summary>
     public Task<(string StandardOutput, string StandardError)> ReadLogsAsync(string id, int? tail, CancellationToken cancellationToken) =>
         GuardAsync(async () =>

@@ -5,7 +5,8 @@ namespace IpyBox.AI;
 
 /// <summary>
 /// Finds and removes the containers IpyBox.AI created, by their <see cref="ContainerLabels.Managed"/> label, including
-/// orphans left by a process that crashed before it could remove its container.
+/// orphans left by a process that crashed before it could remove its container, and the <c>/app</c> volumes their removal
+/// left behind (a container removed by hand, <c>docker rm -f</c> without <c>-v</c>).
 /// </summary>
 public static class ManagedContainers
 {
@@ -33,6 +34,44 @@ public static class ManagedContainers
         return RemoveMatchingAsync(filter ?? new ManagedContainerFilter(), _ => true, cancellationToken);
     }
 
+    /// <summary>Lists the <c>/app</c> volumes of managed containers that no container uses any longer (see <see cref="RemoveLeftoverVolumesAsync"/>).</summary>
+    /// <param name="filter">Which volumes, by their container's labels; <see langword="null"/> for all of them.</param>
+    /// <param name="cancellationToken">Cancels the listing.</param>
+    /// <returns>The names of the volumes.</returns>
+    /// <exception cref="DockerUnavailableException">No engine answers.</exception>
+    public static async Task<IReadOnlyList<string>> ListLeftoverVolumesAsync(ManagedContainerFilter? filter = null, CancellationToken cancellationToken = default)
+    {
+        filter ??= new ManagedContainerFilter();
+        using var engine = await ConnectAsync(filter, cancellationToken).ConfigureAwait(false);
+        return await engine.ListUnusedVolumesAsync(LabelsOf(filter), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Removes the <c>/app</c> volumes of managed containers that no container uses any longer: left behind when a container
+    /// was removed without its volumes (by hand, or by a tool other than this library). A volume carries its container's
+    /// labels, so <paramref name="filter"/> selects them as it selects containers; its <see cref="ManagedContainerFilter.OrphanedOnly"/>
+    /// is not needed, since a volume no container uses belongs to no live sandbox.
+    /// </summary>
+    /// <param name="filter">Which volumes, by their container's labels; <see langword="null"/> for all of them.</param>
+    /// <param name="cancellationToken">Cancels the removal.</param>
+    /// <returns>The names of the volumes that were removed.</returns>
+    /// <exception cref="DockerUnavailableException">No engine answers.</exception>
+    public static async Task<IReadOnlyList<string>> RemoveLeftoverVolumesAsync(ManagedContainerFilter? filter = null, CancellationToken cancellationToken = default)
+    {
+        filter ??= new ManagedContainerFilter();
+        using var engine = await ConnectAsync(filter, cancellationToken).ConfigureAwait(false);
+        var removed = new List<string>();
+        foreach (var volume in await engine.ListUnusedVolumesAsync(LabelsOf(filter), cancellationToken).ConfigureAwait(false))
+        {
+            if (await engine.RemoveVolumeAsync(volume, cancellationToken).ConfigureAwait(false))
+            {
+                removed.Add(volume);
+            }
+        }
+
+        return removed;
+    }
+
     /// <summary>
     /// Removes the orphans that a provider with <paramref name="options"/> would have created: containers on its engine with
     /// its extra labels whose owner on this machine is gone. Only containers that record their owner's start time count,
@@ -40,7 +79,17 @@ public static class ManagedContainers
     /// </summary>
     /// <returns>The containers that were removed.</returns>
     /// <exception cref="DockerUnavailableException">No engine answers.</exception>
-    internal static async Task<IReadOnlyList<ManagedContainer>> RemoveOrphansOfAsync(ExecutionContainerOptions options, CancellationToken cancellationToken)
+    internal static async Task<IReadOnlyList<ManagedContainer>> RemoveOrphansOfAsync(ExecutionContainerOptions options, CancellationToken cancellationToken) =>
+        await RemoveMatchingAsync(FilterOf(options), container => container.OwnerStarted is not null, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Removes the leftover <c>/app</c> volumes (see <see cref="RemoveLeftoverVolumesAsync"/>) of containers a provider with <paramref name="options"/> would have created.</summary>
+    /// <returns>The names of the volumes that were removed.</returns>
+    /// <exception cref="DockerUnavailableException">No engine answers.</exception>
+    internal static Task<IReadOnlyList<string>> RemoveLeftoverVolumesOfAsync(ExecutionContainerOptions options, CancellationToken cancellationToken) =>
+        RemoveLeftoverVolumesAsync(FilterOf(options), cancellationToken);
+
+    /// <summary>What a provider with <paramref name="options"/> creates: its engine and extra labels, whatever the conversation or pool.</summary>
+    private static ManagedContainerFilter FilterOf(ExecutionContainerOptions options)
     {
         var filter = new ManagedContainerFilter { OrphanedOnly = true, DockerEndpoint = options.DockerEndpoint };
         foreach (var (key, value) in options.Labels)
@@ -50,7 +99,7 @@ public static class ManagedContainers
 
         filter.Labels.Remove(ContainerLabels.Conversation);
         filter.Labels.Remove(ContainerLabels.Pool);
-        return await RemoveMatchingAsync(filter, container => container.OwnerStarted is not null, cancellationToken).ConfigureAwait(false);
+        return filter;
     }
 
     private static async Task<IReadOnlyList<ManagedContainer>> RemoveMatchingAsync(ManagedContainerFilter filter, Func<ManagedContainer, bool> include, CancellationToken cancellationToken)
@@ -84,6 +133,13 @@ public static class ManagedContainers
 
     private static async Task<IReadOnlyList<ManagedContainer>> ListCoreAsync(DockerOperations engine, ManagedContainerFilter filter, CancellationToken cancellationToken)
     {
+        var found = await engine.ListContainersAsync(LabelsOf(filter), cancellationToken).ConfigureAwait(false);
+        return found.Select(Describe).Where(c => !filter.OrphanedOnly || c.IsOrphaned).ToList();
+    }
+
+    /// <summary>The label filters of <paramref name="filter"/>, for containers and their volumes alike.</summary>
+    private static List<string> LabelsOf(ManagedContainerFilter filter)
+    {
         var labels = new List<string> { $"{ContainerLabels.Managed}=true" };
         if (filter.Image is not null)
         {
@@ -96,8 +152,7 @@ public static class ManagedContainers
         }
 
         labels.AddRange(filter.Labels.Select(label => $"{label.Key}={label.Value}"));
-        var found = await engine.ListContainersAsync(labels, cancellationToken).ConfigureAwait(false);
-        return found.Select(Describe).Where(c => !filter.OrphanedOnly || c.IsOrphaned).ToList();
+        return labels;
     }
 
     private static ManagedContainer Describe(ContainerListResponse container)
