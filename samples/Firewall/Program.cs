@@ -1,9 +1,11 @@
 // Restrict network access: InitFirewallAsync limits a sandbox's outbound traffic to domain names, IPv4
 // addresses and CIDR ranges. To run without internet, this sample uses a second sandbox as the destination:
-// it serves HTTP on port 8000 of the default Docker network.
+// it serves HTTP on port 8000. Sandboxes cannot reach each other on their own network, so both join the engine's
+// default bridge for this demonstration.
 using IpyBox.AI;
 
-await using var server = await ExecutionContainer.StartAsync();
+var shared = new ExecutionContainerOptions { Network = "bridge" };
+await using var server = await ExecutionContainer.StartAsync(shared);
 await using var serverKernel = server.CreateClient();
 await serverKernel.ConnectAsync();
 var serverAddress = (await serverKernel.ExecuteAsync("""
@@ -14,7 +16,7 @@ var serverAddress = (await serverKernel.ExecuteAsync("""
     print(socket.gethostbyname(socket.gethostname()))
     """)).Text!;
 
-await using var sandbox = await ExecutionContainer.StartAsync();
+await using var sandbox = await ExecutionContainer.StartAsync(new ExecutionContainerOptions { Network = "bridge" });
 await using var client = sandbox.CreateClient();
 await client.ConnectAsync();
 await client.ExecuteAsync($$"""

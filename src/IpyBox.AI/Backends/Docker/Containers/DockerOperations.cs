@@ -213,6 +213,55 @@ internal sealed class DockerOperations : IDisposable
             }
         });
 
+    /// <summary>Lists the networks named exactly <paramref name="name"/> that carry every one of <paramref name="labels"/>, oldest first.</summary>
+    /// <returns>Their ids.</returns>
+    public Task<IReadOnlyList<string>> ListNetworksAsync(string name, IEnumerable<string> labels, CancellationToken cancellationToken) =>
+        GuardAsync<IReadOnlyList<string>>(async () =>
+        {
+            var found = await _client.Networks.ListNetworksAsync(
+                new NetworksListParameters
+                {
+                    Filters = new Dictionary<string, IDictionary<string, bool>>(StringComparer.Ordinal)
+                    {
+                        ["name"] = new Dictionary<string, bool>(StringComparer.Ordinal) { [name] = true },
+                        ["label"] = labels.Distinct(StringComparer.Ordinal).ToDictionary(label => label, _ => true, StringComparer.Ordinal),
+                    },
+                },
+                cancellationToken).ConfigureAwait(false);
+
+            // The name filter matches parts of names too; an old engine may hold two networks of one name after a race.
+            return [.. found.Where(n => n.Name == name).OrderBy(n => n.Created).ThenBy(n => n.ID, StringComparer.Ordinal).Select(n => n.ID)];
+        });
+
+    /// <summary>Creates a network; a network of the same name created meanwhile by another process is no error.</summary>
+    public Task CreateNetworkAsync(NetworksCreateParameters parameters, CancellationToken cancellationToken) =>
+        GuardAsync(async () =>
+        {
+            try
+            {
+                await _client.Networks.CreateNetworkAsync(parameters, cancellationToken).ConfigureAwait(false);
+            }
+            catch (DockerApiException ex) when (ex.StatusCode == System.Net.HttpStatusCode.Conflict)
+            {
+            }
+        });
+
+    /// <summary>Removes a network; one that is gone or still has containers is left as it is.</summary>
+    /// <returns><see langword="true"/> when this call removed it.</returns>
+    public Task<bool> RemoveNetworkAsync(string id, CancellationToken cancellationToken) =>
+        GuardAsync(async () =>
+        {
+            try
+            {
+                await _client.Networks.DeleteNetworkAsync(id, cancellationToken).ConfigureAwait(false);
+                return true;
+            }
+            catch (DockerApiException ex) when (ex.StatusCode is System.Net.HttpStatusCode.NotFound or System.Net.HttpStatusCode.Forbidden or System.Net.HttpStatusCode.Conflict)
+            {
+                return false;
+            }
+        });
+
     /// <summary>Reads a container's output, all of it or the last <paramref name="tail"/> lines.</summary>
     public Task<(string StandardOutput, string StandardError)> ReadLogsAsync(string id, int? tail, CancellationToken cancellationToken) =>
         GuardAsync(async () =>

@@ -143,7 +143,8 @@ public sealed partial class ExecutionContainer : IAsyncDisposable
 
             // Not cancelled midway: the engine may create the container even when the caller stops waiting for its id,
             // and a container whose id is unknown here could not be removed. Cancellation is honoured right after.
-            var parameters = CreateParameters(image);
+            var network = Options.Network ?? await SandboxNetwork.EnsureAsync(_engine, _endpoint.Uri, cancellationToken).ConfigureAwait(false);
+            var parameters = CreateParameters(image, network);
             var id = await _engine.CreateContainerAsync(parameters, CancellationToken.None).ConfigureAwait(false);
             ContainerId = id;
             try
@@ -266,7 +267,7 @@ public sealed partial class ExecutionContainer : IAsyncDisposable
         return state;
     }
 
-    private CreateContainerParameters CreateParameters(ImageInspectResponse image)
+    private CreateContainerParameters CreateParameters(ImageInspectResponse image, string network)
     {
         var runsAsRoot = image.Config?.User is null or "" or "root" or "0";
         _runsAsRoot = runsAsRoot;
@@ -295,7 +296,7 @@ public sealed partial class ExecutionContainer : IAsyncDisposable
                     [PortKey] = [new PortBinding { HostIP = hostIp, HostPort = Options.ExecutorPort?.ToString(CultureInfo.InvariantCulture) ?? string.Empty }],
                 },
                 Binds = CreateBinds(),
-                NetworkMode = Options.Network!,
+                NetworkMode = network,
                 SecurityOpt = ["no-new-privileges"],
                 // The sandbox holds no capabilities; the firewall is installed by a helper container that joins its
                 // network namespace with NET_ADMIN (see InitFirewallAsync).

@@ -101,7 +101,13 @@ public sealed class ExecutionContainerOptions
     /// <value>The default value is 60 seconds.</value>
     public TimeSpan StartTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>Gets or sets the name of a Docker network to attach the container to instead of the default bridge.</summary>
+    /// <summary>Gets or sets the name of a Docker network to attach the container to instead of the library's sandbox network.</summary>
+    /// <remarks>
+    /// When <see langword="null"/>, the container joins <c>ipybox-sandboxes</c>, a bridge network the library creates on the
+    /// engine on first use with traffic between its containers switched off: sandboxes cannot connect to each other, while
+    /// the host reaches each through its published port and outbound access is unchanged. Name a network (for example
+    /// <c>bridge</c>, the engine's default) for sandboxes that must reach each other or other containers.
+    /// </remarks>
     /// <value>The default value is <see langword="null"/>.</value>
     public string? Network { get; set; }
 

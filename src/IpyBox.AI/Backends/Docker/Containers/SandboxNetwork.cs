@@ -1,0 +1,73 @@
+using System.Collections.Concurrent;
+using Docker.DotNet.Models;
+
+namespace IpyBox.AI;
+
+/// <summary>
+/// The network sandboxes run on unless <see cref="ExecutionContainerOptions.Network"/> names another: a bridge network
+/// the library creates on each engine on first use, with traffic between its containers switched off, so one sandbox
+/// cannot open a connection to another (the default bridge lets it). The host still reaches each sandbox through its
+/// published port, and sandboxes keep their outbound access (restricted by the firewall or <c>DisableNetwork</c>).
+/// </summary>
+/// <remarks>
+/// An engine before API 1.44 lets two networks share a name, and then refuses to start a container on either. So
+/// creation is serialised per engine in this process, and when processes raced anyway, every one keeps the oldest
+/// network and removes the others while they are still empty.
+/// </remarks>
+internal static class SandboxNetwork
+{
+    /// <summary>The network's name on every engine.</summary>
+    public const string Name = "ipybox-sandboxes";
+
+    private static readonly string[] s_labels = [$"{ContainerLabels.Managed}=true"];
+
+    /// <summary>One creation at a time per engine address (not per sandbox: the network is shared by all of an engine's sandboxes).</summary>
+    private static readonly ConcurrentDictionary<string, SemaphoreSlim> s_creationGates = new(StringComparer.Ordinal);
+
+    /// <summary>Returns the id of the engine's sandbox network, creating it when it does not exist.</summary>
+    /// <param name="engine">The engine.</param>
+    /// <param name="engineAddress">The engine's address, which serialises creation.</param>
+    /// <param name="cancellationToken">Cancels the lookup.</param>
+    /// <returns>The network's id.</returns>
+    public static async Task<string> EnsureAsync(DockerOperations engine, Uri engineAddress, CancellationToken cancellationToken)
+    {
+        var found = await engine.ListNetworksAsync(Name, s_labels, cancellationToken).ConfigureAwait(false);
+        if (found.Count == 1)
+        {
+            return found[0];
+        }
+
+        var gate = s_creationGates.GetOrAdd(engineAddress.ToString(), _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            found = await engine.ListNetworksAsync(Name, s_labels, cancellationToken).ConfigureAwait(false);
+            if (found.Count == 0)
+            {
+                await engine.CreateNetworkAsync(Parameters(), cancellationToken).ConfigureAwait(false);
+                found = await engine.ListNetworksAsync(Name, s_labels, cancellationToken).ConfigureAwait(false);
+            }
+
+            for (var i = 1; i < found.Count; i++)
+            {
+                await engine.RemoveNetworkAsync(found[i], cancellationToken).ConfigureAwait(false);
+            }
+
+            return found.Count > 0
+                ? found[0]
+                : throw new DockerUnavailableException($"The engine did not keep the network {Name} the library created for its sandboxes.");
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private static NetworksCreateParameters Parameters() => new()
+    {
+        Name = Name,
+        Driver = "bridge",
+        Labels = new Dictionary<string, string>(StringComparer.Ordinal) { [ContainerLabels.Managed] = "true" },
+        Options = new Dictionary<string, string>(StringComparer.Ordinal) { ["com.docker.network.bridge.enable_icc"] = "false" },
+    };
+}
