@@ -14,7 +14,7 @@ using Microsoft.Extensions.AI;
 var calls = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 200;
 var cells = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20;
 
-await using var sandbox = await new DockerSandboxProvider().CreateAsync();
+await using var sandbox = (await new DockerSandboxProvider().CreateAsync()).WithToolBridge();
 using var registration = await sandbox.AddHostToolsAsync(
     new HostToolSet("bench", [AIFunctionFactory.Create((int x) => x, "echo")]),
     new ToolBridgeOptions { ApprovalPolicy = HostToolApprovalPolicy.ApproveAll });

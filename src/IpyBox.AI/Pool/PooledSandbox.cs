@@ -8,13 +8,13 @@ internal sealed class PooledSandbox(ISandbox inner, Action release) : Delegating
 {
     private int _disposed;
 
-    protected override async ValueTask DisposeCoreAsync()
+    protected override async ValueTask DisposeAsyncCore()
     {
         // Disposing the inner sandbox again is harmless (sandboxes dispose idempotently); the pool is told once.
         var first = Interlocked.Exchange(ref _disposed, 1) == 0;
         try
         {
-            await base.DisposeCoreAsync().ConfigureAwait(false);
+            await base.DisposeAsyncCore().ConfigureAwait(false);
         }
         finally
         {

@@ -121,7 +121,7 @@ public sealed class IpyBoxOptions
 
     /// <summary>
     /// Gets or sets how calls from sandbox code to the tools of <see cref="HostToolSets"/>, <see cref="McpServers"/> and the
-    /// per-conversation registrations are approved and bounded. Unless its logger factory is set, the session manager's is used.
+    /// per-conversation registrations are approved and bounded. The bridges log through the session manager's logger factory.
     /// </summary>
     /// <value>The default value is a new <see cref="ToolBridgeOptions"/>: every call needs the approval of its
     /// <see cref="ToolBridgeOptions.ApprovalHandler"/>, and without one every call is rejected.</value>

@@ -27,7 +27,7 @@ public sealed class SandboxSessionManager : IAsyncDisposable, IDisposable
     /// </summary>
     /// <param name="options">The settings; <see langword="null"/> for the defaults.</param>
     /// <param name="loggerFactory">The logger factory; <see langword="null"/> for no logging.</param>
-    /// <param name="timeProvider">The clock for idle timeouts; <see langword="null"/> for the system clock.</param>
+    /// <param name="timeProvider">The clock for idle timeouts and the waits of the sandboxes' tool bridges; <see langword="null"/> for the system clock.</param>
     /// <exception cref="ArgumentException">An option is invalid.</exception>
     public SandboxSessionManager(IpyBoxOptions? options = null, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
         : this(provider: null, options, loggerFactory, timeProvider)
@@ -38,7 +38,7 @@ public sealed class SandboxSessionManager : IAsyncDisposable, IDisposable
     /// <param name="provider">Creates the sandboxes; <see langword="null"/> for Docker sandboxes made from <see cref="IpyBoxOptions.Container"/> and <see cref="IpyBoxOptions.Client"/>. The manager does not dispose it.</param>
     /// <param name="options">The settings; <see langword="null"/> for the defaults.</param>
     /// <param name="loggerFactory">The logger factory; <see langword="null"/> for no logging.</param>
-    /// <param name="timeProvider">The clock for idle timeouts; <see langword="null"/> for the system clock.</param>
+    /// <param name="timeProvider">The clock for idle timeouts and the waits of the sandboxes' tool bridges; <see langword="null"/> for the system clock.</param>
     /// <exception cref="ArgumentException">An option is invalid.</exception>
     public SandboxSessionManager(ISandboxProvider? provider, IpyBoxOptions? options = null, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
     {
@@ -48,7 +48,6 @@ public sealed class SandboxSessionManager : IAsyncDisposable, IDisposable
         _logger = _loggerFactory.CreateLogger<SandboxSessionManager>();
         _time = timeProvider ?? TimeProvider.System;
         Provider = provider ?? new DockerSandboxProvider(Options.Container, Options.Client, _loggerFactory);
-        Options.ToolBridge.LoggerFactory ??= loggerFactory;
         _defaultTools = new DefaultHostTools(Options, _loggerFactory);
         if (Options.SessionIdleTimeout != Timeout.InfiniteTimeSpan)
         {
@@ -197,7 +196,7 @@ public sealed class SandboxSessionManager : IAsyncDisposable, IDisposable
         var session = await GetOrCreateAsync(conversationKey, cancellationToken).ConfigureAwait(false);
 
         // Connect before taking the conversation's turn, so its calls do not wait for a slow server to start.
-        var connection = await McpServerConnection.ConnectAsync(server, Options.ToolBridge.LoggerFactory, cancellationToken).ConfigureAwait(false);
+        var connection = await McpServerConnection.ConnectAsync(server, _loggerFactory, cancellationToken).ConfigureAwait(false);
         McpServerToolsRegistration registration;
         try
         {
@@ -407,6 +406,9 @@ public sealed class SandboxSessionManager : IAsyncDisposable, IDisposable
             {
                 sandbox = sandbox.WithNotebookRecording(notebooks);
             }
+
+            // Outermost, so an approval request names the sandbox the session hands out.
+            sandbox = sandbox.WithToolBridge(_loggerFactory, _time);
 
             IReadOnlyList<HostToolRegistration> tools;
             try

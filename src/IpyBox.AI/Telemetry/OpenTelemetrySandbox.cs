@@ -43,14 +43,14 @@ internal sealed class OpenTelemetrySandbox : DelegatingSandbox
         return execution;
     }
 
-    protected override async ValueTask DisposeCoreAsync()
+    protected override async ValueTask DisposeAsyncCore()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
             IpyBoxTelemetry.ActiveSandboxes.Add(-1);
         }
 
-        await base.DisposeCoreAsync().ConfigureAwait(false);
+        await base.DisposeAsyncCore().ConfigureAwait(false);
     }
 
     private async Task ObserveAsync(Execution execution, Activity? activity, long started)

@@ -1,22 +1,20 @@
 using System.Collections.Concurrent;
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace IpyBox.AI;
 
 /// <summary>
-/// The host side of one sandbox's tool bridge: a message handler on that sandbox only, serving the tool sets registered
-/// on it. The kernel-side runtime sends <c>input_request</c>s whose prompt is <see cref="Marker"/> followed by a JSON
-/// envelope <c>{"rid", "calls": [{"id", "set", "tool", "args"}], "await": [ids]}</c>; the host starts the new calls in the
-/// background (approval first), then answers <c>{"rid", "results": [...]}</c> as soon as an awaited call has finished, or
-/// after <see cref="s_hold"/> with nothing so other threads of the cell get their turn on stdin. A finished call stays until
-/// a request no longer awaits it, so a reply lost to an interrupted request is delivered again.
+/// The host side of one sandbox's tool bridge, owned by that sandbox's <see cref="ToolBridgeSandbox"/>: a message handler on
+/// that sandbox only, serving the tool sets registered on it. The kernel-side runtime sends <c>input_request</c>s whose prompt
+/// is <see cref="Marker"/> followed by a JSON envelope <c>{"rid", "calls": [{"id", "set", "tool", "args"}], "await": [ids]}</c>;
+/// the host starts the new calls in the background (approval first), then answers <c>{"rid", "results": [...]}</c> as soon as
+/// an awaited call has finished, or after <see cref="s_hold"/> with nothing so other threads of the cell get their turn on
+/// stdin. A finished call stays until a request no longer awaits it, so a reply lost to an interrupted request is delivered again.
 /// </summary>
-[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The stop source is cancelled when the last set is removed; calls still in flight may link to it, so it is left to the collector.")]
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "A stop source is cancelled when the last set is removed or the sandbox is disposed; calls still in flight may link to it, so it is left to the collector.")]
 internal sealed class ToolBridgeHost : IJupyterMessageHandler
 {
     /// <summary>The prefix of a bridge request's prompt; an ordinary <c>input()</c> prompt does not start with it.</summary>
@@ -25,62 +23,68 @@ internal sealed class ToolBridgeHost : IJupyterMessageHandler
     private const int MaxCallsPerRequest = 1024;
     private const int MaxIdLength = 128;
     private static readonly TimeSpan s_hold = TimeSpan.FromMilliseconds(200);
-    private static readonly ConditionalWeakTable<ISandbox, ToolBridgeHost> s_hosts = [];
-    private static readonly Lock s_hostsGate = new();
 
     private readonly ISandbox _sandbox;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, PendingCall> _calls = new(StringComparer.Ordinal);
-    private readonly CancellationTokenSource _stopping = new();
+    private readonly Lock _gate = new();
     private readonly Dictionary<string, ToolBridgeSet> _sets = new(StringComparer.Ordinal);
+    private CancellationTokenSource _stopping = new();
     private IDisposable? _handler;
+    private bool _stopped;
 
-    private ToolBridgeHost(ISandbox sandbox, TimeProvider timeProvider, ILogger logger)
+    /// <summary>Initializes a new instance of the <see cref="ToolBridgeHost"/> class for <paramref name="sandbox"/>; no handler is added until a set is registered.</summary>
+    /// <param name="sandbox">The sandbox whose calls it serves: the handler goes on it, and approval requests name it.</param>
+    /// <param name="timeProvider">The clock of the bridge's waits.</param>
+    /// <param name="loggerFactory">Logs calls, rejections and failures, and the connections of MCP servers registered on the sandbox.</param>
+    public ToolBridgeHost(ISandbox sandbox, TimeProvider timeProvider, ILoggerFactory loggerFactory)
     {
         _sandbox = sandbox;
         _time = timeProvider;
-        _logger = logger;
+        LoggerFactory = loggerFactory;
+        _logger = loggerFactory.CreateLogger<ToolBridgeHost>();
     }
 
-    /// <summary>Reserves <paramref name="set"/>'s package name on <paramref name="sandbox"/>'s bridge, creating the bridge on first use.</summary>
-    /// <exception cref="InvalidOperationException">A set with the same package name is registered on the sandbox.</exception>
-    public static ToolBridgeHost Register(ISandbox sandbox, ToolBridgeSet set)
+    /// <summary>Gets the logger factory of the bridge, which also logs the connections of MCP servers registered on the sandbox.</summary>
+    public ILoggerFactory LoggerFactory { get; }
+
+    /// <summary>Gets the registered sets, in registration order.</summary>
+    public IReadOnlyList<ToolBridgeSet> Sets
     {
-        lock (s_hostsGate)
+        get
         {
-            if (!s_hosts.TryGetValue(sandbox, out var host))
+            lock (_gate)
             {
-                var logger = set.Options.LoggerFactory?.CreateLogger<ToolBridgeHost>() ?? (ILogger)NullLogger.Instance;
-                host = new ToolBridgeHost(sandbox, set.Options.TimeProvider, logger);
-                s_hosts.Add(sandbox, host);
+                return [.. _sets.Values];
             }
-
-            if (!host._sets.TryAdd(set.Package.PackageName, set))
-            {
-                throw new InvalidOperationException(
-                    $"A tool set named '{host._sets[set.Package.PackageName].Set.Name}' already uses the Python package {set.Package.Module} on this sandbox. " +
-                    "Dispose its registration first or give the set another name.");
-            }
-
-            host._handler ??= sandbox.AddMessageHandler(host);
-            return host;
         }
     }
 
-    /// <summary>Gets the sets registered on <paramref name="sandbox"/>, in registration order.</summary>
-    public static IReadOnlyList<ToolBridgeSet> SetsOf(ISandbox sandbox)
+    /// <summary>Reserves <paramref name="set"/>'s package name, adding the handler to the sandbox on the first set.</summary>
+    /// <exception cref="InvalidOperationException">A set with the same package name is registered on the sandbox.</exception>
+    /// <exception cref="ObjectDisposedException">The sandbox was disposed.</exception>
+    public void Register(ToolBridgeSet set)
     {
-        lock (s_hostsGate)
+        lock (_gate)
         {
-            return s_hosts.TryGetValue(sandbox, out var host) ? [.. host._sets.Values] : [];
+            ObjectDisposedException.ThrowIf(_stopped, _sandbox);
+            if (!_sets.TryAdd(set.Package.PackageName, set))
+            {
+                throw new InvalidOperationException(
+                    $"A tool set named '{_sets[set.Package.PackageName].Set.Name}' already uses the Python package {set.Package.Module} on this sandbox. " +
+                    "Dispose its registration first or give the set another name.");
+            }
+
+            _handler ??= _sandbox.AddMessageHandler(this);
         }
     }
 
     /// <summary>Removes <paramref name="set"/>; the last removal takes the handler off the sandbox and cancels calls in flight.</summary>
     public void Unregister(ToolBridgeSet set)
     {
-        lock (s_hostsGate)
+        CancellationTokenSource stopped;
+        lock (_gate)
         {
             if (!_sets.TryGetValue(set.Package.PackageName, out var current) || !ReferenceEquals(current, set))
             {
@@ -93,12 +97,24 @@ internal sealed class ToolBridgeHost : IJupyterMessageHandler
                 return;
             }
 
-            s_hosts.Remove(_sandbox);
-            _handler?.Dispose();
-            _handler = null;
+            stopped = StopServing();
         }
 
-        _stopping.Cancel();
+        stopped.Cancel();
+    }
+
+    /// <summary>Removes every set, takes the handler off the sandbox and cancels calls in flight, for good: the sandbox is being disposed.</summary>
+    public void Stop()
+    {
+        CancellationTokenSource stopped;
+        lock (_gate)
+        {
+            _stopped = true;
+            _sets.Clear();
+            stopped = StopServing();
+        }
+
+        stopped.Cancel();
     }
 
     /// <inheritdoc />
@@ -116,6 +132,20 @@ internal sealed class ToolBridgeHost : IJupyterMessageHandler
 
     private static JsonObject Failure(string id, string kind, string message) =>
         new() { ["id"] = id, ["error"] = new JsonObject { ["kind"] = kind, ["message"] = message } };
+
+    /// <summary>
+    /// Under the gate: takes the handler off the sandbox and forgets the calls; returns the stop source of the calls in flight,
+    /// for the caller to cancel outside the gate (cancellation runs the tools' callbacks). Sets registered later start afresh.
+    /// </summary>
+    private CancellationTokenSource StopServing()
+    {
+        _handler?.Dispose();
+        _handler = null;
+        _calls.Clear();
+        var stopped = _stopping;
+        _stopping = new CancellationTokenSource();
+        return stopped;
+    }
 
     private async Task ServeAsync(JupyterMessage message, string prompt, IJupyterMessageSender sender)
     {
@@ -184,7 +214,13 @@ internal sealed class ToolBridgeHost : IJupyterMessageHandler
 
         if (results.Count == 0 && waiting.Count > 0 && !waiting.Any(call => call.Result.IsCompleted))
         {
-            using var hold = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+            CancellationToken stopping;
+            lock (_gate)
+            {
+                stopping = _stopping.Token;
+            }
+
+            using var hold = CancellationTokenSource.CreateLinkedTokenSource(stopping);
             var delay = Task.Delay(s_hold, _time, hold.Token);
             await Task.WhenAny(waiting.Select(call => (Task)call.Result).Append(delay)).ConfigureAwait(false);
             await hold.CancelAsync().ConfigureAwait(false);
@@ -210,9 +246,11 @@ internal sealed class ToolBridgeHost : IJupyterMessageHandler
     private PendingCall Start(ToolBridgeCall call, JupyterMessage message, IJupyterMessageSender sender, bool inline)
     {
         ToolBridgeSet? set;
-        lock (s_hostsGate)
+        CancellationToken stopping;
+        lock (_gate)
         {
             _sets.TryGetValue(call.SetName, out set);
+            stopping = _stopping.Token;
         }
 
         AIFunction? tool = null;
@@ -231,17 +269,18 @@ internal sealed class ToolBridgeHost : IJupyterMessageHandler
             return PendingCall.Done(Failure(call.Id, "bridge", $"The arguments of {call.ToolName} are larger than {set.Options.MaxArgumentBytes} characters of JSON."));
         }
 
-        return new PendingCall(set, inline ? RunAsync(set, tool, call, message, sender) : Task.Run(() => RunAsync(set, tool, call, message, sender)));
+        return new PendingCall(set, inline ? RunAsync(set, tool, call, message, sender, stopping) : Task.Run(() => RunAsync(set, tool, call, message, sender, stopping)));
     }
 
-    private async Task<JsonObject> RunAsync(ToolBridgeSet set, AIFunction tool, ToolBridgeCall call, JupyterMessage message, IJupyterMessageSender sender)
+    private async Task<JsonObject> RunAsync(
+        ToolBridgeSet set, AIFunction tool, ToolBridgeCall call, JupyterMessage message, IJupyterMessageSender sender, CancellationToken stopping)
     {
         var arguments = call.Arguments.EnumerateObject().ToDictionary(p => p.Name, p => (object?)p.Value.Clone(), StringComparer.Ordinal);
         try
         {
             if (set.NeedsApproval(tool))
             {
-                var rejection = await AskApprovalAsync(set, tool, call, arguments, message, sender).ConfigureAwait(false);
+                var rejection = await AskApprovalAsync(set, tool, call, arguments, message, sender, stopping).ConfigureAwait(false);
                 if (rejection is not null)
                 {
                     Log.ToolCallRejected(_logger, tool.Name, _sandbox.Id);
@@ -250,7 +289,7 @@ internal sealed class ToolBridgeHost : IJupyterMessageHandler
             }
 
             Log.ToolCallStarted(_logger, tool.Name, _sandbox.Id);
-            var result = await tool.InvokeAsync(new AIFunctionArguments(arguments), _stopping.Token).ConfigureAwait(false);
+            var result = await tool.InvokeAsync(new AIFunctionArguments(arguments), stopping).ConfigureAwait(false);
             var value = ToolResultEncoder.Encode(result, tool.JsonSerializerOptions);
             var length = value.ToJsonString().Length;
             if (length > set.Options.MaxResultBytes)
@@ -264,7 +303,7 @@ internal sealed class ToolBridgeHost : IJupyterMessageHandler
         {
             return Failure(call.Id, "tool", ex.Message);
         }
-        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
             return Failure(call.Id, "bridge", $"The tools of {set.Package.Module} were unregistered while {tool.Name} ran.");
         }
@@ -278,7 +317,13 @@ internal sealed class ToolBridgeHost : IJupyterMessageHandler
 
     /// <summary>Asks the application; returns <see langword="null"/> when approved, else the reason for the rejection.</summary>
     private async Task<string?> AskApprovalAsync(
-        ToolBridgeSet set, AIFunction tool, ToolBridgeCall call, Dictionary<string, object?> arguments, JupyterMessage message, IJupyterMessageSender sender)
+        ToolBridgeSet set,
+        AIFunction tool,
+        ToolBridgeCall call,
+        Dictionary<string, object?> arguments,
+        JupyterMessage message,
+        IJupyterMessageSender sender,
+        CancellationToken stopping)
     {
         if (set.Options.ApprovalHandler is not { } handler)
         {
@@ -290,7 +335,7 @@ internal sealed class ToolBridgeHost : IJupyterMessageHandler
         try
         {
             var request = new HostToolApprovalRequest(_sandbox, set.Set.Name, tool, new FunctionCallContent(call.Id, tool.Name, arguments));
-            var approval = await handler(request, _stopping.Token).ConfigureAwait(false);
+            var approval = await handler(request, stopping).ConfigureAwait(false);
             return approval.Approved ? null : approval.Reason ?? $"The application rejected the call of {tool.Name}.";
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)

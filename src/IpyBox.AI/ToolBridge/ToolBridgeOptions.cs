@@ -1,6 +1,10 @@
 namespace IpyBox.AI;
 
-/// <summary>How calls from a sandbox to the tools of a <see cref="HostToolSet"/> are approved and bounded.</summary>
+/// <summary>
+/// How calls from a sandbox to the tools of a <see cref="HostToolSet"/> are approved and bounded, given with each registration
+/// (<see cref="HostToolExtensions.AddHostToolsAsync"/>). The bridge's logging and clock belong to the sandbox's bridge
+/// (<see cref="HostToolExtensions.WithToolBridge"/>).
+/// </summary>
 public sealed class ToolBridgeOptions
 {
     /// <summary>The largest result the bridge can deliver to a kernel in one message.</summary>
@@ -29,14 +33,6 @@ public sealed class ToolBridgeOptions
     /// <value>The default value is 64.</value>
     public int MaxPendingCalls { get; set; } = 64;
 
-    /// <summary>Gets or sets the logger factory for the bridge's messages (calls, rejections, tool failures).</summary>
-    /// <value>The default value is <see langword="null"/>: nothing is logged.</value>
-    public Microsoft.Extensions.Logging.ILoggerFactory? LoggerFactory { get; set; }
-
-    /// <summary>Gets or sets the clock of the bridge's waits.</summary>
-    /// <value>The default value is <see cref="TimeProvider.System"/>.</value>
-    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
-
     /// <summary>Throws when a value is out of range, saying how to fix it.</summary>
     internal void Validate()
     {
@@ -54,7 +50,5 @@ public sealed class ToolBridgeOptions
         {
             throw new ArgumentOutOfRangeException(nameof(MaxPendingCalls), MaxPendingCalls, "MaxPendingCalls must be positive.");
         }
-
-        Throw.IfNull(TimeProvider);
     }
 }

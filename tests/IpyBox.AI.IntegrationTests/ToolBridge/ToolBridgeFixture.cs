@@ -1,7 +1,7 @@
 namespace IpyBox.AI.IntegrationTests;
 
 /// <summary>
-/// Two sandboxes whose containers have the network disabled (the firewall with an empty allow-list): the tool bridge
+/// Two sandboxes with a tool bridge whose containers have the network disabled (the firewall with an empty allow-list): the tool bridge
 /// needs no network at all, so every bridge test runs under that condition. The second sandbox is the neighbour that
 /// must not reach the first one's tools.
 /// </summary>
@@ -19,7 +19,7 @@ public sealed class ToolBridgeFixture : IAsyncLifetime
         await DockerEngine.EnsureAvailableAsync();
         var provider = new DockerSandboxProvider(new ExecutionContainerOptions { DisableNetwork = true });
         var sandboxes = await Task.WhenAll(provider.CreateAsync(), provider.CreateAsync());
-        (_first, _second) = (sandboxes[0], sandboxes[1]);
+        (_first, _second) = (sandboxes[0].WithToolBridge(), sandboxes[1].WithToolBridge());
     }
 
     public async Task DisposeAsync()

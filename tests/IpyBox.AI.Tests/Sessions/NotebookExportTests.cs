@@ -30,12 +30,16 @@ public sealed class NotebookExportTests
     }
 
     [Fact]
-    public async Task With_recording_off_sandboxes_are_not_wrapped_and_export_says_how_to_turn_it_on()
+    public async Task With_recording_off_sandboxes_are_not_wrapped_for_recording_and_export_says_how_to_turn_it_on()
     {
         await using var sessions = new SandboxSessionManager(_provider, new IpyBoxOptions { Notebooks = null });
         var session = await sessions.GetOrCreateAsync("thread");
 
-        Assert.Same(_provider.Sandboxes.Single(), session.Sandbox);
+        // The only decorator left is the tool bridge, which every session's sandbox has.
+        var bridge = Assert.IsType<ToolBridgeSandbox>(session.Sandbox);
+        Assert.Null(bridge.GetService<RecordingSandbox>());
+        Assert.Null(bridge.GetService<NotebookRecorder>());
+        Assert.Same(_provider.Sandboxes.Single(), bridge.GetService<FakeSandbox>());
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => sessions.ExportNotebookAsync("thread", new MemoryStream()));
         Assert.Contains("IpyBoxOptions.Notebooks", error.Message, StringComparison.Ordinal);
     }

@@ -10,8 +10,14 @@ namespace IpyBox.AI.Tests;
 public sealed class ToolBridgeHostTests
 {
     private static readonly ToolBridgeOptions s_approveAll = new() { ApprovalPolicy = HostToolApprovalPolicy.ApproveAll };
-    private readonly FakeSandbox _sandbox = new();
+    private readonly FakeSandbox _inner = new();
+    private readonly ISandbox _sandbox;
     private readonly RecordingSender _sender = new();
+
+    public ToolBridgeHostTests()
+    {
+        _sandbox = _inner.WithToolBridge();
+    }
 
     [Fact]
     public async Task Registration_writes_the_package_and_the_runtime_under_mcptools_and_adds_one_handler_per_sandbox()
@@ -23,14 +29,14 @@ public sealed class ToolBridgeHostTests
         Assert.Equal("mcptools/Weather_Service", first.PackagePath);
         Assert.Equal("mcptools.Weather_Service.get_forecast", Assert.Single(first.Functions).QualifiedName);
         Assert.Equal("list_", Assert.Single(second.Functions).FunctionName);
-        Assert.All(_sandbox.Files.Calls, call => Assert.Equal(("UploadDirectoryAsync", "mcptools"), (call.Operation, call.RelativePath)));
-        Assert.Single(_sandbox.MessageHandlers);
+        Assert.All(_inner.Files.Calls, call => Assert.Equal(("UploadDirectoryAsync", "mcptools"), (call.Operation, call.RelativePath)));
+        Assert.Single(_inner.MessageHandlers);
         Assert.Equal(["Weather Service", "files"], _sandbox.GetHostToolModules().Select(m => m.SetName));
 
         first.Dispose();
-        Assert.Single(_sandbox.MessageHandlers);
+        Assert.Single(_inner.MessageHandlers);
         second.Dispose();
-        Assert.Empty(_sandbox.MessageHandlers);
+        Assert.Empty(_inner.MessageHandlers);
         Assert.Empty(_sandbox.GetHostToolModules());
     }
 
@@ -50,7 +56,7 @@ public sealed class ToolBridgeHostTests
     public async Task Ordinary_prompts_and_comm_messages_are_left_to_other_handlers()
     {
         using var registration = await _sandbox.AddHostToolsAsync(new HostToolSet("t", [AIFunctionFactory.Create(() => 1, "one")]), s_approveAll);
-        var handler = Assert.Single(_sandbox.MessageHandlers);
+        var handler = Assert.Single(_inner.MessageHandlers);
 
         Assert.False(handler.Handle(Frames.Parse(Frames.InputRequest("cell", "name? ")), _sender));
         Assert.False(handler.Handle(Frames.Parse(Frames.InputRequest("cell", "ipybox-tools/1 {}")), _sender));
@@ -79,11 +85,56 @@ public sealed class ToolBridgeHostTests
     }
 
     [Fact]
+    public async Task A_set_registered_after_the_last_one_was_disposed_is_served_afresh()
+    {
+        var first = await _sandbox.AddHostToolsAsync(new HostToolSet("t", [AIFunctionFactory.Create((int x) => x + 1, "inc")]), s_approveAll);
+        Assert.Equal("""[{"id":"a","value":{"json":2}}]""", (await AskAsync(new { rid = 1, calls = new[] { Call("a", "t", "inc", new { x = 1 }) }, @await = new[] { "a" } }))["results"]!.ToJsonString());
+        first.Dispose();
+        Assert.Empty(_inner.MessageHandlers);
+
+        using var second = await _sandbox.AddHostToolsAsync(new HostToolSet("t", [AIFunctionFactory.Create((int x) => x * 10, "inc")]), s_approveAll);
+
+        // The earlier call is forgotten, and the new one runs: it is not cancelled by the stop of the first registration.
+        var answer = await AskAsync(new { rid = 2, calls = new[] { Call("b", "t", "inc", new { x = 4 }) }, @await = new[] { "a", "b" } });
+        var results = answer["results"]!.AsArray().ToDictionary(r => (string)r!["id"]!, r => r!);
+        Assert.Equal("bridge", (string?)results["a"]["error"]!["kind"]);
+        Assert.Equal("""{"json":40}""", results["b"]["value"]!.ToJsonString());
+    }
+
+    [Fact]
+    public async Task Disposing_the_sandbox_cancels_the_calls_in_flight()
+    {
+        var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var tool = AIFunctionFactory.Create(
+            async (CancellationToken cancellationToken) =>
+            {
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, cancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    cancelled.SetResult();
+                    throw;
+                }
+            },
+            "wait");
+        using var registration = await _sandbox.AddHostToolsAsync(new HostToolSet("t", [tool]), s_approveAll);
+        var answer = await AskAsync(new { rid = 1, calls = new[] { Call("a", "t", "wait", new { }) }, @await = new[] { "a" } });
+        Assert.Equal("[]", answer["results"]!.ToJsonString());
+
+        await _sandbox.DisposeAsync();
+
+        await cancelled.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Empty(_inner.MessageHandlers);
+    }
+
+    [Fact]
     public async Task Unknown_tools_and_other_sandboxes_sets_get_a_bridge_error_and_nothing_runs()
     {
         var other = new FakeSandbox("other");
         var ran = 0;
-        using var theirs = await other.AddHostToolsAsync(new HostToolSet("secret", [AIFunctionFactory.Create(() => ++ran, "launch")]), s_approveAll);
+        using var theirs = await other.WithToolBridge().AddHostToolsAsync(new HostToolSet("secret", [AIFunctionFactory.Create(() => ++ran, "launch")]), s_approveAll);
         using var ours = await _sandbox.AddHostToolsAsync(new HostToolSet("t", [AIFunctionFactory.Create(() => 1, "one")]), s_approveAll);
 
         var answer = await AskAsync(new
@@ -176,8 +227,8 @@ public sealed class ToolBridgeHostTests
     {
         var time = new FakeTimeProvider();
         var gate = new TaskCompletionSource<int>();
-        var options = new ToolBridgeOptions { ApprovalPolicy = HostToolApprovalPolicy.ApproveAll, TimeProvider = time };
-        using var registration = await _sandbox.AddHostToolsAsync(new HostToolSet("t", [AIFunctionFactory.Create(() => gate.Task, "wait")]), options);
+        var timed = _inner.WithToolBridge(timeProvider: time);
+        using var registration = await timed.AddHostToolsAsync(new HostToolSet("t", [AIFunctionFactory.Create(() => gate.Task, "wait")]), s_approveAll);
 
         var pending = AskAsync(new { rid = 1, calls = new[] { Call("a", "t", "wait", new { }) }, @await = new[] { "a" } });
         while (!pending.IsCompleted)
@@ -245,7 +296,7 @@ public sealed class ToolBridgeHostTests
         var error = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => _sandbox.AddHostToolsAsync(set, new ToolBridgeOptions { MaxResultBytes = 64 * 1024 * 1024 }));
 
         Assert.Contains("MaxResultBytes", error.Message);
-        Assert.Empty(_sandbox.MessageHandlers);
+        Assert.Empty(_inner.MessageHandlers);
     }
 
     private static object Call(string id, string set, string tool, object args) => new { id, set, tool, args };
@@ -254,7 +305,7 @@ public sealed class ToolBridgeHostTests
 
     private async Task<JsonObject> AskRawAsync(string json)
     {
-        var handler = Assert.Single(_sandbox.MessageHandlers);
+        var handler = Assert.Single(_inner.MessageHandlers);
         var request = Frames.Parse(Frames.InputRequest("cell", ToolBridgeHost.Marker + json));
         Assert.True(handler.Handle(request, _sender));
         var (parent, answer) = await _sender.Replies.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
