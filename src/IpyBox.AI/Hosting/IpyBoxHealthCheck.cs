@@ -1,28 +1,29 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Options;
 
 namespace IpyBox.AI;
 
 /// <summary>
-/// The health of what IpyBox.AI needs to start sandboxes, registered by <c>AddIpyBox</c> as the check <c>ipybox</c>: for Docker
-/// sandboxes, whether the engine answers (unhealthy when not) and whether it has the image (degraded when not: the first sandbox
-/// then builds or pulls it, which takes minutes). Other providers have nothing here to check and report healthy.
+/// The health of what IpyBox.AI needs to start sandboxes, registered by <c>AddIpyBox</c> as the check <c>ipybox</c> (unless
+/// <see cref="IpyBoxOptions.DisableHealthChecks"/> is set): when the provider's backend is a <see cref="DockerSandboxProvider"/>
+/// (found through <c>GetService</c>, under any decorators), whether its engine answers (unhealthy when not) and whether it has
+/// its image (degraded when not: the first sandbox then builds or pulls it, which takes minutes). Other providers have nothing
+/// here to check and report healthy.
 /// </summary>
 public sealed class IpyBoxHealthCheck : IHealthCheck
 {
     private static readonly TimeSpan s_engineTimeout = TimeSpan.FromSeconds(10);
 
+    /// <summary>The name and tag of the check that <c>AddIpyBox</c> registers.</summary>
+    internal const string Name = "ipybox";
+
     private readonly ISandboxProvider _provider;
-    private readonly IpyBoxOptions _options;
 
     /// <summary>Initializes a new instance of the <see cref="IpyBoxHealthCheck"/> class.</summary>
-    /// <param name="provider">The provider sandboxes come from.</param>
-    /// <param name="options">The options, whose container settings are used when the provider is not a Docker one.</param>
-    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
-    public IpyBoxHealthCheck(ISandboxProvider provider, IOptions<IpyBoxOptions> options)
+    /// <param name="provider">The provider sandboxes come from; its engine and image are the ones checked.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="provider"/> is <see langword="null"/>.</exception>
+    public IpyBoxHealthCheck(ISandboxProvider provider)
     {
         _provider = Throw.IfNull(provider);
-        _options = Throw.IfNull(options).Value;
     }
 
     /// <inheritdoc />
@@ -34,12 +35,11 @@ public sealed class IpyBoxHealthCheck : IHealthCheck
             return HealthCheckResult.Healthy($"Sandboxes come from {_provider.GetType().Name}; no Docker engine is used.");
         }
 
-        var containerOptions = docker.ContainerOptions;
-        var image = containerOptions.Image ?? RuntimeImage.DefaultTag;
+        var image = docker.Image;
         DockerEndpoint endpoint;
         try
         {
-            endpoint = DockerEndpoint.Resolve(containerOptions.DockerEndpoint);
+            endpoint = docker.ResolveEndpoint();
         }
         catch (Exception ex) when (ex is DockerUnavailableException or ArgumentException)
         {

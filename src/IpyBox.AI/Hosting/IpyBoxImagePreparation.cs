@@ -2,15 +2,19 @@ using System.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace IpyBox.AI;
 
 /// <summary>
 /// Prepares the sandboxes' engine and image when the application starts (<c>AddIpyBox().PrepareImageOnStart()</c>), logging
-/// the build or pull as it goes, so that the first tool call does not silently wait minutes for an image.
+/// the build or pull as it goes, so that the first tool call does not silently wait minutes for an image. The engine and image
+/// are those of the registered provider's <see cref="DockerSandboxProvider"/> (found through <c>GetService</c>); a provider
+/// without one needs no image, and the preparation only logs that.
 /// </summary>
-internal sealed class IpyBoxImagePreparation(IOptions<IpyBoxOptions> options, bool waitUntilReady, ILogger<IpyBoxImagePreparation>? logger = null) : IHostedService, IDisposable
+/// <param name="provider">Resolves the registered provider; called once the host's start path has been left.</param>
+/// <param name="waitUntilReady">Whether the host's start waits for the preparation and fails with it.</param>
+/// <param name="logger">The logger; <see langword="null"/> for none.</param>
+internal sealed class IpyBoxImagePreparation(Func<ISandboxProvider> provider, bool waitUntilReady, ILogger<IpyBoxImagePreparation>? logger = null) : IHostedService, IDisposable
 {
     private readonly ILogger _logger = logger ?? (ILogger)NullLogger.Instance;
     private readonly CancellationTokenSource _stopping = new();
@@ -62,11 +66,17 @@ internal sealed class IpyBoxImagePreparation(IOptions<IpyBoxOptions> options, bo
     {
         // Leave the host's start path at once; the engine calls below may take minutes.
         await Task.Yield();
-        var container = options.Value.Container;
-        var image = container.Image ?? RuntimeImage.DefaultTag;
+        var sandboxes = provider();
+        if (sandboxes.GetService<DockerSandboxProvider>() is not { } docker)
+        {
+            Log.ImagePreparationNotNeeded(_logger, sandboxes.GetType().Name);
+            return;
+        }
+
+        var image = docker.Image;
         Log.ImagePreparationStarted(_logger, image);
         var started = Stopwatch.GetTimestamp();
-        await RuntimeImage.EnsureAvailableAsync(container, new LoggingProgress(_logger, container.Progress), cancellationToken).ConfigureAwait(false);
+        await docker.PrepareImageAsync(new LoggingProgress(_logger, docker.ContainerOptions.Progress), cancellationToken).ConfigureAwait(false);
         Log.ImagePreparationFinished(_logger, image, Stopwatch.GetElapsedTime(started).TotalSeconds);
     }
 

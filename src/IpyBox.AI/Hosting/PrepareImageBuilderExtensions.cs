@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace IpyBox.AI;
 
@@ -11,7 +10,10 @@ public static class PrepareImageBuilderExtensions
     /// <summary>
     /// Adds a hosted service that, when the host starts, checks that the container engine answers and builds the runtime
     /// image (or pulls <see cref="ExecutionContainerOptions.Image"/>) when it is missing, logging each step and every line of
-    /// the build or pull at Information level. Without it the first tool call does this work, and may wait minutes.
+    /// the build or pull at Information level. Without it the first tool call does this work, and may wait minutes. The engine
+    /// and image are those of the <see cref="DockerSandboxProvider"/> in the registered <see cref="ISandboxProvider"/> (found
+    /// through <c>GetService</c>, under any decorators; resolving the provider also starts a warm pool's filling); with a
+    /// provider that has none (a Jupyter server, say) there is nothing to prepare, and that is logged once.
     /// </summary>
     /// <param name="builder">The builder from <c>AddIpyBox</c>.</param>
     /// <param name="waitUntilReady">
@@ -25,7 +27,7 @@ public static class PrepareImageBuilderExtensions
     {
         Throw.IfNull(builder);
         builder.Services.AddSingleton<IHostedService>(sp => new IpyBoxImagePreparation(
-            sp.GetRequiredService<IOptions<IpyBoxOptions>>(),
+            sp.GetRequiredService<ISandboxProvider>,
             waitUntilReady,
             sp.GetService<ILogger<IpyBoxImagePreparation>>()));
         return builder;

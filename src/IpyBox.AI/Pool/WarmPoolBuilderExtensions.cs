@@ -9,18 +9,22 @@ namespace IpyBox.AI;
 public static class WarmPoolBuilderExtensions
 {
     /// <summary>
-    /// Wraps the registered <see cref="ISandboxProvider"/> (Docker unless another is registered before this call) in a
-    /// <see cref="PoolingSandboxProvider"/>, so new conversations get a ready sandbox. The pool is a singleton, also resolvable
-    /// as <see cref="PoolingSandboxProvider"/> (for <see cref="PoolingSandboxProvider.GetStatistics"/> or
-    /// <see cref="PoolingSandboxProvider.FillAsync"/>); it starts filling when it is first resolved (with the session
-    /// manager, or earlier if the application resolves it at start-up), and disposing the service provider removes its ready
-    /// sandboxes after the session manager has removed the conversations' sandboxes.
+    /// Adds a <see cref="PoolingSandboxProvider"/> to the sandbox provider's decorators
+    /// (<see cref="IpyBoxBuilder.UseSandboxProvider(Func{ISandboxProvider, IServiceProvider, ISandboxProvider})"/>), around the
+    /// backend and the decorators added before it, so new conversations get a ready sandbox. Calling it again adds no second
+    /// pool, only the configuration. The pool is a singleton, also resolvable as <see cref="PoolingSandboxProvider"/> (for
+    /// <see cref="PoolingSandboxProvider.GetStatistics"/> or <see cref="PoolingSandboxProvider.FillAsync"/>); it starts filling
+    /// when it is first resolved (with the session manager, the health check or <c>PrepareImageOnStart</c>, or earlier if the
+    /// application resolves it at start-up), and disposing the service provider removes its ready sandboxes after the session
+    /// manager has removed the conversations' sandboxes.
     /// </summary>
     /// <param name="builder">The builder from <c>AddIpyBox</c>.</param>
     /// <param name="configure">Configures the pool; may be called once per <c>UseWarmPool</c> call. Options are validated when the pool is first resolved.</param>
     /// <returns>The builder.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="builder"/> is <see langword="null"/>.</exception>
-    /// <exception cref="InvalidOperationException">No <see cref="ISandboxProvider"/> is registered: call <c>AddIpyBox</c> first.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// The <see cref="ISandboxProvider"/> registration of <c>AddIpyBox</c> was removed, or another one was registered after it.
+    /// </exception>
     public static IpyBoxBuilder UseWarmPool(this IpyBoxBuilder builder, Action<WarmPoolOptions>? configure = null)
     {
         Throw.IfNull(builder);
@@ -32,16 +36,9 @@ public static class WarmPoolBuilderExtensions
         }
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WarmPoolOptions>, WarmPoolOptionsValidator>());
-        if (services.Any(d => d.ServiceType == typeof(PoolingSandboxProvider) && !d.IsKeyedService))
-        {
-            return builder; // Already pooled: only the options above are added.
-        }
-
-        services.DecorateSandboxProvider(nameof(UseWarmPool), (sp, inner) => new PoolingSandboxProvider(
-            inner,
-            sp.GetRequiredService<IOptions<WarmPoolOptions>>().Value,
-            sp.GetService<ILoggerFactory>(),
-            sp.GetService<TimeProvider>()));
+        builder.UseResolvableSandboxProvider(
+            (inner, sp) => new PoolingSandboxProvider(inner, sp.GetRequiredService<IOptions<WarmPoolOptions>>().Value, sp.GetService<ILoggerFactory>(), sp.GetService<TimeProvider>()),
+            nameof(UseWarmPool));
         return builder;
     }
 

@@ -104,6 +104,15 @@ public sealed class IpyBoxOptions
     public bool EnableSensitiveTelemetryData { get; set; }
 
     /// <summary>
+    /// Gets or sets a value indicating whether <c>AddIpyBox</c> leaves out its health check <c>ipybox</c>
+    /// (<see cref="IpyBoxHealthCheck"/>), as Aspire components' <c>DisableHealthChecks</c> does: set it when the application
+    /// checks the engine itself or its health endpoint must not reach a Docker engine. Read when the health check service's
+    /// options are built; without dependency injection it has no effect.
+    /// </summary>
+    /// <value>The default value is <see langword="false"/>: the check is registered.</value>
+    public bool DisableHealthChecks { get; set; }
+
+    /// <summary>
     /// Gets the host tools every conversation's sandbox gets as Python packages (<c>mcptools.&lt;name&gt;</c>), registered when
     /// the sandbox is created (also one taken from a warm pool). Any <c>AIFunction</c> can be a tool. For one conversation
     /// only, use <see cref="SandboxSessionManager.AddHostToolsAsync"/>.

@@ -25,4 +25,7 @@ internal static partial class Log
 
     [LoggerMessage(273, LogLevel.Error, "Preparing the IpyBox image failed; the first tool call will try again and report the error to the model.")]
     public static partial void ImagePreparationFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(274, LogLevel.Information, "IpyBox needs no image prepared: sandboxes come from {Provider}, which uses no Docker engine.")]
+    public static partial void ImagePreparationNotNeeded(ILogger logger, string provider);
 }

@@ -7,7 +7,9 @@ namespace IpyBox.AI;
 public static class OpenTelemetryBuilderExtensions
 {
     /// <summary>
-    /// Wraps the registered <see cref="ISandboxProvider"/> in an <see cref="OpenTelemetrySandboxProvider"/>: sandbox starts,
+    /// Adds an <see cref="OpenTelemetrySandboxProvider"/> to the sandbox provider's decorators
+    /// (<see cref="IpyBoxBuilder.UseSandboxProvider(Func{ISandboxProvider, IServiceProvider, ISandboxProvider})"/>), around the
+    /// backend and the decorators added before it; it is also resolvable as <see cref="OpenTelemetrySandboxProvider"/>. Sandbox starts,
     /// executions and file calls become spans of the <see cref="IpyBoxTelemetry.SourceName"/> source and measurements of the
     /// <see cref="IpyBoxTelemetry.MeterName"/> meter. Code and outputs are recorded only with
     /// <see cref="IpyBoxOptions.EnableSensitiveTelemetryData"/>. Calling it again changes nothing.
@@ -16,25 +18,23 @@ public static class OpenTelemetryBuilderExtensions
     /// <param name="configure">Adjusts the provider after it is created; <see langword="null"/> for none.</param>
     /// <returns>The builder.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="builder"/> is <see langword="null"/>.</exception>
-    /// <exception cref="InvalidOperationException">No <see cref="ISandboxProvider"/> is registered.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// The <see cref="ISandboxProvider"/> registration of <c>AddIpyBox</c> was removed, or another one was registered after it.
+    /// </exception>
     public static IpyBoxBuilder UseOpenTelemetry(this IpyBoxBuilder builder, Action<OpenTelemetrySandboxProvider>? configure = null)
     {
         Throw.IfNull(builder);
-        var services = builder.Services;
-        if (services.Any(d => d.ServiceType == typeof(OpenTelemetrySandboxProvider) && !d.IsKeyedService))
-        {
-            return builder;
-        }
-
-        services.DecorateSandboxProvider(nameof(UseOpenTelemetry), (sp, inner) =>
-        {
-            var provider = new OpenTelemetrySandboxProvider(inner)
+        builder.UseResolvableSandboxProvider(
+            (inner, sp) =>
             {
-                EnableSensitiveData = sp.GetRequiredService<IOptions<IpyBoxOptions>>().Value.EnableSensitiveTelemetryData,
-            };
-            configure?.Invoke(provider);
-            return provider;
-        });
+                var provider = new OpenTelemetrySandboxProvider(inner)
+                {
+                    EnableSensitiveData = sp.GetRequiredService<IOptions<IpyBoxOptions>>().Value.EnableSensitiveTelemetryData,
+                };
+                configure?.Invoke(provider);
+                return provider;
+            },
+            nameof(UseOpenTelemetry));
         return builder;
     }
 }

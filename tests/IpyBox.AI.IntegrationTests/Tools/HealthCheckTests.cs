@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Options;
 
 namespace IpyBox.AI.IntegrationTests;
 
@@ -42,6 +41,5 @@ public sealed class HealthCheckTests
     }
 
     private static Task<HealthCheckResult> CheckAsync(ExecutionContainerOptions container) =>
-        new IpyBoxHealthCheck(new DockerSandboxProvider(container), Options.Create(new IpyBoxOptions { Container = container }))
-            .CheckHealthAsync(new HealthCheckContext());
+        new IpyBoxHealthCheck(new DockerSandboxProvider(container)).CheckHealthAsync(new HealthCheckContext());
 }

@@ -51,4 +51,47 @@ public sealed class IpyBoxHostingTests
         Assert.Same(fake, telemetry.GetService<FakeSandboxProvider>());
         Assert.Same(telemetry, provider.GetRequiredService<SandboxSessionManager>().Provider);
     }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task DisableHealthChecks_leaves_the_check_out_wherever_the_options_are_set(bool inAddIpyBox)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton<ISandboxProvider>(new FakeSandboxProvider());
+        if (inAddIpyBox)
+        {
+            services.AddIpyBox(o => o.DisableHealthChecks = true);
+        }
+        else
+        {
+            services.AddIpyBox();
+            services.Configure<IpyBoxOptions>(o => o.DisableHealthChecks = true);
+        }
+
+        await using var provider = services.BuildServiceProvider();
+
+        Assert.DoesNotContain(provider.GetRequiredService<IOptions<HealthCheckServiceOptions>>().Value.Registrations, r => r.Name == "ipybox");
+        var report = await provider.GetRequiredService<HealthCheckService>().CheckHealthAsync();
+        Assert.Empty(report.Entries);
+    }
+
+    [Fact]
+    public async Task The_health_check_checks_the_engine_and_image_of_the_provider_under_the_decorators_not_the_options()
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddIpyBox(o => o.Container.DockerEndpoint = new Uri("tcp://127.0.0.1:2"))
+            .WithSandboxBackend(_ => new DockerSandboxProvider(new ExecutionContainerOptions { DockerEndpoint = new Uri("tcp://127.0.0.1:1"), Image = "example/runtime:1" }))
+            .UseOpenTelemetry();
+        await using var provider = services.BuildServiceProvider();
+
+        var report = await provider.GetRequiredService<HealthCheckService>().CheckHealthAsync();
+
+        var entry = Assert.Single(report.Entries).Value;
+        Assert.Equal(HealthStatus.Unhealthy, entry.Status);
+        Assert.Contains("No Docker engine answers at tcp://127.0.0.1:1", entry.Description, StringComparison.Ordinal);
+        Assert.Equal("example/runtime:1", entry.Data["image"]);
+    }
 }

@@ -44,4 +44,40 @@ public sealed class PrepareImageOnStartTests
 
         Assert.Contains("eng/prepare-docker.sh", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_provider_without_Docker_needs_no_image_and_says_so_once()
+    {
+        var logs = new ListLoggerProvider();
+        var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Logging.AddProvider(logs);
+        builder.Services.AddSingleton<ISandboxProvider>(new FakeSandboxProvider());
+        builder.Services.AddIpyBox().UseOpenTelemetry().PrepareImageOnStart(waitUntilReady: true);
+        using var host = builder.Build();
+
+        await host.StartAsync();
+        await host.StopAsync();
+
+        var entry = Assert.Single(logs.Entries, e => e.Category == typeof(IpyBoxImagePreparation).FullName);
+        Assert.Equal(LogLevel.Information, entry.Level);
+        Assert.Contains("sandboxes come from OpenTelemetrySandboxProvider, which uses no Docker engine", entry.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_engine_and_image_prepared_are_those_of_the_provider_under_the_decorators_not_the_options()
+    {
+        var logs = new ListLoggerProvider();
+        var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Logging.AddProvider(logs);
+        builder.Services.AddIpyBox(o => o.Container.DockerEndpoint = new Uri("tcp://127.0.0.1:2"))
+            .WithSandboxBackend(_ => new DockerSandboxProvider(new ExecutionContainerOptions { DockerEndpoint = s_nobody, Image = "example/runtime:1" }))
+            .UseOpenTelemetry()
+            .PrepareImageOnStart(waitUntilReady: true);
+        using var host = builder.Build();
+
+        var error = await Assert.ThrowsAsync<DockerUnavailableException>(() => host.StartAsync());
+
+        Assert.Contains("No Docker engine answers at tcp://127.0.0.1:1", error.Message, StringComparison.Ordinal);
+        Assert.Contains(logs.Entries, e => e.Message.Contains("checking the container engine and the runtime image example/runtime:1", StringComparison.Ordinal));
+    }
 }

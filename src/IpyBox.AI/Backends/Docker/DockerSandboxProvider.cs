@@ -42,6 +42,20 @@ public sealed class DockerSandboxProvider : ISandboxProvider
     /// <summary>Gets the settings of every kernel client.</summary>
     public ExecutionClientOptions ClientOptions { get; }
 
+    /// <summary>Gets the image every container is created from.</summary>
+    internal string Image => ContainerOptions.Image ?? RuntimeImage.DefaultTag;
+
+    /// <summary>Finds the engine the containers are created on: the option, else <c>DOCKER_HOST</c> or the Docker context, else the local socket.</summary>
+    internal DockerEndpoint ResolveEndpoint() => DockerEndpoint.Resolve(ContainerOptions.DockerEndpoint);
+
+    /// <summary>Checks that the engine answers and builds or pulls the image when the engine does not have it yet.</summary>
+    /// <param name="progress">Receives the build or pull output; <see langword="null"/> for <see cref="ExecutionContainerOptions.Progress"/>.</param>
+    /// <param name="cancellationToken">Cancels the check, build or pull.</param>
+    /// <exception cref="DockerUnavailableException">No engine answers.</exception>
+    /// <exception cref="ImageBuildException">The image is missing and could not be built or pulled.</exception>
+    internal Task PrepareImageAsync(IProgress<ImageProgress>? progress, CancellationToken cancellationToken) =>
+        RuntimeImage.EnsureAvailableAsync(ContainerOptions, progress, cancellationToken);
+
     /// <inheritdoc />
     /// <exception cref="DockerUnavailableException">No engine answers.</exception>
     /// <exception cref="ImageBuildException">The image is missing and could not be built or pulled.</exception>

@@ -6,8 +6,6 @@ namespace IpyBox.AI;
 /// <summary>Makes sure an image is present: builds the runtime image from the embedded context or pulls any other.</summary>
 internal static class ImageProvisioner
 {
-    private static readonly SemaphoreSlim s_buildGate = new(1, 1);
-
     /// <summary>Returns the image's description, building or pulling the image first when the engine lacks it.</summary>
     public static async Task<ImageInspectResponse> EnsureAsync(DockerOperations engine, string tag, IProgress<ImageProgress>? progress, ILogger logger, CancellationToken cancellationToken)
     {
@@ -25,17 +23,19 @@ internal static class ImageProvisioner
     {
         if (tag == RuntimeImage.DefaultTag || tag == RuntimeImage.RootTag)
         {
-            // Containers started together in one process build the image once.
-            await s_buildGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            // Containers started together in one process build the image once per engine; other engines do not wait.
             try
             {
-                if (await ExistsAsync(engine, tag, cancellationToken).ConfigureAwait(false))
-                {
-                    return;
-                }
-
-                Log.BuildingImage(logger, tag);
-                await BuildRuntimeImageAsync(engine, tag, root: tag == RuntimeImage.RootTag, progress, cancellationToken).ConfigureAwait(false);
+                await ImageBuildGate.Shared.BuildOnceAsync(
+                    engine.Endpoint.Uri,
+                    tag,
+                    ct => ExistsAsync(engine, tag, ct),
+                    ct =>
+                    {
+                        Log.BuildingImage(logger, tag);
+                        return BuildRuntimeImageAsync(engine, tag, root: tag == RuntimeImage.RootTag, progress, ct);
+                    },
+                    cancellationToken).ConfigureAwait(false);
             }
             catch (ImageBuildException)
             {
@@ -44,10 +44,6 @@ internal static class ImageProvisioner
                 {
                     throw;
                 }
-            }
-            finally
-            {
-                s_buildGate.Release();
             }
 
             return;
