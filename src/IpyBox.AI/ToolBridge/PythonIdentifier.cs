@@ -9,6 +9,12 @@ namespace IpyBox.AI;
 /// digit or an underscore (names starting with <c>_</c> belong to the generated code), at most
 /// <see cref="MaxLength"/> characters. Collisions get <c>_2</c>, <c>_3</c>, ... in the order the names were given.
 /// </summary>
+/// <remarks>
+/// Python reads identifiers in their NFKC form (<c>\ufb01nd</c>, with the "fi" ligature, and fullwidth <c>\uff46ind</c> are both
+/// <c>find</c> to its parser), so a name is NFKC-normalised before it is reduced to ASCII: names that Python would take for one
+/// name give one identifier here, and collisions are then resolved with suffixes. An ASCII identifier is its own NFKC form,
+/// so identifiers that differ here also differ to Python.
+/// </remarks>
 internal static class PythonIdentifier
 {
     /// <summary>The longest identifier emitted, suffixes included.</summary>
@@ -45,7 +51,7 @@ internal static class PythonIdentifier
     public static string Sanitize(string? name, string fallback, PythonNameScope scope = PythonNameScope.Module)
     {
         var builder = new StringBuilder(Math.Min(name?.Length ?? 0, MaxLength));
-        foreach (var c in name ?? string.Empty)
+        foreach (var c in Normalized(name))
         {
             var keep = c is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or (>= '0' and <= '9');
             if (keep)
@@ -76,6 +82,24 @@ internal static class PythonIdentifier
 
         var reserved = s_keywords.Contains(identifier) || (scope == PythonNameScope.Module && s_moduleNames.Contains(identifier));
         return reserved ? identifier + "_" : identifier;
+    }
+
+    private static string Normalized(string? name)
+    {
+        if (string.IsNullOrEmpty(name))
+        {
+            return string.Empty;
+        }
+
+        try
+        {
+            return name.Normalize(NormalizationForm.FormKC);
+        }
+        catch (ArgumentException)
+        {
+            // Lone surrogates have no normal form; they are dropped below like every other non-ASCII character.
+            return name;
+        }
     }
 
     /// <summary>Sanitizes <paramref name="names"/> in order and makes them distinct from each other and from <paramref name="taken"/>.</summary>

@@ -8,11 +8,17 @@ namespace IpyBox.AI;
 /// Emits Python literals from untrusted values. Strings become one plain double-quoted literal of printable ASCII: quotes,
 /// backslashes, line breaks and every other character are escaped, so no text can end the literal or reach the parser as
 /// code. JSON values become <c>None</c>, <c>True</c>, <c>False</c>, numbers, strings, lists and dicts, nothing else.
+/// A JSON value has no literal when Python could not read it back as the same value: nested deeper than <see cref="MaxDepth"/>,
+/// a number too large for a float (<c>1e309</c>: a literal <c>inf</c> could not be sent back as JSON), or an integer of more
+/// than <see cref="MaxIntegerDigits"/> digits (Python refuses to compile it).
 /// </summary>
 internal static class PythonLiteral
 {
     /// <summary>The deepest JSON nesting emitted as a literal; deeper values are refused.</summary>
     public const int MaxDepth = 32;
+
+    /// <summary>The most digits of an integer literal: Python's default limit for converting between <c>int</c> and text.</summary>
+    public const int MaxIntegerDigits = 4300;
 
     /// <summary>Returns <paramref name="text"/> as a Python string literal, e.g. <c>"a\"b\n"</c>.</summary>
     public static string String(string text)
@@ -22,7 +28,7 @@ internal static class PythonLiteral
         return builder.ToString();
     }
 
-    /// <summary>Returns <paramref name="value"/> as a Python literal, or <see langword="null"/> when it has no literal form (too deep).</summary>
+    /// <summary>Returns <paramref name="value"/> as a Python literal, or <see langword="null"/> when it has no literal form (too deep, not finite, too many digits).</summary>
     public static string? Json(JsonElement value)
     {
         var builder = new StringBuilder();
@@ -85,8 +91,7 @@ internal static class PythonLiteral
                 AppendString(builder, value.GetString()!);
                 return true;
             case JsonValueKind.Number:
-                AppendNumber(builder, value);
-                return true;
+                return TryAppendNumber(builder, value);
             case JsonValueKind.Array:
                 builder.Append('[');
                 var first = true;
@@ -124,35 +129,39 @@ internal static class PythonLiteral
         }
     }
 
-    /// <summary>Emits a number from its value, never from its raw text: an integer or a float in round-trip form.</summary>
-    private static void AppendNumber(StringBuilder builder, JsonElement value)
+    /// <summary>
+    /// Emits a number from its value, never from its raw text: an integer exactly, else a finite float in round-trip form.
+    /// Refuses integers Python cannot read and numbers beyond a float's range.
+    /// </summary>
+    private static bool TryAppendNumber(StringBuilder builder, JsonElement value)
     {
         if (value.TryGetInt64(out var integer))
         {
             builder.Append(integer.ToString(CultureInfo.InvariantCulture));
-            return;
+            return true;
         }
 
         var raw = value.GetRawText();
-        if (System.Numerics.BigInteger.TryParse(raw, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var big))
+        var digits = raw.StartsWith('-') ? raw.Length - 1 : raw.Length;
+        if (raw.AsSpan().IndexOfAny('.', 'e', 'E') < 0)
         {
+            if (digits > MaxIntegerDigits
+                || !System.Numerics.BigInteger.TryParse(raw, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var big))
+            {
+                return false;
+            }
+
             builder.Append(big.ToString(CultureInfo.InvariantCulture));
-            return;
+            return true;
         }
 
-        if (!value.TryGetDouble(out var real))
+        if (!value.TryGetDouble(out var real) || !double.IsFinite(real))
         {
-            real = raw.StartsWith('-') ? double.NegativeInfinity : double.PositiveInfinity;
+            return false;
         }
 
-        if (double.IsFinite(real))
-        {
-            var text = real.ToString("R", CultureInfo.InvariantCulture);
-            builder.Append(text.Contains('.', StringComparison.Ordinal) || text.Contains('E', StringComparison.Ordinal) ? text : text + ".0");
-        }
-        else
-        {
-            builder.Append(real > 0 ? "float(\"inf\")" : "float(\"-inf\")");
-        }
+        var text = real.ToString("R", CultureInfo.InvariantCulture);
+        builder.Append(text.Contains('.', StringComparison.Ordinal) || text.Contains('E', StringComparison.Ordinal) ? text : text + ".0");
+        return true;
     }
 }

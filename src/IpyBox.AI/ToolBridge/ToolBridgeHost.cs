@@ -24,6 +24,9 @@ internal sealed class ToolBridgeHost : IJupyterMessageHandler
     private const int MaxIdLength = 128;
     private static readonly TimeSpan s_hold = TimeSpan.FromMilliseconds(200);
 
+    // A result value may nest ToolBridgeRequest.MaxValueDepth levels inside the answer's own few; the writer's default would refuse it.
+    private static readonly JsonSerializerOptions s_wire = new() { MaxDepth = 2 * ToolBridgeRequest.MaxValueDepth };
+
     private readonly ISandbox _sandbox;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -130,6 +133,9 @@ internal sealed class ToolBridgeHost : IJupyterMessageHandler
         return true;
     }
 
+    private static JsonObject CouldNotServe(string prompt) =>
+        new() { ["rid"] = ToolBridgeRequest.LeadingRequestId(prompt.AsSpan(Marker.Length)), ["error"] = "The host could not serve the tool call." };
+
     private static JsonObject Failure(string id, string kind, string message) =>
         new() { ["id"] = id, ["error"] = new JsonObject { ["kind"] = kind, ["message"] = message } };
 
@@ -161,12 +167,24 @@ internal sealed class ToolBridgeHost : IJupyterMessageHandler
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             Log.ToolBridgeFailed(_logger, _sandbox.Id, ex);
-            answer = new JsonObject { ["error"] = "The host could not serve the tool call." };
+            answer = CouldNotServe(prompt);
+        }
+
+        string reply;
+        try
+        {
+            reply = answer.ToJsonString(s_wire);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Every request gets an answer with its id, or the kernel would wait for it or take the next one for it.
+            Log.ToolBridgeFailed(_logger, _sandbox.Id, ex);
+            reply = CouldNotServe(prompt).ToJsonString();
         }
 
         try
         {
-            await sender.SendAsync("stdin", "input_reply", new JsonObject { ["value"] = answer.ToJsonString() }, message).ConfigureAwait(false);
+            await sender.SendAsync("stdin", "input_reply", new JsonObject { ["value"] = reply }, message).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -230,7 +248,7 @@ internal sealed class ToolBridgeHost : IJupyterMessageHandler
         foreach (var call in waiting.Where(call => call.Result.IsCompletedSuccessfully))
         {
             var result = call.Result.Result;
-            var length = result.ToJsonString().Length;
+            var length = result.ToJsonString(s_wire).Length;
             if (results.Count > 0 && size + length > ToolBridgeOptions.MaxDeliverableBytes)
             {
                 break; // The rest goes with the next answer, which comes at once.
@@ -291,7 +309,7 @@ internal sealed class ToolBridgeHost : IJupyterMessageHandler
             Log.ToolCallStarted(_logger, tool.Name, _sandbox.Id);
             var result = await tool.InvokeAsync(new AIFunctionArguments(arguments), stopping).ConfigureAwait(false);
             var value = ToolResultEncoder.Encode(result, tool.JsonSerializerOptions);
-            var length = value.ToJsonString().Length;
+            var length = value.ToJsonString(s_wire).Length;
             if (length > set.Options.MaxResultBytes)
             {
                 return Failure(call.Id, "bridge", $"The result of {tool.Name} is {length} characters once encoded; the limit is {set.Options.MaxResultBytes}.");
@@ -302,6 +320,10 @@ internal sealed class ToolBridgeHost : IJupyterMessageHandler
         catch (ToolCallFailedException ex)
         {
             return Failure(call.Id, "tool", ex.Message);
+        }
+        catch (ToolResultUnreadableException ex)
+        {
+            return Failure(call.Id, "bridge", $"The result of {tool.Name} cannot be delivered: {ex.Message}.");
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {

@@ -8,7 +8,11 @@ namespace IpyBox.AI;
 /// <param name="Await">The ids of the calls the kernel waits for.</param>
 internal sealed record ToolBridgeRequest(long RequestId, IReadOnlyList<ToolBridgeCall> Calls, IReadOnlyList<string> Await)
 {
-    private static readonly JsonDocumentOptions s_options = new() { MaxDepth = 64 };
+    /// <summary>The deepest a JSON value in a call may nest, arguments or result (<c>[]</c> is one level): System.Text.Json's default.</summary>
+    public const int MaxValueDepth = 64;
+
+    // The envelope, the calls array, a call and its arguments object wrap each argument value.
+    private static readonly JsonDocumentOptions s_options = new() { MaxDepth = MaxValueDepth + 4 };
 
     /// <summary>Parses the JSON after the marker.</summary>
     /// <exception cref="ToolBridgeRequestException">The request is malformed or too large.</exception>
@@ -21,7 +25,10 @@ internal sealed record ToolBridgeRequest(long RequestId, IReadOnlyList<ToolBridg
         }
         catch (JsonException)
         {
-            throw new ToolBridgeRequestException(null, "The tool request is not valid JSON.");
+            // Answer with the request's id when it can be read, so the kernel takes the answer as its own and stays in step.
+            throw new ToolBridgeRequestException(
+                LeadingRequestId(json),
+                $"The tool request is not valid JSON, or its values are nested more than {MaxValueDepth} levels deep.");
         }
 
         using (document)
@@ -65,6 +72,26 @@ internal sealed record ToolBridgeRequest(long RequestId, IReadOnlyList<ToolBridg
             }
 
             return new ToolBridgeRequest(requestId, calls, awaited);
+        }
+    }
+
+    /// <summary>Reads <c>rid</c> when it is the first property of the envelope (the runtime writes it first), whatever follows.</summary>
+    public static long? LeadingRequestId(ReadOnlySpan<char> json)
+    {
+        const int Window = 64;
+        var head = System.Text.Encoding.UTF8.GetBytes(json[..Math.Min(json.Length, Window)].ToString());
+        var reader = new Utf8JsonReader(head, isFinalBlock: json.Length <= Window, state: default);
+        try
+        {
+            return reader.Read() && reader.TokenType == JsonTokenType.StartObject
+                && reader.Read() && reader.TokenType == JsonTokenType.PropertyName && reader.ValueTextEquals("rid")
+                && reader.Read() && reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var requestId)
+                    ? requestId
+                    : null;
+        }
+        catch (JsonException)
+        {
+            return null;
         }
     }
 

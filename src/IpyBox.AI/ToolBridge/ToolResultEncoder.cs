@@ -14,21 +14,26 @@ namespace IpyBox.AI;
 /// <c>str</c>, a mix becomes a list. An MCP <c>CallToolResult</c> (what an MCP client tool returns as JSON when it carries
 /// structured content or an error) gives its <c>structuredContent</c> as Python objects, else its content blocks as above;
 /// with <c>isError</c> the call fails with the blocks' text. Any other value is serialised to JSON and becomes Python objects.
+/// A JSON value the kernel could not read is refused: nested more than <see cref="ToolBridgeRequest.MaxValueDepth"/> levels,
+/// or an integer of more than <see cref="PythonLiteral.MaxIntegerDigits"/> digits (Python's limit for reading one).
 /// </remarks>
 internal static class ToolResultEncoder
 {
     /// <summary>Encodes <paramref name="result"/>.</summary>
     /// <exception cref="ToolCallFailedException">The result reports a tool error.</exception>
+    /// <exception cref="ToolResultUnreadableException">The result holds a JSON value the kernel could not read.</exception>
     public static JsonObject Encode(object? result, JsonSerializerOptions serializerOptions) => result switch
     {
         null => None(),
         string text => Text(text),
         JsonElement element => FromJson(element),
-        JsonNode node => FromJson(JsonSerializer.SerializeToElement(node, AIJsonUtilities.DefaultOptions)),
+        JsonNode node => FromJson(JsonSerializer.SerializeToElement(node, s_deepOptions)),
         AIContent content => FromContent(content, serializerOptions),
         IEnumerable<AIContent> contents => FromContents([.. contents.Select(c => FromContent(c, serializerOptions))]),
         _ => FromJson(JsonSerializer.SerializeToElement(result, serializerOptions.GetTypeInfo(result.GetType()))),
     };
+
+    private static readonly JsonSerializerOptions s_deepOptions = new(AIJsonUtilities.DefaultOptions) { MaxDepth = 4 * ToolBridgeRequest.MaxValueDepth };
 
     private static JsonObject None() => new() { ["none"] = true };
 
@@ -48,7 +53,7 @@ internal static class ToolResultEncoder
         {
             JsonValueKind.Undefined or JsonValueKind.Null => None(),
             JsonValueKind.String => Text(element.GetString()!),
-            _ => new JsonObject { ["json"] = JsonNode.Parse(element.GetRawText()) },
+            _ => Json(element),
         };
     }
 
@@ -98,7 +103,7 @@ internal static class ToolResultEncoder
 
         if (result.TryGetProperty("structuredContent", out var structured) && structured.ValueKind is not (JsonValueKind.Null or JsonValueKind.Undefined))
         {
-            return new JsonObject { ["json"] = JsonNode.Parse(structured.GetRawText()) };
+            return Json(structured);
         }
 
         return FromContents([.. blocks.Select(FromBlock)]);
@@ -130,7 +135,39 @@ internal static class ToolResultEncoder
                 return Text(uri);
         }
 
-        return new JsonObject { ["json"] = JsonNode.Parse(block.GetRawText()) };
+        return Json(block);
+    }
+
+    private static JsonObject Json(JsonElement element)
+    {
+        if (Unreadable(element, 1) is { } reason)
+        {
+            throw new ToolResultUnreadableException(reason);
+        }
+
+        return new JsonObject { ["json"] = JsonNode.Parse(element.GetRawText()) };
+    }
+
+    /// <summary>Says why the kernel could not read <paramref name="element"/>, found at nesting level <paramref name="level"/>, or returns <see langword="null"/>.</summary>
+    private static string? Unreadable(JsonElement element, int level)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Array or JsonValueKind.Object when level > ToolBridgeRequest.MaxValueDepth:
+                return $"it is nested more than {ToolBridgeRequest.MaxValueDepth} levels deep";
+            case JsonValueKind.Array:
+                return element.EnumerateArray().Select(item => Unreadable(item, level + 1)).FirstOrDefault(reason => reason is not null);
+            case JsonValueKind.Object:
+                return element.EnumerateObject().Select(property => Unreadable(property.Value, level + 1)).FirstOrDefault(reason => reason is not null);
+            case JsonValueKind.Number:
+                var raw = element.GetRawText();
+                var digits = raw.StartsWith('-') ? raw.Length - 1 : raw.Length;
+                return digits > PythonLiteral.MaxIntegerDigits && raw.AsSpan().IndexOfAny('.', 'e', 'E') < 0
+                    ? $"it holds an integer of {digits} digits; Python reads at most {PythonLiteral.MaxIntegerDigits}"
+                    : null;
+            default:
+                return null;
+        }
     }
 
     private static string? StringOf(JsonElement element, string name) =>

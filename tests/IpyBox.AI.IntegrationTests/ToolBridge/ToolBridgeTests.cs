@@ -304,5 +304,96 @@ public sealed class ToolBridgeTests(ToolBridgeFixture fixture) : IClassFixture<T
         Assert.NotEqual(first.ToolName, first.FunctionName);
     }
 
+    [Fact]
+    public async Task Tools_whose_names_are_equal_after_NFKC_normalisation_are_both_callable()
+    {
+        // Python reads identifiers in NFKC form: "\ufb01nd" (with the fi ligature) is the name "find" to the parser.
+        var set = new HostToolSet("lookalike", [
+            new SchemaFunction("find", "plain", """{"type":"object","properties":{}}""", _ => "plain"),
+            new SchemaFunction("\ufb01nd", "ligature", """{"type":"object","properties":{}}""", _ => "ligature"),
+        ]);
+        using var registration = await Sandbox.AddHostToolsAsync(set, s_approveAll);
+
+        var result = await Sandbox.ExecuteAsync("""
+            import mcptools.lookalike as m
+            print(m.__all__, [getattr(m, name)() for name in m.__all__])
+            """);
+
+        Assert.Equal(["find", "find_2"], registration.Functions.Select(f => f.FunctionName));
+        Assert.Equal("['find', 'find_2'] ['plain', 'ligature']", result.Text);
+    }
+
+    [Fact]
+    public async Task Defaults_and_arguments_beyond_what_JSON_or_Python_can_carry_fail_one_call_and_the_next_call_works()
+    {
+        var deep = new string('[', 40) + new string(']', 40);
+        var set = new HostToolSet("extremes", [
+            new SchemaFunction(
+                "measure",
+                "Echoes its arguments.",
+                $$"""
+                {
+                  "type": "object",
+                  "properties": {
+                    "limit": { "type": "number", "default": 1e309 },
+                    "big": { "type": "integer", "default": 79228162514264337593543950336 },
+                    "deep": { "type": "array", "default": {{deep}} },
+                    "x": { "type": "integer" }
+                  }
+                }
+                """,
+                arguments => JsonSerializer.Serialize(arguments.OrderBy(a => a.Key, StringComparer.Ordinal).ToDictionary())),
+            new SchemaFunction("huge", "An integer of 5001 digits.", """{"type":"object","properties":{}}""", _ => JsonDocument.Parse("1" + new string('0', 5000)).RootElement.Clone()),
+            new SchemaFunction(
+                "nested",
+                "Lists nested as deep as asked.",
+                """{"type":"object","properties":{"depth":{"type":"integer"}},"required":["depth"]}""",
+                arguments =>
+                {
+                    var depth = ((JsonElement)arguments["depth"]!).GetInt32();
+                    return JsonDocument.Parse(new string('[', depth) + new string(']', depth), new JsonDocumentOptions { MaxDepth = 1000 }).RootElement.Clone();
+                }),
+        ]);
+        using var registration = await Sandbox.AddHostToolsAsync(set, s_approveAll);
+
+        var result = await Sandbox.ExecuteAsync("""
+            from mcptools.extremes import measure, huge, nested, ToolError
+            def attempt(f, **kwargs):
+                try:
+                    return f(**kwargs)
+                except ToolError as error:
+                    return type(error).__name__ + ': ' + str(error)
+            deep = []
+            for _ in range(70):
+                deep = [deep]
+            print(measure())
+            print(attempt(measure, limit=float('inf')))
+            print(attempt(measure, limit=float('nan')))
+            print(attempt(measure, deep=deep))
+            print(attempt(measure, x=10**5000))
+            print(measure(x=2**96 + 1))
+            print(attempt(huge), measure(x=3))
+            print(attempt(nested, depth=65), measure(x=4))
+            print(str(nested(depth=64)).count('['), measure(x=5))
+            """);
+
+        var lines = result.Text!.Split('\n');
+        Assert.Equal("""{"big":79228162514264337593543950336}""", lines[0]);
+        Assert.StartsWith("ToolBridgeError: the arguments of measure cannot be sent", lines[1]);
+        Assert.Contains("finite", lines[1]);
+        Assert.Contains("finite", lines[2]);
+        Assert.Contains("nested more than 64 levels deep", lines[3]);
+        Assert.Contains("4300 digits", lines[4]);
+        Assert.Equal("""{"big":79228162514264337593543950336,"x":79228162514264337593543950337}""", lines[5]);
+        Assert.Equal(
+            """ToolBridgeError: The result of huge cannot be delivered: it holds an integer of 5001 digits; Python reads at most 4300. {"big":79228162514264337593543950336,"x":3}""",
+            lines[6]);
+        Assert.Equal(
+            """ToolBridgeError: The result of nested cannot be delivered: it is nested more than 64 levels deep. {"big":79228162514264337593543950336,"x":4}""",
+            lines[7]);
+        Assert.Equal("""64 {"big":79228162514264337593543950336,"x":5}""", lines[8]);
+        Assert.Equal(9, lines.Length);
+    }
+
     private sealed record Report(int Count, int[] Items, Dictionary<string, bool> Flags);
 }

@@ -20,6 +20,10 @@ public sealed class PythonIdentifierTests
     [InlineData("caf\u00e9", "caf")]
     [InlineData("\u540d\u524d", "tool")]
     [InlineData("x\"); import os; (\"", "x_import_os")]
+    [InlineData("\ufb01nd", "find")]
+    [InlineData("\uff46\uff49\uff4e\uff44", "find")]
+    [InlineData("x\u00b2", "x2")]
+    [InlineData("\ufb01le\ud800", "file")]
     public void Names_are_sanitised(string name, string expected) =>
         Assert.Equal(expected, PythonIdentifier.Sanitize(name, "tool"));
 
@@ -37,6 +41,20 @@ public sealed class PythonIdentifierTests
         var names = PythonIdentifier.Distinct(["get-item", "get_item", "get item", "get_item_2", "", "!"], "tool");
 
         Assert.Equal(["get_item", "get_item_2", "get_item_3", "get_item_2_2", "tool", "tool_2"], names);
+    }
+
+    [Fact]
+    public void Names_equal_after_NFKC_normalisation_collide_and_get_suffixes()
+    {
+        // Python's parser reads "\ufb01nd" (fi ligature) and fullwidth "\uff46ind" as "find": three names, one identifier to Python.
+        var functions = PythonIdentifier.Distinct(["find", "\ufb01nd", "\uff46ind"], "tool");
+        var parameters = PythonIdentifier.Distinct(["\ufb01le", "file"], "arg", PythonNameScope.Parameter);
+        var packages = new HashSet<string>(StringComparer.Ordinal) { PythonIdentifier.Sanitize("\ufb01les", "tools") };
+
+        Assert.Equal(["find", "find_2", "find_3"], functions);
+        Assert.Equal(["file", "file_2"], parameters);
+        Assert.False(packages.Add(PythonIdentifier.Sanitize("files", "tools")));
+        Assert.All(functions.Concat(parameters), name => Assert.Equal(name.Normalize(System.Text.NormalizationForm.FormKC), name));
     }
 
     [Fact]

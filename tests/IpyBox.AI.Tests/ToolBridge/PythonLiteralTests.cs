@@ -49,7 +49,6 @@ public sealed class PythonLiteralTests
     [InlineData("-7", "-7")]
     [InlineData("123456789012345678901234567890", "123456789012345678901234567890")]
     [InlineData("2.5", "2.5")]
-    [InlineData("1e400", "float(\"inf\")")]
     [InlineData("1E2", "100.0")]
     [InlineData("[1, \"a\\\"\", null]", "[1, \"a\\\"\", None]")]
     [InlineData("{\"k\\n\": {\"x\": [true]}}", "{\"k\\n\": {\"x\": [True]}}")]
@@ -58,6 +57,30 @@ public sealed class PythonLiteralTests
         using var document = JsonDocument.Parse(json);
 
         Assert.Equal(expected, PythonLiteral.Json(document.RootElement));
+    }
+
+    [Fact]
+    public void Integers_are_exact_up_to_the_digits_python_reads()
+    {
+        var longest = "-" + new string('7', PythonLiteral.MaxIntegerDigits);
+        using var big = JsonDocument.Parse("79228162514264337593543950336");
+        using var limit = JsonDocument.Parse(longest);
+        using var beyond = JsonDocument.Parse("[" + new string('7', PythonLiteral.MaxIntegerDigits + 1) + "]");
+
+        Assert.Equal("79228162514264337593543950336", PythonLiteral.Json(big.RootElement));
+        Assert.Equal(longest, PythonLiteral.Json(limit.RootElement));
+        Assert.Null(PythonLiteral.Json(beyond.RootElement));
+    }
+
+    [Theory]
+    [InlineData("1e309")]
+    [InlineData("-1e400")]
+    [InlineData("{\"a\": [1, 1e999]}")]
+    public void Numbers_beyond_a_float_have_no_literal(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+
+        Assert.Null(PythonLiteral.Json(document.RootElement));
     }
 
     [Fact]

@@ -185,6 +185,54 @@ public sealed class ToolBridgeHostTests
         Assert.Contains(reason, (string?)answer["error"]);
     }
 
+    [Theory]
+    [InlineData("""{"rid": 7, "calls": [{"id": "a", "set": "t", "tool": "one", "args": {"x": NaN}}], "await": ["a"]}""")]
+    [InlineData("""{"rid":7,"calls":[{"id":"a","set":"t","tool":"one","args":{"x":Infinity}}],"await":["a"]}""")]
+    [InlineData("""{"rid": 7, "calls": [{"id": "a", "set": "t", "tool": "one", "args": {"x": """ + DeepArray + "}}]}")]
+    public async Task A_request_that_cannot_be_read_is_answered_with_its_leading_id_and_nothing_runs(string json)
+    {
+        var ran = 0;
+        using var registration = await _sandbox.AddHostToolsAsync(new HostToolSet("t", [AIFunctionFactory.Create(() => Interlocked.Increment(ref ran), "one")]), s_approveAll);
+
+        var answer = await AskRawAsync(json);
+
+        Assert.Equal(7, (int)answer["rid"]!);
+        Assert.Contains("not valid JSON, or its values are nested more than 64 levels deep", (string?)answer["error"]);
+        Assert.Equal(0, ran);
+    }
+
+    [Fact]
+    public async Task Results_the_kernel_could_not_read_fail_that_call_only_and_values_at_the_limits_arrive_whole()
+    {
+        static object Parse(string json) => JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 1000 }).RootElement.Clone();
+        var longest = new string('9', PythonLiteral.MaxIntegerDigits);
+        var deepest = new string('[', ToolBridgeRequest.MaxValueDepth) + new string(']', ToolBridgeRequest.MaxValueDepth);
+        using var registration = await _sandbox.AddHostToolsAsync(new HostToolSet("t", [
+            new SchemaFunction("deepest", "raw JSON", "{}", _ => Parse(deepest)),
+            new SchemaFunction("deeper", "raw JSON", "{}", _ => Parse("[" + deepest + "]")),
+            new SchemaFunction("longest", "raw JSON", "{}", _ => Parse(longest)),
+            new SchemaFunction("longer", "raw JSON", "{}", _ => Parse("{\"n\": -" + longest + "9}")),
+            AIFunctionFactory.Create(() => 1.5e300, "finite"),
+        ]), s_approveAll);
+        var results = new Dictionary<string, JsonNode>();
+        var rid = 0;
+        foreach (var tool in (string[])["deeper", "deepest", "longer", "longest", "finite"])
+        {
+            // One after another: each answer carries its request's id and the next call is served.
+            var answer = await AskAsync(new { rid = ++rid, calls = new[] { Call(tool, "t", tool, new { }) }, @await = new[] { tool } });
+            Assert.Equal(rid, (int)answer["rid"]!);
+            results[tool] = Assert.Single(answer["results"]!.AsArray())!;
+        }
+
+        Assert.Equal(deepest, results["deepest"]["value"]!["json"]!.ToJsonString(new JsonSerializerOptions { MaxDepth = 128 }));
+        Assert.Equal(("bridge", "The result of deeper cannot be delivered: it is nested more than 64 levels deep."), ErrorOf(results["deeper"]));
+        Assert.Equal(longest, results["longest"]["value"]!["json"]!.ToJsonString());
+        Assert.Equal(("bridge", "The result of longer cannot be delivered: it holds an integer of 4301 digits; Python reads at most 4300."), ErrorOf(results["longer"]));
+        Assert.Equal(1.5e300, (double)results["finite"]["value"]!["json"]!);
+
+        static (string?, string?) ErrorOf(JsonNode result) => ((string?)result["error"]!["kind"], (string?)result["error"]!["message"]);
+    }
+
     [Fact]
     public async Task Arguments_above_the_limit_fail_without_reaching_the_tool()
     {
@@ -299,6 +347,8 @@ public sealed class ToolBridgeHostTests
         Assert.Empty(_inner.MessageHandlers);
     }
 
+    private const string DeepArray = "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]";
+
     private static object Call(string id, string set, string tool, object args) => new { id, set, tool, args };
 
     private Task<JsonObject> AskAsync(object envelope) => AskRawAsync(JsonSerializer.Serialize(envelope));
@@ -320,7 +370,8 @@ public sealed class ToolBridgeHostTests
         public Task SendAsync(string channel, string messageType, JsonObject content, JupyterMessage? parent, CancellationToken cancellationToken = default)
         {
             Assert.Equal(("stdin", "input_reply"), (channel, messageType));
-            Replies.Writer.TryWrite((parent, JsonNode.Parse((string)content["value"]!)!.AsObject()));
+            // Read as deep as the kernel reads: a result may nest as deep as the bridge allows inside the answer.
+            Replies.Writer.TryWrite((parent, JsonNode.Parse((string)content["value"]!, documentOptions: new JsonDocumentOptions { MaxDepth = 1000 })!.AsObject()));
             return Task.CompletedTask;
         }
     }

@@ -34,6 +34,46 @@ public sealed partial class ToolPackageGeneratorTests
     }
 
     [Fact]
+    public void Tool_and_parameter_names_equal_after_NFKC_normalisation_get_distinct_functions_and_parameters()
+    {
+        var set = new HostToolSet("lookalike", [
+            new SchemaFunction("find", "plain", """{"type":"object","properties":{}}"""),
+            new SchemaFunction("\ufb01nd", "ligature", """{"type":"object","properties":{"\ufb01le":{"type":"string"},"file":{"type":"string"}},"required":["\ufb01le","file"]}"""),
+        ]);
+
+        var package = ToolPackageGenerator.Generate(set, "lookalike");
+
+        Assert.Equal(["find", "find_2"], package.Functions.Select(f => f.FunctionName));
+        Assert.Equal("find_2(*, file: str, file_2: str)", package.Functions[1].Signature);
+        Assert.Contains("return _b.call(_SET, \"find_2\", {\"\\ufb01le\": file, \"file\": file_2}, {})", package.Source);
+    }
+
+    [Fact]
+    public void Defaults_python_could_not_send_back_unchanged_are_left_to_the_tool()
+    {
+        var tool = new SchemaFunction("measure", "Measures.", $$"""
+            {
+              "type": "object",
+              "properties": {
+                "limit": { "type": "number", "default": 1e309 },
+                "floor": { "type": "number", "default": -1e309 },
+                "big": { "type": "integer", "default": 79228162514264337593543950336 },
+                "huge": { "type": "integer", "default": {{new string('9', PythonLiteral.MaxIntegerDigits + 1)}} },
+                "deep": { "type": "array", "default": {{new string('[', 40) + new string(']', 40)}} }
+              }
+            }
+            """);
+
+        var package = ToolPackageGenerator.Generate(new HostToolSet("m", [tool]), "m");
+
+        Assert.Equal(
+            "measure(*, limit: float | None = None, floor: float | None = None, big: int = 79228162514264337593543950336, " +
+            "huge: int | None = None, deep: list[_t.Any] | None = None)",
+            package.Functions[0].Signature);
+        Assert.DoesNotContain("float(", package.Source);
+    }
+
+    [Fact]
     public void Parameters_are_typed_from_the_schema()
     {
         var tool = new SchemaFunction("search", "Searches.", """

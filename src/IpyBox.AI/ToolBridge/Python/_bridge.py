@@ -4,17 +4,26 @@ A call is sent as an ``input_request`` whose prompt is a marked JSON envelope. T
 application for approval and answers with the results that are ready. Only one stdin request can be open at a
 time, so threads share the channel: whichever thread holds the lock sends every queued call, waits for the host's
 answer and hands each result to the thread that owns its call id.
+
+Each call's arguments are encoded when the call is made, so arguments that JSON cannot carry (NaN and infinities, integers
+beyond the interpreter's digit limit, nesting deeper than ``MAX_DEPTH``) fail that call alone with a ``ToolBridgeError``
+and never reach the channel. The request id leads every envelope, so the host can answer even a request it cannot read.
 """
 
 import base64
 import itertools
 import json
 import os
+import re
 import threading
 
 __all__ = ["ToolError", "ToolRejectedError", "ToolBridgeError", "ToolImage", "call"]
 
 _MARKER = "\x1eipybox-tools/1 "
+MAX_DEPTH = 64
+"""The deepest a tool argument may nest (``[]`` is one level), as deep as the host reads."""
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_BRACKETS = re.compile(r"[\[\]{}]")
 _lock = threading.Lock()
 _state = threading.Condition()
 _outbox = []
@@ -64,11 +73,10 @@ def _kernel():
         raise ToolBridgeError("tools can only be called from code running in the sandbox's IPython kernel") from None
 
 
-def _exchange(kernel, envelope):
+def _exchange(kernel, calls, awaited):
     """Sends one envelope and returns the host's answer for it (stale answers of an interrupted request are skipped)."""
     rid = next(_requests)
-    envelope["rid"] = rid
-    prompt = _MARKER + json.dumps(envelope, separators=(",", ":"), default=_jsonable)
+    prompt = '%s{"rid":%d,"calls":[%s],"await":%s}' % (_MARKER, rid, ",".join(text for _, text in calls), json.dumps(awaited))
     for _ in range(3):
         try:
             raw = kernel.raw_input(prompt)
@@ -80,8 +88,10 @@ def _exchange(kernel, envelope):
             raise ToolBridgeError("no tool bridge is registered on this sandbox")
         try:
             answer = json.loads(raw)
-        except ValueError:
-            raise ToolBridgeError("the host sent an answer that is not JSON") from None
+        except RecursionError:
+            raise ToolBridgeError("the host sent an answer nested too deeply to read") from None
+        except ValueError as error:
+            raise ToolBridgeError("the host sent an answer that cannot be read: %s" % (error,)) from None
         if not isinstance(answer, dict):
             raise ToolBridgeError("the host sent an answer that is not an object")
         if answer.get("rid") == rid:
@@ -103,6 +113,36 @@ def _jsonable(value):
     raise TypeError("a tool argument of type %s is not a JSON value" % (type(value).__name__,))
 
 
+def _encode(call_id, tool_set, tool, arguments):
+    """Encodes one call as JSON text, or raises the error its caller gets: nothing about it is sent."""
+    try:
+        args = json.dumps(arguments, separators=(",", ":"), default=_jsonable, allow_nan=False)
+    except RecursionError:
+        args = None
+    except ValueError as error:
+        reason = str(error)
+        if "Out of range float" in reason:
+            reason = "numbers must be finite; NaN and infinities have no JSON form"
+        raise ToolBridgeError("the arguments of %s cannot be sent: %s" % (tool, reason)) from None
+    if args is None or _depth(args) > MAX_DEPTH + 1:
+        raise ToolBridgeError("the arguments of %s cannot be sent: a value is nested more than %d levels deep" % (tool, MAX_DEPTH))
+    return '{"id":%s,"set":%s,"tool":%s,"args":%s}' % (json.dumps(call_id), json.dumps(tool_set), json.dumps(tool), args)
+
+
+def _depth(text):
+    """The deepest nesting of brackets in JSON text, outside strings."""
+    if text.count("[") + text.count("{") <= MAX_DEPTH + 1:
+        return 0
+    depth = deepest = 0
+    for bracket in _BRACKETS.findall(_STRING.sub("", text)):
+        if bracket in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth -= 1
+    return deepest
+
+
 def _pump(kernel):
     """Sends the queued calls and stores the results that arrive; the caller holds the lock."""
     with _state:
@@ -112,7 +152,7 @@ def _pump(kernel):
     if not awaited:
         return
     try:
-        answer = _exchange(kernel, {"calls": calls, "await": awaited})
+        answer = _exchange(kernel, calls, awaited)
     except BaseException:
         with _state:
             # Give the unsent calls back so their owners can retry or fail; the host deduplicates by id.
@@ -166,8 +206,9 @@ def call(tool_set, tool, arguments, optional=None):
         if value is not None:
             arguments[name] = value
     call_id = "%s-%d" % (_prefix, next(_ids))
+    encoded = _encode(call_id, tool_set, tool, arguments)
     with _state:
-        _outbox.append({"id": call_id, "set": tool_set, "tool": tool, "args": arguments})
+        _outbox.append((call_id, encoded))
         _awaited.add(call_id)
     try:
         while True:
@@ -189,4 +230,4 @@ def call(tool_set, tool, arguments, optional=None):
         with _state:
             _awaited.discard(call_id)
             _results.pop(call_id, None)
-            _outbox[:] = [c for c in _outbox if c["id"] != call_id]
+            _outbox[:] = [c for c in _outbox if c[0] != call_id]
