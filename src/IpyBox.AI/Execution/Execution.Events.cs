@@ -109,9 +109,9 @@ public sealed partial class Execution
             {
                 if (_eventsDropped++ == 0)
                 {
-                    Deliver(new StreamOutputEvent(
-                        OutputStreamName.Stderr,
-                        "\n[... further output dropped: the execution's output exceeded the client's limit (ExecutionClientOptions.MaxOutputLength) ...]\n"));
+                    Deliver(new OutputDroppedEvent(
+                        "[... further output dropped: the execution's output exceeded the client's limit (ExecutionClientOptions.MaxOutputLength) ...]",
+                        "ExecutionClientOptions.MaxOutputLength"));
                 }
 
                 return;
@@ -126,6 +126,7 @@ public sealed partial class Execution
     private static long SizeOf(ExecutionEvent output) => output switch
     {
         StreamOutputEvent stream => stream.Text.Length,
+        OutputDroppedEvent dropped => dropped.Message.Length,
         MimeOutputEvent mime => (mime.Image?.Data.Length ?? 0) + (mime.PlainText?.Length ?? 0) + mime.RichOutputs.Sum(r => (long)r.Content.Length),
         _ => 0,
     };

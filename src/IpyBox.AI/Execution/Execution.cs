@@ -195,6 +195,20 @@ public sealed partial class Execution
         }
     }
 
+    /// <summary>Takes the news that output of this execution was dropped before it could be read: the result, the text stream and the events get <paramref name="marker"/>.</summary>
+    /// <param name="marker">What was dropped and which option raises the limit.</param>
+    /// <param name="limitOption">The option that raises the limit, or <see langword="null"/>.</param>
+    internal void AcceptDropped(string marker, string? limitOption)
+    {
+        lock (_gate)
+        {
+            if (!_completion.Task.IsCompleted)
+            {
+                Queue(_collector.AcceptDropped(marker, limitOption));
+            }
+        }
+    }
+
     /// <summary>Ends the execution with an error (connection lost, client disposed).</summary>
     internal void Fail(Exception error)
     {

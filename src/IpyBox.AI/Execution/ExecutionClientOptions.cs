@@ -36,8 +36,9 @@ public sealed class ExecutionClientOptions
 
     /// <summary>
     /// Gets or sets the most bytes of one kernel message this process holds. Messages are read in pieces: a string longer than
-    /// half of this keeps its head and tail around a marker, and a message still larger (e.g. a huge JSON output) is dropped
-    /// and logged. The connection survives both.
+    /// half of this keeps its head and tail around a marker, and a message still larger (e.g. a huge JSON output, or a picture
+    /// shown as PNG and JPEG of tens of MB each) is dropped and logged, and the execution it belongs to gets a marker in its
+    /// result text and an <see cref="OutputDroppedEvent"/> that say so. The connection survives both.
     /// </summary>
     /// <value>The default value is 16 MiB.</value>
     public int MaxMessageSize { get; set; } = 16 * 1024 * 1024;

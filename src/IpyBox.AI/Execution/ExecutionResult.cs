@@ -30,7 +30,7 @@ public sealed class ExecutionResult
         ExecutionCount = executionCount;
     }
 
-    /// <summary>Gets stdout, stderr and <c>text/plain</c> results in the order they arrived, trimmed; <see langword="null"/> when there was none.</summary>
+    /// <summary>Gets stdout, stderr and <c>text/plain</c> results in the order they arrived, with a marker where output over a limit was dropped (see <see cref="OutputDroppedEvent"/>), trimmed; <see langword="null"/> when there was none.</summary>
     public string? Text { get; }
 
     /// <summary>Gets everything written to stdout.</summary>

@@ -108,6 +108,11 @@ internal static class NotebookWriter
                 case ExecutionErrorEvent error:
                     WriteError(json, error);
                     break;
+                case OutputDroppedEvent dropped:
+                    // A notebook has no such output: the marker is shown as stderr where the output would have been.
+                    stream = OutputStreamName.Stderr;
+                    text.Append(dropped.Message).Append('\n');
+                    break;
             }
         }
 

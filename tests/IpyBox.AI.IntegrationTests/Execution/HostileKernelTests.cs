@@ -1,4 +1,6 @@
 using System.Net.Http.Headers;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.AI;
 
 namespace IpyBox.AI.IntegrationTests;
 
@@ -18,6 +20,62 @@ public sealed class HostileKernelTests(SandboxFixture sandbox)
         Assert.True(result.Text!.EndsWith("xxxTAIL", StringComparison.Ordinal), result.Text[^500..]);
         Assert.Contains("dropped", result.Text);
         Assert.True(result.Text!.Length < 100_000 + 1000, $"the result kept {result.Text.Length} characters");
+        Assert.Equal("alive", (await client.ExecuteAsync("print('alive')")).Text);
+    }
+
+    [Fact]
+    public async Task Images_over_the_message_limit_leave_markers_and_deep_json_is_kept_in_the_result_the_events_and_the_tool_text()
+    {
+        await using var client = await sandbox.ConnectAsync(new ExecutionClientOptions { MaxMessageSize = 1024 * 1024 });
+
+        // A 1000x1000 PNG of noise is about 3 MB (4 MB of base64): shown alone, its base64 is cut to fit the 1 MiB limit; shown
+        // as two representations (as a PIL image is, PNG and JPEG), the message stays too large and is dropped whole.
+        var execution = await client.SubmitAsync("""
+            import base64, os, struct, zlib
+            from IPython.display import display, Image, JSON
+            def chunk(kind, data):
+                return struct.pack('>I', len(data)) + kind + data + struct.pack('>I', zlib.crc32(kind + data) & 0xffffffff)
+            raw = b''.join(b'\x00' + os.urandom(3000) for _ in range(1000))
+            big = b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', struct.pack('>IIBBBBB', 1000, 1000, 8, 2, 0, 0, 0)) + chunk(b'IDAT', zlib.compress(raw, 1)) + chunk(b'IEND', b'')
+            display(Image(big))
+            print('between')
+            encoded = base64.b64encode(big).decode()
+            display({'image/png': encoded, 'image/jpeg': encoded, 'text/plain': 'big picture'}, raw=True)
+            deep = 1
+            for _ in range(500):
+                deep = [deep]
+            display(JSON(deep))
+            print('done')
+            """, TimeSpan.FromMinutes(2));
+        var events = new List<ExecutionEvent>();
+        await foreach (var output in execution.StreamEventsAsync())
+        {
+            events.Add(output);
+        }
+
+        var result = await execution.GetResultAsync();
+
+        Assert.Empty(result.Images);
+        Assert.Contains("[an image/png output was dropped: its kernel message exceeded the client's message limit", result.Text);
+        Assert.Contains("[a display_data message (image/png, image/jpeg", result.Text);
+        Assert.Equal(2, Regex.Count(result.Text!, "Raise ExecutionClientOptions.MaxMessageSize to receive it"));
+        Assert.Matches("(?s)cannot be decoded.*between.*display_data message.*done", result.Text);
+        var json = Assert.Single(result.RichOutputs);
+        Assert.Equal("application/json", json.MediaType);
+        Assert.StartsWith(new string('[', 500) + "1" + new string(']', 500), json.Content.Replace(" ", string.Empty, StringComparison.Ordinal));
+
+        var dropped = events.OfType<OutputDroppedEvent>().ToList();
+        Assert.Equal(2, dropped.Count);
+        Assert.All(dropped, e => Assert.Equal("ExecutionClientOptions.MaxMessageSize", e.LimitOption));
+        Assert.Contains("image/png output was dropped", dropped[0].Message);
+        Assert.Contains("display_data message (image/png, image/jpeg", dropped[1].Message);
+        Assert.Contains(events.OfType<DisplayDataEvent>(), e => e.RichOutputs is [{ MediaType: "application/json" }]);
+
+        var toolText = Assert.IsType<TextContent>(ToolOutput.FromResult(result, new IpyBoxOptions())[0]).Text;
+        Assert.Contains("image/png output was dropped", toolText);
+        Assert.Contains("display_data message (image/png, image/jpeg", toolText);
+        Assert.Contains("Raise ExecutionClientOptions.MaxMessageSize", toolText);
+        Assert.Contains("[application/json output of", toolText);
         Assert.Equal("alive", (await client.ExecuteAsync("print('alive')")).Text);
     }
 

@@ -69,6 +69,47 @@ public sealed class BoundedOutputTests
     }
 
     [Fact]
+    public async Task An_image_cut_to_fit_the_message_limit_is_dropped_with_a_marker_in_the_result_the_stream_and_the_events()
+    {
+        // A picture whose base64 exceeds half of MaxMessageSize arrives with its head and tail around the assembler's marker.
+        var assembler = new FrameAssembler(64 * 1024);
+        assembler.Append(System.Text.Encoding.UTF8.GetBytes(Frames.Display("cell", new JsonObject
+        {
+            ["image/png"] = Frames.TinyPng + new string('A', 200_000),
+            ["text/plain"] = "<Figure size 4000x4000 with 1 Axes>",
+        })));
+        Assert.True(assembler.Complete(out var cut));
+        var execution = new Execution("cell", Timeout.InfiniteTimeSpan, TimeSpan.Zero, _ => Task.CompletedTask, new FakeTimeProvider(), Limit);
+
+        execution.Accept(JupyterMessage.Parse(cut)!);
+        execution.Accept(Frames.Parse(Frames.Reply("cell")));
+        execution.Accept(Frames.Parse(Frames.Status("cell", "idle")));
+
+        var result = await execution.GetResultAsync();
+        Assert.Empty(result.Images);
+        Assert.Equal(
+            "[an image/png output was dropped: its kernel message exceeded the client's message limit, so the image was cut and cannot be decoded. Raise ExecutionClientOptions.MaxMessageSize to receive it.]\n<Figure size 4000x4000 with 1 Axes>",
+            result.Text);
+        var streamed = new List<string>();
+        await foreach (var chunk in execution.StreamAsync())
+        {
+            streamed.Add(chunk);
+        }
+
+        Assert.Contains("MaxMessageSize", Assert.Single(streamed));
+        var events = new List<ExecutionEvent>();
+        await foreach (var output in execution.StreamEventsAsync())
+        {
+            events.Add(output);
+        }
+
+        Assert.Collection(
+            events,
+            e => Assert.Equal("ExecutionClientOptions.MaxMessageSize", Assert.IsType<OutputDroppedEvent>(e).LimitOption),
+            e => Assert.Null(Assert.IsType<DisplayDataEvent>(e).Image));
+    }
+
+    [Fact]
     public async Task Images_and_rich_outputs_beyond_the_limit_are_dropped_and_counted()
     {
         var execution = new Execution("cell", Timeout.InfiniteTimeSpan, TimeSpan.Zero, _ => Task.CompletedTask, new FakeTimeProvider(), Limit);

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace IpyBox.AI.Tests;
 
@@ -106,6 +107,46 @@ public sealed class FrameAssemblerTests
 
         var frame = Frames.Status("cell", "idle");
         Assert.Equal(frame, Assemble(assembler, frame, pieceSize: 100));
+    }
+
+    [Fact]
+    public void A_dropped_frame_still_tells_its_type_the_request_it_answers_and_its_media_types()
+    {
+        // Two representations of one picture, each cut to half the limit, are together still too large: the message is dropped.
+        var frame = Frames.Display("cell", new JsonObject
+        {
+            ["image/png"] = new string('A', 200_000),
+            ["image/jpeg"] = new string('B', 200_000),
+            ["text/plain"] = "<PIL.Image.Image image mode=RGB size=4000x4000>",
+        });
+        var assembler = new FrameAssembler(64 * 1024);
+
+        assembler.Append(Encoding.UTF8.GetBytes(frame));
+
+        Assert.False(assembler.Complete(out _));
+        var dropped = assembler.Dropped();
+        Assert.Equal("display_data", dropped.MessageType);
+        Assert.Equal("cell", dropped.ParentId);
+        Assert.Contains("image/png", dropped.MediaTypes);
+        Assert.Equal(Encoding.UTF8.GetByteCount(frame), dropped.Size);
+        var marker = dropped.Describe(attributed: true);
+        Assert.Contains("display_data message (image/png", marker);
+        Assert.Contains("ExecutionClientOptions.MaxMessageSize", marker);
+    }
+
+    [Fact]
+    public void A_dropped_frame_whose_header_never_arrived_has_no_request()
+    {
+        var frame = "{\"content\":{\"data\":[" + string.Join(',', Enumerable.Repeat("1", 100_000)) + "]},\"parent_header\":{\"msg_id\":\"cell\"}}";
+        var assembler = new FrameAssembler(64 * 1024);
+
+        assembler.Append(Encoding.UTF8.GetBytes(frame));
+
+        Assert.False(assembler.Complete(out _));
+        var dropped = assembler.Dropped();
+        Assert.Null(dropped.ParentId);
+        Assert.Null(dropped.MessageType);
+        Assert.Contains("could not be matched to an execution", dropped.Describe(attributed: false));
     }
 
     private static string Assemble(FrameAssembler assembler, string frame, int pieceSize)

@@ -57,6 +57,80 @@ public sealed class KernelChannelTests : IDisposable
     }
 
     [Fact]
+    public async Task A_message_dropped_for_its_size_leaves_a_marker_in_the_result_and_the_events_of_the_execution_it_answers()
+    {
+        var channel = CreateChannel();
+        var running = Track(channel, "cell");
+        var other = Track(channel, "other");
+        var picture = Frames.Display("cell", new JsonObject { ["image/png"] = new string('A', 200_000), ["image/jpeg"] = new string('B', 200_000) });
+
+        channel.Receive(Frames.Stream("cell", "stdout", "before\n"));
+        channel.OnFrameDropped(Oversized(picture));
+        channel.Receive(Frames.Stream("cell", "stdout", "after\n"));
+        Finish(channel, "cell");
+        Finish(channel, "other");
+
+        var text = (await running.GetResultAsync()).Text!;
+        Assert.StartsWith("before\n[a display_data message (image/png, image/jpeg) of ", text);
+        Assert.Contains("Raise ExecutionClientOptions.MaxMessageSize to receive it.]\nafter", text);
+        var dropped = Assert.Single(await Events(running), e => e is OutputDroppedEvent);
+        Assert.Equal("ExecutionClientOptions.MaxMessageSize", ((OutputDroppedEvent)dropped).LimitOption);
+        Assert.Null((await other.GetResultAsync()).Text);
+    }
+
+    [Fact]
+    public async Task A_message_dropped_before_its_request_could_be_read_is_reported_to_every_running_execution()
+    {
+        var channel = CreateChannel();
+        var first = Track(channel, "first");
+        var second = Track(channel, "second");
+        var headerLast = "{\"content\":{\"data\":[" + string.Join(',', Enumerable.Repeat("1", 100_000)) + "]},\"parent_header\":{\"msg_id\":\"first\"}}";
+
+        channel.OnFrameDropped(Oversized(headerLast));
+        Finish(channel, "first");
+        Finish(channel, "second");
+
+        foreach (var execution in new[] { first, second })
+        {
+            var text = (await execution.GetResultAsync()).Text!;
+            Assert.Contains("could not be matched to an execution", text);
+            Assert.Contains("ExecutionClientOptions.MaxMessageSize", text);
+            Assert.Contains(await Events(execution), e => e is OutputDroppedEvent);
+        }
+    }
+
+    [Fact]
+    public async Task A_dropped_message_of_a_request_that_already_ended_changes_no_running_execution()
+    {
+        var channel = CreateChannel();
+        var running = Track(channel, "cell");
+
+        channel.OnFrameDropped(Oversized(Frames.Display("ended-long-ago", new JsonObject { ["image/png"] = new string('A', 200_000), ["image/jpeg"] = new string('B', 200_000) })));
+        Finish(channel, "cell");
+
+        Assert.Null((await running.GetResultAsync()).Text);
+    }
+
+    [Fact]
+    public async Task A_json_output_nested_500_levels_deep_is_kept()
+    {
+        var channel = CreateChannel();
+        var running = Track(channel, "cell");
+        var deep = new string('[', 500) + "1" + new string(']', 500);
+        var frame = Frames.Display("cell", new JsonObject { ["text/plain"] = "<IPython.core.display.JSON object>" })
+            .Replace("\"text/plain\"", "\"application/json\":" + deep + ",\"text/plain\"", StringComparison.Ordinal);
+
+        channel.Receive(frame);
+        Finish(channel, "cell");
+
+        var json = Assert.Single((await running.GetResultAsync()).RichOutputs);
+        Assert.Equal("application/json", json.MediaType);
+        Assert.Equal(deep, json.Content);
+        var display = Assert.IsType<DisplayDataEvent>(Assert.Single(await Events(running)));
+        Assert.Equal(deep, Assert.Single(display.RichOutputs).Content);
+    }
+
+    [Fact]
     public async Task Each_message_reaches_the_execution_it_answers()
     {
         var channel = CreateChannel();
@@ -356,6 +430,32 @@ public sealed class KernelChannelTests : IDisposable
 
     private KernelChannel CreateChannel(TimeSpan? readyTimeout = null, Func<CancellationToken, Task<Exception?>>? findServerGone = null, TimeSpan reconnectTimeout = default) =>
         new(_transport, "kernel-1", "session-1", new Uri("http://127.0.0.1:8888/"), readyTimeout ?? TimeSpan.FromSeconds(30), _handlers, new KernelServerHost { FindServerGone = findServerGone }, _time, NullLogger.Instance, reconnectTimeout: reconnectTimeout);
+
+    /// <summary>Feeds <paramref name="frame"/> to an assembler with a 64 KiB limit, as the WebSocket does, and returns what it tells of the dropped frame.</summary>
+    private static DroppedFrame Oversized(string frame)
+    {
+        var assembler = new FrameAssembler(64 * 1024);
+        assembler.Append(System.Text.Encoding.UTF8.GetBytes(frame));
+        Assert.False(assembler.Complete(out _), "the frame fits the limit");
+        return assembler.Dropped();
+    }
+
+    private static void Finish(KernelChannel channel, string id)
+    {
+        channel.Receive(Frames.Reply(id));
+        channel.Receive(Frames.Status(id, "idle"));
+    }
+
+    private static async Task<List<ExecutionEvent>> Events(Execution execution)
+    {
+        var events = new List<ExecutionEvent>();
+        await foreach (var output in execution.StreamEventsAsync())
+        {
+            events.Add(output);
+        }
+
+        return events;
+    }
 
     private Execution Track(KernelChannel channel, string id)
     {

@@ -13,6 +13,9 @@ namespace IpyBox.AI;
 /// </summary>
 internal sealed class FrameAssembler
 {
+    /// <summary>The words that end the marker in a cut string, by which a cut image is told from a broken one.</summary>
+    public const string CutMarkerEnd = "the kernel message exceeded the client's limit (" + DroppedFrame.LimitOption + ") ...]";
+
     private static readonly byte[] s_replacement = "\\ufffd"u8.ToArray();
 
     private readonly int _maxFrameBytes;
@@ -101,6 +104,10 @@ internal sealed class FrameAssembler
         frame = fits ? _output.WrittenMemory : ReadOnlyMemory<byte>.Empty;
         return fits;
     }
+
+    /// <summary>Tells what can be read of a frame that <see cref="Complete"/> dropped: its type, parent and media types, from the part held.</summary>
+    /// <returns>The dropped frame's description.</returns>
+    public DroppedFrame Dropped() => DroppedFrame.Read(_output.WrittenSpan, ReceivedBytes, _maxFrameBytes);
 
     /// <summary>Forgets the last frame and starts the next: call after the frame from <see cref="Complete"/> was used.</summary>
     public void Reset()
@@ -333,7 +340,7 @@ internal sealed class FrameAssembler
         if (omitted > 0)
         {
             TruncatedStrings++;
-            Write(Encoding.ASCII.GetBytes($"\\n[... {omitted} bytes dropped: the kernel message exceeded the client's limit (ExecutionClientOptions.MaxMessageSize) ...]\\n"));
+            Write(Encoding.ASCII.GetBytes($"\\n[... {omitted} bytes dropped: {CutMarkerEnd}\\n"));
         }
 
         var start = (_tailStart + skip) % _tail.Length;

@@ -9,6 +9,10 @@ namespace IpyBox.AI;
 /// <param name="Content">The message content.</param>
 public sealed record JupyterMessage(string Channel, string MessageType, string? ParentId, JsonElement Content)
 {
+    // Outputs may be nested deeply (an application/json display of a deep tree): the frame's size bounds the depth, which the
+    // parser walks without recursion, so no depth is refused; the default of 64 dropped such outputs.
+    private static readonly JsonDocumentOptions s_options = new() { MaxDepth = int.MaxValue };
+
     /// <summary>Gets the message's header (<c>msg_id</c>, <c>msg_type</c>, <c>session</c>, ...), needed to answer it.</summary>
     public JsonElement Header { get; init; }
 
@@ -26,7 +30,7 @@ public sealed record JupyterMessage(string Channel, string MessageType, string? 
     /// <exception cref="JsonException">The frame is not JSON.</exception>
     internal static JupyterMessage? Parse(ReadOnlyMemory<byte> frame)
     {
-        using var document = JsonDocument.Parse(frame);
+        using var document = JsonDocument.Parse(frame, s_options);
         var root = document.RootElement;
         if (root.ValueKind != JsonValueKind.Object
             || !root.TryGetProperty("header", out var header)

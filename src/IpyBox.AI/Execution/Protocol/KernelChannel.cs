@@ -307,9 +307,28 @@ internal sealed class KernelChannel : IJupyterMessageSender, IExecutionTimeoutPa
         }
     }
 
-    /// <summary>Takes the news that a frame was dropped for its size.</summary>
-    /// <param name="size">The frame's size in bytes.</param>
-    public void OnFrameDropped(long size) => Log.MessageTooLarge(_logger, _kernelId, size);
+    /// <summary>
+    /// Takes the news that a frame was dropped for its size: the execution it answers gets a marker that says what was dropped
+    /// and which option raises the limit. A frame whose request could not be read is reported to every running execution
+    /// rather than to none; one that answers a request that already ended is only logged.
+    /// </summary>
+    /// <param name="frame">What could be read of the frame.</param>
+    public void OnFrameDropped(DroppedFrame frame)
+    {
+        Log.MessageTooLarge(_logger, _kernelId, frame.Size);
+        if (frame.ParentId is null)
+        {
+            var marker = frame.Describe(attributed: false);
+            foreach (var execution in _executions.Values)
+            {
+                execution.AcceptDropped(marker, DroppedFrame.LimitOption);
+            }
+        }
+        else if (_executions.TryGetValue(frame.ParentId, out var execution))
+        {
+            execution.AcceptDropped(frame.Describe(attributed: true), DroppedFrame.LimitOption);
+        }
+    }
 
     private void Route(JupyterMessage message)
     {

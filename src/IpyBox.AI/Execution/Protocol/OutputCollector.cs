@@ -105,6 +105,18 @@ internal sealed class OutputCollector
         }
     }
 
+    /// <summary>Records output that was dropped before it arrived: the marker goes into the text where the output would have been, and out as an <see cref="OutputDroppedEvent"/>.</summary>
+    /// <param name="marker">What was dropped and which option raises the limit.</param>
+    /// <param name="limitOption">The option that raises the limit, or <see langword="null"/>.</param>
+    /// <returns>The text the marker adds to the output stream.</returns>
+    public string AcceptDropped(string marker, string? limitOption)
+    {
+        var chunk = _text.Last is { } last && last != '\n' ? $"\n{marker}\n" : $"{marker}\n";
+        _text.Append(chunk);
+        _onEvent?.Invoke(new OutputDroppedEvent(marker, limitOption));
+        return chunk;
+    }
+
     /// <summary>Builds the result from what arrived so far.</summary>
     public ExecutionResult ToResult()
     {
@@ -145,10 +157,16 @@ internal sealed class OutputCollector
         }
 
         ExecutionImage? image = null;
+        StringBuilder? dropped = null;
         foreach (var type in s_imageTypes)
         {
-            if (data.TryGetProperty(type, out var value) && value.ValueKind == JsonValueKind.String
-                && ImageDecoder.FromBase64(type, value.GetString()!) is { } decoded)
+            if (!data.TryGetProperty(type, out var value) || value.ValueKind != JsonValueKind.String)
+            {
+                continue;
+            }
+
+            var base64 = value.GetString()!;
+            if (!base64.Contains(FrameAssembler.CutMarkerEnd, StringComparison.Ordinal) && ImageDecoder.FromBase64(type, base64) is { } decoded)
             {
                 image = decoded;
                 if (Fits(image.Data.Length))
@@ -158,6 +176,9 @@ internal sealed class OutputCollector
 
                 break;
             }
+
+            var cut = base64.Contains(FrameAssembler.CutMarkerEnd, StringComparison.Ordinal);
+            (dropped ??= new StringBuilder()).Append(AcceptDropped(ImageDropped(type, cut), cut ? DroppedFrame.LimitOption : null));
         }
 
         var richOutputs = new List<RichOutput>();
@@ -175,6 +196,7 @@ internal sealed class OutputCollector
         }
 
         var plainText = data.TryGetProperty("text/plain", out var plain) ? ReadText(plain) : null;
+        var droppedText = dropped?.ToString();
         if (_onEvent is not null)
         {
             _onEvent(isResult
@@ -188,11 +210,17 @@ internal sealed class OutputCollector
         {
             var chunk = _text.Last is { } last && last != '\n' ? $"\n{plainText}\n" : $"{plainText}\n";
             _text.Append(chunk);
-            return chunk;
+            return droppedText + chunk;
         }
 
-        return null;
+        return droppedText;
     }
+
+    /// <summary>Describes an image representation that could not be kept: cut to fit the message limit, or not base64 at all.</summary>
+    private static string ImageDropped(string type, bool cut) =>
+        cut
+            ? $"[an {type} output was dropped: its kernel message exceeded the client's message limit, so the image was cut and cannot be decoded. Raise {DroppedFrame.LimitOption} to receive it.]"
+            : $"[an {type} output was dropped: it is not valid base64.]";
 
     private void RaiseError()
     {

@@ -22,7 +22,7 @@ internal sealed class WebSocketTransport : IKernelTransport
     private readonly HttpMessageInvoker _handshake;
     private readonly CancellationTokenSource _stop = new();
     private Action<ReadOnlyMemory<byte>> _received = static _ => { };
-    private Action<long> _dropped = static _ => { };
+    private Action<DroppedFrame> _dropped = static _ => { };
     private Action<string, Exception?> _lost = static (_, _) => { };
     private ClientWebSocket? _socket;
     private int _closing;
@@ -47,12 +47,12 @@ internal sealed class WebSocketTransport : IKernelTransport
 
     /// <summary>Connects and starts passing received text frames, dropped oversized frames and the loss of the connection to the given callbacks.</summary>
     /// <param name="received">Called on the receive loop with each text frame (valid only during the call; binary frames carry comm buffers, which nothing here uses).</param>
-    /// <param name="dropped">Called with the size of a frame that was dropped because it exceeded the limit even with its strings cut.</param>
+    /// <param name="dropped">Called with what can be read of a frame that was dropped because it exceeded the limit even with its strings cut.</param>
     /// <param name="lost">Called once per connection when it is lost, with the reason and the error if there was one.</param>
     /// <param name="cancellationToken">Cancels the connection.</param>
     /// <exception cref="HttpRequestException">The server refused the connection; <see cref="HttpRequestException.StatusCode"/> says why (404: no such kernel).</exception>
     /// <exception cref="TimeoutException">The handshake took too long.</exception>
-    public Task StartAsync(Action<ReadOnlyMemory<byte>> received, Action<long> dropped, Action<string, Exception?> lost, CancellationToken cancellationToken)
+    public Task StartAsync(Action<ReadOnlyMemory<byte>> received, Action<DroppedFrame> dropped, Action<string, Exception?> lost, CancellationToken cancellationToken)
     {
         _received = received;
         _dropped = dropped;
@@ -180,7 +180,7 @@ internal sealed class WebSocketTransport : IKernelTransport
                 {
                     if (!assembler.Complete(out var frame))
                     {
-                        _dropped(assembler.ReceivedBytes);
+                        _dropped(assembler.Dropped());
                     }
                     else if (!binary)
                     {
