@@ -26,7 +26,7 @@ internal static class ImageProvisioner
             // Containers started together in one process build the image once per engine; other engines do not wait.
             try
             {
-                await ImageBuildGate.Shared.BuildOnceAsync(
+                await EngineCreationGate.Shared.CreateOnceAsync(
                     engine.Endpoint.Uri,
                     tag,
                     ct => ExistsAsync(engine, tag, ct),

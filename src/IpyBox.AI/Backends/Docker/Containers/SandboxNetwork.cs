@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Docker.DotNet.Models;
 
 namespace IpyBox.AI;
@@ -11,8 +10,8 @@ namespace IpyBox.AI;
 /// </summary>
 /// <remarks>
 /// An engine before API 1.44 lets two networks share a name, and then refuses to start a container on either. So
-/// creation is serialised per engine in this process, and when processes raced anyway, every one keeps the oldest
-/// network and removes the others while they are still empty.
+/// creation goes through the <see cref="EngineCreationGate"/> in this process, and when processes raced anyway, every one
+/// keeps the oldest network and removes the others while they are still empty.
 /// </remarks>
 internal static class SandboxNetwork
 {
@@ -21,12 +20,9 @@ internal static class SandboxNetwork
 
     private static readonly string[] s_labels = [$"{ContainerLabels.Managed}=true"];
 
-    /// <summary>One creation at a time per engine address (not per sandbox: the network is shared by all of an engine's sandboxes).</summary>
-    private static readonly ConcurrentDictionary<string, SemaphoreSlim> s_creationGates = new(StringComparer.Ordinal);
-
     /// <summary>Returns the id of the engine's sandbox network, creating it when it does not exist.</summary>
     /// <param name="engine">The engine.</param>
-    /// <param name="engineAddress">The engine's address, which serialises creation.</param>
+    /// <param name="engineAddress">The engine's address, which keys the creation gate.</param>
     /// <param name="cancellationToken">Cancels the lookup.</param>
     /// <returns>The network's id.</returns>
     public static async Task<string> EnsureAsync(DockerOperations engine, Uri engineAddress, CancellationToken cancellationToken)
@@ -37,30 +33,25 @@ internal static class SandboxNetwork
             return found[0];
         }
 
-        var gate = s_creationGates.GetOrAdd(engineAddress.ToString(), _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        if (found.Count == 0)
         {
+            await EngineCreationGate.Shared.CreateOnceAsync(
+                engineAddress,
+                $"network {Name}",
+                async ct => (await engine.ListNetworksAsync(Name, s_labels, ct).ConfigureAwait(false)).Count > 0,
+                ct => engine.CreateNetworkAsync(Parameters(), ct),
+                cancellationToken).ConfigureAwait(false);
             found = await engine.ListNetworksAsync(Name, s_labels, cancellationToken).ConfigureAwait(false);
-            if (found.Count == 0)
-            {
-                await engine.CreateNetworkAsync(Parameters(), cancellationToken).ConfigureAwait(false);
-                found = await engine.ListNetworksAsync(Name, s_labels, cancellationToken).ConfigureAwait(false);
-            }
-
-            for (var i = 1; i < found.Count; i++)
-            {
-                await engine.RemoveNetworkAsync(found[i], cancellationToken).ConfigureAwait(false);
-            }
-
-            return found.Count > 0
-                ? found[0]
-                : throw new DockerUnavailableException($"The engine did not keep the network {Name} the library created for its sandboxes.");
         }
-        finally
+
+        for (var i = 1; i < found.Count; i++)
         {
-            gate.Release();
+            await engine.RemoveNetworkAsync(found[i], cancellationToken).ConfigureAwait(false);
         }
+
+        return found.Count > 0
+            ? found[0]
+            : throw new DockerUnavailableException($"The engine did not keep the network {Name} the library created for its sandboxes.");
     }
 
     private static NetworksCreateParameters Parameters() => new()
