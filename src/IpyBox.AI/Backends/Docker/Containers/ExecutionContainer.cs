@@ -151,6 +151,9 @@ public sealed partial class ExecutionContainer : IAsyncDisposable
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 await _engine.StartContainerAsync(id, cancellationToken).ConfigureAwait(false);
+                // The server reads its token from standard input: no process environment or command line holds it where
+                // the kernel user could read it (the engine's init keeps the container's environment readable).
+                await _engine.WriteStandardInputOnceAsync(id, Token + "\n", cancellationToken).ConfigureAwait(false);
                 ExecutorPort = await WaitForPortAsync(id, cancellationToken).ConfigureAwait(false);
                 // Before any kernel exists: no cell ever runs with network access it should not have.
                 if (Options.DisableNetwork)
@@ -274,7 +277,6 @@ public sealed partial class ExecutionContainer : IAsyncDisposable
         var hostIp = Options.HostIp ?? (_endpoint.IsRemote ? "0.0.0.0" : "127.0.0.1");
 
         var environment = Options.Environment.Select(e => $"{e.Key}={e.Value}").ToList();
-        environment.Add($"IPYBOX_TOKEN={Token}");
 
         var labels = ContainerLabels.For(Image, Options.Labels.Concat(_requestLabels));
         var fileSystem = SandboxFileSystem.For(Options, image, labels);
@@ -287,6 +289,10 @@ public sealed partial class ExecutionContainer : IAsyncDisposable
         {
             Image = Image,
             Env = environment,
+            // The token arrives on standard input, written once after the start (see RunAsync).
+            OpenStdin = true,
+            StdinOnce = true,
+            AttachStdin = true,
             Labels = labels,
             ExposedPorts = new Dictionary<string, EmptyStruct> { [PortKey] = default },
             HostConfig = new HostConfig
