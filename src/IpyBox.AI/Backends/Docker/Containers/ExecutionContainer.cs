@@ -263,7 +263,7 @@ public sealed partial class ExecutionContainer : IAsyncDisposable
         if (state.State?.Running != true)
         {
             throw new ContainerStartException(
-                $"Container {Short(id)} from {Image} {what} (status {state.State?.Status}, exit code {state.State?.ExitCode}).",
+                $"Container {Short(id)} from {Image} {what} ({ContainerExit.Describe(state.State, Options.MemoryLimitBytes)}).",
                 await ReadLogsAsync(id, cancellationToken).ConfigureAwait(false));
         }
 
@@ -277,6 +277,8 @@ public sealed partial class ExecutionContainer : IAsyncDisposable
         var hostIp = Options.HostIp ?? (_endpoint.IsRemote ? "0.0.0.0" : "127.0.0.1");
 
         var environment = Options.Environment.Select(e => $"{e.Key}={e.Value}").ToList();
+        // Read by the kernel (ipython_kernel_config.py in the image); a very large number stands for no limit.
+        environment.Add(string.Create(CultureInfo.InvariantCulture, $"IPYBOX_CELL_OUTPUT_LIMIT={Options.CellOutputLimit ?? long.MaxValue}"));
 
         var labels = ContainerLabels.For(Image, Options.Labels.Concat(_requestLabels));
         var fileSystem = SandboxFileSystem.For(Options, image, labels);
@@ -318,6 +320,9 @@ public sealed partial class ExecutionContainer : IAsyncDisposable
                 Tmpfs = fileSystem.Tmpfs,
                 Init = Options.Init,
                 Runtime = Options.Runtime!,
+                // Anything in the sandbox can write to the container's log (PID 1's output is open to the kernel user),
+                // which the engine keeps on the host's disk: bounded, whatever the engine's default.
+                LogConfig = new LogConfig { Type = "json-file", Config = new Dictionary<string, string> { ["max-size"] = "1m", ["max-file"] = "2" } },
             },
         };
     }
