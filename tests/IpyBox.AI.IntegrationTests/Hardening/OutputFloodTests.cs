@@ -45,6 +45,22 @@ public sealed class OutputFloodTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_flood_without_newlines_under_the_default_limits_stops_the_cell_and_not_the_container()
+    {
+        await using var container = await ExecutionContainer.StartAsync();
+        await using var client = await container.ConnectClientAsync();
+        await client.ExecuteAsync("kept = 42");
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => client.ExecuteAsync(
+            "import sys\nchunk = 'x' * 1_000_000\nwhile True:\n    sys.stdout.write(chunk)", TimeSpan.FromMinutes(2)));
+
+        Assert.True(error is ExecutionException { ErrorName: "OutputLimitExceeded" } or ExecutionTimeoutException, error.ToString());
+        using var docker = DockerEngine.CreateClient();
+        Assert.True((await docker.Containers.InspectContainerAsync(container.ContainerId!)).State!.Running);
+        Assert.Equal("42", (await client.ExecuteAsync("print(kept)", TimeSpan.FromSeconds(60))).Text);
+    }
+
+    [Fact]
     public async Task A_flood_that_catches_the_stop_and_a_subprocess_flood_send_nothing_more_and_end_at_the_timeout()
     {
         await using var client = await Container.ConnectClientAsync(new ExecutionClientOptions { MaxOutputLength = 50_000_000 });
