@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
 
 namespace IpyBox.AI.Cli.Mcp;
 
@@ -21,10 +22,20 @@ internal static class McpServerHost
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Logging.SetMinimumLevel(logLevel);
-        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
-        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-        builder.Services.AddIpyBoxMcpServer(configure, toolDiscovery).WithStdioServerTransport();
-        return builder.Build();
+        builder.Logging.AddConsole(o =>
+        {
+            o.FormatterName = McpLogFormatter.Name;
+            o.LogToStandardErrorThreshold = LogLevel.Trace;
+        });
+        builder.Logging.Services.AddSingleton<ConsoleFormatter>(new McpLogFormatter(logLevel));
+        var input = new ClientInputStream(Console.OpenStandardInput());
+        builder.Services.AddIpyBoxMcpServer(configure, toolDiscovery).WithStreamServerTransport(input, new BufferedStream(Console.OpenStandardOutput()));
+        var host = builder.Build();
+
+        // A client that goes away (closes stdin) stops the server at once: the calls in flight are cancelled and the sandbox
+        // removed, instead of both waiting for a cell nobody will read to end on its own.
+        input.Closed.Register(host.Services.GetRequiredService<IHostApplicationLifetime>().StopApplication);
+        return host;
     }
 
     /// <summary>Registers the sandbox of the server's one conversation and the MCP tools; the caller adds a transport.</summary>

@@ -35,6 +35,57 @@ public sealed class McpLifecycleTests : IAsyncLifetime
         Assert.Empty(await DockerEngine.WaitForAsync(_runId, present: false, s_deadline));
     }
 
+    [Theory]
+    [InlineData("import time\ntime.sleep(600)")]
+    [InlineData("while True:\n    pass")]
+    public async Task A_client_that_disconnects_during_a_call_ends_the_call_and_the_container_goes_at_once(string cell)
+    {
+        var client = await McpServerFixture.StartAsync(_runId, stderr: null);
+        Task<ModelContextProtocol.Protocol.CallToolResult> call;
+        try
+        {
+            Assert.Equal("up", McpServerFixture.TextOf(await client.CallToolAsync("execute_ipython_cell", new Dictionary<string, object?> { ["code"] = "print('up')" })).Trim());
+            call = client.CallToolAsync("execute_ipython_cell", new Dictionary<string, object?> { ["code"] = cell, ["timeout"] = 900 }).AsTask();
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            Assert.False(call.IsCompleted);
+        }
+        finally
+        {
+            // Closes the server's stdin and waits for it to exit (killing it after the transport's shutdown timeout, which
+            // would leave the container behind as an orphan).
+            await client.DisposeAsync();
+        }
+
+        Assert.Empty(await DockerEngine.WaitForAsync(_runId, present: false, TimeSpan.FromSeconds(20)));
+        await Assert.ThrowsAnyAsync<Exception>(() => call);
+    }
+
+    [Fact]
+    public async Task Without_an_engine_the_log_a_client_shows_its_user_says_why_in_lines_without_stack_frames()
+    {
+        var stderr = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var transport = new ModelContextProtocol.Client.StdioClientTransport(new ModelContextProtocol.Client.StdioClientTransportOptions
+        {
+            Name = "ipybox",
+            Command = IpyBoxTool.DotnetPath,
+            Arguments = IpyBoxTool.Arguments(["mcp", "--label", $"{DockerEngine.TestLabel}={_runId}"]),
+            EnvironmentVariables = new Dictionary<string, string?> { ["DOCKER_HOST"] = "tcp://127.0.0.1:1" },
+            StandardErrorLines = stderr.Enqueue,
+            ShutdownTimeout = TimeSpan.FromSeconds(30),
+        });
+        await using (var client = await ModelContextProtocol.Client.McpClient.CreateAsync(transport))
+        {
+            var result = await client.CallToolAsync("execute_ipython_cell", new Dictionary<string, object?> { ["code"] = "print(1)" });
+            Assert.True(result.IsError);
+            Assert.Contains("No Docker engine answers", McpServerFixture.TextOf(result), StringComparison.Ordinal);
+        }
+
+        var lines = stderr.ToList();
+        Assert.Contains(lines, l => l.Contains("No Docker engine answers at tcp://127.0.0.1:1/", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => l.TrimStart().StartsWith("at ", StringComparison.Ordinal));
+        Assert.All(lines, l => Assert.True(l.Length < 1000, l));
+    }
+
     [Fact]
     public async Task The_container_starts_at_launch_and_is_removed_on_SIGTERM()
     {
