@@ -33,6 +33,7 @@ internal static class ImageProvisioner
                     ct =>
                     {
                         Log.BuildingImage(logger, tag);
+                        AnnounceUnlessFollowed(progress, logger, $"building its sandbox image {tag} (first use on this engine; a few minutes)");
                         return BuildRuntimeImageAsync(engine, tag, root: tag == RuntimeImage.RootTag, progress, ct);
                     },
                     cancellationToken).ConfigureAwait(false);
@@ -50,6 +51,7 @@ internal static class ImageProvisioner
         }
 
         Log.PullingImage(logger, tag);
+        AnnounceUnlessFollowed(progress, logger, $"pulling image {tag}");
         await engine.PullImageAsync(tag, progress, cancellationToken).ConfigureAwait(false);
     }
 
@@ -64,6 +66,19 @@ internal static class ImageProvisioner
 
         using var context = RuntimeImage.CreateContextArchive();
         await engine.BuildImageAsync(tag, context, buildArgs, progress, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Says on stderr that a long image build or pull starts when nothing else would show it (no progress handler, no
+    /// log at Information): a first start would otherwise wait for minutes without a word.
+    /// </summary>
+    private static void AnnounceUnlessFollowed(IProgress<ImageProgress>? progress, ILogger logger, string what)
+    {
+        if (progress is null && !logger.IsEnabled(LogLevel.Information))
+        {
+            Console.Error.WriteLine(
+                $"IpyBox.AI is {what}. Set ExecutionContainerOptions.Progress or pass a logger factory to follow it; 'ipybox build' prepares the image ahead of time.");
+        }
     }
 
     private static async Task<bool> ExistsAsync(DockerOperations engine, string tag, CancellationToken cancellationToken) =>
