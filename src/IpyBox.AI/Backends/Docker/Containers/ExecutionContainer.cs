@@ -42,6 +42,7 @@ public sealed partial class ExecutionContainer : IAsyncDisposable
     private const int Removed = 2;
     private int _disposed;
     private bool _runsAsRoot;
+    private SandboxRuntime _runtime = SandboxRuntime.EngineDefault;
 
     /// <summary>Initializes a new instance of the <see cref="ExecutionContainer"/> class. Nothing starts until <see cref="RunAsync"/>.</summary>
     /// <param name="options">The container settings; <see langword="null"/> for the defaults.</param>
@@ -124,7 +125,7 @@ public sealed partial class ExecutionContainer : IAsyncDisposable
     /// <param name="cancellationToken">Cancels the start.</param>
     /// <exception cref="DockerUnavailableException">No engine answers.</exception>
     /// <exception cref="ImageBuildException">The image is missing and could not be built or pulled.</exception>
-    /// <exception cref="ContainerStartException">The container exited during start, or its port was not published or its server did not answer in time.</exception>
+    /// <exception cref="ContainerStartException">The engine knows no runtime named <see cref="ExecutionContainerOptions.Runtime"/>, or the container exited during start, or its port was not published or its server did not answer in time.</exception>
     /// <exception cref="InvalidOperationException">The container was already started or disposed.</exception>
     public async Task RunAsync(CancellationToken cancellationToken = default)
     {
@@ -139,6 +140,7 @@ public sealed partial class ExecutionContainer : IAsyncDisposable
 
             _engine ??= new DockerOperations(_endpoint, s_engineTimeout, Options.TimeProvider);
             await _engine.PingAsync(cancellationToken).ConfigureAwait(false);
+            _runtime = await SandboxRuntime.ResolveAsync(_engine, Options.Runtime, cancellationToken).ConfigureAwait(false);
             var image = await ImageProvisioner.EnsureAsync(_engine, Image, Options.Progress, _logger, cancellationToken).ConfigureAwait(false);
 
             // Not cancelled midway: the engine may create the container even when the caller stops waiting for its id,
@@ -260,11 +262,30 @@ public sealed partial class ExecutionContainer : IAsyncDisposable
         if (state.State?.Running != true)
         {
             throw new ContainerStartException(
-                $"Container {Short(id)} from {Image} {what} (status {state.State?.Status}, exit code {state.State?.ExitCode}).",
+                $"Container {Short(id)} from {Image} {what} (status {state.State?.Status}, exit code {state.State?.ExitCode}).{StoppedBecause(state)}",
                 await ReadLogsAsync(id, cancellationToken).ConfigureAwait(false));
         }
 
         return state;
+    }
+
+    /// <summary>Says which limit most likely stopped the container, with a leading space; empty when none can be named.</summary>
+    private string StoppedBecause(ContainerInspectResponse inspected)
+    {
+        if (inspected.State?.OOMKilled == true)
+        {
+            var limit = Options.MemoryLimitBytes is { } bytes
+                ? string.Create(CultureInfo.InvariantCulture, $"its memory limit of {bytes / (1024.0 * 1024):0.#} MiB")
+                : "the memory available to it";
+            var whole = _runtime.IsGvisor ? " (under gVisor the whole sandbox ends there, and gVisor's own memory counts too)" : string.Empty;
+            return $" It ran out of memory: it was OOM-killed at {limit}{whole}; use less memory, or raise ExecutionContainerOptions.MemoryLimitBytes.";
+        }
+
+        return _runtime.IsGvisor && Options.PidsLimit is { } pids
+            ? string.Create(
+                CultureInfo.InvariantCulture,
+                $" Under gVisor the whole sandbox ends when its processes and threads, gVisor's own included, reach ExecutionContainerOptions.PidsLimit ({pids}).")
+            : string.Empty;
     }
 
     private CreateContainerParameters CreateParameters(ImageInspectResponse image, string network)
@@ -310,7 +331,9 @@ public sealed partial class ExecutionContainer : IAsyncDisposable
                 ReadonlyRootfs = Options.ReadOnlyRootFilesystem,
                 Mounts = fileSystem.Mounts,
                 Tmpfs = fileSystem.Tmpfs,
-                Init = Options.Init,
+                // gVisor cannot run the engine's init in front of the image's: the image's init (tini) becomes PID 2 and
+                // fails there, as it registers as a subreaper, which gVisor lacks. As PID 1 it reaps orphans itself.
+                Init = Options.Init && !_runtime.IsGvisor,
                 Runtime = Options.Runtime!,
             },
         };
