@@ -89,7 +89,9 @@ public sealed class ExecutionContainerOptions
     /// Under gVisor (a <see cref="Runtime"/> whose binary is <c>runsc</c>) the engine's init is left out whatever this says:
     /// it would make the image's init (<c>tini</c> in the runtime image) PID 2, where tini registers as a subreaper, which
     /// gVisor does not support, and the container would not start. The image's tini then runs as PID 1 and reaps orphaned
-    /// processes itself. An image of your own run under gVisor needs an init of its own as its entrypoint for that.
+    /// processes itself. An image of your own run under gVisor needs an init of its own as its entrypoint for that. On an
+    /// engine whose default runtime is gVisor, name it in <see cref="Runtime"/> (or turn this off): the engine's default is
+    /// not looked up.
     /// </remarks>
     /// <value>The default value is <see langword="true"/>.</value>
     public bool Init { get; set; } = true;
