@@ -25,6 +25,7 @@ public sealed partial class ExecutionContainer : IAsyncDisposable
     public const int ContainerPort = 8888;
 
     private const string PortKey = "8888/tcp";
+    private const long GvisorPanicExitCode = 2;
     private static readonly TimeSpan s_engineTimeout = TimeSpan.FromSeconds(300);
     private static readonly TimeSpan s_portPollInterval = TimeSpan.FromMilliseconds(50);
     // The server answers about 0.5 s after the start; a probe is one local HTTP request that fails at once until then,
@@ -281,10 +282,11 @@ public sealed partial class ExecutionContainer : IAsyncDisposable
             return $" It ran out of memory: it was OOM-killed at {limit}{whole}; use less memory, or raise ExecutionContainerOptions.MemoryLimitBytes.";
         }
 
-        return _runtime.IsGvisor && Options.PidsLimit is { } pids
+        // gVisor's kernel is a Go program: it exits with 2 when it panics, which it does when it cannot create a thread.
+        return _runtime.IsGvisor && inspected.State?.ExitCode == GvisorPanicExitCode && Options.PidsLimit is { } pids
             ? string.Create(
                 CultureInfo.InvariantCulture,
-                $" Under gVisor the whole sandbox ends when its processes and threads, gVisor's own included, reach ExecutionContainerOptions.PidsLimit ({pids}).")
+                $" gVisor itself stopped, as it does when the sandbox's processes and threads, gVisor's own included, reach ExecutionContainerOptions.PidsLimit ({pids}); start fewer processes, or raise the limit.")
             : string.Empty;
     }
 
