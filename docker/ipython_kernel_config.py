@@ -46,3 +46,140 @@ ipykernel.kernelbase._accepts_cell_id = lambda method: _accepts_cell_id(getattr(
 # The kernel's logger is left at DEBUG with a WARNING handler, so every message builds debug records that are then
 # thrown away; at WARNING they are not built.
 c.IPKernelApp.logging_config = {"loggers": {"IPKernelApp": {"level": "WARNING"}}}
+
+# Output is bounded where it is made. A cell that prints without end (with or without newlines, to stdout or stderr,
+# from a subprocess, or as display data) makes messages faster than the server can pass them on; they pile up in the
+# kernel and the server until the sandbox's memory runs out. Each execution may send IPYBOX_CELL_OUTPUT_LIMIT
+# characters of output (text, and the encoded data of rich outputs); past that, the rest is dropped, the cell's stderr
+# says so once, and the writing code is stopped with OutputLimitExceeded. Code that catches it and goes on writing only
+# burns time: nothing more is sent, and the host's timeout interrupts it.
+import ipykernel.ipkernel  # noqa: E402
+import ipykernel.zmqshell  # noqa: E402
+import json  # noqa: E402
+import os  # noqa: E402
+import sys  # noqa: E402
+import threading  # noqa: E402
+
+_OUTPUT_LIMIT = int(os.environ.get("IPYBOX_CELL_OUTPUT_LIMIT") or 100_000_000)
+
+
+class OutputLimitExceeded(Exception):
+    """Raised in a cell that wrote more output than its sandbox lets one execution send."""
+
+
+class _OutputBudget:
+    """The output one execution has sent so far, reset at each execute request."""
+
+    def __init__(self, limit):
+        self.limit = limit
+        self.used = 0
+        self.spent = False
+        self.lock = threading.Lock()
+
+    def reset(self):
+        with self.lock:
+            self.used = 0
+            self.spent = False
+
+    def take(self, size):
+        """Returns whether `size` more characters may be sent, and whether this call is the one that spent the budget."""
+        with self.lock:
+            if self.spent:
+                return False, False
+            if self.used + size <= self.limit:
+                self.used += size
+                return True, False
+            self.spent = True
+            return False, True
+
+
+_budget = _OutputBudget(_OUTPUT_LIMIT)
+_MESSAGE = (
+    f"[output limit: this cell sent more than {_OUTPUT_LIMIT:,} characters of output; the rest is dropped and the code "
+    "that wrote it was stopped. Print less, or raise ExecutionContainerOptions.CellOutputLimit]"
+)
+
+
+_write_stream = ipykernel.iostream.OutStream.write
+
+
+def _say_once(spent_now):
+    """Writes the marker to the cell's stderr when this write is the one that spent the budget."""
+    if spent_now and isinstance(sys.stderr, ipykernel.iostream.OutStream):
+        _write_stream(sys.stderr, "\n" + _MESSAGE + "\n")
+
+
+def _over_budget(spent_now):
+    """Says once that the budget is spent, and stops the code when it is a process's main thread that writes (a
+    thread that reads a subprocess's output, for one, only drops it)."""
+    _say_once(spent_now)
+    if threading.current_thread() is threading.main_thread():
+        raise OutputLimitExceeded(_MESSAGE)
+
+
+def _write_within_budget(self, string):
+    # A forked process writes with the budget it inherited, so each of them is bounded too.
+    if not isinstance(string, str):
+        return _write_stream(self, string)
+    allowed, spent_now = _budget.take(len(string))
+    if allowed:
+        return _write_stream(self, string)
+    _over_budget(spent_now)
+    return len(string)
+
+
+ipykernel.iostream.OutStream.write = _write_within_budget
+
+
+def _size_of(bundle):
+    size = 0
+    for value in (bundle or {}).values():
+        if isinstance(value, (str, bytes)):
+            size += len(value)
+        else:
+            try:
+                size += len(json.dumps(value, default=str))
+            except (TypeError, ValueError, RecursionError):
+                size += len(repr(value))
+    return size
+
+
+_publish = ipykernel.zmqshell.ZMQDisplayPublisher.publish
+
+
+def _publish_within_budget(self, data, *args, **kwargs):
+    allowed, spent_now = _budget.take(_size_of(data))
+    if allowed:
+        return _publish(self, data, *args, **kwargs)
+    _over_budget(spent_now)
+    return None
+
+
+ipykernel.zmqshell.ZMQDisplayPublisher.publish = _publish_within_budget
+
+import ipykernel.displayhook  # noqa: E402
+
+_write_format_data = ipykernel.displayhook.ZMQShellDisplayHook.write_format_data
+
+
+def _write_format_data_within_budget(self, format_dict, md_dict=None):
+    allowed, spent_now = _budget.take(_size_of(format_dict))
+    if allowed:
+        return _write_format_data(self, format_dict, md_dict)
+    _write_format_data(self, {}, md_dict)  # an empty result is not sent
+    _say_once(spent_now)
+    return None
+
+
+ipykernel.displayhook.ZMQShellDisplayHook.write_format_data = _write_format_data_within_budget
+
+_do_execute = ipykernel.ipkernel.IPythonKernel.do_execute
+
+
+@functools.wraps(_do_execute)
+def _do_execute_with_a_fresh_budget(self, *args, **kwargs):
+    _budget.reset()
+    return _do_execute(self, *args, **kwargs)
+
+
+ipykernel.ipkernel.IPythonKernel.do_execute = _do_execute_with_a_fresh_budget

@@ -1,11 +1,22 @@
 # Jupyter Server settings for IpyBox.AI sandboxes.
-# The token comes from the IPYBOX_TOKEN environment variable (see entrypoint.sh).
 import asyncio
+import ctypes
 import json
 import os
 import sys
 
 c = get_config()  # noqa: F821
+
+# The kernel runs as the server's user, so by default it could attach to the server with ptrace, read its memory
+# (/proc/<pid>/mem) and its environment, and so its token. A process that is not dumpable refuses all of that to
+# processes of its user that hold no capabilities (as nothing in a sandbox does). The flag is cleared in the kernels
+# the server starts when they exec, so they stay ordinary processes. Set before the token is read.
+_PR_SET_DUMPABLE = 4
+if ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_DUMPABLE, 0, 0, 0, 0) != 0:
+    raise OSError(ctypes.get_errno(), "prctl(PR_SET_DUMPABLE, 0) failed: the server would be readable by its kernels")
+
+# entrypoint.sh hands the token over in the environment; taken out of it, so that no kernel inherits it.
+c.ServerApp.token = os.environ.pop("IPYBOX_SERVER_TOKEN", "")
 
 c.ServerApp.ip = "0.0.0.0"
 c.ServerApp.port = 8888
@@ -134,3 +145,8 @@ def _start_ioloop_with_a_kernel(self):
 
 
 ServerApp.start_ioloop = _start_ioloop_with_a_kernel
+
+# The server would write its URL with the token to jpserver-<pid>.json and an HTML file in its runtime folder, where
+# the kernel user can read them; nothing in a sandbox lists running servers, so neither is written.
+ServerApp.write_server_info_file = lambda self: None
+ServerApp.write_browser_open_files = lambda self: None

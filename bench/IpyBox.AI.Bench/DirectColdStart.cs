@@ -25,7 +25,10 @@ internal sealed class DirectColdStart(string image) : IDisposable
         var created = await _docker.Containers.CreateContainerAsync(new CreateContainerParameters
         {
             Image = image,
-            Env = [$"IPYBOX_TOKEN={token}"],
+            // The server reads its token from standard input, written once after the start.
+            OpenStdin = true,
+            StdinOnce = true,
+            AttachStdin = true,
             Labels = new Dictionary<string, string> { [BenchLabel] = "direct-cold-start" },
             ExposedPorts = new Dictionary<string, EmptyStruct> { ["8888/tcp"] = default },
             // The container the library starts by default (ExecutionContainerOptions): the same limits, read-only root
@@ -53,6 +56,13 @@ internal sealed class DirectColdStart(string image) : IDisposable
         try
         {
             await _docker.Containers.StartContainerAsync(created.ID, new ContainerStartParameters());
+            using (var stdin = await _docker.Containers.AttachContainerAsync(created.ID, new ContainerAttachParameters { Stream = true, Stdin = true }))
+            {
+                var line = Encoding.UTF8.GetBytes(token + "\n");
+                await stdin.WriteAsync(line, 0, line.Length, CancellationToken.None);
+                stdin.CloseWrite();
+            }
+
             var inspect = await _docker.Containers.InspectContainerAsync(created.ID);
             var port = inspect.NetworkSettings!.Ports!["8888/tcp"]![0].HostPort;
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };

@@ -59,6 +59,33 @@ public static class DockerEngine
         await client.Containers.KillContainerAsync(id, new ContainerKillParameters { Signal = "SIGKILL" });
     }
 
+    /// <summary>
+    /// Starts <paramref name="command"/> as root with <c>CAP_SYS_PTRACE</c> in a helper container of <paramref name="image"/>
+    /// that shares the processes and the network of container <paramref name="id"/>, and returns without waiting: it stands
+    /// for code that got past every defence inside that sandbox, to test what the host does when even that happens. The
+    /// helper ends with the sandbox and is removed by the engine.
+    /// </summary>
+    public static async Task StartInsideAsync(string id, string image, params string[] command)
+    {
+        using var client = CreateClient();
+        var helper = await client.Containers.CreateContainerAsync(new CreateContainerParameters
+        {
+            Image = image,
+            User = "root",
+            Entrypoint = command,
+            Labels = new Dictionary<string, string> { [TestLabel] = "inside-" + id[..12] },
+            HostConfig = new HostConfig
+            {
+                PidMode = $"container:{id}",
+                NetworkMode = $"container:{id}",
+                CapDrop = ["ALL"],
+                CapAdd = ["SYS_PTRACE"],
+                AutoRemove = true,
+            },
+        });
+        await client.Containers.StartContainerAsync(helper.ID, new ContainerStartParameters());
+    }
+
     /// <summary>Lists the containers, running or not, that carry the label <paramref name="label"/>=<paramref name="value"/>.</summary>
     public static async Task<IList<ContainerListResponse>> ListAsync(string label, string value)
     {

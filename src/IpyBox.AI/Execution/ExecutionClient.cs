@@ -332,11 +332,28 @@ public sealed class ExecutionClient : IAsyncDisposable, IJupyterMessageSender
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             Log.KernelRestartFailed(_logger, KernelId, ex);
+            // A restart that fails because the whole sandbox is gone is reported with what the host knows of that.
+            var gone = await FindServerGoneQuietlyAsync().ConfigureAwait(false);
             var unusable = _host.Unavailable(
-                $"{timeout.Message} The code was still running after the interrupt and the kernel could not be restarted ({ex.Message}). " +
-                "This client is unusable: create a new one (a sandbox session replaces its sandbox).", ex);
+                $"{timeout.Message} The code was still running after the interrupt and the kernel could not be restarted " +
+                $"({(gone is null ? ex.Message : "the sandbox's kernel server is gone: " + gone.Message.Split('\n')[0])}). " +
+                "This client is unusable: create a new one (a sandbox session replaces its sandbox).", gone ?? ex);
             channel.MarkUnusable(unusable);
             return unusable;
+        }
+    }
+
+    /// <summary>Returns the error that says why the server is gone, or <see langword="null"/> while it runs or when that cannot be told within a few seconds.</summary>
+    private async Task<Exception?> FindServerGoneQuietlyAsync()
+    {
+        try
+        {
+            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            return await _host.FindServerGoneAsync(limit.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            return null;
         }
     }
 

@@ -1,22 +1,21 @@
 using System.Net;
-using System.Text.Json;
 
 namespace IpyBox.AI.IntegrationTests.Hardening;
 
 /// <summary>
-/// The kernel server inside a sandbox is the sandbox's own: its code runs as the same user, so it can take the server
-/// over and answer the host in its place. Here a cell does exactly that (ptrace, then the server's port) and answers every
+/// The kernel server inside a sandbox is the sandbox's own. The kernel can no longer take it over (ServerSecretTests), but
+/// the host must not depend on that: here a process in the sandbox's process and network namespaces that got past those
+/// defences (root with <c>CAP_SYS_PTRACE</c>, standing for a kernel exploit) takes the server over (ptrace, then the server's port) and answers every
 /// request with a redirect to an address on the host; the host must send nothing there, whatever it was doing.
 /// </summary>
 public sealed class ServerTakeoverTests : IAsyncLifetime
 {
-    // Runs in its own process so the cell that starts it can finish first. It stops the server's main thread with ptrace,
+    // It stops the server's main thread with ptrace,
     // makes it close() each of its sockets on port 8888 (one syscall instruction of libc, single-stepped), lets it go, and
     // serves the port itself.
     private const string Takeover = """
-        import ctypes, os, socket, sys, time
+        import ctypes, os, socket, sys
 
-        time.sleep(0.5)
         libc = ctypes.CDLL(None, use_errno=True)
         libc.ptrace.argtypes = [ctypes.c_long, ctypes.c_long, ctypes.c_void_p, ctypes.c_void_p]
         libc.ptrace.restype = ctypes.c_long
@@ -88,13 +87,9 @@ public sealed class ServerTakeoverTests : IAsyncLifetime
     public async Task A_taken_over_server_that_redirects_makes_the_host_contact_nothing_else()
     {
         var client = await Container.ConnectClientAsync(s_options);
-        await client.ExecuteAsync($"""
-            import subprocess, sys
-            open('/app/data.txt', 'w').write('the real file')
-            open('/tmp/takeover.py', 'w').write({JsonSerializer.Serialize(Takeover)})
-            subprocess.Popen([sys.executable, '/tmp/takeover.py', {JsonSerializer.Serialize(new Uri(_target.Uri, "containers/json").AbsoluteUri)}],
-                             start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            """);
+        await client.ExecuteAsync("open('/app/data.txt', 'w').write('the real file')");
+        await DockerEngine.StartInsideAsync(
+            Container.ContainerId!, Container.Image, "/opt/venv/bin/python", "-c", Takeover, new Uri(_target.Uri, "containers/json").AbsoluteUri);
         await WaitUntilTakenOverAsync();
 
         // A single-file download falls back to the engine's archive path and gets the real bytes.

@@ -565,38 +565,45 @@ internal sealed class KernelChannel : IJupyterMessageSender, IExecutionTimeoutPa
 
     private async Task FailAllAsync(string reason, Exception? cause, bool serverKnownGone = false)
     {
-        Exception? detail = cause;
-        if (serverKnownGone && cause is not null)
-        {
-            reason = $"{reason}; {cause.Message.Split('\n')[0]}";
-        }
-        else if (_host.FindServerGone is not null)
-        {
-            try
-            {
-                // The engine may still report the container as running for a moment after its network went away.
-                var gone = await Poll.UntilAsync(
-                    "the server to be reported gone",
-                    ct => _host.FindServerGoneAsync(ct),
-                    s_serverGoneSchedule,
-                    _time,
-                    CancellationToken.None).ConfigureAwait(false);
-                detail = gone;
-                reason = $"{reason}; {gone.Message.Split('\n')[0]}";
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                // The host could not tell; report what is known.
-            }
-        }
-
-        var error = Unavailable(reason, detail);
+        var gone = serverKnownGone ? cause : await FindServerGoneAfterLossAsync().ConfigureAwait(false);
+        var error = gone is null ? Unavailable(reason, cause) : ServerGone(gone);
         _connectionError = error;
         foreach (var execution in _executions.Values)
         {
             execution.Fail(error);
         }
     }
+
+    /// <summary>Asks the host whether the server is gone, for a moment: the engine may still report a container as running just after its network went away.</summary>
+    private async Task<Exception?> FindServerGoneAfterLossAsync()
+    {
+        if (_host.FindServerGone is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return await Poll.UntilAsync(
+                "the server to be reported gone",
+                ct => _host.FindServerGoneAsync(ct),
+                s_serverGoneSchedule,
+                _time,
+                CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The host could not tell; the transport error is all that is known.
+            return null;
+        }
+    }
+
+    /// <summary>The error for a kernel whose server is gone: the cause the host found comes first, not the transport's error.</summary>
+    private KernelUnavailableException ServerGone(Exception gone) =>
+        _host.Unavailable(
+            $"The sandbox's kernel server is gone: {gone.Message.Split('\n')[0]} The connection to kernel {_kernelId} at {_serverUri} was lost " +
+            "with it, and the kernel's state too; create a new sandbox (or a new container and client).",
+            gone);
 
     private KernelUnavailableException Unavailable(string reason, Exception? cause) =>
         _host.Unavailable($"The connection to kernel {_kernelId} at {_serverUri} was lost ({reason}). " +

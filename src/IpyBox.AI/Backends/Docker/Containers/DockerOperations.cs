@@ -138,6 +138,20 @@ internal sealed class DockerOperations : IDisposable
     public Task StartContainerAsync(string id, CancellationToken cancellationToken) =>
         GuardAsync(() => _client.Containers.StartContainerAsync(id, new ContainerStartParameters(), cancellationToken));
 
+    /// <summary>
+    /// Writes <paramref name="text"/> to the standard input of a container created with <c>OpenStdin</c> and
+    /// <c>StdinOnce</c>, then closes it: the container's standard input ends when this one attached client leaves.
+    /// </summary>
+    public Task WriteStandardInputOnceAsync(string id, string text, CancellationToken cancellationToken) =>
+        GuardAsync(async () =>
+        {
+            using var stream = await _client.Containers.AttachContainerAsync(
+                id, new ContainerAttachParameters { Stream = true, Stdin = true }, cancellationToken).ConfigureAwait(false);
+            var bytes = Encoding.UTF8.GetBytes(text);
+            await stream.WriteAsync(bytes, 0, bytes.Length, cancellationToken).ConfigureAwait(false);
+            stream.CloseWrite();
+        });
+
     /// <summary>Returns the container's state, or <see langword="null"/> when it no longer exists.</summary>
     public Task<ContainerInspectResponse?> InspectContainerAsync(string id, CancellationToken cancellationToken) =>
         GuardAsync(async () =>

@@ -154,6 +154,9 @@ public sealed partial class ExecutionContainer : IAsyncDisposable
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 await _engine.StartContainerAsync(id, cancellationToken).ConfigureAwait(false);
+                // The server reads its token from standard input: no process environment or command line holds it where
+                // the kernel user could read it (the engine's init keeps the container's environment readable).
+                await _engine.WriteStandardInputOnceAsync(id, Token + "\n", cancellationToken).ConfigureAwait(false);
                 ExecutorPort = await WaitForPortAsync(id, cancellationToken).ConfigureAwait(false);
                 // Before any kernel exists: no cell ever runs with network access it should not have.
                 if (Options.DisableNetwork)
@@ -263,27 +266,28 @@ public sealed partial class ExecutionContainer : IAsyncDisposable
         if (state.State?.Running != true)
         {
             throw new ContainerStartException(
-                $"Container {Short(id)} from {Image} {what} (status {state.State?.Status}, exit code {state.State?.ExitCode}).{StoppedBecause(state)}",
+                $"Container {Short(id)} from {Image} {what} ({ContainerExit.Describe(state.State, Options.MemoryLimitBytes)}).{GvisorStopHint(state)}",
                 await ReadLogsAsync(id, cancellationToken).ConfigureAwait(false));
         }
 
         return state;
     }
 
-    /// <summary>Says which limit most likely stopped the container, with a leading space; empty when none can be named.</summary>
-    private string StoppedBecause(ContainerInspectResponse inspected)
+    /// <summary>Says, with a leading space, how a limit ends a sandbox under gVisor; empty under other runtimes or when no limit is to blame.</summary>
+    private string GvisorStopHint(ContainerInspectResponse inspected)
     {
+        if (!_runtime.IsGvisor)
+        {
+            return string.Empty;
+        }
+
         if (inspected.State?.OOMKilled == true)
         {
-            var limit = Options.MemoryLimitBytes is { } bytes
-                ? string.Create(CultureInfo.InvariantCulture, $"its memory limit of {bytes / (1024.0 * 1024):0.#} MiB")
-                : "the memory available to it";
-            var whole = _runtime.IsGvisor ? " (under gVisor the whole sandbox ends there, and gVisor's own memory counts too)" : string.Empty;
-            return $" It ran out of memory: it was OOM-killed at {limit}{whole}; use less memory, or raise ExecutionContainerOptions.MemoryLimitBytes.";
+            return " Under gVisor the whole sandbox ends at its memory limit, and gVisor's own memory counts against it too.";
         }
 
         // gVisor's kernel is a Go program: it exits with 2 when it panics, which it does when it cannot create a thread.
-        return _runtime.IsGvisor && inspected.State?.ExitCode == GvisorPanicExitCode && Options.PidsLimit is { } pids
+        return inspected.State?.ExitCode == GvisorPanicExitCode && Options.PidsLimit is { } pids
             ? string.Create(
                 CultureInfo.InvariantCulture,
                 $" gVisor itself stopped, as it does when the sandbox's processes and threads, gVisor's own included, reach ExecutionContainerOptions.PidsLimit ({pids}); start fewer processes, or raise the limit.")
@@ -297,7 +301,8 @@ public sealed partial class ExecutionContainer : IAsyncDisposable
         var hostIp = Options.HostIp ?? (_endpoint.IsRemote ? "0.0.0.0" : "127.0.0.1");
 
         var environment = Options.Environment.Select(e => $"{e.Key}={e.Value}").ToList();
-        environment.Add($"IPYBOX_TOKEN={Token}");
+        // Read by the kernel (ipython_kernel_config.py in the image); a very large number stands for no limit.
+        environment.Add(string.Create(CultureInfo.InvariantCulture, $"IPYBOX_CELL_OUTPUT_LIMIT={Options.CellOutputLimit ?? long.MaxValue}"));
 
         var labels = ContainerLabels.For(Image, Options.Labels.Concat(_requestLabels));
         var fileSystem = SandboxFileSystem.For(Options, image, labels);
@@ -310,6 +315,10 @@ public sealed partial class ExecutionContainer : IAsyncDisposable
         {
             Image = Image,
             Env = environment,
+            // The token arrives on standard input, written once after the start (see RunAsync).
+            OpenStdin = true,
+            StdinOnce = true,
+            AttachStdin = true,
             Labels = labels,
             ExposedPorts = new Dictionary<string, EmptyStruct> { [PortKey] = default },
             HostConfig = new HostConfig
@@ -337,6 +346,9 @@ public sealed partial class ExecutionContainer : IAsyncDisposable
                 // fails there, as it registers as a subreaper, which gVisor lacks. As PID 1 it reaps orphans itself.
                 Init = Options.Init && !_runtime.IsGvisor,
                 Runtime = Options.Runtime!,
+                // Anything in the sandbox can write to the container's log (PID 1's output is open to the kernel user),
+                // which the engine keeps on the host's disk: bounded, whatever the engine's default.
+                LogConfig = new LogConfig { Type = "json-file", Config = new Dictionary<string, string> { ["max-size"] = "1m", ["max-file"] = "2" } },
             },
         };
     }

@@ -53,6 +53,17 @@ public sealed class ExecutionContainerOptions
     /// <value>The default value is 512. <see langword="null"/> for no limit.</value>
     public long? PidsLimit { get; set; } = 512;
 
+    /// <summary>Gets or sets how much output one execution may send: characters of text, plus the encoded data of rich outputs.</summary>
+    /// <remarks>
+    /// Counted in the kernel, where the output is made: a cell that prints without end would otherwise make messages faster
+    /// than they can be passed on, until they fill the sandbox's memory. Past the limit the rest of the execution's output
+    /// is dropped, its stderr says so once (naming this option), and the code that wrote it is stopped with
+    /// <c>OutputLimitExceeded</c>; code that catches that and keeps writing sends nothing more until its timeout interrupts
+    /// it. The host keeps at most <see cref="ExecutionClientOptions.MaxOutputLength"/> of what arrives.
+    /// </remarks>
+    /// <value>The default value is 100,000,000. <see langword="null"/> for no limit.</value>
+    public long? CellOutputLimit { get; set; } = 100_000_000;
+
     /// <summary>Gets or sets the size of <c>/app</c>, the sandbox's working directory; writing beyond it fails with <c>ENOSPC</c>.</summary>
     /// <remarks>
     /// <para>
@@ -196,7 +207,7 @@ public sealed class ExecutionContainerOptions
             throw new ArgumentException("StartTimeout must be positive.", nameof(StartTimeout));
         }
 
-        if (MemoryLimitBytes is <= 0 || PidsLimit is <= 0 || CpuLimit is <= 0 || AppSizeLimitBytes is <= 0)
+        if (MemoryLimitBytes is <= 0 || PidsLimit is <= 0 || CpuLimit is <= 0 || AppSizeLimitBytes is <= 0 || CellOutputLimit is <= 0)
         {
             throw new ArgumentException("Resource limits must be positive, or null for no limit.");
         }
