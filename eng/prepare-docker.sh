@@ -2,22 +2,28 @@
 # Makes a Debian machine that has at most a Docker client ready for IpyBox.AI:
 #   1. installs and starts a Docker engine when none answers,
 #   2. provides the runtime image's base image offline when it cannot be pulled,
-#   3. builds the runtime image under the tag the library expects.
+#   3. builds the runtime image under the tag the library expects,
+#   4. with --gvisor, installs gVisor and registers it with the engine as the runtime "runsc".
 # Idempotent: a second run finds everything in place and returns within seconds.
 #
 # Options:
 #   --tcp          also make the engine listen on tcp://127.0.0.1:2375 (remote-host tests)
 #   --no-runtime   stop after the base image (skip building the runtime image)
+#   --gvisor       also install Debian's runsc and register it in /etc/docker/daemon.json as the runtime "runsc"
+#                  (merged with what is there), then reload the engine with SIGHUP: running containers keep running.
+#                  Sandboxes use it with ExecutionContainerOptions.Runtime = "runsc" (docs/security.md).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 context="$here/docker"
 tcp=false
 runtime=true
+gvisor=false
 for arg in "$@"; do
     case "$arg" in
         --tcp) tcp=true ;;
         --no-runtime) runtime=false ;;
+        --gvisor) gvisor=true ;;
         *) echo "unknown option: $arg" >&2; exit 64 ;;
     esac
 done
@@ -132,7 +138,57 @@ ensure_runtime_image() {
     docker build --build-arg "IMAGE_VERSION=$version" -t "$tag" "$context"
 }
 
+daemon_json=/etc/docker/daemon.json
+# Debian's runsc (a 2022 build) refuses its default network mode on current kernels ("cannot run with network enabled
+# in root network namespace"); host networking inside the container's own network namespace works, and so do the
+# engine's port publishing and the firewall's rules in that namespace. The ptrace platform needs no /dev/kvm.
+gvisor_args='["--platform=ptrace", "--network=host"]'
+
+engine_knows_runsc() { docker info --format '{{json .Runtimes}}' 2>/dev/null | jq -e 'has("runsc")' >/dev/null; }
+
+ensure_gvisor() {
+    local missing=()
+    command -v runsc >/dev/null 2>&1 || missing+=(runsc)
+    command -v jq >/dev/null 2>&1 || missing+=(jq)
+    if [ ${#missing[@]} -gt 0 ]; then
+        log "installing ${missing[*]}"
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    fi
+    local path current wanted
+    path=$(command -v runsc)
+    current='{}'
+    if [ -s "$daemon_json" ]; then current=$(cat "$daemon_json"); fi
+    wanted=$(jq --arg path "$path" --argjson args "$gvisor_args" '.runtimes.runsc = {path: $path, runtimeArgs: $args}' <<<"$current")
+    if [ "$(jq -S . <<<"$current")" = "$(jq -S . <<<"$wanted")" ] && engine_knows_runsc; then
+        log "gVisor registered as runtime runsc ($path)"
+        return
+    fi
+    log "registering $path as runtime runsc in $daemon_json"
+    mkdir -p "$(dirname "$daemon_json")"
+    printf '%s\n' "$wanted" > "$daemon_json.tmp"
+    mv "$daemon_json.tmp" "$daemon_json"
+    # SIGHUP reloads the runtimes without stopping the engine or its containers.
+    local pid
+    pid=$(pgrep -x -o dockerd || true)
+    if [ -z "$pid" ]; then
+        log "no dockerd process to reload here; reload the engine, then check 'docker info' lists runsc"
+        exit 1
+    fi
+    kill -HUP "$pid"
+    for _ in $(seq 1 30); do
+        if engine_knows_runsc; then
+            log "gVisor registered as runtime runsc ($path)"
+            return
+        fi
+        sleep 1
+    done
+    log "the engine did not list runtime runsc 30 s after the reload; is it started with another --config-file?"
+    exit 1
+}
+
 ensure_engine
 ensure_base_image
 if $runtime; then ensure_runtime_image; fi
+if $gvisor; then ensure_gvisor; fi
 log "ready"

@@ -21,10 +21,13 @@ internal sealed class KernelUnderTest : IAsyncDisposable
 
     public List<double> FirstPrints { get; } = [];
 
-    /// <summary>Starts a sandbox of <paramref name="image"/> (the runtime image when null) and runs 20 cells in it.</summary>
-    public static async Task<KernelUnderTest> StartAsync(string? image)
+    /// <summary>
+    /// Starts a sandbox of <paramref name="image"/> (the runtime image when null) under <paramref name="runtime"/> (the
+    /// engine's default when null) and runs 20 cells in it.
+    /// </summary>
+    public static async Task<KernelUnderTest> StartAsync(string? image, string? runtime = null)
     {
-        var container = await ExecutionContainer.StartAsync(new ExecutionContainerOptions { Image = image });
+        var container = await ExecutionContainer.StartAsync(new ExecutionContainerOptions { Image = image, Runtime = runtime });
         var client = await container.ConnectClientAsync();
         for (var i = 0; i < 20; i++)
         {

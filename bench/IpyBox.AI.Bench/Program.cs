@@ -1,7 +1,8 @@
 // Every figure of the speed targets next to its floor, measured in one run against the local Docker engine.
-//   dotnet run -c Release --project bench/IpyBox.AI.Bench -- [--quick] [--baseline-image <tag>] [--output <path>] [--only <section>]
+//   dotnet run -c Release --project bench/IpyBox.AI.Bench -- [--quick] [--baseline-image <tag>] [--runtime <name>] [--output <path>] [--only <section>]
 // Prints one table and writes it, with the command and the machine, to docs/benchmarks.md (or --output).
 // --baseline-image adds the same measurements on another image (e.g. the one an older commit built) for comparison.
+// --runtime adds cold start, round trip and memory under another OCI runtime (e.g. runsc, gVisor) next to the engine's default.
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
@@ -11,6 +12,7 @@ CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 var quick = args.Contains("--quick");
 var baseline = Argument("--baseline-image");
+var runtime = Argument("--runtime");
 var output = Argument("--output") ?? Path.Combine(RepositoryRoot(), "docs", "benchmarks.md");
 var n = new Counts(quick);
 var machine = Machine.Describe();
@@ -23,8 +25,13 @@ await using (var warmup = await ExecutionContainer.StartAsync())
 {
 }
 
-// --only <name> runs one section (roundtrip, coldstart, warmstart, files, memory), e.g. while working on it.
+// --only <name> runs one section (roundtrip, coldstart, warmstart, files, memory, runtime), e.g. while working on it.
 var only = Argument("--only");
+if (only == "runtime")
+{
+    runtime ??= "runsc";
+}
+
 if (only is null or "roundtrip")
 {
     figures.AddRange(await Sections.RoundTripAndStreamingAsync(n, baseline));
@@ -48,6 +55,11 @@ if (only is null or "files")
 if (only is null or "memory")
 {
     figures.AddRange(await Sections.IdleMemoryAsync(n, baseline));
+}
+
+if (runtime is not null && only is null or "runtime")
+{
+    figures.AddRange(await RuntimeComparison.MeasureAsync(n, runtime));
 }
 
 var command = "dotnet run -c Release --project bench/IpyBox.AI.Bench --" + string.Concat(args.Select(a => " " + a));

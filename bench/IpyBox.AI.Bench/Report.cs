@@ -79,6 +79,10 @@ internal sealed record Report(
               memory (`RssAnon`, after a full compacting collection) grew by per sandbox, counted after one sandbox had
               already come and gone; the managed heap's share is in brackets. The fit counts the container and the
               resident figure, leaving 2 GiB to the system.
+            - **Runtime** (with `--runtime <name>`): the cold start and the round trip as above, and the container's memory
+              (`docker stats`) 5 s after the start and 5 s after a cell that builds a 100 000-row pandas frame, under the
+              named runtime and under the engine's default, alternating; the round trip also against jupyter_client in
+              the named runtime's container, which says how much of the difference is the kernel's own.
 
             [performance.md](performance.md) says where the time went and which settings of the image and the library
             each figure depends on.
@@ -88,7 +92,10 @@ internal sealed record Report(
             `--quick` measures fewer times (a check that everything runs, not figures to quote); `--baseline-image <tag>`
             adds the round trip, the streaming delay, the cold start and the idle memory of another image, such as the
             runtime image an older commit built (`docker images ipybox-ai` lists the tags; the tag is a hash of `docker/`);
-            `--only roundtrip|coldstart|warmstart|files|memory` runs one section;
+            `--runtime <name>` adds the cold start, round trip and memory under another OCI runtime, such as gVisor's
+            `runsc`, next to the engine's default ([security.md](security.md#running-under-gvisor));
+            `--only roundtrip|coldstart|warmstart|files|memory|runtime` runs one section (`runtime` without `--runtime`
+            measures `runsc`);
             `--output <path>` writes the table elsewhere.
 
             ## Other benchmark programs

@@ -64,6 +64,20 @@ public sealed class ResourceLimitTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_runtime_the_engine_does_not_know_fails_with_an_error_that_lists_the_ones_it_knows_and_leaves_no_container()
+    {
+        var options = new ExecutionContainerOptions { Runtime = "no-such-runtime" };
+        options.Labels[DockerEngine.TestLabel] = DockerEngine.NewRunId();
+
+        var error = await Assert.ThrowsAsync<ContainerStartException>(() => ExecutionContainer.StartAsync(options));
+
+        Assert.Contains("knows no runtime 'no-such-runtime'", error.Message);
+        Assert.Contains("runc", error.Message);
+        Assert.Contains("daemon.json", error.Message);
+        Assert.Empty(await DockerEngine.ListAsync(DockerEngine.TestLabel, options.Labels[DockerEngine.TestLabel]));
+    }
+
+    [Fact]
     public async Task A_cell_that_allocates_beyond_the_memory_limit_dies_with_an_error_that_says_it_was_OOM_killed()
     {
         await using var container = await ExecutionContainer.StartAsync(new ExecutionContainerOptions { MemoryLimitBytes = 384 * MiB });

@@ -56,6 +56,16 @@ internal sealed class DockerOperations : IDisposable
         }
     }
 
+    /// <summary>Returns the OCI runtimes the engine knows (<c>docker info</c>): each name with the path of its binary.</summary>
+    public Task<IReadOnlyDictionary<string, string>> GetRuntimesAsync(CancellationToken cancellationToken) =>
+        GuardAsync(async () =>
+        {
+            var info = await _client.System.GetSystemInfoAsync(cancellationToken).ConfigureAwait(false);
+            IReadOnlyDictionary<string, string> runtimes = (info.Runtimes ?? new Dictionary<string, RuntimeWithStatus>())
+                .ToDictionary(r => r.Key, r => r.Value?.Path ?? string.Empty, StringComparer.Ordinal);
+            return runtimes;
+        });
+
     /// <summary>Returns the image's description, or <see langword="null"/> when the engine does not have it.</summary>
     public Task<ImageInspectResponse?> InspectImageAsync(string image, CancellationToken cancellationToken) =>
         GuardAsync(async () =>

@@ -25,6 +25,7 @@ public sealed partial class ExecutionContainer : IAsyncDisposable
     public const int ContainerPort = 8888;
 
     private const string PortKey = "8888/tcp";
+    private const long GvisorPanicExitCode = 2;
     private static readonly TimeSpan s_engineTimeout = TimeSpan.FromSeconds(300);
     private static readonly TimeSpan s_portPollInterval = TimeSpan.FromMilliseconds(50);
     // The server answers about 0.5 s after the start; a probe is one local HTTP request that fails at once until then,
@@ -42,6 +43,7 @@ public sealed partial class ExecutionContainer : IAsyncDisposable
     private const int Removed = 2;
     private int _disposed;
     private bool _runsAsRoot;
+    private SandboxRuntime _runtime = SandboxRuntime.EngineDefault;
 
     /// <summary>Initializes a new instance of the <see cref="ExecutionContainer"/> class. Nothing starts until <see cref="RunAsync"/>.</summary>
     /// <param name="options">The container settings; <see langword="null"/> for the defaults.</param>
@@ -124,7 +126,7 @@ public sealed partial class ExecutionContainer : IAsyncDisposable
     /// <param name="cancellationToken">Cancels the start.</param>
     /// <exception cref="DockerUnavailableException">No engine answers.</exception>
     /// <exception cref="ImageBuildException">The image is missing and could not be built or pulled.</exception>
-    /// <exception cref="ContainerStartException">The container exited during start, or its port was not published or its server did not answer in time.</exception>
+    /// <exception cref="ContainerStartException">The engine knows no runtime named <see cref="ExecutionContainerOptions.Runtime"/>, or the container exited during start, or its port was not published or its server did not answer in time.</exception>
     /// <exception cref="InvalidOperationException">The container was already started or disposed.</exception>
     public async Task RunAsync(CancellationToken cancellationToken = default)
     {
@@ -139,6 +141,7 @@ public sealed partial class ExecutionContainer : IAsyncDisposable
 
             _engine ??= new DockerOperations(_endpoint, s_engineTimeout, Options.TimeProvider);
             await _engine.PingAsync(cancellationToken).ConfigureAwait(false);
+            _runtime = await SandboxRuntime.ResolveAsync(_engine, Options.Runtime, cancellationToken).ConfigureAwait(false);
             var image = await ImageProvisioner.EnsureAsync(_engine, Image, Options.Progress, _logger, cancellationToken).ConfigureAwait(false);
 
             // Not cancelled midway: the engine may create the container even when the caller stops waiting for its id,
@@ -263,11 +266,32 @@ public sealed partial class ExecutionContainer : IAsyncDisposable
         if (state.State?.Running != true)
         {
             throw new ContainerStartException(
-                $"Container {Short(id)} from {Image} {what} ({ContainerExit.Describe(state.State, Options.MemoryLimitBytes)}).",
+                $"Container {Short(id)} from {Image} {what} ({ContainerExit.Describe(state.State, Options.MemoryLimitBytes)}).{GvisorStopHint(state)}",
                 await ReadLogsAsync(id, cancellationToken).ConfigureAwait(false));
         }
 
         return state;
+    }
+
+    /// <summary>Says, with a leading space, how a limit ends a sandbox under gVisor; empty under other runtimes or when no limit is to blame.</summary>
+    private string GvisorStopHint(ContainerInspectResponse inspected)
+    {
+        if (!_runtime.IsGvisor)
+        {
+            return string.Empty;
+        }
+
+        if (inspected.State?.OOMKilled == true)
+        {
+            return " Under gVisor the whole sandbox ends at its memory limit, and gVisor's own memory counts against it too.";
+        }
+
+        // gVisor's kernel is a Go program: it exits with 2 when it panics, which it does when it cannot create a thread.
+        return inspected.State?.ExitCode == GvisorPanicExitCode && Options.PidsLimit is { } pids
+            ? string.Create(
+                CultureInfo.InvariantCulture,
+                $" gVisor itself stopped, as it does when the sandbox's processes and threads, gVisor's own included, reach ExecutionContainerOptions.PidsLimit ({pids}); start fewer processes, or raise the limit.")
+            : string.Empty;
     }
 
     private CreateContainerParameters CreateParameters(ImageInspectResponse image, string network)
@@ -318,7 +342,9 @@ public sealed partial class ExecutionContainer : IAsyncDisposable
                 ReadonlyRootfs = Options.ReadOnlyRootFilesystem,
                 Mounts = fileSystem.Mounts,
                 Tmpfs = fileSystem.Tmpfs,
-                Init = Options.Init,
+                // gVisor cannot run the engine's init in front of the image's: the image's init (tini) becomes PID 2 and
+                // fails there, as it registers as a subreaper, which gVisor lacks. As PID 1 it reaps orphans itself.
+                Init = Options.Init && !_runtime.IsGvisor,
                 Runtime = Options.Runtime!,
                 // Anything in the sandbox can write to the container's log (PID 1's output is open to the kernel user),
                 // which the engine keeps on the host's disk: bounded, whatever the engine's default.

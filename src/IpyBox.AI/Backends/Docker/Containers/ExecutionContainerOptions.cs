@@ -96,11 +96,34 @@ public sealed class ExecutionContainerOptions
     public bool ReadOnlyRootFilesystem { get; set; } = true;
 
     /// <summary>Gets or sets a value indicating whether the engine runs an init process as PID 1 that reaps zombie processes (<c>docker run --init</c>).</summary>
+    /// <remarks>
+    /// Under gVisor (a <see cref="Runtime"/> whose binary is <c>runsc</c>) the engine's init is left out whatever this says:
+    /// it would make the image's init (<c>tini</c> in the runtime image) PID 2, where tini registers as a subreaper, which
+    /// gVisor does not support, and the container would not start. The image's tini then runs as PID 1 and reaps orphaned
+    /// processes itself. An image of your own run under gVisor needs an init of its own as its entrypoint for that. On an
+    /// engine whose default runtime is gVisor, name it in <see cref="Runtime"/> (or turn this off): the engine's default is
+    /// not looked up.
+    /// </remarks>
     /// <value>The default value is <see langword="true"/>.</value>
     public bool Init { get; set; } = true;
 
     /// <summary>Gets or sets the OCI runtime the engine runs the container with, e.g. <c>runsc</c> (gVisor) or <c>kata-runtime</c>.</summary>
-    /// <remarks>The runtime must be configured in the engine (<c>docker info</c> lists them). A stronger runtime isolates the sandbox from the host's kernel; see docs/security.md.</remarks>
+    /// <remarks>
+    /// <para>
+    /// The runtime must be registered in the engine (<c>docker info</c> lists them; <c>eng/prepare-docker.sh --gvisor</c>
+    /// registers gVisor as <c>runsc</c>); <see cref="ExecutionContainer.RunAsync"/> fails with a
+    /// <see cref="ContainerStartException"/> that lists the engine's runtimes when it knows none of this name. A stronger
+    /// runtime isolates the sandbox from the host's kernel; see docs/security.md ("Running under gVisor").
+    /// </para>
+    /// <para>
+    /// Under gVisor (a runtime whose binary is <c>runsc</c>) nothing else needs changing: the engine's <see cref="Init"/>
+    /// is left out and the image's tini reaps as PID 1. Two limits act on the whole sandbox there, not on the kernel alone:
+    /// a cell that goes beyond <see cref="MemoryLimitBytes"/> ends the sandbox (the error says it was OOM-killed), and
+    /// <see cref="PidsLimit"/> counts gVisor's own threads too (about 90 with an idle kernel), so a fork bomb ends the
+    /// sandbox instead of failing with <c>EAGAIN</c> in the cell. Either way the host is protected and the sandbox is
+    /// reported unavailable, so a session replaces it.
+    /// </para>
+    /// </remarks>
     /// <value>The default value is <see langword="null"/>: the engine's default runtime (usually <c>runc</c>).</value>
     public string? Runtime { get; set; }
 
