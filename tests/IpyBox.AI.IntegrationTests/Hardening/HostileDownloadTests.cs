@@ -1,8 +1,9 @@
 namespace IpyBox.AI.IntegrationTests.Hardening;
 
 /// <summary>
-/// A download from a sandbox reads what the sandbox's own code controls: its files, the <c>tar</c> that packs them, even the
-/// kernel server that serves them (a cell can take it over). Here cells make a download stall, trickle, flood or read a file
+/// A download from a sandbox reads what the sandbox controls: its files and the <c>tar</c> that packs them (the kernel user's
+/// to change and to signal), and the kernel server that serves them (taken over here as by code that got past the sandbox's
+/// defences, see <see cref="KernelServerTakeover"/>). Here the sandbox makes a download stall, trickle, flood or read a file
 /// without end; each ends with a clear error within the bounds of the container's options, and leaves nothing on the host.
 /// Each download is also held to a test-level limit far beyond those bounds, so a download that hangs fails the test.
 /// </summary>
@@ -187,15 +188,14 @@ public sealed class HostileDownloadTests : IAsyncLifetime
         try
         {
             await sandbox.ExecuteAsync("open('/app/data.txt', 'w').write('the real file')");
-            await sandbox.ExecuteAsync(KernelServerTakeover.Cell("""
+            await KernelServerTakeover.TakeOverAsync(Container, """
                 import time
                 def answer(connection, request):
                     connection.sendall(b'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000000\r\n\r\n{"name": "')
                     while True:
                         connection.sendall(b'x')
                         time.sleep(0.5)
-                """));
-            await KernelServerTakeover.WaitUntilTakenOverAsync(Container.ServerUri);
+                """);
 
             var download = await Assert.ThrowsAsync<FileTransferTimeoutException>(
                 () => sandbox.Files.DownloadFileAsync("data.txt", _host.Combine("data.txt")).WaitAsync(s_hang));
@@ -216,13 +216,12 @@ public sealed class HostileDownloadTests : IAsyncLifetime
         }
     }
 
-    /// <summary>Writes <c>/app/data.txt</c>, then lets a cell replace the kernel server with one that answers with <paramref name="answer"/>.</summary>
+    /// <summary>Writes <c>/app/data.txt</c>, then replaces the kernel server with one that answers with <paramref name="answer"/>.</summary>
     private async Task TakeOverAsync(string answer)
     {
         var client = await Container.ConnectClientAsync(s_client);
         await client.ExecuteAsync("open('/app/data.txt', 'w').write('the real file')");
-        await client.ExecuteAsync(KernelServerTakeover.Cell(answer));
-        await KernelServerTakeover.WaitUntilTakenOverAsync(Container.ServerUri);
+        await KernelServerTakeover.TakeOverAsync(Container, answer);
 
         // The kernel's connection went with the server; deleting it gets no answer, which is not what is tested here.
         await client.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30)).ContinueWith(_ => { }, TaskScheduler.Default);

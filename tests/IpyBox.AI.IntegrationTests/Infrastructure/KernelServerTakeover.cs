@@ -1,25 +1,25 @@
 using System.Net;
-using System.Text.Json;
 
 namespace IpyBox.AI.IntegrationTests;
 
 /// <summary>
-/// What code in a sandbox can do to its own kernel server: it runs as the same user, so a cell can stop the server with
-/// ptrace, make it close its listening sockets, and serve the port itself. The test gives the Python function that answers
-/// each request; a request for <see cref="ProbePath"/> is answered 418 so the test knows the takeover is done.
+/// A kernel server taken over inside its sandbox. The kernel itself can no longer do it (ServerSecretTests), so a process in
+/// the sandbox's process and network namespaces that got past those defences (root with <c>CAP_SYS_PTRACE</c>, standing for
+/// a kernel exploit) stops the server with ptrace, makes it close its listening sockets and serves the port itself. The test
+/// gives the Python function that answers each request; a request for <see cref="ProbePath"/> is answered 418 so the test
+/// knows the takeover is done.
 /// </summary>
 public static class KernelServerTakeover
 {
     /// <summary>The path the fake server answers with 418, whatever else it does.</summary>
     public const string ProbePath = "ipybox-takeover-probe";
 
-    // Runs in its own process so the cell that starts it can finish first. It stops the server's main thread with ptrace,
+    // It stops the server's main thread with ptrace,
     // makes it close() each of its sockets on port 8888 (one syscall instruction of libc, single-stepped), lets it go, and
     // serves the port itself, one thread per connection, with the answer function the test gave (`answer(connection, request)`).
     private const string Script = """
-        import ctypes, os, socket, sys, threading, time
+        import ctypes, os, socket, sys, threading
 
-        time.sleep(0.5)
         libc = ctypes.CDLL(None, use_errno=True)
         libc.ptrace.argtypes = [ctypes.c_long, ctypes.c_long, ctypes.c_void_p, ctypes.c_void_p]
         libc.ptrace.restype = ctypes.c_long
@@ -72,31 +72,36 @@ public static class KernelServerTakeover
             threading.Thread(target=handle, args=(connection,), daemon=True).start()
         """;
 
-    /// <summary>The cell that starts the takeover in a process of its own; the kernel's connection dies with the server's port.</summary>
+    /// <summary>Takes the kernel server of <paramref name="container"/> over and waits until the fake server answers.</summary>
+    /// <param name="container">The sandbox's container.</param>
     /// <param name="answer">Python source that defines <c>answer(connection, request)</c>: it writes the whole HTTP answer to the socket.</param>
-    public static string Cell(string answer) => $"""
-        import subprocess, sys
-        open('/tmp/takeover.py', 'w').write({JsonSerializer.Serialize(Script)})
-        subprocess.Popen([sys.executable, '/tmp/takeover.py', {JsonSerializer.Serialize(answer)}, {JsonSerializer.Serialize(ProbePath)}],
-                         start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        """;
+    public static async Task TakeOverAsync(ExecutionContainer container, string answer)
+    {
+        await DockerEngine.StartInsideAsync(container.ContainerId!, container.Image, "/opt/venv/bin/python", "-c", Script, answer, ProbePath);
+        await WaitUntilTakenOverAsync(container.ServerUri);
+    }
 
     /// <summary>Waits until the server at <paramref name="serverUri"/> answers the probe as the fake server does.</summary>
-    public static async Task WaitUntilTakenOverAsync(Uri serverUri)
+    private static async Task WaitUntilTakenOverAsync(Uri serverUri)
     {
         using var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(5) };
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (true)
         {
-            using (var response = await http.GetAsync(new Uri(serverUri, ProbePath)))
+            try
             {
+                using var response = await http.GetAsync(new Uri(serverUri, ProbePath));
                 if (response.StatusCode == (HttpStatusCode)418)
                 {
                     return;
                 }
             }
+            catch (HttpRequestException)
+            {
+                // The real server's connections are cut while the port changes hands.
+            }
 
-            Assert.True(DateTime.UtcNow < deadline, "The cell did not take the kernel server over within 60 s.");
+            Assert.True(DateTime.UtcNow < deadline, "The kernel server was not taken over within 60 s.");
             await Task.Delay(100);
         }
     }
