@@ -175,8 +175,9 @@ public sealed class FileTransferTests(SandboxFixture sandbox) : IDisposable
             "open(p, 'w').write('escaped')\nos.chmod(p, 0o750)\nos.utime(p, (1600000000, 1600000000))");
 
         await new ResourceClient(sandbox.Container).DownloadFileAsync(name, HostPath("escaped.txt"));
+        using var guard = Unbounded($"/app/{name}");
         var served = await ServerFileDownload.TryWriteAsync(
-            sandbox.Container, $"/app/{name}", HostPath("served.txt"), UnixFileMode.UserRead, DateTime.UnixEpoch, CancellationToken.None);
+            sandbox.Container, $"/app/{name}", HostPath("served.txt"), UnixFileMode.UserRead, DateTime.UnixEpoch, guard, guard.Token);
 
         Assert.True(served, "the kernel server did not serve the file");
         Assert.Equal("escaped", await File.ReadAllTextAsync(HostPath("served.txt")));
@@ -196,13 +197,19 @@ public sealed class FileTransferTests(SandboxFixture sandbox) : IDisposable
         var content = RandomNumberGenerator.GetBytes(100_000);
         await File.WriteAllBytesAsync(HostPath("up.bin"), content);
         await files.UploadFileAsync(HostPath("up.bin"), "sub/up.bin");
+        using var guard = Unbounded("/app/sub/up.bin");
         Assert.False(await ServerFileDownload.TryWriteAsync(
-            container, "/app/sub/up.bin", HostPath("unserved.bin"), UnixFileMode.UserRead, DateTime.UnixEpoch, CancellationToken.None));
+            container, "/app/sub/up.bin", HostPath("unserved.bin"), UnixFileMode.UserRead, DateTime.UnixEpoch, guard, guard.Token));
 
         await files.DownloadFileAsync("sub/up.bin", HostPath("back.bin"));
 
         Assert.Equal(content, await File.ReadAllBytesAsync(HostPath("back.bin")));
     }
+
+    private static TransferGuard Unbounded(string path) => new(
+        path,
+        new TransferLimits(Timeout.InfiniteTimeSpan, "idle", Timeout.InfiniteTimeSpan, "total", MaxBytes: null, "size", TimeProvider.System),
+        CancellationToken.None);
 
     private static string PythonString(string text) => "'" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal) + "'";
 

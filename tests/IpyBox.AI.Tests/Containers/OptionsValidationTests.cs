@@ -57,6 +57,21 @@ public sealed class OptionsValidationTests
     }
 
     [Fact]
+    public void File_transfer_bounds_must_be_positive_or_switched_off_explicitly()
+    {
+        Assert.Contains("FileTransferIdleTimeout", Assert.Throws<ArgumentException>(new ExecutionContainerOptions { FileTransferIdleTimeout = TimeSpan.Zero }.Validate).Message);
+        Assert.Contains("FileTransferTimeout", Assert.Throws<ArgumentException>(new ExecutionContainerOptions { FileTransferTimeout = TimeSpan.FromSeconds(-2) }.Validate).Message);
+        Assert.Contains("MaxDownloadBytes", Assert.Throws<ArgumentException>(new ExecutionContainerOptions { MaxDownloadBytes = 0 }.Validate).Message);
+
+        new ExecutionContainerOptions
+        {
+            FileTransferIdleTimeout = Timeout.InfiniteTimeSpan,
+            FileTransferTimeout = Timeout.InfiniteTimeSpan,
+            MaxDownloadBytes = null,
+        }.Validate();
+    }
+
+    [Fact]
     public void Constructors_validate_their_options()
     {
         Assert.Throws<ArgumentException>(() => new ExecutionContainer(new ExecutionContainerOptions { HostIp = "x" }));

@@ -19,16 +19,19 @@ internal sealed class JupyterServerApi : IDisposable
     private static readonly TimeSpan s_connectTimeout = TimeSpan.FromSeconds(10);
 
     private readonly HttpClient _http;
+    private readonly TimeSpan _requestTimeout;
     private volatile bool _hasContentsApi;
 
     public JupyterServerApi(Uri serverUri, string token, TimeSpan requestTimeout)
     {
         ServerUri = ServerAddress.Normalize(serverUri);
         // A redirect means a login page or a wrong prefix (or a kernel that took over the server): it is reported, never followed.
+        // Bounded per request, answer and body together (see WithinTimeoutAsync): the client's own timeout ends at the headers.
+        _requestTimeout = requestTimeout;
         _http = new HttpClient(SandboxServerHttp.CreateHandler(s_connectTimeout))
         {
             BaseAddress = ServerUri,
-            Timeout = requestTimeout,
+            Timeout = Timeout.InfiniteTimeSpan,
         };
         _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("token", token);
     }
@@ -38,7 +41,48 @@ internal sealed class JupyterServerApi : IDisposable
     /// <summary>Checks that the server answers, accepts the token and offers the kernel spec <paramref name="kernelName"/>.</summary>
     /// <exception cref="SandboxUnavailableException">The server cannot be reached, or serves no Jupyter API at the address.</exception>
     /// <exception cref="IpyBoxException">The server refused the token or has no such kernel spec.</exception>
-    public async Task CheckServerAsync(string kernelName, CancellationToken cancellationToken)
+    /// <exception cref="TimeoutException">The answer did not arrive whole within the request timeout.</exception>
+    public Task CheckServerAsync(string kernelName, CancellationToken cancellationToken) =>
+        WithinTimeoutAsync("list its kernel specs", path: null, ct => AsTrue(CheckServerCoreAsync(kernelName, ct)), cancellationToken);
+
+    /// <summary>Returns the model of <paramref name="path"/> without content, or <see langword="null"/> when it does not exist.</summary>
+    /// <exception cref="NotSupportedException">The server has no Contents API.</exception>
+    /// <exception cref="FileTransferTimeoutException">The answer did not arrive whole within the request timeout.</exception>
+    public Task<ContentsEntry?> GetEntryAsync(string path, CancellationToken cancellationToken) =>
+        WithinTimeoutAsync($"read {Describe(path)}", Describe(path), ct => GetEntryCoreAsync(path, ct), cancellationToken);
+
+    /// <summary>Returns the entries of the directory <paramref name="path"/>, or <see langword="null"/> when it does not exist.</summary>
+    /// <exception cref="FileTransferTimeoutException">The answer did not arrive whole within the request timeout.</exception>
+    public Task<IReadOnlyList<ContentsEntry>?> ListAsync(string path, CancellationToken cancellationToken) =>
+        WithinTimeoutAsync($"list {Describe(path)}", Describe(path), ct => ListCoreAsync(path, ct), cancellationToken);
+
+    /// <summary>
+    /// Downloads the file <paramref name="path"/> into <paramref name="destination"/>. The response is read whole (the API
+    /// sends the file as one base64 JSON string) but never more than the base64 form of <paramref name="maxBytes"/>, and
+    /// never for longer than the request timeout.
+    /// </summary>
+    /// <returns>The outcome: the file's model and the number of bytes written, or why nothing was written.</returns>
+    /// <exception cref="NotSupportedException">The file is larger than <paramref name="maxBytes"/>.</exception>
+    /// <exception cref="FileTransferTimeoutException">The answer did not arrive whole within the request timeout.</exception>
+    public Task<ContentsDownload> DownloadAsync(string path, Stream destination, long maxBytes, CancellationToken cancellationToken) =>
+        WithinTimeoutAsync($"read {Describe(path)}", Describe(path), ct => DownloadCoreAsync(path, destination, maxBytes, ct), cancellationToken);
+
+    /// <summary>Writes the local file <paramref name="localPath"/> (<paramref name="length"/> bytes) to <paramref name="path"/>, replacing a file there.</summary>
+    /// <exception cref="TimeoutException">The upload and its answer did not complete within the request timeout.</exception>
+    public Task UploadAsync(string path, string localPath, long length, CancellationToken cancellationToken) =>
+        WithinTimeoutAsync($"write {Describe(path)}", path: null, ct => AsTrue(UploadCoreAsync(path, localPath, length, ct)), cancellationToken);
+
+    /// <summary>Creates the directory <paramref name="path"/> (its parent must exist); harmless when it exists.</summary>
+    /// <exception cref="TimeoutException">The answer did not arrive whole within the request timeout.</exception>
+    public Task CreateDirectoryAsync(string path, CancellationToken cancellationToken) =>
+        WithinTimeoutAsync($"create {Describe(path)}", path: null, ct => AsTrue(CreateDirectoryCoreAsync(path, ct)), cancellationToken);
+
+    /// <summary>Deletes <paramref name="path"/>; returns <see langword="false"/> when it does not exist.</summary>
+    /// <exception cref="TimeoutException">The answer did not arrive whole within the request timeout.</exception>
+    public Task<bool> DeleteAsync(string path, CancellationToken cancellationToken) =>
+        WithinTimeoutAsync($"delete {Describe(path)}", path: null, ct => DeleteCoreAsync(path, ct), cancellationToken);
+
+    private async Task CheckServerCoreAsync(string kernelName, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("api/kernelspecs", UriKind.Relative));
         using var response = await SendAsync(request, "list its kernel specs", cancellationToken).ConfigureAwait(false);
@@ -73,9 +117,7 @@ internal sealed class JupyterServerApi : IDisposable
         }
     }
 
-    /// <summary>Returns the model of <paramref name="path"/> without content, or <see langword="null"/> when it does not exist.</summary>
-    /// <exception cref="NotSupportedException">The server has no Contents API.</exception>
-    public async Task<ContentsEntry?> GetEntryAsync(string path, CancellationToken cancellationToken)
+    private async Task<ContentsEntry?> GetEntryCoreAsync(string path, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, ContentsUri(path, "content=0"));
         using var response = await SendAsync(request, $"read {Describe(path)}", cancellationToken).ConfigureAwait(false);
@@ -91,8 +133,7 @@ internal sealed class JupyterServerApi : IDisposable
         return ContentsEntry.Parse(document.RootElement);
     }
 
-    /// <summary>Returns the entries of the directory <paramref name="path"/>, or <see langword="null"/> when it does not exist.</summary>
-    public async Task<IReadOnlyList<ContentsEntry>?> ListAsync(string path, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<ContentsEntry>?> ListCoreAsync(string path, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, ContentsUri(path, "type=directory&content=1"));
         using var response = await SendAsync(request, $"list {Describe(path)}", cancellationToken).ConfigureAwait(false);
@@ -111,13 +152,7 @@ internal sealed class JupyterServerApi : IDisposable
         return [.. content.EnumerateArray().Select(ContentsEntry.Parse)];
     }
 
-    /// <summary>
-    /// Downloads the file <paramref name="path"/> into <paramref name="destination"/>. The response is read whole (the API
-    /// sends the file as one base64 JSON string) but never more than the base64 form of <paramref name="maxBytes"/>.
-    /// </summary>
-    /// <returns>The outcome: the file's model and the number of bytes written, or why nothing was written.</returns>
-    /// <exception cref="NotSupportedException">The file is larger than <paramref name="maxBytes"/>.</exception>
-    public async Task<ContentsDownload> DownloadAsync(string path, Stream destination, long maxBytes, CancellationToken cancellationToken)
+    private async Task<ContentsDownload> DownloadCoreAsync(string path, Stream destination, long maxBytes, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, ContentsUri(path, "type=file&format=base64&content=1"));
         using var response = await SendAsync(request, $"read {Describe(path)}", cancellationToken).ConfigureAwait(false);
@@ -147,8 +182,7 @@ internal sealed class JupyterServerApi : IDisposable
         return new ContentsDownload(ContentsDownloadStatus.Done, entry, written);
     }
 
-    /// <summary>Writes the local file <paramref name="localPath"/> (<paramref name="length"/> bytes) to <paramref name="path"/>, replacing a file there.</summary>
-    public async Task UploadAsync(string path, string localPath, long length, CancellationToken cancellationToken)
+    private async Task UploadCoreAsync(string path, string localPath, long length, CancellationToken cancellationToken)
     {
         using var content = new Base64FileContent(localPath, length);
         using var request = new HttpRequestMessage(HttpMethod.Put, ContentsUri(path, query: null)) { Content = content };
@@ -168,8 +202,7 @@ internal sealed class JupyterServerApi : IDisposable
         }
     }
 
-    /// <summary>Creates the directory <paramref name="path"/> (its parent must exist); harmless when it exists.</summary>
-    public async Task CreateDirectoryAsync(string path, CancellationToken cancellationToken)
+    private async Task CreateDirectoryCoreAsync(string path, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Put, ContentsUri(path, query: null))
         {
@@ -179,8 +212,7 @@ internal sealed class JupyterServerApi : IDisposable
         await ThrowIfFailedAsync(response, $"create {Describe(path)}", cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Deletes <paramref name="path"/>; returns <see langword="false"/> when it does not exist.</summary>
-    public async Task<bool> DeleteAsync(string path, CancellationToken cancellationToken)
+    private async Task<bool> DeleteCoreAsync(string path, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Delete, ContentsUri(path, query: null));
         using var response = await SendAsync(request, $"delete {Describe(path)}", cancellationToken).ConfigureAwait(false);
@@ -288,12 +320,44 @@ internal sealed class JupyterServerApi : IDisposable
                 $"The Jupyter server at {ServerUri} cannot be reached to {action} ({ex.Message}). " +
                 "Check JupyterServerOptions.ServerUri and that the server is running.", ex);
         }
-        catch (TaskCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+    }
+
+    /// <summary>
+    /// Runs one call (its requests, their answers and bodies) within the request timeout. The server may be taken over by
+    /// the code of a sandbox it runs, and a body that trickles or never ends is not bounded by the HTTP client's timeout,
+    /// which ends with the headers.
+    /// </summary>
+    /// <param name="action">What the call does, for the message ("read /app/a.txt").</param>
+    /// <param name="path">The sandbox path the call reads, which makes the error a <see cref="FileTransferTimeoutException"/>; <see langword="null"/> for a plain <see cref="TimeoutException"/>.</param>
+    /// <param name="call">The call, given the token that ends at the timeout.</param>
+    /// <param name="cancellationToken">The caller's token.</param>
+    private async Task<T> WithinTimeoutAsync<T>(string action, string? path, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (_requestTimeout != Timeout.InfiniteTimeSpan)
         {
-            throw new TimeoutException(string.Create(
-                CultureInfo.InvariantCulture,
-                $"The Jupyter server at {ServerUri} did not {action} within {_http.Timeout.TotalSeconds:0.#} s. Increase JupyterServerOptions.RequestTimeout for large files or a slow server."), ex);
+            deadline.CancelAfter(_requestTimeout);
         }
+
+        try
+        {
+            return await call(deadline.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested
+            && ex is OperationCanceledException or IOException or HttpRequestException)
+        {
+            var message = string.Create(
+                CultureInfo.InvariantCulture,
+                $"The Jupyter server at {ServerUri} did not {action} within {_requestTimeout.TotalSeconds:0.#} s (JupyterServerOptions.RequestTimeout). ") +
+                "Increase it for large files or a slow server; a server that trickles or never ends its answer is cut here.";
+            throw path is null ? new TimeoutException(message, ex) : new FileTransferTimeoutException(message, path, _requestTimeout, ex);
+        }
+    }
+
+    private static async Task<bool> AsTrue(Task task)
+    {
+        await task.ConfigureAwait(false);
+        return true;
     }
 
     private async Task ThrowIfFailedAsync(HttpResponseMessage response, string action, CancellationToken cancellationToken)

@@ -37,7 +37,12 @@ public sealed class JupyterServerOptions
     /// <value>The default value is 10,000.</value>
     public int MaxDirectoryEntries { get; set; } = 10_000;
 
-    /// <summary>Gets or sets the time limit of one REST request (a server check, a file transfer, a listing).</summary>
+    /// <summary>Gets or sets the time limit of one REST request (a server check, a file transfer, a listing), its answer's body included.</summary>
+    /// <remarks>
+    /// The server's kernels run code that can take the server over and answer in its place, so an answer that trickles or never
+    /// ends is cut at this limit: a <see cref="FileTransferTimeoutException"/> for a file, a directory or a listing (nothing is
+    /// left on the host), a <see cref="TimeoutException"/> otherwise.
+    /// </remarks>
     /// <value>The default value is 100 seconds.</value>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(100);
 

@@ -135,6 +135,35 @@ public sealed class ExecutionContainerOptions
     /// <value>The default value is 60 seconds.</value>
     public TimeSpan StartTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>Gets or sets how long a download from the sandbox may go without receiving a byte, the first one included.</summary>
+    /// <remarks>
+    /// Everything in the sandbox is untrusted, its kernel server included: a file swapped for a FIFO or a device after it was
+    /// checked, or a server taken over by the sandbox's code, can keep a download waiting without end. Past this bound
+    /// <see cref="ResourceClient"/>'s downloads and listings fail with a <see cref="FileTransferTimeoutException"/> and leave
+    /// nothing on the host. <see cref="Timeout.InfiniteTimeSpan"/> turns the bound off.
+    /// </remarks>
+    /// <value>The default value is 30 seconds.</value>
+    public TimeSpan FileTransferIdleTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Gets or sets how long one download from the sandbox (a file, a directory, a listing) may take in all.</summary>
+    /// <remarks>
+    /// The bound for a download that trickles: a byte now and then keeps <see cref="FileTransferIdleTimeout"/> quiet. Past it
+    /// the download fails with a <see cref="FileTransferTimeoutException"/> and leaves nothing on the host. Local downloads
+    /// run at hundreds of MB/s, so the default leaves room for files of many GB. <see cref="Timeout.InfiniteTimeSpan"/>
+    /// turns the bound off (the caller's token still ends a download).
+    /// </remarks>
+    /// <value>The default value is 10 minutes.</value>
+    public TimeSpan FileTransferTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Gets or sets the most bytes one download from the sandbox (a file, or a directory's whole archive) may bring to the host.</summary>
+    /// <remarks>
+    /// A sparse file, a file that keeps growing, a device or a taken-over kernel server can send bytes without end; past this
+    /// bound the download fails with an <see cref="IOException"/> that names the limit, and what was written is removed. A
+    /// file whose size is over the bound is refused before anything is transferred. <see langword="null"/> for no limit.
+    /// </remarks>
+    /// <value>The default value is 4 GiB.</value>
+    public long? MaxDownloadBytes { get; set; } = 4L << 30;
+
     /// <summary>Gets or sets the name of a Docker network to attach the container to instead of the library's sandbox network.</summary>
     /// <remarks>
     /// When <see langword="null"/>, the container joins <c>ipybox-sandboxes</c>, a bridge network the library creates on the
@@ -205,6 +234,19 @@ public sealed class ExecutionContainerOptions
         if (StartTimeout <= TimeSpan.Zero)
         {
             throw new ArgumentException("StartTimeout must be positive.", nameof(StartTimeout));
+        }
+
+        if ((FileTransferIdleTimeout <= TimeSpan.Zero && FileTransferIdleTimeout != Timeout.InfiniteTimeSpan) ||
+            (FileTransferTimeout <= TimeSpan.Zero && FileTransferTimeout != Timeout.InfiniteTimeSpan))
+        {
+            throw new ArgumentException(
+                "FileTransferIdleTimeout and FileTransferTimeout must be positive, or Timeout.InfiniteTimeSpan for no bound.",
+                FileTransferIdleTimeout <= TimeSpan.Zero && FileTransferIdleTimeout != Timeout.InfiniteTimeSpan ? nameof(FileTransferIdleTimeout) : nameof(FileTransferTimeout));
+        }
+
+        if (MaxDownloadBytes is <= 0)
+        {
+            throw new ArgumentException("MaxDownloadBytes must be positive, or null for no limit.", nameof(MaxDownloadBytes));
         }
 
         if (MemoryLimitBytes is <= 0 || PidsLimit is <= 0 || CpuLimit is <= 0 || AppSizeLimitBytes is <= 0 || CellOutputLimit is <= 0)

@@ -14,8 +14,8 @@ namespace IpyBox.AI;
 /// <remarks>
 /// <para>
 /// Transfers use the Docker archive API and stream: a file of any size passes through a small buffer, and no
-/// transfer is cut off by the engine client's request timeout (cancel with the token instead). Uploaded files
-/// and directories belong to the kernel user (UID/GID 1000), so code in the sandbox can change them.
+/// transfer is cut off by the engine client's request timeout. Uploaded files and directories belong to the kernel user
+/// (UID/GID 1000), so code in the sandbox can change them.
 /// </para>
 /// <para>
 /// Downloads treat the container as hostile. Only regular files and directories reach the host; symbolic links,
@@ -24,6 +24,14 @@ namespace IpyBox.AI;
 /// staged next to its target and moved into place only when complete, so a failure leaves the target unchanged.
 /// A running container's files are read by <c>tar</c> as the kernel user, so a download holds no more than code in the
 /// sandbox could read itself; names the host cannot hold (<c>a\b.txt</c>) are renamed with <c>_</c>.
+/// </para>
+/// <para>
+/// Every download and listing is bounded by the container's options: no byte for
+/// <see cref="ExecutionContainerOptions.FileTransferIdleTimeout"/>, or no end within
+/// <see cref="ExecutionContainerOptions.FileTransferTimeout"/>, gives a <see cref="FileTransferTimeoutException"/>; more than
+/// <see cref="ExecutionContainerOptions.MaxDownloadBytes"/> gives an <see cref="IOException"/>. A file swapped for a FIFO or a
+/// device after it was checked, a file that grows without end, or a kernel server taken over by the sandbox's code thus ends
+/// with an error instead of a wait or a full disk, and leaves nothing on the host. The caller's token ends any of them at once.
 /// </para>
 /// <para>
 /// Every call on a container that no longer exists throws <see cref="SandboxUnavailableException"/>; an engine that cannot be
@@ -141,7 +149,11 @@ public sealed class ResourceClient : ISandboxFiles
     /// <returns>A task that completes when the file is on the host.</returns>
     /// <exception cref="ArgumentException"><paramref name="relativePath"/> is absolute or escapes <c>/app</c>.</exception>
     /// <exception cref="FileNotFoundException">The file does not exist in the container.</exception>
-    /// <exception cref="IOException">The container path is not a regular file, or <paramref name="localPath"/> is a directory.</exception>
+    /// <exception cref="IOException">
+    /// The container path is not a regular file, or <paramref name="localPath"/> is a directory, or the file is larger than
+    /// <see cref="ExecutionContainerOptions.MaxDownloadBytes"/> or changed during the download.
+    /// </exception>
+    /// <exception cref="FileTransferTimeoutException">The download went past <see cref="ExecutionContainerOptions.FileTransferIdleTimeout"/> or <see cref="ExecutionContainerOptions.FileTransferTimeout"/>.</exception>
     /// <exception cref="InvalidOperationException">The container has not been started.</exception>
     public async Task DownloadFileAsync(string relativePath, string localPath, CancellationToken cancellationToken = default)
     {
@@ -174,17 +186,20 @@ public sealed class ResourceClient : ISandboxFiles
             throw new IOException($"{absolute} is {Describe(stat)} in the container; DownloadFileAsync downloads regular files only.");
         }
 
+        var limits = Limits;
+        limits.ThrowIfTooLarge(absolute, stat.Size);
         Log.Downloading(_logger, relativePath, local);
         var mode = (UnixFileMode)stat.Mode; // LocalFileWriter keeps the permission bits only
         var modified = ToUtc(stat.Mtime);
-        await DownloadTarget.WriteFileAsync(local, async temporary =>
+        using var guard = new TransferGuard(absolute, limits, cancellationToken);
+        await DownloadTarget.WriteFileAsync(local, temporary => guard.RunAsync(async token =>
         {
             // The kernel server sends the file as it is and much faster; tar through exec serves what it does not.
-            if (!await ServerFileDownload.TryWriteAsync(_container, absolute, temporary, mode, modified, cancellationToken).ConfigureAwait(false))
+            if (!await ServerFileDownload.TryWriteAsync(_container, absolute, temporary, mode, modified, guard, token).ConfigureAwait(false))
             {
-                await GetAsync(absolute, stream => ExtractFileAsync(stream, absolute, temporary, cancellationToken), cancellationToken).ConfigureAwait(false);
+                await GetAsync(absolute, guard, stream => ExtractFileAsync(stream, absolute, temporary, token), token).ConfigureAwait(false);
             }
-        }).ConfigureAwait(false);
+        })).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -197,7 +212,11 @@ public sealed class ResourceClient : ISandboxFiles
     /// <returns>A task that completes when the directory is on the host.</returns>
     /// <exception cref="ArgumentException"><paramref name="relativePath"/> is absolute or escapes <c>/app</c>.</exception>
     /// <exception cref="DirectoryNotFoundException">The directory does not exist in the container.</exception>
-    /// <exception cref="IOException">The container path is not a directory, or <paramref name="localPath"/> is a file.</exception>
+    /// <exception cref="IOException">
+    /// The container path is not a directory, or <paramref name="localPath"/> is a file, or the directory's archive is larger
+    /// than <see cref="ExecutionContainerOptions.MaxDownloadBytes"/>.
+    /// </exception>
+    /// <exception cref="FileTransferTimeoutException">The download went past <see cref="ExecutionContainerOptions.FileTransferIdleTimeout"/> or <see cref="ExecutionContainerOptions.FileTransferTimeout"/>.</exception>
     /// <exception cref="InvalidDataException">The container sent an entry that would land outside the target; nothing was written.</exception>
     /// <exception cref="InvalidOperationException">The container has not been started.</exception>
     public async Task DownloadDirectoryAsync(string relativePath, string localPath, CancellationToken cancellationToken = default)
@@ -219,9 +238,10 @@ public sealed class ResourceClient : ISandboxFiles
         }
 
         Log.Downloading(_logger, relativePath, local);
+        using var guard = new TransferGuard(absolute, Limits, cancellationToken);
         await DownloadTarget.WriteDirectoryAsync(
             local,
-            staging => GetAsync(absolute, stream => ArchiveExtractor.ExtractDirectoryAsync(stream, staging, _logger, cancellationToken), cancellationToken)).ConfigureAwait(false);
+            staging => guard.RunAsync(token => GetAsync(absolute, guard, stream => ArchiveExtractor.ExtractDirectoryAsync(stream, staging, _logger, token), token))).ConfigureAwait(false);
     }
 
     /// <summary>Deletes the file <c>/app/<paramref name="relativePath"/></c> (a symbolic link itself, not its target).</summary>
@@ -260,6 +280,7 @@ public sealed class ResourceClient : ISandboxFiles
     /// <exception cref="ArgumentException"><paramref name="relativePath"/> is absolute or escapes <c>/app</c>.</exception>
     /// <exception cref="DirectoryNotFoundException">The path does not exist.</exception>
     /// <exception cref="IOException">The directory cannot be read.</exception>
+    /// <exception cref="FileTransferTimeoutException">The listing did not arrive within <see cref="ExecutionContainerOptions.FileTransferIdleTimeout"/>.</exception>
     /// <exception cref="InvalidOperationException">The container has not been started.</exception>
     /// <exception cref="SandboxUnavailableException">The container has stopped.</exception>
     public async Task<IReadOnlyList<RemoteFileInfo>> ListAsync(string relativePath = "", CancellationToken cancellationToken = default)
@@ -274,7 +295,9 @@ public sealed class ResourceClient : ISandboxFiles
             return [new RemoteFileInfo(stat.Name, relative, stat.Size, KindOf(stat.Mode), new DateTimeOffset(ToUtc(stat.Mtime), TimeSpan.Zero))];
         }
 
-        var result = await ExecAsync(["find", absolute, "-mindepth", "1", "-maxdepth", "1", "-printf", "%y\\t%s\\t%T@\\t%f\\0"], cancellationToken).ConfigureAwait(false);
+        // The listing arrives whole when find ends, so the idle bound is its bound.
+        using var guard = new TransferGuard(absolute, Limits, cancellationToken);
+        var result = await guard.RunAsync(token => ExecAsync(["find", absolute, "-mindepth", "1", "-maxdepth", "1", "-printf", "%y\\t%s\\t%T@\\t%f\\0"], token)).ConfigureAwait(false);
         if (result.ExitCode != 0)
         {
             throw new IOException($"Could not list {absolute}: {result.StandardError.Trim()}");
@@ -305,6 +328,23 @@ public sealed class ResourceClient : ISandboxFiles
 
         entries.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
         return entries;
+    }
+
+    /// <summary>The bounds of a download from this container, from its options.</summary>
+    private TransferLimits Limits
+    {
+        get
+        {
+            var options = _container.Options;
+            return new TransferLimits(
+                options.FileTransferIdleTimeout,
+                $"{nameof(ExecutionContainerOptions)}.{nameof(ExecutionContainerOptions.FileTransferIdleTimeout)}",
+                options.FileTransferTimeout,
+                $"{nameof(ExecutionContainerOptions)}.{nameof(ExecutionContainerOptions.FileTransferTimeout)}",
+                options.MaxDownloadBytes,
+                $"{nameof(ExecutionContainerOptions)}.{nameof(ExecutionContainerOptions.MaxDownloadBytes)}",
+                options.TimeProvider);
+        }
     }
 
     private string ContainerId => _container.ContainerId ?? throw new InvalidOperationException("The container has not been started; call RunAsync first.");
@@ -478,7 +518,7 @@ public sealed class ResourceClient : ISandboxFiles
     /// (between its own check and open a path can be swapped), so it serves only stopped containers, where no process is
     /// left to swap anything.
     /// </summary>
-    private async Task GetAsync(string absolutePath, Func<Stream, Task> consume, CancellationToken cancellationToken)
+    private async Task GetAsync(string absolutePath, TransferGuard guard, Func<Stream, Task> consume, CancellationToken cancellationToken)
     {
         var id = ContainerId;
         var slash = absolutePath.LastIndexOf('/');
@@ -487,11 +527,11 @@ public sealed class ResourceClient : ISandboxFiles
         DockerOperations.ExecResult tar;
         try
         {
-            tar = await _container.Engine.ExecStreamingAsync(id, command, output => ConsumeTarAsync(output, absolutePath, consume), cancellationToken).ConfigureAwait(false);
+            tar = await _container.Engine.ExecStreamingAsync(id, command, output => ConsumeTarAsync(output, guard.Watch(output), absolutePath, consume), cancellationToken).ConfigureAwait(false);
         }
         catch (DockerApiException ex) when (ex.StatusCode == System.Net.HttpStatusCode.Conflict)
         {
-            await GetFromStoppedContainerAsync(id, absolutePath, consume, cancellationToken).ConfigureAwait(false);
+            await GetFromStoppedContainerAsync(id, absolutePath, guard, consume, cancellationToken).ConfigureAwait(false);
             return;
         }
         catch (DockerApiException ex) when (ex.StatusCode == System.Net.HttpStatusCode.NotFound)
@@ -517,11 +557,11 @@ public sealed class ResourceClient : ISandboxFiles
         }
     }
 
-    private static async Task ConsumeTarAsync(ExecOutputStream output, string absolutePath, Func<Stream, Task> consume)
+    private static async Task ConsumeTarAsync(ExecOutputStream output, Stream watched, string absolutePath, Func<Stream, Task> consume)
     {
         try
         {
-            await consume(output).ConfigureAwait(false);
+            await consume(watched).ConfigureAwait(false);
         }
         catch (InvalidDataException ex) when (output.StandardError.Length > 0)
         {
@@ -530,7 +570,7 @@ public sealed class ResourceClient : ISandboxFiles
         }
     }
 
-    private async Task GetFromStoppedContainerAsync(string id, string absolutePath, Func<Stream, Task> consume, CancellationToken cancellationToken)
+    private async Task GetFromStoppedContainerAsync(string id, string absolutePath, TransferGuard guard, Func<Stream, Task> consume, CancellationToken cancellationToken)
     {
         var archive = await _container.Engine.GetArchiveAsync(id, absolutePath, cancellationToken).ConfigureAwait(false);
         if (archive is null)
@@ -539,7 +579,7 @@ public sealed class ResourceClient : ISandboxFiles
             throw new FileNotFoundException($"{absolutePath} disappeared from the container during the download.", absolutePath);
         }
 
-        var stream = new ArchiveReadStream(archive);
+        var stream = new ArchiveReadStream(guard.Watch(archive));
         await using (stream.ConfigureAwait(false))
         {
             await consume(stream).ConfigureAwait(false);
