@@ -16,4 +16,7 @@ internal static partial class Log
 
     [LoggerMessage(503, LogLevel.Information, "Removed network {NetworkId}, a network of the library that no container uses and that is not the sandbox network in use.")]
     public static partial void LeftoverNetworkRemoved(ILogger logger, string networkId);
+
+    [LoggerMessage(504, LogLevel.Information, "Could not remove container {ContainerId} yet; trying again in {Delay}.")]
+    public static partial void ContainerRemoveRetrying(ILogger logger, string containerId, TimeSpan delay, Exception exception);
 }
