@@ -7,7 +7,9 @@ namespace IpyBox.AI.IntegrationTests.Hardening;
 /// network an earlier setup left) are removed by <c>ipybox cleanup</c>'s library call and the next provider's start-up sweep;
 /// the sandbox network (the oldest of its name) and any network with a container are kept. A duplicate of the real
 /// <c>ipybox-sandboxes</c> would stop every sandbox on this engine from starting, tests of other assemblies included, so the
-/// duplicate here is of a network of this test's own name, given to the same code as the name to keep.
+/// duplicate in the first case is of a network of this test's own name, given to the same code as the name to keep, and its
+/// networks carry this run's label instead of the library's, which the code is given as the label to select: the start-up
+/// sweeps of other processes on this engine then leave them alone.
 /// </summary>
 public sealed class LeftoverNetworkTests : IAsyncLifetime
 {
@@ -33,19 +35,22 @@ public sealed class LeftoverNetworkTests : IAsyncLifetime
     [Fact]
     public async Task Unused_networks_and_duplicates_are_removed_and_the_oldest_shared_network_and_a_network_in_use_are_kept()
     {
-        var used = await CreateNetworkAsync($"ipybox-used-{_runId}");
+        var used = await CreateNetworkAsync($"ipybox-used-{_runId}", library: false);
         var options = Options();
         options.Network = $"ipybox-used-{_runId}";
         await using var container = await ExecutionContainer.StartAsync(options);
         var shared = $"ipybox-shared-{_runId}";
-        var kept = await CreateNetworkAsync(shared);
-        var duplicate = await CreateNetworkAsync(shared);
-        var leftover = await CreateNetworkAsync($"ipybox-left-{_runId}");
+        var kept = await CreateNetworkAsync(shared, library: false);
+        var duplicate = await CreateNetworkAsync(shared, library: false);
+        var leftover = await CreateNetworkAsync($"ipybox-left-{_runId}", library: false);
+        using var engine = new DockerOperations(DockerEndpoint.Resolve(null), TimeSpan.FromSeconds(100));
+        string[] labels = [$"{DockerEngine.TestLabel}={_runId}"];
 
-        var listed = await ManagedContainers.ListLeftoverNetworksAsync(Filter(), shared, CancellationToken.None);
-        await ManagedContainers.RemoveLeftoverNetworksAsync(Filter(), shared, CancellationToken.None);
+        var listed = await LeftoverNetworks.ListAsync(engine, labels, shared, CancellationToken.None);
+        var removed = await LeftoverNetworks.RemoveAsync(engine, labels, shared, CancellationToken.None);
 
         Assert.Equal(new[] { duplicate, leftover }.Order(), listed.Order());
+        Assert.Equal(new[] { duplicate, leftover }.Order(), removed.Order());
         var left = (await NetworksOfRunAsync()).Select(n => n.ID).ToList();
         Assert.Equal(new[] { used, kept }.Order(), left.Order());
         Assert.True(await DockerEngine.ContainerExistsAsync(container.ContainerId!));
@@ -54,7 +59,7 @@ public sealed class LeftoverNetworkTests : IAsyncLifetime
     [Fact]
     public async Task The_next_providers_sweep_removes_a_leftover_network_and_its_sandbox_starts_on_the_sandbox_network()
     {
-        var leftover = await CreateNetworkAsync($"ipybox-left-{_runId}");
+        var leftover = await CreateNetworkAsync($"ipybox-left-{_runId}", library: true);
 
         await using var sandbox = await new DockerSandboxProvider(Options()).CreateAsync();
 
@@ -70,7 +75,7 @@ public sealed class LeftoverNetworkTests : IAsyncLifetime
     {
         await using var sandbox = await new DockerSandboxProvider(Options()).CreateAsync();
 
-        var removed = await ManagedContainers.RemoveLeftoverNetworksAsync(new ManagedContainerFilter { Labels = { [DockerEngine.TestLabel] = _runId } });
+        var removed = await ManagedContainers.RemoveLeftoverNetworksAsync(Filter());
 
         Assert.Empty(removed);
         using var client = DockerEngine.CreateClient();
@@ -79,15 +84,17 @@ public sealed class LeftoverNetworkTests : IAsyncLifetime
         Assert.Equal("2", (await sandbox.ExecuteAsync("print(1 + 1)")).Text);
     }
 
-    private async Task<string> CreateNetworkAsync(string name)
+    /// <summary>Creates a network with this run's label and, when <paramref name="library"/>, the library's.</summary>
+    private async Task<string> CreateNetworkAsync(string name, bool library)
     {
         using var client = DockerEngine.CreateClient();
-        var created = await client.Networks.CreateNetworkAsync(new NetworksCreateParameters
+        var labels = new Dictionary<string, string> { [DockerEngine.TestLabel] = _runId };
+        if (library)
         {
-            Name = name,
-            Driver = "bridge",
-            Labels = new Dictionary<string, string> { [ContainerLabels.Managed] = "true", [DockerEngine.TestLabel] = _runId },
-        });
+            labels[ContainerLabels.Managed] = "true";
+        }
+
+        var created = await client.Networks.CreateNetworkAsync(new NetworksCreateParameters { Name = name, Driver = "bridge", Labels = labels });
         return created.ID;
     }
 

@@ -8,12 +8,10 @@ namespace IpyBox.AI;
 /// </summary>
 internal static class LeftoverNetworks
 {
-    private static readonly string[] s_managed = [$"{ContainerLabels.Managed}=true"];
-
     /// <summary>Lists the leftover networks that carry every one of <paramref name="labels"/>.</summary>
     /// <param name="engine">The engine.</param>
     /// <param name="labels">The label filters (the library's label among them).</param>
-    /// <param name="sharedName">The name of the network sandboxes start on; its oldest network is kept.</param>
+    /// <param name="sharedName">The name of the network sandboxes start on; its oldest network with <paramref name="labels"/> is kept.</param>
     /// <param name="cancellationToken">Cancels the listing.</param>
     /// <returns>The ids of the networks.</returns>
     public static async Task<IReadOnlyList<string>> ListAsync(DockerOperations engine, IEnumerable<string> labels, string sharedName, CancellationToken cancellationToken)
@@ -21,7 +19,7 @@ internal static class LeftoverNetworks
         // The sandbox network is looked up after the unused ones: one created in between is then either not among them or
         // the one kept, never taken for a leftover.
         var unused = await engine.ListUnusedNetworksAsync(labels, cancellationToken).ConfigureAwait(false);
-        var shared = await engine.ListNetworksAsync(sharedName, s_managed, cancellationToken).ConfigureAwait(false);
+        var shared = await engine.ListNetworksAsync(sharedName, labels, cancellationToken).ConfigureAwait(false);
         var keep = shared.Count > 0 ? shared[0] : null;
         return [.. unused.Where(id => !string.Equals(id, keep, StringComparison.Ordinal))];
     }

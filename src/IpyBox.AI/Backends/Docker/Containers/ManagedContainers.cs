@@ -73,13 +73,17 @@ public static class ManagedContainers
         return removed;
     }
 
-    /// <summary>Lists the library's networks that nothing needs any longer (see <see cref="RemoveLeftoverNetworksAsync(ManagedContainerFilter?, CancellationToken)"/>).</summary>
+    /// <summary>Lists the library's networks that nothing needs any longer (see <see cref="RemoveLeftoverNetworksAsync"/>).</summary>
     /// <param name="filter">Which networks, by their labels; <see langword="null"/> for all of them.</param>
     /// <param name="cancellationToken">Cancels the listing.</param>
     /// <returns>The ids of the networks.</returns>
     /// <exception cref="DockerUnavailableException">No engine answers.</exception>
-    public static Task<IReadOnlyList<string>> ListLeftoverNetworksAsync(ManagedContainerFilter? filter = null, CancellationToken cancellationToken = default) =>
-        ListLeftoverNetworksAsync(filter, SandboxNetwork.Name, cancellationToken);
+    public static async Task<IReadOnlyList<string>> ListLeftoverNetworksAsync(ManagedContainerFilter? filter = null, CancellationToken cancellationToken = default)
+    {
+        filter ??= new ManagedContainerFilter();
+        using var engine = await ConnectAsync(filter, cancellationToken).ConfigureAwait(false);
+        return await LeftoverNetworks.ListAsync(engine, LabelsOf(filter), SandboxNetwork.Name, cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>
     /// Removes the library's networks that nothing needs any longer: every network with the library's label that no container
@@ -93,23 +97,11 @@ public static class ManagedContainers
     /// <param name="cancellationToken">Cancels the removal.</param>
     /// <returns>The ids of the networks that were removed.</returns>
     /// <exception cref="DockerUnavailableException">No engine answers.</exception>
-    public static Task<IReadOnlyList<string>> RemoveLeftoverNetworksAsync(ManagedContainerFilter? filter = null, CancellationToken cancellationToken = default) =>
-        RemoveLeftoverNetworksAsync(filter, SandboxNetwork.Name, cancellationToken);
-
-    /// <summary>Lists the leftover networks, keeping the oldest network named <paramref name="sharedName"/>.</summary>
-    internal static async Task<IReadOnlyList<string>> ListLeftoverNetworksAsync(ManagedContainerFilter? filter, string sharedName, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<string>> RemoveLeftoverNetworksAsync(ManagedContainerFilter? filter = null, CancellationToken cancellationToken = default)
     {
         filter ??= new ManagedContainerFilter();
         using var engine = await ConnectAsync(filter, cancellationToken).ConfigureAwait(false);
-        return await LeftoverNetworks.ListAsync(engine, LabelsOf(filter), sharedName, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>Removes the leftover networks, keeping the oldest network named <paramref name="sharedName"/>.</summary>
-    internal static async Task<IReadOnlyList<string>> RemoveLeftoverNetworksAsync(ManagedContainerFilter? filter, string sharedName, CancellationToken cancellationToken)
-    {
-        filter ??= new ManagedContainerFilter();
-        using var engine = await ConnectAsync(filter, cancellationToken).ConfigureAwait(false);
-        return await LeftoverNetworks.RemoveAsync(engine, LabelsOf(filter), sharedName, cancellationToken).ConfigureAwait(false);
+        return await LeftoverNetworks.RemoveAsync(engine, LabelsOf(filter), SandboxNetwork.Name, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -128,11 +120,11 @@ public static class ManagedContainers
     internal static Task<IReadOnlyList<string>> RemoveLeftoverVolumesOfAsync(ExecutionContainerOptions options, CancellationToken cancellationToken) =>
         RemoveLeftoverVolumesAsync(FilterOf(options), cancellationToken);
 
-    /// <summary>Removes the leftover networks (see <see cref="RemoveLeftoverNetworksAsync(ManagedContainerFilter?, CancellationToken)"/>) on the engine of a provider with <paramref name="options"/> that carry its extra labels.</summary>
+    /// <summary>Removes the leftover networks (see <see cref="RemoveLeftoverNetworksAsync"/>) on the engine of a provider with <paramref name="options"/> that carry its extra labels.</summary>
     /// <returns>The ids of the networks that were removed.</returns>
     /// <exception cref="DockerUnavailableException">No engine answers.</exception>
     internal static Task<IReadOnlyList<string>> RemoveLeftoverNetworksOfAsync(ExecutionContainerOptions options, CancellationToken cancellationToken) =>
-        RemoveLeftoverNetworksAsync(FilterOf(options), SandboxNetwork.Name, cancellationToken);
+        RemoveLeftoverNetworksAsync(FilterOf(options), cancellationToken);
 
     /// <summary>What a provider with <paramref name="options"/> creates: its engine and extra labels, whatever the conversation or pool.</summary>
     private static ManagedContainerFilter FilterOf(ExecutionContainerOptions options)
