@@ -20,7 +20,7 @@ internal sealed record ResourceSnapshot(
     int EngineVolumes,
     int EngineNetworks)
 {
-    /// <summary>Gets the counts that must come back to their start value, by name.</summary>
+    /// <summary>Gets the counts that must come back to their start value (or below it: nothing left behind), by name.</summary>
     public IReadOnlyList<(string Name, long Value)> Counts =>
     [
         ("open handles (`/proc/self/fd` but loaded assemblies)", OpenHandles),
@@ -28,6 +28,9 @@ internal sealed record ResourceSnapshot(
         ("volumes of this run", RunVolumes),
         ("the library's networks (`ai.ipybox.managed`)", LibraryNetworks),
     ];
+
+    /// <summary>Tells whether no count of this snapshot is above its value in <paramref name="start"/>.</summary>
+    public bool IsBackTo(ResourceSnapshot start) => Counts.Zip(start.Counts).All(pair => pair.First.Value <= pair.Second.Value);
 
     public static async Task<ResourceSnapshot> TakeAsync(IDockerClient engine, string runLabel)
     {

@@ -145,7 +145,7 @@ internal sealed class SoakRun(SoakSettings settings) : IDisposable
         while (true)
         {
             var now = await ResourceSnapshot.TakeAsync(engine, $"{RunLabel}={_runId}");
-            if (now.Counts.SequenceEqual(start.Counts) || clock.Elapsed > s_settleLimit)
+            if (now.IsBackTo(start) || clock.Elapsed > s_settleLimit)
             {
                 return (now, clock.Elapsed);
             }
