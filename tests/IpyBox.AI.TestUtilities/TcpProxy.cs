@@ -5,7 +5,8 @@ namespace IpyBox.AI.TestUtilities;
 
 /// <summary>
 /// A TCP proxy on 127.0.0.1 in front of a real endpoint (the Docker engine's TCP socket), to make that endpoint
-/// unreachable for one client and bring it back on the same port, without touching the engine other tests use.
+/// unreachable for one client and bring it back on the same port, or to cut the requests under way, without touching the
+/// engine other tests use.
 /// </summary>
 public sealed class TcpProxy : IAsyncDisposable
 {
@@ -77,6 +78,23 @@ public sealed class TcpProxy : IAsyncDisposable
         _listener = null;
     }
 
+    /// <summary>Cuts every open connection, requests under way included, and keeps listening: the next connection goes through.</summary>
+    /// <returns>How many connections (each a client and its upstream) were cut.</returns>
+    public int CutConnections()
+    {
+        lock (_connections)
+        {
+            foreach (var connection in _connections)
+            {
+                connection.Dispose();
+            }
+
+            var cut = _connections.Count / 2;
+            _connections.Clear();
+            return cut;
+        }
+    }
+
     public async ValueTask DisposeAsync() => await StopAsync();
 
     private async Task AcceptAsync(TcpListener listener, CancellationToken cancellationToken)
@@ -106,7 +124,7 @@ public sealed class TcpProxy : IAsyncDisposable
         }
     }
 
-    private static async Task PumpAsync(TcpClient client, TcpClient upstream, CancellationToken cancellationToken)
+    private async Task PumpAsync(TcpClient client, TcpClient upstream, CancellationToken cancellationToken)
     {
         try
         {
@@ -120,6 +138,11 @@ public sealed class TcpProxy : IAsyncDisposable
         {
             client.Dispose();
             upstream.Dispose();
+            lock (_connections)
+            {
+                _connections.Remove(client);
+                _connections.Remove(upstream);
+            }
         }
     }
 

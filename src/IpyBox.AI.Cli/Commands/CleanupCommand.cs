@@ -29,7 +29,7 @@ internal static class CleanupCommand
             Description = "List what would be removed without removing it.",
         };
 
-        var command = new Command("cleanup", "Remove the sandbox containers IpyBox.AI created (running or not), including orphans of crashed processes, and the /app volumes removed containers left behind.")
+        var command = new Command("cleanup", "Remove the sandbox containers IpyBox.AI created (running or not), including orphans of crashed processes, the /app volumes removed containers left behind, and the library's networks no container uses besides the sandbox network.")
         {
             image, labels, conversation, orphaned, dryRun,
         };
@@ -68,7 +68,16 @@ internal static class CleanupCommand
                     Console.WriteLine($"{(dry ? "Would remove" : "Removed")} leftover volume {volume}");
                 }
 
-                Console.WriteLine($"{(dry ? "Would remove" : "Removed")} {containers.Count} container(s) and {volumes.Count} leftover volume(s).");
+                // Last: a network is left only once no container is attached to it.
+                var networks = dry
+                    ? await ManagedContainers.ListLeftoverNetworksAsync(filter, cancellationToken)
+                    : await ManagedContainers.RemoveLeftoverNetworksAsync(filter, cancellationToken);
+                foreach (var network in networks)
+                {
+                    Console.WriteLine($"{(dry ? "Would remove" : "Removed")} leftover network {network[..Math.Min(12, network.Length)]}");
+                }
+
+                Console.WriteLine($"{(dry ? "Would remove" : "Removed")} {containers.Count} container(s), {volumes.Count} leftover volume(s) and {networks.Count} leftover network(s).");
                 return ExitCodes.Success;
             }
             catch (Exception ex) when (ex is ArgumentException or DockerUnavailableException)

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace IpyBox.AI;
 
-/// <summary>Log messages of container upkeep: orphans of crashed processes and the volumes of removed containers (event ids 500-599).</summary>
+/// <summary>Log messages of container upkeep: orphans of crashed processes, the volumes of removed containers and leftover networks (event ids 500-599).</summary>
 internal static partial class Log
 {
     [LoggerMessage(500, LogLevel.Information, "Removed container {ContainerId}, left behind by process {OwnerProcessId} on this machine, which is gone.")]
@@ -13,4 +13,10 @@ internal static partial class Log
 
     [LoggerMessage(502, LogLevel.Information, "Removed volume {Volume}, the /app of a sandbox container that was removed without it.")]
     public static partial void LeftoverVolumeRemoved(ILogger logger, string volume);
+
+    [LoggerMessage(503, LogLevel.Information, "Removed network {NetworkId}, a network of the library that no container uses and that is not the sandbox network in use.")]
+    public static partial void LeftoverNetworkRemoved(ILogger logger, string networkId);
+
+    [LoggerMessage(504, LogLevel.Information, "Could not remove container {ContainerId} yet; trying again in {Delay}.")]
+    public static partial void ContainerRemoveRetrying(ILogger logger, string containerId, TimeSpan delay, Exception exception);
 }

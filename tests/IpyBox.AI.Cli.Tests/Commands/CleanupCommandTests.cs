@@ -23,24 +23,24 @@ public sealed class CleanupCommandTests : IAsyncLifetime
 
         var dryRun = await IpyBoxTool.RunAsync(["cleanup", "--label", scope, "--dry-run"]);
         Assert.True(dryRun.ExitCode == 0, dryRun.ToString());
-        Assert.Contains("Would remove 2 container(s) and 0 leftover volume(s).", dryRun.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Would remove 2 container(s), 0 leftover volume(s) and 0 leftover network(s).", dryRun.Stdout, StringComparison.Ordinal);
         Assert.Equal(2, (await DockerEngine.ListAsync(DockerEngine.TestLabel, _runId)).Count);
 
         var ofConversation = await IpyBoxTool.RunAsync(["cleanup", "--label", scope, "--conversation", $"thread-{_runId}", "--dry-run"]);
         Assert.True(ofConversation.ExitCode == 0, ofConversation.ToString());
         Assert.Contains($"Would remove {live.ContainerId![..12]}", ofConversation.Stdout, StringComparison.Ordinal);
         Assert.Contains($"conversation thread-{_runId}", ofConversation.Stdout, StringComparison.Ordinal);
-        Assert.Contains("Would remove 1 container(s) and 0 leftover volume(s).", ofConversation.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Would remove 1 container(s), 0 leftover volume(s) and 0 leftover network(s).", ofConversation.Stdout, StringComparison.Ordinal);
 
         var orphans = await IpyBoxTool.RunAsync(["cleanup", "--label", scope, "--orphaned"]);
         Assert.True(orphans.ExitCode == 0, orphans.ToString());
         Assert.Contains($"Removed {orphan[..12]}", orphans.Stdout, StringComparison.Ordinal);
-        Assert.Contains("Removed 1 container(s) and 0 leftover volume(s).", orphans.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Removed 1 container(s), 0 leftover volume(s) and 0 leftover network(s).", orphans.Stdout, StringComparison.Ordinal);
         var left = Assert.Single(await DockerEngine.ListAsync(DockerEngine.TestLabel, _runId));
         Assert.Equal(live.ContainerId, left.ID);
 
         var otherImage = await IpyBoxTool.RunAsync(["cleanup", "--label", scope, "--image", "no-such-image:1"]);
-        Assert.Contains("Removed 0 container(s) and 0 leftover volume(s).", otherImage.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Removed 0 container(s), 0 leftover volume(s) and 0 leftover network(s).", otherImage.Stdout, StringComparison.Ordinal);
         Assert.Single(await DockerEngine.ListAsync(DockerEngine.TestLabel, _runId));
 
         var all = await IpyBoxTool.RunAsync(["cleanup", "--label", scope, "--image", live.Image]);

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+
 namespace IpyBox.AI.IntegrationTests.Hardening;
 
 /// <summary>
@@ -40,6 +42,30 @@ public sealed class EngineFaultTests : IAsyncLifetime
 
         _proxy.Start();
         await container.DisposeAsync();
+        Assert.False(await DockerEngine.ContainerExistsAsync(id));
+    }
+
+    [Fact]
+    public async Task A_dispose_that_meets_a_short_engine_outage_removes_the_container_once_the_engine_is_back()
+    {
+        var logs = new ListLoggerProvider();
+        using var loggers = new LoggerFactory([logs]);
+        var container = await ExecutionContainer.StartAsync(Options(), loggers);
+        var id = container.ContainerId!;
+        await _proxy.StopAsync();
+
+        // The engine is back after the first removal failed: the dispose is still under way and removes the container.
+        var disposing = container.DisposeAsync().AsTask();
+        var deadline = DateTime.UtcNow.AddMinutes(1);
+        while (!logs.Entries.Any(e => e.Message.Contains("trying again", StringComparison.Ordinal)) && !disposing.IsCompleted)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the dispose neither tried again nor ended");
+            await Task.Delay(50);
+        }
+
+        _proxy.Start();
+        await disposing;
+
         Assert.False(await DockerEngine.ContainerExistsAsync(id));
     }
 

@@ -93,8 +93,9 @@ public sealed class DockerSandboxProvider : ISandboxProvider
 
     /// <summary>
     /// Before the first sandbox, removes the containers a crashed process left behind on this machine (killed with
-    /// <c>kill -9</c>, say) that this provider would have created: same engine, same extra labels, and the <c>/app</c>
-    /// volumes no container uses any longer (their container was removed by hand). Containers of live owners are never touched. A failure is logged and does not stop the sandbox from starting.
+    /// <c>kill -9</c>, say) that this provider would have created: same engine, same extra labels, the <c>/app</c>
+    /// volumes no container uses any longer (their container was removed by hand), and the library's networks with those labels that
+    /// no container uses, besides the sandbox network. Containers of live owners are never touched. A failure is logged and does not stop the sandbox from starting.
     /// </summary>
     private async Task RemoveOrphansAsync()
     {
@@ -108,6 +109,11 @@ public sealed class DockerSandboxProvider : ISandboxProvider
             foreach (var volume in await ManagedContainers.RemoveLeftoverVolumesOfAsync(ContainerOptions, CancellationToken.None).ConfigureAwait(false))
             {
                 Log.LeftoverVolumeRemoved(_logger, volume);
+            }
+
+            foreach (var network in await ManagedContainers.RemoveLeftoverNetworksOfAsync(ContainerOptions, CancellationToken.None).ConfigureAwait(false))
+            {
+                Log.LeftoverNetworkRemoved(_logger, network);
             }
         }
         catch (Exception ex) when (ex is DockerUnavailableException or DockerApiException)

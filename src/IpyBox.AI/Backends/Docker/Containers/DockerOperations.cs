@@ -257,6 +257,41 @@ internal sealed class DockerOperations : IDisposable
             return [.. found.Where(n => n.Name == name).OrderBy(n => n.Created).ThenBy(n => n.ID, StringComparer.Ordinal).Select(n => n.ID)];
         });
 
+    /// <summary>Lists the networks that carry every one of <paramref name="labels"/> and that no container is attached to.</summary>
+    /// <returns>Their ids.</returns>
+    public Task<IReadOnlyList<string>> ListUnusedNetworksAsync(IEnumerable<string> labels, CancellationToken cancellationToken) =>
+        GuardAsync<IReadOnlyList<string>>(async () =>
+        {
+            var found = await _client.Networks.ListNetworksAsync(
+                new NetworksListParameters
+                {
+                    Filters = new Dictionary<string, IDictionary<string, bool>>(StringComparer.Ordinal)
+                    {
+                        ["label"] = labels.Distinct(StringComparer.Ordinal).ToDictionary(label => label, _ => true, StringComparer.Ordinal),
+                    },
+                },
+                cancellationToken).ConfigureAwait(false);
+
+            // A listing leaves out the attached containers and its "dangling" filter ignores them (API 1.41), so each is inspected.
+            var unused = new List<string>();
+            foreach (var network in found)
+            {
+                try
+                {
+                    var inspected = await _client.Networks.InspectNetworkAsync(network.ID, cancellationToken).ConfigureAwait(false);
+                    if (inspected.Containers is not { Count: > 0 })
+                    {
+                        unused.Add(network.ID);
+                    }
+                }
+                catch (DockerNetworkNotFoundException)
+                {
+                }
+            }
+
+            return unused;
+        });
+
     /// <summary>Creates a network; a network of the same name created meanwhile by another process is no error.</summary>
     public Task CreateNetworkAsync(NetworksCreateParameters parameters, CancellationToken cancellationToken) =>
         GuardAsync(async () =>

@@ -28,6 +28,9 @@ public sealed partial class ExecutionContainer : IAsyncDisposable
     private const long GvisorPanicExitCode = 2;
     private static readonly TimeSpan s_engineTimeout = TimeSpan.FromSeconds(300);
     private static readonly TimeSpan s_portPollInterval = TimeSpan.FromMilliseconds(50);
+
+    // How long a removal waits before each new try when the engine cannot be reached: about 16 s in all.
+    private static readonly TimeSpan[] s_removalRetryDelays = [.. new[] { 250, 500, 1000, 2000, 4000, 8000 }.Select(ms => TimeSpan.FromMilliseconds(ms))];
     // The server answers about 0.5 s after the start; a probe is one local HTTP request that fails at once until then,
     // so asking often costs little and a backoff would only add to the start (by up to half of it).
     private static readonly TimeSpan s_serverPollInterval = TimeSpan.FromMilliseconds(10);
@@ -175,7 +178,7 @@ public sealed partial class ExecutionContainer : IAsyncDisposable
                 // A container that failed to start (or to lose its network) is removed at once, not left for the caller to find.
                 try
                 {
-                    await RemoveCoreAsync(CancellationToken.None).ConfigureAwait(false);
+                    await RemoveRetryingAsync().ConfigureAwait(false);
                 }
                 catch (Exception removal) when (removal is DockerUnavailableException or DockerApiException)
                 {
@@ -211,8 +214,8 @@ public sealed partial class ExecutionContainer : IAsyncDisposable
 
     /// <summary>
     /// Removes the container (as <see cref="KillAsync"/>) and releases the Docker client. Never throws: when the engine
-    /// cannot be reached the failure is logged and the container is left; call <see cref="DisposeAsync"/> again once the
-    /// engine is back to remove it. A container left when the process ends carries the owner labels, so
+    /// cannot be reached it tries again for about 16 s (a connection cut mid-way, an engine that restarts), then the failure is
+    /// logged and the container is left; call <see cref="DisposeAsync"/> again once the engine is back to remove it. A container left when the process ends carries the owner labels, so
     /// <c>ipybox cleanup</c> and the next <see cref="SandboxSessionManager"/> start remove it as an orphan.
     /// </summary>
     /// <returns>A task that completes when the container is removed, or its removal failed.</returns>
@@ -233,7 +236,7 @@ public sealed partial class ExecutionContainer : IAsyncDisposable
 
             try
             {
-                await RemoveCoreAsync(CancellationToken.None).ConfigureAwait(false);
+                await RemoveRetryingAsync().ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
@@ -440,6 +443,27 @@ public sealed partial class ExecutionContainer : IAsyncDisposable
         catch (DockerApiException)
         {
             return string.Empty;
+        }
+    }
+
+    /// <summary>
+    /// Removes the container as <see cref="RemoveCoreAsync"/> does, trying again for a while when the engine cannot be reached:
+    /// a connection cut mid-way or an engine that restarts would otherwise leave a running container that nothing removes.
+    /// </summary>
+    private async Task RemoveRetryingAsync()
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await RemoveCoreAsync(CancellationToken.None).ConfigureAwait(false);
+                return;
+            }
+            catch (DockerUnavailableException ex) when (attempt < s_removalRetryDelays.Length)
+            {
+                Log.ContainerRemoveRetrying(_logger, ContainerId ?? "(none)", s_removalRetryDelays[attempt], ex);
+                await Task.Delay(s_removalRetryDelays[attempt], Options.TimeProvider).ConfigureAwait(false);
+            }
         }
     }
 

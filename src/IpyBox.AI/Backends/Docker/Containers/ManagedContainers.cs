@@ -5,8 +5,9 @@ namespace IpyBox.AI;
 
 /// <summary>
 /// Finds and removes the containers IpyBox.AI created, by their <see cref="ContainerLabels.Managed"/> label, including
-/// orphans left by a process that crashed before it could remove its container, and the <c>/app</c> volumes their removal
-/// left behind (a container removed by hand, <c>docker rm -f</c> without <c>-v</c>).
+/// orphans left by a process that crashed before it could remove its container, the <c>/app</c> volumes their removal
+/// left behind (a container removed by hand, <c>docker rm -f</c> without <c>-v</c>), and the library's networks no container uses
+/// besides the one sandboxes start on.
 /// </summary>
 public static class ManagedContainers
 {
@@ -72,6 +73,37 @@ public static class ManagedContainers
         return removed;
     }
 
+    /// <summary>Lists the library's networks that nothing needs any longer (see <see cref="RemoveLeftoverNetworksAsync"/>).</summary>
+    /// <param name="filter">Which networks, by their labels; <see langword="null"/> for all of them.</param>
+    /// <param name="cancellationToken">Cancels the listing.</param>
+    /// <returns>The ids of the networks.</returns>
+    /// <exception cref="DockerUnavailableException">No engine answers.</exception>
+    public static async Task<IReadOnlyList<string>> ListLeftoverNetworksAsync(ManagedContainerFilter? filter = null, CancellationToken cancellationToken = default)
+    {
+        filter ??= new ManagedContainerFilter();
+        using var engine = await ConnectAsync(filter, cancellationToken).ConfigureAwait(false);
+        return await LeftoverNetworks.ListAsync(engine, LabelsOf(filter), SandboxNetwork.Name, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Removes the library's networks that nothing needs any longer: every network with the library's label that no container
+    /// is attached to, except the network sandboxes start on (<c>ipybox-sandboxes</c>, the oldest of that name), which is kept.
+    /// These are duplicates of that network, left when processes raced to create it on an engine that lets two networks share
+    /// a name (before API 1.44, where a duplicate stops every sandbox from starting), and networks an earlier setup left.
+    /// A network with containers is never removed. The library's networks carry none of a sandbox's labels, so a
+    /// <paramref name="filter"/> with an image, a conversation or labels of its own selects only networks labelled so.
+    /// </summary>
+    /// <param name="filter">Which networks, by their labels; <see langword="null"/> for all of them.</param>
+    /// <param name="cancellationToken">Cancels the removal.</param>
+    /// <returns>The ids of the networks that were removed.</returns>
+    /// <exception cref="DockerUnavailableException">No engine answers.</exception>
+    public static async Task<IReadOnlyList<string>> RemoveLeftoverNetworksAsync(ManagedContainerFilter? filter = null, CancellationToken cancellationToken = default)
+    {
+        filter ??= new ManagedContainerFilter();
+        using var engine = await ConnectAsync(filter, cancellationToken).ConfigureAwait(false);
+        return await LeftoverNetworks.RemoveAsync(engine, LabelsOf(filter), SandboxNetwork.Name, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>
     /// Removes the orphans that a provider with <paramref name="options"/> would have created: containers on its engine with
     /// its extra labels whose owner on this machine is gone. Only containers that record their owner's start time count,
@@ -87,6 +119,12 @@ public static class ManagedContainers
     /// <exception cref="DockerUnavailableException">No engine answers.</exception>
     internal static Task<IReadOnlyList<string>> RemoveLeftoverVolumesOfAsync(ExecutionContainerOptions options, CancellationToken cancellationToken) =>
         RemoveLeftoverVolumesAsync(FilterOf(options), cancellationToken);
+
+    /// <summary>Removes the leftover networks (see <see cref="RemoveLeftoverNetworksAsync"/>) on the engine of a provider with <paramref name="options"/> that carry its extra labels.</summary>
+    /// <returns>The ids of the networks that were removed.</returns>
+    /// <exception cref="DockerUnavailableException">No engine answers.</exception>
+    internal static Task<IReadOnlyList<string>> RemoveLeftoverNetworksOfAsync(ExecutionContainerOptions options, CancellationToken cancellationToken) =>
+        RemoveLeftoverNetworksAsync(FilterOf(options), cancellationToken);
 
     /// <summary>What a provider with <paramref name="options"/> creates: its engine and extra labels, whatever the conversation or pool.</summary>
     private static ManagedContainerFilter FilterOf(ExecutionContainerOptions options)
