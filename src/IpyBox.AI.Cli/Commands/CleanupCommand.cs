@@ -22,24 +22,36 @@ internal static class CleanupCommand
         };
         var orphaned = new Option<bool>("--orphaned")
         {
-            Description = "Only orphans: containers whose creating process on this machine no longer runs.",
+            Description = "Only orphans: containers whose creating process on this machine no longer runs. The default; kept for scripts.",
+        };
+        var all = new Option<bool>("--all")
+        {
+            Description = "Also the containers of processes that still run, and of other machines: their live sandboxes end.",
         };
         var dryRun = new Option<bool>("--dry-run")
         {
             Description = "List what would be removed without removing it.",
         };
 
-        var command = new Command("cleanup", "Remove the sandbox containers IpyBox.AI created (running or not), including orphans of crashed processes, the /app volumes removed containers left behind, and the library's networks no container uses besides the sandbox network.")
+        var command = new Command("cleanup", "Remove what IpyBox.AI left behind: the containers of processes that no longer run (with --all also the live sandboxes of running processes), the /app volumes removed containers left behind, and the library's networks no container uses besides the sandbox network.")
         {
-            image, labels, conversation, orphaned, dryRun,
+            image, labels, conversation, orphaned, all, dryRun,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
+            if (parse.GetValue(all) && parse.GetValue(orphaned))
+            {
+                Console.Error.WriteLine("error: --all and --orphaned exclude each other.");
+                return ExitCodes.Failure;
+            }
+
+            // Live sandboxes of running processes (or of other machines, whose processes cannot be seen from here) are
+            // someone's work in progress: only --all removes them.
             var filter = new ManagedContainerFilter
             {
                 Image = parse.GetValue(image),
                 ConversationKey = parse.GetValue(conversation),
-                OrphanedOnly = parse.GetValue(orphaned),
+                OrphanedOnly = !parse.GetValue(all),
             };
             try
             {
@@ -78,6 +90,11 @@ internal static class CleanupCommand
                 }
 
                 Console.WriteLine($"{(dry ? "Would remove" : "Removed")} {containers.Count} container(s), {volumes.Count} leftover volume(s) and {networks.Count} leftover network(s).");
+                if (filter.OrphanedOnly && await CountKeptAsync(filter, cancellationToken) is > 0 and var kept)
+                {
+                    Console.WriteLine($"Kept {kept} container(s) of processes that still run or of other machines; --all removes them too.");
+                }
+
                 return ExitCodes.Success;
             }
             catch (Exception ex) when (ex is ArgumentException or DockerUnavailableException)
@@ -87,5 +104,22 @@ internal static class CleanupCommand
             }
         });
         return command;
+    }
+
+    /// <summary>Counts the matching containers that are not orphans: those a cleanup without <c>--all</c> keeps.</summary>
+    private static async Task<int> CountKeptAsync(ManagedContainerFilter orphans, CancellationToken cancellationToken)
+    {
+        var every = new ManagedContainerFilter
+        {
+            Image = orphans.Image,
+            ConversationKey = orphans.ConversationKey,
+            DockerEndpoint = orphans.DockerEndpoint,
+        };
+        foreach (var (key, value) in orphans.Labels)
+        {
+            every.Labels[key] = value;
+        }
+
+        return (await ManagedContainers.ListAsync(every, cancellationToken)).Count(c => !c.IsOrphaned);
     }
 }

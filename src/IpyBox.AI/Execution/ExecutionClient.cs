@@ -343,13 +343,25 @@ public sealed class ExecutionClient : IAsyncDisposable, IJupyterMessageSender
         }
     }
 
-    /// <summary>Returns the error that says why the server is gone, or <see langword="null"/> while it runs or when that cannot be told within a few seconds.</summary>
+    /// <summary>
+    /// Returns the error that says why the server is gone, or <see langword="null"/> when it still runs after a few seconds
+    /// or that cannot be told: an engine may report a container as running for a moment after its server died.
+    /// </summary>
     private async Task<Exception?> FindServerGoneQuietlyAsync()
     {
+        if (_host.FindServerGone is null)
+        {
+            return null;
+        }
+
         try
         {
-            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            return await _host.FindServerGoneAsync(limit.Token).ConfigureAwait(false);
+            return await Poll.UntilAsync(
+                "the server to be reported gone",
+                ct => _host.FindServerGoneAsync(ct),
+                PollSchedule.Fixed(TimeSpan.FromSeconds(3), TimeSpan.FromMilliseconds(200)),
+                Options.TimeProvider,
+                CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

@@ -61,6 +61,27 @@ public sealed class OutputFloodTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_flood_in_a_small_sandbox_that_times_out_and_ignores_nothing_leaves_the_container_running()
+    {
+        // Found by the soak run: in a 512 MiB sandbox, output on its way filled the memory and the whole container was
+        // OOM-killed, because the limit was larger than what the kernel and the server can hold. It now scales with memory.
+        await using var container = await ExecutionContainer.StartAsync(new ExecutionContainerOptions { MemoryLimitBytes = 512L << 20 });
+        await using var client = await container.ConnectClientAsync();
+        await client.ExecuteAsync("kept = 42");
+
+        for (var i = 0; i < 3; i++)
+        {
+            var error = await Assert.ThrowsAnyAsync<Exception>(() => client.ExecuteAsync(
+                "import sys\nchunk = 'y' * 100_000\nwhile True:\n    sys.stdout.write(chunk)", TimeSpan.FromSeconds(3)));
+            Assert.True(error is ExecutionException { ErrorName: "OutputLimitExceeded" } or ExecutionTimeoutException, error.ToString());
+        }
+
+        using var docker = DockerEngine.CreateClient();
+        Assert.True((await docker.Containers.InspectContainerAsync(container.ContainerId!)).State!.Running);
+        Assert.Equal("ok", (await client.ExecuteAsync("print('ok')", TimeSpan.FromSeconds(60))).Text);
+    }
+
+    [Fact]
     public async Task A_flood_that_catches_the_stop_and_a_subprocess_flood_send_nothing_more_and_end_at_the_timeout()
     {
         await using var client = await Container.ConnectClientAsync(new ExecutionClientOptions { MaxOutputLength = 50_000_000 });

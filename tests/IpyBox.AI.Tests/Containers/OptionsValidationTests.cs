@@ -86,4 +86,13 @@ public sealed class OptionsValidationTests
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => client.ExecuteAsync("1"));
         Assert.Contains("ConnectAsync", error.Message);
     }
+
+    [Theory]
+    [InlineData(100_000_000L, 2L << 30, 100_000_000L)]
+    [InlineData(100_000_000L, 512L << 20, 32L << 20)]
+    [InlineData(null, 512L << 20, 32L << 20)]
+    [InlineData(1_000L, 512L << 20, 1_000L)]
+    [InlineData(null, null, long.MaxValue)]
+    public void The_output_limit_the_kernel_applies_is_at_most_a_sixteenth_of_the_memory_limit(long? cellOutputLimit, long? memoryLimit, long expected) =>
+        Assert.Equal(expected, new ExecutionContainerOptions { CellOutputLimit = cellOutputLimit, MemoryLimitBytes = memoryLimit }.EffectiveCellOutputLimit);
 }

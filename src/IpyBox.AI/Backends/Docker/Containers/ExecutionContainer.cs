@@ -305,7 +305,7 @@ public sealed partial class ExecutionContainer : IAsyncDisposable
 
         var environment = Options.Environment.Select(e => $"{e.Key}={e.Value}").ToList();
         // Read by the kernel (ipython_kernel_config.py in the image); a very large number stands for no limit.
-        environment.Add(string.Create(CultureInfo.InvariantCulture, $"IPYBOX_CELL_OUTPUT_LIMIT={Options.CellOutputLimit ?? long.MaxValue}"));
+        environment.Add(string.Create(CultureInfo.InvariantCulture, $"IPYBOX_CELL_OUTPUT_LIMIT={Options.EffectiveCellOutputLimit}"));
 
         var labels = ContainerLabels.For(Image, Options.Labels.Concat(_requestLabels));
         var fileSystem = SandboxFileSystem.For(Options, image, labels);

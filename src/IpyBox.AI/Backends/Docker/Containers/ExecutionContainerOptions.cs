@@ -59,10 +59,16 @@ public sealed class ExecutionContainerOptions
     /// than they can be passed on, until they fill the sandbox's memory. Past the limit the rest of the execution's output
     /// is dropped, its stderr says so once (naming this option), and the code that wrote it is stopped with
     /// <c>OutputLimitExceeded</c>; code that catches that and keeps writing sends nothing more until its timeout interrupts
-    /// it. The host keeps at most <see cref="ExecutionClientOptions.MaxOutputLength"/> of what arrives.
+    /// it. The host keeps at most <see cref="ExecutionClientOptions.MaxOutputLength"/> of what arrives. Output on its way
+    /// is held by the kernel and the server several times over, so the limit applied is at most a sixteenth of
+    /// <see cref="MemoryLimitBytes"/> (32 MiB of characters for 512 MiB): a flood then ends before it fills the sandbox.
     /// </remarks>
-    /// <value>The default value is 100,000,000. <see langword="null"/> for no limit.</value>
+    /// <value>The default value is 100,000,000. <see langword="null"/> for no limit other than the memory's share.</value>
     public long? CellOutputLimit { get; set; } = 100_000_000;
+
+    /// <summary>Gets the output limit the kernel applies: <see cref="CellOutputLimit"/>, at most a sixteenth of the memory limit.</summary>
+    internal long EffectiveCellOutputLimit =>
+        Math.Min(CellOutputLimit ?? long.MaxValue, MemoryLimitBytes is { } memory ? Math.Max(memory / 16, 1) : long.MaxValue);
 
     /// <summary>Gets or sets the size of <c>/app</c>, the sandbox's working directory; writing beyond it fails with <c>ENOSPC</c>.</summary>
     /// <remarks>
