@@ -333,39 +333,13 @@ public sealed class ExecutionClient : IAsyncDisposable, IJupyterMessageSender
         {
             Log.KernelRestartFailed(_logger, KernelId, ex);
             // A restart that fails because the whole sandbox is gone is reported with what the host knows of that.
-            var gone = await FindServerGoneQuietlyAsync().ConfigureAwait(false);
+            var gone = await _host.FindServerGoneSoonAsync(Options.TimeProvider).ConfigureAwait(false);
             var unusable = _host.Unavailable(
                 $"{timeout.Message} The code was still running after the interrupt and the kernel could not be restarted " +
                 $"({(gone is null ? ex.Message : "the sandbox's kernel server is gone: " + gone.Message.Split('\n')[0])}). " +
                 "This client is unusable: create a new one (a sandbox session replaces its sandbox).", gone ?? ex);
             channel.MarkUnusable(unusable);
             return unusable;
-        }
-    }
-
-    /// <summary>
-    /// Returns the error that says why the server is gone, or <see langword="null"/> when it still runs after a few seconds
-    /// or that cannot be told: an engine may report a container as running for a moment after its server died.
-    /// </summary>
-    private async Task<Exception?> FindServerGoneQuietlyAsync()
-    {
-        if (_host.FindServerGone is null)
-        {
-            return null;
-        }
-
-        try
-        {
-            return await Poll.UntilAsync(
-                "the server to be reported gone",
-                ct => _host.FindServerGoneAsync(ct),
-                PollSchedule.Fixed(TimeSpan.FromSeconds(3), TimeSpan.FromMilliseconds(200)),
-                Options.TimeProvider,
-                CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            return null;
         }
     }
 

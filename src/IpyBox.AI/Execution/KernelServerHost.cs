@@ -27,4 +27,33 @@ internal sealed record KernelServerHost
     /// <param name="cancellationToken">Cancels the check.</param>
     public Task<Exception?> FindServerGoneAsync(CancellationToken cancellationToken) =>
         FindServerGone is null ? Task.FromResult<Exception?>(null) : FindServerGone(cancellationToken);
+
+    /// <summary>
+    /// Returns the error that says why the server is gone, asking for a few seconds: the engine may still report a container
+    /// as running just after its server died or its network went away. <see langword="null"/> when it still runs then, or
+    /// when the host cannot tell.
+    /// </summary>
+    /// <param name="time">The clock the asking waits on.</param>
+    public async Task<Exception?> FindServerGoneSoonAsync(TimeProvider time)
+    {
+        if (FindServerGone is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return await Poll.UntilAsync(
+                "the server to be reported gone",
+                FindServerGone,
+                PollSchedule.Fixed(TimeSpan.FromSeconds(3), TimeSpan.FromMilliseconds(200)),
+                time,
+                CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Still running, or the host could not tell.
+            return null;
+        }
+    }
 }

@@ -16,7 +16,6 @@ internal sealed class KernelChannel : IJupyterMessageSender, IExecutionTimeoutPa
     private static readonly TimeSpan s_probeReplyWait = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan s_closeWait = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan s_explainDeathWait = TimeSpan.FromSeconds(5);
-    private static readonly PollSchedule s_serverGoneSchedule = PollSchedule.Fixed(TimeSpan.FromSeconds(3), TimeSpan.FromMilliseconds(200));
 
     private readonly IKernelTransport _transport;
     private readonly string _kernelId;
@@ -565,36 +564,12 @@ internal sealed class KernelChannel : IJupyterMessageSender, IExecutionTimeoutPa
 
     private async Task FailAllAsync(string reason, Exception? cause, bool serverKnownGone = false)
     {
-        var gone = serverKnownGone ? cause : await FindServerGoneAfterLossAsync().ConfigureAwait(false);
+        var gone = serverKnownGone ? cause : await _host.FindServerGoneSoonAsync(_time).ConfigureAwait(false);
         var error = gone is null ? Unavailable(reason, cause) : ServerGone(gone);
         _connectionError = error;
         foreach (var execution in _executions.Values)
         {
             execution.Fail(error);
-        }
-    }
-
-    /// <summary>Asks the host whether the server is gone, for a moment: the engine may still report a container as running just after its network went away.</summary>
-    private async Task<Exception?> FindServerGoneAfterLossAsync()
-    {
-        if (_host.FindServerGone is null)
-        {
-            return null;
-        }
-
-        try
-        {
-            return await Poll.UntilAsync(
-                "the server to be reported gone",
-                ct => _host.FindServerGoneAsync(ct),
-                s_serverGoneSchedule,
-                _time,
-                CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            // The host could not tell; the transport error is all that is known.
-            return null;
         }
     }
 
