@@ -6,31 +6,13 @@ namespace IpyBox.AI.IntegrationTests;
 /// <summary>The outbound firewall against the private topology of <see cref="FirewallTopology"/>.</summary>
 public sealed class FirewallTests(FirewallTopology topology) : IClassFixture<FirewallTopology>
 {
-    // Returns the served id for a reachable server, else the name of the error (e.g. ConnectionRefusedError).
-    private const string ProbeDefinition = """
-        import urllib.request, socket
-        def probe(host):
-            try:
-                with urllib.request.urlopen(f'http://{host}:8000/id.txt', timeout=5) as response:
-                    return response.read().decode()
-            except Exception as e:
-                reason = getattr(e, 'reason', e)
-                return type(reason).__name__
-        def resolves(name):
-            try:
-                socket.gethostbyname(name)
-                return True
-            except OSError:
-                return False
-        """;
-
     [Fact]
     public async Task Only_allowed_names_addresses_and_ranges_are_reachable_and_a_new_call_replaces_the_rules()
     {
         await using var container = await ExecutionContainer.StartAsync(topology.SandboxOptions());
         await using var client = container.CreateClient();
         await client.ConnectAsync();
-        await client.ExecuteAsync(ProbeDefinition);
+        await client.ExecuteAsync(FirewallTopology.ProbeDefinition);
 
         // Open before the firewall, by name and by address.
         Assert.Equal("alpha beta gamma", await ProbeAsync(client, "alpha", "beta", topology.Address("gamma")));
@@ -64,7 +46,7 @@ public sealed class FirewallTests(FirewallTopology topology) : IClassFixture<Fir
         await using var container = await ExecutionContainer.StartAsync(topology.SandboxOptions());
         await using var client = container.CreateClient();
         await client.ConnectAsync();
-        await client.ExecuteAsync(ProbeDefinition);
+        await client.ExecuteAsync(FirewallTopology.ProbeDefinition);
         await container.InitFirewallAsync(["alpha"]);
 
         var attempt = await client.ExecuteAsync("""
@@ -86,7 +68,7 @@ public sealed class FirewallTests(FirewallTopology topology) : IClassFixture<Fir
         await using var container = await ExecutionContainer.StartAsync(topology.SandboxOptions());
         await using var client = container.CreateClient();
         await client.ConnectAsync();
-        await client.ExecuteAsync(ProbeDefinition);
+        await client.ExecuteAsync(FirewallTopology.ProbeDefinition);
         var alpha6 = $"[{topology.Ipv6Address("alpha")}]";
         Assert.Equal("alpha alpha", await ProbeAsync(client, topology.Address("alpha"), alpha6));
 
@@ -103,7 +85,7 @@ public sealed class FirewallTests(FirewallTopology topology) : IClassFixture<Fir
         await using var container = await ExecutionContainer.StartAsync(options);
         await using var client = container.CreateClient();
         await client.ConnectAsync();
-        await client.ExecuteAsync(ProbeDefinition);
+        await client.ExecuteAsync(FirewallTopology.ProbeDefinition);
 
         Assert.Equal("ConnectionRefusedError ConnectionRefusedError", await ProbeAsync(client, topology.Address("alpha"), $"[{topology.Ipv6Address("alpha")}]"));
         Assert.Equal("False", (await client.ExecuteAsync("print(resolves('alpha'))")).Text);
@@ -137,7 +119,7 @@ public sealed class FirewallTests(FirewallTopology topology) : IClassFixture<Fir
             using (IpyBoxConversation.Begin("firewalled"))
             {
                 // The definition and the probes are the sandbox's first cell.
-                var result = await execute.InvokeAsync(new AIFunctionArguments { ["code"] = $"{ProbeDefinition}\nprint(probe('alpha'), probe('beta'))" });
+                var result = await execute.InvokeAsync(new AIFunctionArguments { ["code"] = $"{FirewallTopology.ProbeDefinition}\nprint(probe('alpha'), probe('beta'))" });
                 probed = string.Join('\n', ((IEnumerable<AIContent>)result!).OfType<TextContent>().Select(t => t.Text));
             }
 
@@ -163,7 +145,7 @@ public sealed class FirewallTests(FirewallTopology topology) : IClassFixture<Fir
         await using var container = await ExecutionContainer.StartAsync(topology.SandboxOptions());
         await using var client = container.CreateClient();
         await client.ConnectAsync();
-        await client.ExecuteAsync(ProbeDefinition);
+        await client.ExecuteAsync(FirewallTopology.ProbeDefinition);
         Assert.Equal("alpha beta gamma", await ProbeAsync(client, topology.Address("alpha"), "beta", $"[{topology.Ipv6Address("gamma")}]"));
     }
 

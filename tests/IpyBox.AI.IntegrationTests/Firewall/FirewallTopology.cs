@@ -12,6 +12,24 @@ namespace IpyBox.AI.IntegrationTests;
 /// </summary>
 public sealed class FirewallTopology : IAsyncLifetime
 {
+    /// <summary>Python that defines <c>probe(host)</c> (the served id of a reachable server, else the name of the error, e.g. ConnectionRefusedError) and <c>resolves(name)</c>.</summary>
+    public const string ProbeDefinition = """
+        import urllib.request, socket
+        def probe(host):
+            try:
+                with urllib.request.urlopen(f'http://{host}:8000/id.txt', timeout=5) as response:
+                    return response.read().decode()
+            except Exception as e:
+                reason = getattr(e, 'reason', e)
+                return type(reason).__name__
+        def resolves(name):
+            try:
+                socket.gethostbyname(name)
+                return True
+            except OSError:
+                return False
+        """;
+
     public const int ServerPort = 8000;
 
     private readonly List<string> _servers = [];

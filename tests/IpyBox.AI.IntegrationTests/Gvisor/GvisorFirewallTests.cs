@@ -6,24 +6,6 @@ namespace IpyBox.AI.IntegrationTests.Gvisor;
 /// </summary>
 public sealed class GvisorFirewallTests(FirewallTopology topology) : IClassFixture<FirewallTopology>
 {
-    // Returns the served id for a reachable server, else the name of the error (e.g. ConnectionRefusedError).
-    private const string ProbeDefinition = """
-        import urllib.request, socket
-        def probe(host):
-            try:
-                with urllib.request.urlopen(f'http://{host}:8000/id.txt', timeout=5) as response:
-                    return response.read().decode()
-            except Exception as e:
-                reason = getattr(e, 'reason', e)
-                return type(reason).__name__
-        def resolves(name):
-            try:
-                socket.gethostbyname(name)
-                return True
-            except OSError:
-                return False
-        """;
-
     [Fact]
     public async Task Only_allowed_destinations_are_reachable_and_the_kernel_user_cannot_undo_the_rules()
     {
@@ -31,7 +13,7 @@ public sealed class GvisorFirewallTests(FirewallTopology topology) : IClassFixtu
         options.FirewallAllowList.Add("alpha");
         await using var container = await ExecutionContainer.StartAsync(options);
         await using var client = await container.ConnectClientAsync();
-        await client.ExecuteAsync(ProbeDefinition);
+        await client.ExecuteAsync(FirewallTopology.ProbeDefinition);
 
         Assert.Contains(container.Firewall!.Allowed, a => a.Contains(topology.Address("alpha"), StringComparison.Ordinal));
         Assert.Equal("alpha ConnectionRefusedError ConnectionRefusedError", await ProbeAsync(client, "alpha", "beta", topology.Address("gamma")));
@@ -57,7 +39,7 @@ public sealed class GvisorFirewallTests(FirewallTopology topology) : IClassFixtu
         options.DisableNetwork = true;
         await using var container = await ExecutionContainer.StartAsync(options);
         await using var client = await container.ConnectClientAsync();
-        await client.ExecuteAsync(ProbeDefinition);
+        await client.ExecuteAsync(FirewallTopology.ProbeDefinition);
 
         Assert.Equal("ConnectionRefusedError ConnectionRefusedError", await ProbeAsync(client, topology.Address("alpha"), $"[{topology.Ipv6Address("alpha")}]"));
         Assert.Equal("False", (await client.ExecuteAsync("print(resolves('alpha'))")).Text);
