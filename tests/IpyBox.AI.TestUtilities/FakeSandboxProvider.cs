@@ -37,14 +37,34 @@ public sealed class FakeSandboxProvider : ISandboxProvider
         }
 
         var sandbox = new FakeSandbox($"fake-{Interlocked.Increment(ref _nextId)}", request);
+        if (request.Lease is { } lease && Directory is { } directory)
+        {
+            directory.Add(new SandboxInfo(sandbox.Id, SandboxState.Running, DirectoryClock.GetUtcNow())
+            {
+                ConversationKey = request.ConversationKey,
+                Metadata = request.Metadata,
+                Lease = lease,
+                LeaseExpires = DirectoryClock.GetUtcNow() + lease,
+            });
+        }
+
         ConfigureSandbox?.Invoke(sandbox);
         _sandboxes.Enqueue(sandbox);
         return sandbox;
     }
 
+    /// <summary>Gets or sets the directory that records the durable sandboxes this provider creates; <see cref="GetService"/> hands it out.</summary>
+    public FakeSandboxDirectory? Directory { get; set; }
+
+    /// <summary>Gets or sets the clock of the creation times recorded in <see cref="Directory"/>.</summary>
+    public TimeProvider DirectoryClock { get; set; } = TimeProvider.System;
+
     /// <summary>Gets more objects <see cref="GetService"/> hands out (e.g. a backend's <see cref="ExecutionClientOptions"/>).</summary>
     public List<object> Services { get; } = [];
 
     public object? GetService(Type serviceType, object? serviceKey = null) =>
-        serviceKey is not null ? null : serviceType.IsInstanceOfType(this) ? this : Services.FirstOrDefault(serviceType.IsInstanceOfType);
+        serviceKey is not null ? null
+        : serviceType.IsInstanceOfType(this) ? this
+        : Directory is not null && serviceType.IsInstanceOfType(Directory) ? Directory
+        : Services.FirstOrDefault(serviceType.IsInstanceOfType);
 }

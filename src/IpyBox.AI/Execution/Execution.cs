@@ -61,6 +61,9 @@ public sealed partial class Execution
         _completion.Task.ContinueWith(_ => _timeout.Dispose(), TaskScheduler.Default);
     }
 
+    /// <summary>Sets the result's <see cref="ExecutionResult.Notice"/>; called before the execution is tracked, so before any output arrives.</summary>
+    internal void SetNotice(string notice) => _collector.Notice = notice;
+
     /// <summary>
     /// Creates an execution that has already finished with <paramref name="result"/>. Backends that talk to a kernel get
     /// their executions from <see cref="ExecutionClient"/>; this is for sandboxes that produce a result by other means

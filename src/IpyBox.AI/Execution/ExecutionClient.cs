@@ -22,6 +22,7 @@ public sealed class ExecutionClient : IAsyncDisposable, IJupyterMessageSender
     private readonly SemaphoreSlim _lifecycle = new(1, 1);
     private KernelsApi? _api;
     private KernelChannel? _channel;
+    private string? _nextNotice;
     private int _disposed;
 
     /// <summary>Initializes a new instance of the <see cref="ExecutionClient"/> class for any Jupyter Server (or Enterprise Gateway).</summary>
@@ -84,7 +85,40 @@ public sealed class ExecutionClient : IAsyncDisposable, IJupyterMessageSender
     /// <param name="cancellationToken">Cancels the connection.</param>
     /// <exception cref="TimeoutException">The server did not answer in time.</exception>
     /// <exception cref="UnauthorizedAccessException">The server refused the token.</exception>
-    public async Task ConnectAsync(CancellationToken cancellationToken = default)
+    public Task ConnectAsync(CancellationToken cancellationToken = default) =>
+        OpenAsync(async (api, ct) =>
+        {
+            var id = await CreateKernelAsync(api, ct).ConfigureAwait(false);
+            Log.KernelCreated(_logger, id);
+            return id;
+        }, cancellationToken);
+
+    /// <summary>
+    /// Opens the channels of a kernel that already runs on the server (one another client created, in this process or another),
+    /// with its state intact. Disposing the client deletes the kernel; <see cref="DetachAsync"/> leaves it running.
+    /// </summary>
+    /// <param name="kernelId">The kernel's id, as <see cref="KernelId"/> gave it to the client that created it.</param>
+    /// <param name="cancellationToken">Cancels the connection.</param>
+    /// <exception cref="UnauthorizedAccessException">The server refused the token.</exception>
+    /// <exception cref="KernelUnavailableException">The kernel does not exist, or the server cannot be reached.</exception>
+    public Task AttachAsync(string kernelId, CancellationToken cancellationToken = default)
+    {
+        Throw.IfNullOrWhiteSpace(kernelId);
+        return OpenAsync((_, _) => Task.FromResult(kernelId), cancellationToken);
+    }
+
+    /// <summary>Lists the ids of the kernels on the server, the most recently active first.</summary>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The kernel ids.</returns>
+    /// <exception cref="HttpRequestException">The server cannot be reached or answered with an error.</exception>
+    /// <exception cref="UnauthorizedAccessException">The server refused the token.</exception>
+    internal async Task<IReadOnlyList<string>> ListKernelsAsync(CancellationToken cancellationToken)
+    {
+        using var api = new KernelsApi(_serverUri, _token);
+        return await api.ListAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task OpenAsync(Func<KernelsApi, CancellationToken, Task<string>> findKernel, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         await _lifecycle.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -96,8 +130,7 @@ public sealed class ExecutionClient : IAsyncDisposable, IJupyterMessageSender
             }
 
             _api = new KernelsApi(_serverUri, _token);
-            KernelId = await CreateKernelAsync(_api, cancellationToken).ConfigureAwait(false);
-            Log.KernelCreated(_logger, KernelId);
+            KernelId = await findKernel(_api, cancellationToken).ConfigureAwait(false);
             _channel = await KernelChannel.OpenAsync(
                 _serverUri, _token, KernelId, _sessionId, Options, _handlers, _host, _logger, cancellationToken).ConfigureAwait(false);
         }
@@ -167,6 +200,11 @@ public sealed class ExecutionClient : IAsyncDisposable, IJupyterMessageSender
             Options.TimeProvider,
             Options.MaxOutputLength,
             Options.RestartUnresponsiveKernel ? RestartAfterTimeoutAsync : null);
+        if (!silent && Interlocked.Exchange(ref _nextNotice, null) is { } notice)
+        {
+            execution.SetNotice(notice);
+        }
+
         channel.Track(execution);
         Log.Executing(_logger, id, code);
         try
@@ -211,7 +249,13 @@ public sealed class ExecutionClient : IAsyncDisposable, IJupyterMessageSender
 
     /// <summary>Closes the channels and deletes the kernel. Idempotent; harmless when the container is gone.</summary>
     /// <returns>A task that completes when the kernel is deleted.</returns>
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync() => CloseAsync(deleteKernel: true);
+
+    /// <summary>Closes the channels and leaves the kernel running with its state, for a later <see cref="AttachAsync"/>. Idempotent; the client is disposed.</summary>
+    /// <returns>A task that completes when the channels are closed.</returns>
+    public ValueTask DetachAsync() => CloseAsync(deleteKernel: false);
+
+    private async ValueTask CloseAsync(bool deleteKernel)
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
@@ -226,7 +270,7 @@ public sealed class ExecutionClient : IAsyncDisposable, IJupyterMessageSender
                 await _channel.DisposeAsync().ConfigureAwait(false);
             }
 
-            if (_api is not null && KernelId is not null)
+            if (deleteKernel && _api is not null && KernelId is not null)
             {
                 try
                 {
@@ -293,6 +337,9 @@ public sealed class ExecutionClient : IAsyncDisposable, IJupyterMessageSender
             throw gone;
         }
     }
+
+    /// <summary>Gives the next execution's result a <see cref="ExecutionResult.Notice"/> (a kernel that replaced one lost with a stopped sandbox, say).</summary>
+    internal void NoticeNextResult(string notice) => Volatile.Write(ref _nextNotice, notice);
 
     /// <summary>Throws when the client cannot take a request: disposed, not connected, its connection lost or its kernel dead.</summary>
     internal void ThrowIfUnusable() => ThrowIfNotUsable();

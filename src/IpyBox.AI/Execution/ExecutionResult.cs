@@ -47,4 +47,10 @@ public sealed class ExecutionResult
 
     /// <summary>Gets the kernel's execution counter for this execution, when reported.</summary>
     public int? ExecutionCount { get; }
+
+    /// <summary>
+    /// Gets what the sandbox has to tell the caller about its state beyond the cell's output, or <see langword="null"/>: set on
+    /// the first result after a stopped sandbox was resumed, saying that variables were lost and files kept.
+    /// </summary>
+    public string? Notice { get; init; }
 }

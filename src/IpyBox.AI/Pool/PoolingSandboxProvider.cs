@@ -96,15 +96,28 @@ public sealed class PoolingSandboxProvider : DelegatingSandboxProvider, IAsyncDi
         _template = new SandboxRequest
         {
             PoolId = PoolId,
+            Snapshot = options.Snapshot,
         };
         Refill();
     }
+
+    /// <summary>Tells whether a ready sandbox fits <paramref name="request"/>: nothing it asks for is fixed at creation differently from the pool's sandboxes.</summary>
+    private bool CanServe(SandboxRequest request) =>
+        !request.BypassPool
+        && request.Labels.Count == 0
+        && request.Metadata.Count == 0
+        && request.Lease is null
+        && (request.Snapshot is null || request.Snapshot == _template.Snapshot);
 
     /// <summary>Gets the pool's identity: the <see cref="SandboxRequest.PoolId"/> of the sandboxes it starts ahead of time.</summary>
     public string PoolId { get; }
 
     /// <summary>Hands out a ready sandbox, or passes the request to the inner provider when no ready sandbox can serve it.</summary>
-    /// <param name="request">What the sandbox is for. A request with <see cref="SandboxRequest.BypassPool"/> or <see cref="SandboxRequest.Labels"/> is never served from the pool.</param>
+    /// <param name="request">
+    /// What the sandbox is for. A request with <see cref="SandboxRequest.BypassPool"/>, <see cref="SandboxRequest.Labels"/>,
+    /// <see cref="SandboxRequest.Metadata"/> or a <see cref="SandboxRequest.Lease"/> (all fixed when a sandbox is created), or for
+    /// a snapshot other than <see cref="WarmPoolOptions.Snapshot"/>, is never served from the pool.
+    /// </param>
     /// <param name="cancellationToken">Cancels the wait; a ready sandbox taken meanwhile goes back to the pool.</param>
     /// <returns>The sandbox; the caller disposes it, which removes it and makes room for a refill.</returns>
     /// <exception cref="SandboxLimitException"><see cref="WarmPoolOptions.MaxTotal"/> sandboxes are alive or starting and none can serve the request.</exception>
@@ -112,7 +125,7 @@ public sealed class PoolingSandboxProvider : DelegatingSandboxProvider, IAsyncDi
     /// <exception cref="IpyBoxException">A cold start failed (see the inner provider).</exception>
     public override async Task<ISandbox> CreateAsync(SandboxRequest? request = null, CancellationToken cancellationToken = default)
     {
-        if (request is not null && (request.BypassPool || request.Labels.Count > 0))
+        if (request is not null && !CanServe(request))
         {
             return await ColdStartOutsideTemplateAsync(request, cancellationToken).ConfigureAwait(false);
         }

@@ -32,6 +32,11 @@ public sealed class WarmPoolOptions
     /// <value>The default value is 1 second.</value>
     public TimeSpan RefillDelay { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>Gets or sets the snapshot (<see cref="ISandboxSnapshots"/>) whose files and packages every ready sandbox starts with, or <see langword="null"/> for none.</summary>
+    /// <remarks>Requests for this snapshot, or for none, are served from the pool; a request for another snapshot gets a cold start.</remarks>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public string? Snapshot { get; set; }
+
     /// <summary>Checks the options and throws an error that says how to fix the first problem found.</summary>
     /// <exception cref="ArgumentException">An option has an invalid value.</exception>
     public void Validate()

@@ -46,8 +46,16 @@ public sealed class IpyBoxOptions
     public TimeSpan SessionIdleTimeout { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>Gets or sets the maximum number of live sandboxes (one per conversation).</summary>
+    /// <remarks>With <see cref="Durability"/>, only running sandboxes count: paused and stopped ones wait on the engine.</remarks>
     /// <value>The default value is 8.</value>
     public int MaxSessions { get; set; } = 8;
+
+    /// <summary>
+    /// Gets or sets how conversations outlive this process: with a value, each conversation's sandbox is durable, found again
+    /// by its conversation key after a restart, and paused or stopped when idle instead of removed (docs/durable-sandboxes.md).
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>: a conversation's sandbox lives as long as the manager and is removed when idle.</value>
+    public DurableSessionOptions? Durability { get; set; }
 
     /// <summary>Gets or sets what happens when a new conversation needs a sandbox and <see cref="MaxSessions"/> are live.</summary>
     /// <value>The default value is <see cref="SessionLimitBehavior.EvictLeastRecentlyUsed"/>.</value>
@@ -202,6 +210,11 @@ public sealed class IpyBoxOptions
             if (!Enum.IsDefined(options.SessionLimitBehavior))
             {
                 return $"SessionLimitBehavior {options.SessionLimitBehavior} is not a defined value.";
+            }
+
+            if (options.Durability?.FirstError() is { } durabilityError)
+            {
+                return durabilityError;
             }
 
             if (options.DefaultConversationKey is { Length: 0 })

@@ -8,6 +8,12 @@ namespace IpyBox.AI;
 /// <see cref="IpyBoxOptions.SessionIdleTimeout"/>, when ended, when evicted to respect <see cref="IpyBoxOptions.MaxSessions"/>,
 /// and all together when the manager is disposed. Calls in one conversation run one at a time; conversations run in parallel.
 /// </summary>
+/// <remarks>
+/// With <see cref="IpyBoxOptions.Durability"/>, sandboxes outlive the manager: a conversation's first call attaches to the
+/// sandbox its key already has on the engine (resuming it when paused or stopped) before creating one, an idle or evicted
+/// sandbox is paused or stopped (<see cref="DurableSessionOptions.IdleAction"/>), disposing the manager leaves its sandboxes to
+/// their leases, and only <see cref="EndSessionAsync"/> deletes them; a lost one is left, and the conversation's next call resumes it.
+/// </remarks>
 public sealed class SandboxSessionManager : IAsyncDisposable, IDisposable
 {
     private readonly Lock _lock = new();
@@ -18,6 +24,8 @@ public sealed class SandboxSessionManager : IAsyncDisposable, IDisposable
     private readonly CancellationTokenSource _disposing = new();
     private readonly ITimer? _sweeper;
     private readonly DefaultHostTools _defaultTools;
+    private readonly ISandboxDirectory? _directory;
+    private long _lastExpirySweepTicks;
     private int _sweeping;
     private int _disposed;
 
@@ -48,6 +56,13 @@ public sealed class SandboxSessionManager : IAsyncDisposable, IDisposable
         _logger = _loggerFactory.CreateLogger<SandboxSessionManager>();
         _time = timeProvider ?? TimeProvider.System;
         Provider = provider ?? new DockerSandboxProvider(Options.Container, Options.Client, _loggerFactory);
+        if (Options.Durability is not null)
+        {
+            _directory = Provider.GetService<ISandboxDirectory>() ?? throw new ArgumentException(
+                $"IpyBoxOptions.Durability needs a provider that keeps sandboxes (one with an ISandboxDirectory, such as DockerSandboxProvider); {Provider.GetType().Name} has none.",
+                nameof(options));
+        }
+
         _defaultTools = new DefaultHostTools(Options, _loggerFactory);
         if (Options.SessionIdleTimeout != Timeout.InfiniteTimeSpan)
         {
@@ -136,7 +151,7 @@ public sealed class SandboxSessionManager : IAsyncDisposable, IDisposable
         if (evicted is not null)
         {
             Log.SessionEvicted(_logger, evicted.Key, Options.MaxSessions);
-            await evicted.DisposeAsync().ConfigureAwait(false);
+            await ReleaseAsync(evicted, Release.Idle).ConfigureAwait(false);
         }
 
         if (created)
@@ -235,7 +250,7 @@ public sealed class SandboxSessionManager : IAsyncDisposable, IDisposable
         }
 
         Log.SessionEnded(_logger, conversationKey, "ended by the application");
-        await entry.DisposeAsync().AsTask().WaitAsync(cancellationToken).ConfigureAwait(false);
+        await ReleaseAsync(entry, Release.Delete).WaitAsync(cancellationToken).ConfigureAwait(false);
         return true;
     }
 
@@ -286,9 +301,12 @@ public sealed class SandboxSessionManager : IAsyncDisposable, IDisposable
         }
 
         Log.SessionEnded(_logger, session.ConversationKey, reason);
+        // A durable sandbox found lost is only left: it may be paused or stopped by another process, or its container may
+        // have ended, and the conversation's next call resumes it with its files; one that cannot be resumed is replaced
+        // then and left to its lease.
         if (entry is not null)
         {
-            await entry.DisposeAsync().ConfigureAwait(false);
+            await ReleaseAsync(entry, Release.Detach).ConfigureAwait(false);
         }
         else
         {
@@ -296,7 +314,7 @@ public sealed class SandboxSessionManager : IAsyncDisposable, IDisposable
         }
     }
 
-    /// <summary>Removes every sandbox the manager created. Idempotent.</summary>
+    /// <summary>Removes every sandbox the manager created (with <see cref="IpyBoxOptions.Durability"/>: detaches from them, leaving each to its lease). Idempotent.</summary>
     /// <returns>A task that completes when every container is removed.</returns>
     public async ValueTask DisposeAsync()
     {
@@ -323,7 +341,7 @@ public sealed class SandboxSessionManager : IAsyncDisposable, IDisposable
             Log.SessionEnded(_logger, entry.Key, "the session manager was disposed");
         }
 
-        await Task.WhenAll(entries.Select(e => e.DisposeAsync().AsTask())).ConfigureAwait(false);
+        await Task.WhenAll(entries.Select(e => e.DisposeAsync())).ConfigureAwait(false);
         await _defaultTools.DisposeAsync().ConfigureAwait(false);
         _disposing.Dispose();
     }
@@ -362,8 +380,10 @@ public sealed class SandboxSessionManager : IAsyncDisposable, IDisposable
             foreach (var entry in idle)
             {
                 Log.SessionEnded(_logger, entry.Key, $"idle for {Options.SessionIdleTimeout.TotalSeconds:0.#} s");
-                await entry.DisposeAsync().ConfigureAwait(false);
+                await ReleaseAsync(entry, Release.Idle).ConfigureAwait(false);
             }
+
+            await RemoveExpiredAsync(now).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -401,7 +421,8 @@ public sealed class SandboxSessionManager : IAsyncDisposable, IDisposable
     {
         try
         {
-            var sandbox = await Provider.CreateAsync(new SandboxRequest { ConversationKey = entry.Key }, _disposing.Token).ConfigureAwait(false);
+            var sandbox = await AttachExistingAsync(entry.Key).ConfigureAwait(false)
+                ?? await Provider.CreateAsync(NewRequest(entry.Key), _disposing.Token).ConfigureAwait(false);
             if (Options.Notebooks is { } notebooks)
             {
                 sandbox = sandbox.WithNotebookRecording(notebooks);
@@ -445,6 +466,103 @@ public sealed class SandboxSessionManager : IAsyncDisposable, IDisposable
         }
     }
 
+    /// <summary>The request of a conversation's new sandbox: durable, with the scope as metadata, when <see cref="IpyBoxOptions.Durability"/> is set.</summary>
+    private SandboxRequest NewRequest(string conversationKey) => Options.Durability is { } durability
+        ? new SandboxRequest
+        {
+            ConversationKey = conversationKey,
+            Lease = durability.Lease,
+            Metadata = new Dictionary<string, string>(StringComparer.Ordinal) { [DurableSessionOptions.ScopeMetadataKey] = durability.Scope },
+        }
+        : new SandboxRequest { ConversationKey = conversationKey };
+
+    /// <summary>
+    /// With <see cref="IpyBoxOptions.Durability"/>, attaches to the sandbox the conversation already has on the engine (the
+    /// newest of its scope; resumed when paused or stopped), or returns <see langword="null"/> when it has none or it cannot be attached.
+    /// </summary>
+    private async Task<ISandbox?> AttachExistingAsync(string conversationKey)
+    {
+        if (_directory is null || Options.Durability is not { } durability)
+        {
+            return null;
+        }
+
+        var query = new SandboxQuery { ConversationKey = conversationKey, DurableOnly = true };
+        query.Metadata[DurableSessionOptions.ScopeMetadataKey] = durability.Scope;
+        foreach (var existing in await _directory.ListAsync(query, _disposing.Token).ConfigureAwait(false))
+        {
+            try
+            {
+                var sandbox = await _directory.AttachAsync(existing.Id, _disposing.Token).ConfigureAwait(false);
+                Log.SessionReattached(_logger, conversationKey, existing.Id, existing.State.ToString().ToLowerInvariant());
+                return sandbox;
+            }
+            catch (Exception ex) when (ex is IpyBoxException or TimeoutException or HttpRequestException)
+            {
+                // Deleted meanwhile, or broken: the conversation gets a new sandbox; a broken one is left to its lease.
+                Log.SessionReattachFailed(_logger, conversationKey, existing.Id, ex);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>How a conversation's sandbox leaves the manager.</summary>
+    private enum Release
+    {
+        /// <summary>Idle or evicted: removed, or with durability the idle action (pause, stop or delete).</summary>
+        Idle,
+
+        /// <summary>Ended: removed, durable or not.</summary>
+        Delete,
+
+        /// <summary>Lost: removed; with durability only left, to be resumed or to expire.</summary>
+        Detach,
+    }
+
+    /// <summary>Disposes the session's objects, then applies to a durable sandbox what <paramref name="how"/> asks of it.</summary>
+    private async Task ReleaseAsync(Entry entry, Release how)
+    {
+        var session = await entry.DisposeAsync().ConfigureAwait(false);
+        if (session is null || _directory is null || Options.Durability is not { } durability || how == Release.Detach)
+        {
+            return;
+        }
+
+        try
+        {
+            switch (how == Release.Delete ? SessionIdleAction.Remove : durability.IdleAction)
+            {
+                case SessionIdleAction.Pause:
+                    await _directory.PauseAsync(session.SandboxId, durability.PausedRetention, CancellationToken.None).ConfigureAwait(false);
+                    break;
+                case SessionIdleAction.Stop:
+                    await _directory.StopAsync(session.SandboxId, durability.StoppedRetention, CancellationToken.None).ConfigureAwait(false);
+                    break;
+                default:
+                    await _directory.DeleteAsync(session.SandboxId, CancellationToken.None).ConfigureAwait(false);
+                    break;
+            }
+        }
+        catch (Exception ex) when (ex is IpyBoxException or TimeoutException)
+        {
+            // Gone already, or the engine is away: its lease still ends it.
+            Log.SessionReleaseFailed(_logger, entry.Key, session.SandboxId, ex);
+        }
+    }
+
+    /// <summary>With durability, removes the sandboxes whose lease expired, at most once a minute (any process may; live leases are never touched).</summary>
+    private async Task RemoveExpiredAsync(DateTimeOffset now)
+    {
+        if (_directory is null || now.UtcTicks - Interlocked.Read(ref _lastExpirySweepTicks) < TimeSpan.TicksPerMinute)
+        {
+            return;
+        }
+
+        Interlocked.Exchange(ref _lastExpirySweepTicks, now.UtcTicks);
+        await _directory.RemoveExpiredAsync(_disposing.Token).ConfigureAwait(false);
+    }
+
     /// <summary>A conversation's sandbox, possibly still being created.</summary>
     private sealed class Entry(string key)
     {
@@ -475,17 +593,21 @@ public sealed class SandboxSessionManager : IAsyncDisposable, IDisposable
                 },
                 TaskScheduler.Default);
 
-        public async ValueTask DisposeAsync()
+        /// <summary>Disposes the session once created; returns it, or <see langword="null"/> when its creation failed (and removed its own container).</summary>
+        public async Task<SandboxSession?> DisposeAsync()
         {
+            SandboxSession session;
             try
             {
-                var session = await _creation.Task.ConfigureAwait(false);
-                await session.DisposeAsync().ConfigureAwait(false);
+                session = await _creation.Task.ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
-                // Creation failed: it removed its own container.
+                return null;
             }
+
+            await session.DisposeAsync().ConfigureAwait(false);
+            return session;
         }
     }
 }

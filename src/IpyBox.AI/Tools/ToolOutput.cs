@@ -71,6 +71,11 @@ internal static class ToolOutput
             text.Append("Executed successfully; the code produced no output.");
         }
 
+        if (result.Notice is { } notice)
+        {
+            text.Insert(0, $"Note: {notice}\n");
+        }
+
         contents.Add(new TextContent(Truncate(text.ToString(), options.MaxOutputCharacters)));
         AddImages(contents, result);
         return contents;
@@ -98,6 +103,10 @@ internal static class ToolOutput
         }
 
         text.Append("\nThe kernel is still running; variables defined before the error are kept. Fix the code and try again.");
+        if (error.Result?.Notice is { } notice)
+        {
+            text.Insert(0, $"Note: {notice}\n");
+        }
         var contents = new List<AIContent> { new TextContent(Truncate(text.ToString(), options.MaxOutputCharacters)) };
         if (error.Result is { } partial)
         {

@@ -13,6 +13,9 @@ internal sealed class DockerSandbox : KernelSandbox
 
     protected override IEnumerable<object> BackendServices => [_container];
 
+    /// <summary>Gets a value indicating whether the container outlives this object (durable, or attached to), so its kernel must stay too.</summary>
+    protected override bool KeepsKernel => !_container.RemovesOnDispose;
+
     /// <summary>Checks that the container is running.</summary>
     protected override Task CheckBackendAsync(CancellationToken cancellationToken) => _container.ThrowIfNotRunningAsync(cancellationToken);
 

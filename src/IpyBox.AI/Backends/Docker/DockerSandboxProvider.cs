@@ -20,6 +20,8 @@ public sealed class DockerSandboxProvider : ISandboxProvider
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
     private Task? _orphanSweep;
+    private DockerSandboxDirectory? _directory;
+    private DockerSnapshots? _snapshots;
 
     /// <summary>Initializes a new instance of the <see cref="DockerSandboxProvider"/> class.</summary>
     /// <param name="containerOptions">The settings of every container; <see langword="null"/> for the defaults.</param>
@@ -42,6 +44,12 @@ public sealed class DockerSandboxProvider : ISandboxProvider
     /// <summary>Gets the settings of every kernel client.</summary>
     public ExecutionClientOptions ClientOptions { get; }
 
+    /// <summary>Gets the sandboxes on this provider's engine, to attach to, list, pause, stop, resume and delete by id; also handed out through <see cref="GetService"/>.</summary>
+    public ISandboxDirectory Directory => _directory ??= new DockerSandboxDirectory(this, _loggerFactory);
+
+    /// <summary>Gets the snapshots on this provider's engine; also handed out through <see cref="GetService"/>.</summary>
+    public ISandboxSnapshots Snapshots => _snapshots ??= new DockerSnapshots(this, _loggerFactory);
+
     /// <summary>Gets the image every container is created from.</summary>
     internal string Image => ContainerOptions.Image ?? RuntimeImage.DefaultTag;
 
@@ -63,8 +71,19 @@ public sealed class DockerSandboxProvider : ISandboxProvider
     /// <exception cref="FirewallException">The firewall could not be installed.</exception>
     public async Task<ISandbox> CreateAsync(SandboxRequest? request = null, CancellationToken cancellationToken = default)
     {
+        SandboxMetadata.Validate(request?.Metadata ?? new Dictionary<string, string>(), nameof(request));
+        if (request?.Lease is { } lease)
+        {
+            Throw.IfNotPositive(lease);
+        }
+
         await LazyInitializer.EnsureInitialized(ref _orphanSweep, RemoveOrphansAsync).WaitAsync(cancellationToken).ConfigureAwait(false);
         var labels = new Dictionary<string, string>(request?.Labels ?? new Dictionary<string, string>(), StringComparer.Ordinal);
+        foreach (var (key, value) in request?.Metadata ?? new Dictionary<string, string>())
+        {
+            labels[ContainerLabels.MetadataPrefix + key] = value;
+        }
+
         if (request?.ConversationKey is { } conversation)
         {
             labels[ContainerLabels.Conversation] = conversation;
@@ -75,21 +94,68 @@ public sealed class DockerSandboxProvider : ISandboxProvider
             labels[ContainerLabels.Pool] = pool;
         }
 
-        var container = await ExecutionContainer.StartNewAsync(new ExecutionContainer(ContainerOptions, _loggerFactory, labels), cancellationToken).ConfigureAwait(false);
+        string? image = null;
+        if (request?.Snapshot is { } snapshot)
+        {
+            image = await DockerSnapshots.FindImageAsync(this, snapshot, cancellationToken).ConfigureAwait(false);
+            labels[ContainerLabels.Snapshot] = snapshot;
+        }
+
+        var container = await ExecutionContainer.StartNewAsync(
+            new ExecutionContainer(ContainerOptions, _loggerFactory, labels, request?.Lease, image), cancellationToken).ConfigureAwait(false);
         try
         {
-            var kernel = await ResettableKernel.StartAsync(
-                (handlers, ct) => ExecutionClient.ConnectNewAsync(
-                    container.CreateClient(ClientOptions, _loggerFactory, KernelSandbox.Reporting(container.KernelHost), handlers), ct),
-                cancellationToken).ConfigureAwait(false);
-            return new DockerSandbox(container, kernel, new ResourceClient(container, _loggerFactory));
+            return await OpenSandboxAsync(container, attach: false, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
-            await container.DisposeAsync().ConfigureAwait(false);
+            await container.DeleteAsync().ConfigureAwait(false);
             throw;
         }
     }
+
+    /// <summary>
+    /// Connects a sandbox to its container's kernel: a new kernel for a new container, and for an attached one the kernel that
+    /// runs there (the most recently active) or, when none does (the container was stopped), a new one whose first result
+    /// says that variables were lost. Resets always start a new kernel.
+    /// </summary>
+    internal async Task<ISandbox> OpenSandboxAsync(ExecutionContainer container, bool attach, CancellationToken cancellationToken)
+    {
+        var host = KernelSandbox.Reporting(container.KernelHost);
+        Task<ExecutionClient> ConnectNew(JupyterMessageHandlers handlers, CancellationToken ct) =>
+            ExecutionClient.ConnectNewAsync(container.CreateClient(ClientOptions, _loggerFactory, host, handlers), ct);
+
+        async Task<ExecutionClient> ConnectExisting(JupyterMessageHandlers handlers, CancellationToken ct)
+        {
+            var client = container.CreateClient(ClientOptions, _loggerFactory, host, handlers);
+            try
+            {
+                var kernels = await client.ListKernelsAsync(ct).ConfigureAwait(false);
+                if (kernels.Count > 0 && !container.ServerRestarted)
+                {
+                    await client.AttachAsync(kernels[0], ct).ConfigureAwait(false);
+                    return client;
+                }
+
+                await client.ConnectAsync(ct).ConfigureAwait(false);
+                client.NoticeNextResult(KernelStateLostNotice);
+                return client;
+            }
+            catch
+            {
+                await client.DetachAsync().ConfigureAwait(false);
+                throw;
+            }
+        }
+
+        var kernel = await ResettableKernel.StartAsync(ConnectNew, cancellationToken, attach ? ConnectExisting : null).ConfigureAwait(false);
+        return new DockerSandbox(container, kernel, new ResourceClient(container, _loggerFactory));
+    }
+
+    /// <summary>The notice of the first result after a sandbox's kernel was lost with a stop.</summary>
+    internal const string KernelStateLostNotice =
+        "This sandbox was stopped and has been resumed with a new kernel: variables, imports and definitions from before are gone; " +
+        "files in /app and installed packages were kept.";
 
     /// <summary>
     /// Before the first sandbox, removes the containers a crashed process left behind on this machine (killed with
@@ -132,7 +198,7 @@ public sealed class DockerSandboxProvider : ISandboxProvider
             return null;
         }
 
-        object[] services = [this, ContainerOptions, ClientOptions];
+        object[] services = [this, ContainerOptions, ClientOptions, Directory, Snapshots];
         return services.FirstOrDefault(serviceType.IsInstanceOfType);
     }
 }

@@ -60,8 +60,16 @@ public sealed class JupyterServerSandboxProvider : ISandboxProvider
     /// <exception cref="SandboxUnavailableException">The server cannot be reached, or serves no Jupyter API at <see cref="JupyterServerOptions.ServerUri"/>.</exception>
     /// <exception cref="IpyBoxException">The server refused the token, or offers no kernel spec named <see cref="ExecutionClientOptions.KernelName"/>.</exception>
     /// <exception cref="TimeoutException">The kernel did not start within <see cref="ExecutionClientOptions.ConnectTimeout"/>.</exception>
+    /// <exception cref="NotSupportedException">The request asks for a lease, metadata or a snapshot, which a Jupyter server cannot keep.</exception>
     public async Task<ISandbox> CreateAsync(SandboxRequest? request = null, CancellationToken cancellationToken = default)
     {
+        if (request is not null && (request.Lease is not null || request.Metadata.Count > 0 || request.Snapshot is not null))
+        {
+            throw new NotSupportedException(
+                "A Jupyter server keeps no leases, metadata or snapshots for its kernels: SandboxRequest.Lease, Metadata and Snapshot need the Docker " +
+                "backend (DockerSandboxProvider). See docs/durable-sandboxes.md.");
+        }
+
         var serverUri = Options.ServerUri!;
         var token = Options.Token!;
         var client = Options.Client;

@@ -67,7 +67,7 @@ internal abstract class KernelSandbox : ISandbox, ISandboxHealthCheck, ISandboxW
         }
     }
 
-    /// <summary>Deletes the kernel, then releases what the backend holds. Idempotent.</summary>
+    /// <summary>Deletes the kernel (or, when the backend keeps the sandbox, leaves it running), then releases what the backend holds. Idempotent.</summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
@@ -75,9 +75,19 @@ internal abstract class KernelSandbox : ISandbox, ISandboxHealthCheck, ISandboxW
             return;
         }
 
-        await _kernel.DisposeAsync().ConfigureAwait(false);
+        if (KeepsKernel)
+        {
+            await _kernel.DetachAsync().ConfigureAwait(false);
+        }
+        else
+        {
+            await _kernel.DisposeAsync().ConfigureAwait(false);
+        }
         await DisposeBackendAsync().ConfigureAwait(false);
     }
+
+    /// <summary>Gets a value indicating whether disposing leaves the kernel running: the sandbox outlives this object (durable, or attached to).</summary>
+    protected virtual bool KeepsKernel => false;
 
     /// <summary>Gets the backend's own objects that <see cref="GetService"/> hands out (e.g. the container).</summary>
     protected virtual IEnumerable<object> BackendServices => [];

@@ -22,12 +22,16 @@ internal sealed class ResettableKernel : IAsyncDisposable
     public ExecutionClient? Client => Volatile.Read(ref _client);
 
     /// <summary>Connects the first kernel.</summary>
-    /// <param name="connect">Creates and connects a client that dispatches to the given handlers; it disposes the client when connecting fails.</param>
+    /// <param name="connect">Creates and connects a client of a new kernel that dispatches to the given handlers; it disposes the client when connecting fails.</param>
     /// <param name="cancellationToken">Cancels the connection.</param>
-    public static async Task<ResettableKernel> StartAsync(Func<JupyterMessageHandlers, CancellationToken, Task<ExecutionClient>> connect, CancellationToken cancellationToken)
+    /// <param name="first">Connects the first client instead of <paramref name="connect"/> (to a kernel that already runs, say); <see langword="null"/> for <paramref name="connect"/>.</param>
+    public static async Task<ResettableKernel> StartAsync(
+        Func<JupyterMessageHandlers, CancellationToken, Task<ExecutionClient>> connect,
+        CancellationToken cancellationToken,
+        Func<JupyterMessageHandlers, CancellationToken, Task<ExecutionClient>>? first = null)
     {
         var kernel = new ResettableKernel(connect);
-        kernel._client = await connect(kernel._handlers, cancellationToken).ConfigureAwait(false);
+        kernel._client = await (first ?? connect)(kernel._handlers, cancellationToken).ConfigureAwait(false);
         return kernel;
     }
 
@@ -68,7 +72,13 @@ internal sealed class ResettableKernel : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Deletes the kernel. Idempotent.</summary>
+    public ValueTask DisposeAsync() => CloseAsync(deleteKernel: true);
+
+    /// <summary>Closes the connection and leaves the kernel running with its state, for another client to attach. Idempotent.</summary>
+    public ValueTask DetachAsync() => CloseAsync(deleteKernel: false);
+
+    private async ValueTask CloseAsync(bool deleteKernel)
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
@@ -78,7 +88,14 @@ internal sealed class ResettableKernel : IAsyncDisposable
         var client = Interlocked.Exchange(ref _client, null);
         if (client is not null)
         {
-            await client.DisposeAsync().ConfigureAwait(false);
+            if (deleteKernel)
+            {
+                await client.DisposeAsync().ConfigureAwait(false);
+            }
+            else
+            {
+                await client.DetachAsync().ConfigureAwait(false);
+            }
         }
     }
 

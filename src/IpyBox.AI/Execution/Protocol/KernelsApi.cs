@@ -15,6 +15,9 @@ internal sealed class KernelsApi : IDisposable
     /// <summary>The most bytes of a kernel model read; a real one has a few hundred.</summary>
     private const int MaxModelBytes = 64 * 1024;
 
+    /// <summary>The most bytes of a kernel list read: room for hundreds of kernels, where a sandbox has one.</summary>
+    private const int MaxListBytes = 1024 * 1024;
+
     private readonly HttpClient _http;
 
     public KernelsApi(Uri serverUri, string token)
@@ -44,14 +47,30 @@ internal sealed class KernelsApi : IDisposable
             MaxModelBytes,
             () => new HttpRequestException($"The kernel server answered the creation of a kernel with more than {MaxModelBytes / 1024} KiB."),
             cancellationToken).ConfigureAwait(false);
-        using var document = ParseModel(model);
-        // The id goes into every later address: only the characters of a kernel id (a UUID on a stock server) are taken.
-        return document.RootElement.TryGetProperty("id", out var id)
-            && id.ValueKind == JsonValueKind.String
-            && id.GetString() is { Length: > 0 and <= 128 } value
-            && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_')
-            ? value
-            : throw new HttpRequestException("The server's kernel model has no usable id.");
+        using var document = ParseModel(model, JsonValueKind.Object, "the creation of a kernel", "a kernel model");
+        return KernelIdOf(document.RootElement) ?? throw new HttpRequestException("The server's kernel model has no usable id.");
+    }
+
+    /// <summary>Lists the server's kernels, the most recently active first.</summary>
+    /// <exception cref="HttpRequestException">The server is not reachable or answered with an error.</exception>
+    /// <exception cref="UnauthorizedAccessException">The server refused the token.</exception>
+    public async Task<IReadOnlyList<string>> ListAsync(CancellationToken cancellationToken)
+    {
+        using var response = await _http.GetAsync(new Uri("api/kernels", UriKind.Relative), cancellationToken).ConfigureAwait(false);
+        ThrowIfRefused(response);
+        SandboxServerHttp.EnsureSuccess(response, "list its kernels");
+        var list = await SandboxServerHttp.ReadBoundedAsync(
+            response.Content,
+            MaxListBytes,
+            () => new HttpRequestException($"The kernel server answered the list of kernels with more than {MaxListBytes / 1024} KiB."),
+            cancellationToken).ConfigureAwait(false);
+        using var document = ParseModel(list, JsonValueKind.Array, "the list of kernels", "a list of kernel models");
+        return document.RootElement.EnumerateArray()
+            .Select(model => (Id: KernelIdOf(model), Active: LastActivityOf(model)))
+            .Where(kernel => kernel.Id is not null)
+            .OrderByDescending(kernel => kernel.Active)
+            .Select(kernel => kernel.Id!)
+            .ToList();
     }
 
     public async Task InterruptAsync(string kernelId, CancellationToken cancellationToken)
@@ -79,12 +98,30 @@ internal sealed class KernelsApi : IDisposable
 
     public void Dispose() => _http.Dispose();
 
-    private static JsonDocument ParseModel(ReadOnlyMemory<byte> body)
+    /// <summary>A kernel model's id; it goes into every later address, so only the characters of a kernel id (a UUID on a stock server) are taken.</summary>
+    private static string? KernelIdOf(JsonElement model) =>
+        model.ValueKind == JsonValueKind.Object
+        && model.TryGetProperty("id", out var id)
+        && id.ValueKind == JsonValueKind.String
+        && id.GetString() is { Length: > 0 and <= 128 } value
+        && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_')
+            ? value
+            : null;
+
+    private static DateTimeOffset LastActivityOf(JsonElement model) =>
+        model.ValueKind == JsonValueKind.Object
+        && model.TryGetProperty("last_activity", out var text)
+        && text.ValueKind == JsonValueKind.String
+        && DateTimeOffset.TryParse(text.GetString(), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var when)
+            ? when
+            : DateTimeOffset.MinValue;
+
+    private static JsonDocument ParseModel(ReadOnlyMemory<byte> body, JsonValueKind kind, string what, string expected)
     {
         try
         {
             var document = JsonDocument.Parse(body);
-            if (document.RootElement.ValueKind == JsonValueKind.Object)
+            if (document.RootElement.ValueKind == kind)
             {
                 return document;
             }
@@ -96,7 +133,7 @@ internal sealed class KernelsApi : IDisposable
             // Reported below.
         }
 
-        throw new HttpRequestException("The kernel server answered the creation of a kernel with something other than a kernel model.");
+        throw new HttpRequestException($"The kernel server answered {what} with something other than {expected}.");
     }
 
     private static void ThrowIfRefused(HttpResponseMessage response)

@@ -117,6 +117,9 @@ internal sealed class OutputCollector
         return chunk;
     }
 
+    /// <summary>Gets or sets what the sandbox tells the caller beside the output (<see cref="ExecutionResult.Notice"/>).</summary>
+    public string? Notice { get; set; }
+
     /// <summary>Builds the result from what arrived so far.</summary>
     public ExecutionResult ToResult()
     {
@@ -127,7 +130,10 @@ internal sealed class OutputCollector
         }
 
         text = text.Trim();
-        return new ExecutionResult(text.Length == 0 ? null : text, _stdout.ToString(), _stderr.ToString(), [.. _images], [.. _richOutputs], _executionCount);
+        return new ExecutionResult(text.Length == 0 ? null : text, _stdout.ToString(), _stderr.ToString(), [.. _images], [.. _richOutputs], _executionCount)
+        {
+            Notice = Notice,
+        };
     }
 
     /// <summary>Builds the exception for a Python error, or <see langword="null"/> when there was none.</summary>

@@ -30,6 +30,24 @@ public static class ContainerLabels
     /// <summary>The id of the warm pool (<see cref="PoolingSandboxProvider.PoolId"/>) that started the container ahead of time.</summary>
     public const string Pool = "ai.ipybox.pool";
 
+    /// <summary>The prefix of the labels that hold the application's metadata (<see cref="SandboxRequest.Metadata"/>): the key follows it.</summary>
+    public const string MetadataPrefix = "ai.ipybox.meta.";
+
+    /// <summary>The length of a durable sandbox's lease in whole seconds (<see cref="SandboxRequest.Lease"/>); when it expires is kept in the container's name.</summary>
+    public const string Lease = "ai.ipybox.lease";
+
+    /// <summary>On a container, the snapshot it started from; on an image, the name of the snapshot it holds.</summary>
+    public const string Snapshot = "ai.ipybox.snapshot";
+
+    /// <summary>On a snapshot's image, the id of the sandbox it was taken from.</summary>
+    public const string SnapshotSource = "ai.ipybox.snapshot-source";
+
+    /// <summary>The token of the container's kernel server, so that another process can attach. Whoever can read it can use the engine, which is more.</summary>
+    internal const string Token = "ai.ipybox.token";
+
+    /// <summary>The arguments the firewall was installed with (JSON), so that a sandbox resumed from a stop gets the same rules before any kernel runs.</summary>
+    internal const string Firewall = "ai.ipybox.firewall";
+
     private static readonly Lazy<string> s_processStarted = new(() =>
         ProcessOwner.StartTimeOf(Environment.ProcessId)?.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture) ?? string.Empty);
 

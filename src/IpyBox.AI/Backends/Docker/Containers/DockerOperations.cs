@@ -13,7 +13,7 @@ namespace IpyBox.AI;
 /// Archive transfers use a second client without a request timeout (the engine client's timeout would cut off a large
 /// upload or download); they are bounded by their cancellation token instead.
 /// </remarks>
-internal sealed class DockerOperations : IDisposable
+internal sealed partial class DockerOperations : IDisposable
 {
     private static readonly TimeSpan s_pingTimeout = TimeSpan.FromSeconds(10);
     private static readonly PollSchedule s_execExitSchedule = PollSchedule.Backoff(Timeout.InfiniteTimeSpan, TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(200));

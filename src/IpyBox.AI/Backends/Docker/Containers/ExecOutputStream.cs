@@ -15,7 +15,7 @@ internal sealed class ExecOutputStream(MultiplexedStream inner) : ReadOnlyStream
     private bool _ended;
 
     /// <summary>Gets what the command wrote to standard error so far (its first 16 KiB).</summary>
-    public string StandardError => Encoding.UTF8.GetString(_error.GetBuffer(), 0, (int)_error.Length);
+    public string StandardError => Encoding.UTF8.GetString(_error.ToArray());
 
     public override int Read(byte[] buffer, int offset, int count) =>
         ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();

@@ -39,7 +39,7 @@ public sealed partial class ExecutionContainer : IAsyncDisposable
     private readonly SemaphoreSlim _lifecycle = new(1, 1);
     private readonly ILogger _logger;
     private readonly DockerEndpoint _endpoint;
-    private readonly IReadOnlyDictionary<string, string> _requestLabels;
+    private IReadOnlyDictionary<string, string> _requestLabels;
     private DockerOperations? _engine;
     private const int Live = 0;
     private const int Disposing = 1;
@@ -58,15 +58,39 @@ public sealed partial class ExecutionContainer : IAsyncDisposable
     }
 
     /// <summary>Initializes a new instance of the <see cref="ExecutionContainer"/> class with labels of the request it serves.</summary>
-    internal ExecutionContainer(ExecutionContainerOptions? options, ILoggerFactory? loggerFactory, IReadOnlyDictionary<string, string>? requestLabels)
+    /// <param name="options">The container settings.</param>
+    /// <param name="loggerFactory">The logger factory.</param>
+    /// <param name="requestLabels">Labels of the request, besides the library's own.</param>
+    /// <param name="lease">The lease of a durable container; <see langword="null"/> for one removed with this object.</param>
+    /// <param name="image">The image to run instead of the options' (a snapshot's); <see langword="null"/> for the options'.</param>
+    internal ExecutionContainer(
+        ExecutionContainerOptions? options,
+        ILoggerFactory? loggerFactory,
+        IReadOnlyDictionary<string, string>? requestLabels,
+        TimeSpan? lease = null,
+        string? image = null)
+        : this(options, loggerFactory, RandomNumberGenerator.GetHexString(48, lowercase: true), image)
+    {
+        _requestLabels = requestLabels ?? new Dictionary<string, string>(StringComparer.Ordinal);
+        Lease = lease;
+        if (lease is not null && Options.AppSizeLimitBytes is not null)
+        {
+            throw new ArgumentException(
+                "A durable sandbox (SandboxRequest.Lease) keeps /app on disk so that a stop loses nothing; ExecutionContainerOptions.AppSizeLimitBytes " +
+                "puts /app in memory, which a stop would empty. Leave AppSizeLimitBytes unset for durable sandboxes.",
+                nameof(options));
+        }
+    }
+
+    private ExecutionContainer(ExecutionContainerOptions? options, ILoggerFactory? loggerFactory, string token, string? image)
     {
         Options = options ?? new ExecutionContainerOptions();
         Options.Validate();
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<ExecutionContainer>();
         _endpoint = IpyBox.AI.DockerEndpoint.Resolve(Options.DockerEndpoint);
-        _requestLabels = requestLabels ?? new Dictionary<string, string>(StringComparer.Ordinal);
-        Image = Options.Image ?? RuntimeImage.DefaultTag;
-        Token = RandomNumberGenerator.GetHexString(48, lowercase: true);
+        _requestLabels = new Dictionary<string, string>(StringComparer.Ordinal);
+        Image = image ?? Options.Image ?? RuntimeImage.DefaultTag;
+        Token = token;
     }
 
     /// <summary>Gets the options this container was created with.</summary>
@@ -150,28 +174,16 @@ public sealed partial class ExecutionContainer : IAsyncDisposable
             // Not cancelled midway: the engine may create the container even when the caller stops waiting for its id,
             // and a container whose id is unknown here could not be removed. Cancellation is honoured right after.
             var network = Options.Network ?? await SandboxNetwork.EnsureAsync(_engine, _endpoint.Uri, cancellationToken).ConfigureAwait(false);
-            var parameters = CreateParameters(image, network);
+            IReadOnlyList<string>? firewall = Options.DisableNetwork ? ["--no-dns"]
+                : Options.FirewallAllowList.Count > 0 ? FirewallArguments(Options.FirewallAllowList)
+                : null;
+            var parameters = CreateParameters(image, network, firewall);
             var id = await _engine.CreateContainerAsync(parameters, CancellationToken.None).ConfigureAwait(false);
             ContainerId = id;
             try
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                await _engine.StartContainerAsync(id, cancellationToken).ConfigureAwait(false);
-                // The server reads its token from standard input: no process environment or command line holds it where
-                // the kernel user could read it (the engine's init keeps the container's environment readable).
-                await _engine.WriteStandardInputOnceAsync(id, Token + "\n", cancellationToken).ConfigureAwait(false);
-                ExecutorPort = await WaitForPortAsync(id, cancellationToken).ConfigureAwait(false);
-                // Before any kernel exists: no cell ever runs with network access it should not have.
-                if (Options.DisableNetwork)
-                {
-                    Firewall = await ApplyFirewallCoreAsync(["--no-dns"], cancellationToken).ConfigureAwait(false);
-                }
-                else if (Options.FirewallAllowList.Count > 0)
-                {
-                    Firewall = await ApplyFirewallCoreAsync(FirewallArguments(Options.FirewallAllowList), cancellationToken).ConfigureAwait(false);
-                }
-
-                await WaitForServerAsync(id, cancellationToken).ConfigureAwait(false);
+                await BringUpAsync(id, firewall, cancellationToken).ConfigureAwait(false);
             }
             catch
             {
@@ -189,11 +201,32 @@ public sealed partial class ExecutionContainer : IAsyncDisposable
             }
 
             Log.ContainerStarted(_logger, id, Image, Host, ExecutorPort);
+            StartLeaseKeeper();
         }
         finally
         {
             _lifecycle.Release();
         }
+    }
+
+    /// <summary>
+    /// Starts a created (or stopped) container and waits until its server answers: the token on its standard input, its
+    /// published port, the firewall <paramref name="firewall"/> before any kernel runs, then the server's first answer.
+    /// </summary>
+    private async Task BringUpAsync(string id, IReadOnlyList<string>? firewall, CancellationToken cancellationToken)
+    {
+        await Engine.StartContainerAsync(id, cancellationToken).ConfigureAwait(false);
+        // The server reads its token from standard input: no process environment or command line holds it where
+        // the kernel user could read it (the engine's init keeps the container's environment readable).
+        await Engine.WriteStandardInputOnceAsync(id, Token + "\n", cancellationToken).ConfigureAwait(false);
+        ExecutorPort = await WaitForPortAsync(id, cancellationToken).ConfigureAwait(false);
+        // Before any kernel exists: no cell ever runs with network access it should not have.
+        if (firewall is not null)
+        {
+            Firewall = await ApplyFirewallCoreAsync(firewall, cancellationToken).ConfigureAwait(false);
+        }
+
+        await WaitForServerAsync(id, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Stops and removes the container. Harmless when it is already gone or was never started.</summary>
@@ -231,6 +264,17 @@ public sealed partial class ExecutionContainer : IAsyncDisposable
         {
             if (_disposed == Removed)
             {
+                return;
+            }
+
+            await StopLeaseKeeperAsync().ConfigureAwait(false);
+            if (!RemovesOnDispose)
+            {
+                // A durable container, or one another object created, outlives this object: only the client is released.
+                Log.ContainerDetached(_logger, ContainerId ?? "(none)");
+                _engine?.Dispose();
+                _engine = null;
+                _disposed = Removed;
                 return;
             }
 
@@ -297,7 +341,7 @@ public sealed partial class ExecutionContainer : IAsyncDisposable
             : string.Empty;
     }
 
-    private CreateContainerParameters CreateParameters(ImageInspectResponse image, string network)
+    private CreateContainerParameters CreateParameters(ImageInspectResponse image, string network, IReadOnlyList<string>? firewall)
     {
         var runsAsRoot = image.Config?.User is null or "" or "root" or "0";
         _runsAsRoot = runsAsRoot;
@@ -308,7 +352,21 @@ public sealed partial class ExecutionContainer : IAsyncDisposable
         environment.Add(string.Create(CultureInfo.InvariantCulture, $"IPYBOX_CELL_OUTPUT_LIMIT={Options.EffectiveCellOutputLimit}"));
 
         var labels = ContainerLabels.For(Image, Options.Labels.Concat(_requestLabels));
-        var fileSystem = SandboxFileSystem.For(Options, image, labels);
+        // Another process attaching needs the token, and a resume the firewall; whoever can read labels can use the engine.
+        labels[ContainerLabels.Token] = Token;
+        if (firewall is not null)
+        {
+            labels[ContainerLabels.Firewall] = System.Text.Json.JsonSerializer.Serialize(firewall);
+        }
+
+        if (Lease is { } lease)
+        {
+            labels[ContainerLabels.Lease] = ContainerLease.LabelOf(lease);
+        }
+
+        // Packages installed at run time must survive a stop (durable), and a snapshot's must reach the new sandbox: on a volume.
+        var keepsPackages = Lease is not null || image.Config?.Labels?.ContainsKey(ContainerLabels.Snapshot) == true;
+        var fileSystem = SandboxFileSystem.For(Options, image, labels, keepsPackages);
         if (fileSystem.Home is { } home && !Options.Environment.ContainsKey("HOME"))
         {
             environment.Add($"HOME={home}");
@@ -316,6 +374,7 @@ public sealed partial class ExecutionContainer : IAsyncDisposable
 
         return new CreateContainerParameters
         {
+            Name = Lease is { } length ? ContainerLease.NewName(Options.TimeProvider.GetUtcNow() + length) : null!,
             Image = Image,
             Env = environment,
             // The token arrives on standard input, written once after the start (see RunAsync).

@@ -106,7 +106,7 @@ public static class ManagedContainers
 
     /// <summary>
     /// Removes the orphans that a provider with <paramref name="options"/> would have created: containers on its engine with
-    /// its extra labels whose owner on this machine is gone. Only containers that record their owner's start time count,
+    /// its extra labels whose owner on this machine is gone, and durable sandboxes whose lease expired. Only containers that record their owner's start time count,
     /// so a reused process id is never mistaken for a dead owner; older ones are left to <see cref="RemoveAsync"/>.
     /// </summary>
     /// <returns>The containers that were removed.</returns>
@@ -201,11 +201,16 @@ public static class ManagedContainers
         var host = labels.TryGetValue(ContainerLabels.OwnerHost, out var h) ? h : null;
         var image = labels.TryGetValue(ContainerLabels.Image, out var i) ? i : container.Image;
         var name = container.Names?.FirstOrDefault()?.TrimStart('/') ?? string.Empty;
-        var orphaned = ProcessOwner.IsGone(labels, Environment.MachineName);
+        // A durable sandbox belongs to its lease, not to the process that created it.
+        var leaseExpires = ContainerLease.LengthOf(labels) is null ? null : ContainerLease.ExpiryOf(name);
+        var orphaned = ContainerLease.LengthOf(labels) is null
+            ? ProcessOwner.IsGone(labels, Environment.MachineName)
+            : leaseExpires is { } expires && expires <= DateTimeOffset.UtcNow;
         return new ManagedContainer(container.ID, name, image, container.State ?? string.Empty, pid, host, orphaned)
         {
             ConversationKey = labels.TryGetValue(ContainerLabels.Conversation, out var conversation) ? conversation : null,
             OwnerStarted = ProcessOwner.RecordedStart(labels),
+            LeaseExpires = leaseExpires,
         };
     }
 }

@@ -5,7 +5,9 @@ namespace IpyBox.AI;
 
 /// <summary>
 /// Where a sandbox container may write, and how much: <c>/app</c> as a size-limited in-memory volume, and, with a
-/// read-only root file system, tmpfs mounts for <c>/tmp</c>, the kernel user's home and the package directory.
+/// read-only root file system, tmpfs mounts for <c>/tmp</c>, the kernel user's home and the package directory. A sandbox
+/// whose packages must be kept (a durable one, whose stop would empty a tmpfs, or one started from a snapshot, whose
+/// packages the engine copies into a new volume but never into a tmpfs) gets its package directory on a volume instead.
 /// </summary>
 /// <remarks>
 /// <c>/app</c> is a volume rather than a tmpfs mount because the engine's archive API (uploads, downloads) reaches
@@ -36,8 +38,9 @@ internal sealed class SandboxFileSystem
     /// <summary>Lays out the writable places of a container of <paramref name="image"/>.</summary>
     /// <param name="options">The container options.</param>
     /// <param name="image">The image's configuration.</param>
-    /// <param name="labels">The container's labels, also put on its <c>/app</c> volume.</param>
-    public static SandboxFileSystem For(ExecutionContainerOptions options, ImageInspectResponse image, IDictionary<string, string> labels)
+    /// <param name="labels">The container's labels, also put on its volumes.</param>
+    /// <param name="keepsPackages">Whether the package directory goes on a volume (on the engine's disk) instead of a tmpfs.</param>
+    public static SandboxFileSystem For(ExecutionContainerOptions options, ImageInspectResponse image, IDictionary<string, string> labels, bool keepsPackages = false)
     {
         var user = (image.Config?.User ?? string.Empty).Split(':')[0];
         var runsAsRoot = user is "" or "root" or "0";
@@ -48,7 +51,7 @@ internal sealed class SandboxFileSystem
         var mounts = new List<Mount>();
         if (options.AppSizeLimitBytes is { } appSize)
         {
-            mounts.Add(AppVolume(labels, new Driver
+            mounts.Add(Volume(AppPath.Root, labels, new Driver
             {
                 Name = "local",
                 Options = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -62,7 +65,7 @@ internal sealed class SandboxFileSystem
         else if (options.ReadOnlyRootFilesystem)
         {
             // On the engine's disk, without a size limit; it outlives a stopped container, so its files can be rescued.
-            mounts.Add(AppVolume(labels, driver: null));
+            mounts.Add(DiskVolume(AppPath.Root, labels));
         }
 
         var tmpfs = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -76,21 +79,32 @@ internal sealed class SandboxFileSystem
             tmpfs[homeDirectory] = $"{TmpfsFlags},{size},{ownership},mode=0700";
             if (UserBase(image) is { } userBase)
             {
-                tmpfs[userBase] = $"{TmpfsFlags},{size},{ownership},mode=0755";
+                if (keepsPackages)
+                {
+                    mounts.Add(DiskVolume(userBase, labels));
+                }
+                else
+                {
+                    tmpfs[userBase] = $"{TmpfsFlags},{size},{ownership},mode=0755";
+                }
             }
         }
 
         return new SandboxFileSystem(mounts, tmpfs, home);
     }
 
-    /// <summary>An anonymous volume for <c>/app</c>, removed with the container; the engine copies the image's <c>/app</c> (owner included) into it.</summary>
-    private static Mount AppVolume(IDictionary<string, string> labels, Driver? driver) => new()
+    /// <summary>An anonymous volume on the engine's disk, removed with the container, which keeps its files while the container is stopped.</summary>
+    private static Mount DiskVolume(string target, IDictionary<string, string> labels) => Volume(target, labels, driver: null);
+
+    /// <summary>An anonymous volume at <paramref name="target"/>, removed with the container; the engine copies the image's files there (owner included) into it.</summary>
+    private static Mount Volume(string target, IDictionary<string, string> labels, Driver? driver) => new()
     {
         Type = "volume",
-        Target = AppPath.Root,
+        Target = target,
         VolumeOptions = new VolumeOptions
         {
-            Labels = new Dictionary<string, string>(labels, StringComparer.Ordinal),
+            // The server's token stays on the container alone.
+            Labels = labels.Where(label => label.Key != ContainerLabels.Token).ToDictionary(StringComparer.Ordinal),
             DriverConfig = driver!,
         },
     };
