@@ -145,8 +145,12 @@ public sealed partial class Execution
         }
     }
 
-    /// <summary>Ends the typed stream. A Python exception is one of its events, so it ends the stream normally. Called under <see cref="_gate"/>.</summary>
-    private void CompleteEvents(Exception? error, int? executionCount)
+    /// <summary>
+    /// Tells the observers that the execution ended (after the error event of a Python exception, which is one of the events),
+    /// before the caller awaiting the result resumes: a notebook recorder has the cell's end when the caller exports right after.
+    /// Called under <see cref="_gate"/>.
+    /// </summary>
+    private void EndObservers(Exception? error, int? executionCount)
     {
         if (error is ExecutionException python && !_events.Exists(e => e is ExecutionErrorEvent))
         {
@@ -155,18 +159,23 @@ public sealed partial class Execution
 
         _executionCount = executionCount;
         _endError = error;
-        foreach (var subscriber in _eventSubscribers)
-        {
-            subscriber.TryComplete(StreamError);
-        }
-
         foreach (var observer in _observers)
         {
             observer.OnCompleted(executionCount, error);
         }
 
-        _eventSubscribers.Clear();
         _observers.Clear();
+    }
+
+    /// <summary>Ends the typed stream, after the execution counts as completed. Called under <see cref="_gate"/>.</summary>
+    private void CompleteEvents()
+    {
+        foreach (var subscriber in _eventSubscribers)
+        {
+            subscriber.TryComplete(StreamError);
+        }
+
+        _eventSubscribers.Clear();
     }
 
     /// <summary>Opens a reader that gets every event so far, then the ones still to come.</summary>

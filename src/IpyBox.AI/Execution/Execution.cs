@@ -95,7 +95,8 @@ public sealed partial class Execution
             }
 
             execution._chunks.Writer.TryComplete();
-            execution.CompleteEvents(error: null, result.ExecutionCount);
+            execution.EndObservers(error: null, result.ExecutionCount);
+            execution.CompleteEvents();
             execution._completion.TrySetResult(result);
         }
 
@@ -302,6 +303,7 @@ public sealed partial class Execution
         if (error is null)
         {
             var result = _collector.ToResult();
+            EndObservers(error: null, result.ExecutionCount);
             _completion.TrySetResult(result);
             if (_droppedChars > 0)
             {
@@ -309,13 +311,14 @@ public sealed partial class Execution
             }
 
             _chunks.Writer.TryComplete();
-            CompleteEvents(error: null, result.ExecutionCount);
         }
         else
         {
+            EndObservers(error, (error as ExecutionException)?.Result?.ExecutionCount);
             _completion.TrySetException(error);
             _chunks.Writer.TryComplete(error);
-            CompleteEvents(error, (error as ExecutionException)?.Result?.ExecutionCount);
         }
+
+        CompleteEvents();
     }
 }
