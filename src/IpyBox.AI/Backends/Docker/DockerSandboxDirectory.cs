@@ -186,18 +186,6 @@ internal sealed class DockerSandboxDirectory : ISandboxDirectory
             .ToList();
     }
 
-    private async Task<DockerOperations> ConnectAsync(CancellationToken cancellationToken)
-    {
-        var engine = new DockerOperations(_provider.ResolveEndpoint(), TimeSpan.FromSeconds(100), Options.TimeProvider);
-        try
-        {
-            await engine.PingAsync(cancellationToken).ConfigureAwait(false);
-            return engine;
-        }
-        catch
-        {
-            engine.Dispose();
-            throw;
-        }
-    }
+    private Task<DockerOperations> ConnectAsync(CancellationToken cancellationToken) =>
+        DockerOperations.ConnectAsync(_provider.ResolveEndpoint(), TimeSpan.FromSeconds(100), Options.TimeProvider, cancellationToken);
 }

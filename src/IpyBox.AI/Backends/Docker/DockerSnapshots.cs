@@ -56,7 +56,7 @@ internal sealed class DockerSnapshots : ISandboxSnapshots
         var imageConfig = await engine.InspectImageAsync(image, cancellationToken).ConfigureAwait(false)
             ?? throw new IpyBoxException($"The image {image} of sandbox {source.ID} is gone from the engine; a snapshot extends it, so none can be made.");
         var directories = new List<string> { AppPath.Root };
-        if (UserBaseOf(imageConfig) is { } userBase)
+        if (SandboxFileSystem.UserBase(imageConfig) is { } userBase)
         {
             directories.Add(userBase);
         }
@@ -181,25 +181,6 @@ internal sealed class DockerSnapshots : ISandboxSnapshots
             .ToList();
     }
 
-    /// <summary>The image's <c>PYTHONUSERBASE</c>, where runtime <c>pip install</c> puts packages.</summary>
-    private static string? UserBaseOf(ImageInspectResponse image) =>
-        image.Config?.Env?
-            .Where(e => e.StartsWith("PYTHONUSERBASE=", StringComparison.Ordinal))
-            .Select(e => e["PYTHONUSERBASE=".Length..])
-            .FirstOrDefault(path => path.StartsWith('/'));
-
-    private static async Task<DockerOperations> ConnectAsync(DockerSandboxProvider provider, CancellationToken cancellationToken)
-    {
-        var engine = new DockerOperations(provider.ResolveEndpoint(), TimeSpan.FromSeconds(300), provider.ContainerOptions.TimeProvider);
-        try
-        {
-            await engine.PingAsync(cancellationToken).ConfigureAwait(false);
-            return engine;
-        }
-        catch
-        {
-            engine.Dispose();
-            throw;
-        }
-    }
+    private static Task<DockerOperations> ConnectAsync(DockerSandboxProvider provider, CancellationToken cancellationToken) =>
+        DockerOperations.ConnectAsync(provider.ResolveEndpoint(), TimeSpan.FromSeconds(300), provider.ContainerOptions.TimeProvider, cancellationToken);
 }

@@ -66,8 +66,8 @@ public sealed class JupyterServerSandboxProvider : ISandboxProvider
         if (request is not null && (request.Lease is not null || request.Metadata.Count > 0 || request.Snapshot is not null))
         {
             throw new NotSupportedException(
-                "A Jupyter server keeps no leases, metadata or snapshots for its kernels: SandboxRequest.Lease, Metadata and Snapshot need the Docker " +
-                "backend (DockerSandboxProvider). See docs/durable-sandboxes.md.");
+                "A Jupyter server keeps no leases, metadata or snapshots for its kernels: SandboxRequest.Lease, Metadata and Snapshot need the Docker backend. " +
+                "See docs/durable-sandboxes.md.");
         }
 
         var serverUri = Options.ServerUri!;

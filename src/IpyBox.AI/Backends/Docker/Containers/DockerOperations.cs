@@ -34,6 +34,23 @@ internal sealed partial class DockerOperations : IDisposable
         _time = timeProvider ?? TimeProvider.System;
     }
 
+    /// <summary>Connects to an engine and checks that it answers; the caller disposes the result.</summary>
+    /// <exception cref="DockerUnavailableException">No engine answers.</exception>
+    public static async Task<DockerOperations> ConnectAsync(DockerEndpoint endpoint, TimeSpan timeout, TimeProvider? timeProvider, CancellationToken cancellationToken)
+    {
+        var engine = new DockerOperations(endpoint, timeout, timeProvider);
+        try
+        {
+            await engine.PingAsync(cancellationToken).ConfigureAwait(false);
+            return engine;
+        }
+        catch
+        {
+            engine.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>Gets the engine's endpoint.</summary>
     public DockerEndpoint Endpoint { get; }
 

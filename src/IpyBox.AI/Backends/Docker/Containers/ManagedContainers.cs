@@ -154,20 +154,8 @@ public static class ManagedContainers
         return removed;
     }
 
-    private static async Task<DockerOperations> ConnectAsync(ManagedContainerFilter filter, CancellationToken cancellationToken)
-    {
-        var engine = new DockerOperations(DockerEndpoint.Resolve(filter.DockerEndpoint), s_engineTimeout);
-        try
-        {
-            await engine.PingAsync(cancellationToken).ConfigureAwait(false);
-            return engine;
-        }
-        catch
-        {
-            engine.Dispose();
-            throw;
-        }
-    }
+    private static Task<DockerOperations> ConnectAsync(ManagedContainerFilter filter, CancellationToken cancellationToken) =>
+        DockerOperations.ConnectAsync(DockerEndpoint.Resolve(filter.DockerEndpoint), s_engineTimeout, timeProvider: null, cancellationToken);
 
     private static async Task<IReadOnlyList<ManagedContainer>> ListCoreAsync(DockerOperations engine, ManagedContainerFilter filter, CancellationToken cancellationToken)
     {

@@ -110,7 +110,7 @@ internal sealed class SandboxFileSystem
     };
 
     /// <summary>The image's <c>PYTHONUSERBASE</c>: where <c>pip install</c> puts packages when the environment itself is read-only.</summary>
-    private static string? UserBase(ImageInspectResponse image) =>
+    internal static string? UserBase(ImageInspectResponse image) =>
         image.Config?.Env?
             .Where(e => e.StartsWith("PYTHONUSERBASE=", StringComparison.Ordinal))
             .Select(e => e["PYTHONUSERBASE=".Length..])
