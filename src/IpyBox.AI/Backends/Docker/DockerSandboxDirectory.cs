@@ -62,10 +62,7 @@ internal sealed class DockerSandboxDirectory : ISandboxDirectory
     }
 
     public Task PauseAsync(string sandboxId, TimeSpan? retention = null, CancellationToken cancellationToken = default) =>
-        ChangeStateAsync(sandboxId, retention, SandboxState.Paused, async (engine, id, ct) =>
-        {
-            await engine.PauseContainerAsync(id, ct).ConfigureAwait(false);
-        }, cancellationToken);
+        ChangeStateAsync(sandboxId, retention, SandboxState.Paused, (engine, id, ct) => engine.PauseContainerAsync(id, ct), cancellationToken);
 
     public Task StopAsync(string sandboxId, TimeSpan? retention = null, CancellationToken cancellationToken = default) =>
         ChangeStateAsync(sandboxId, retention, SandboxState.Stopped, async (engine, id, ct) =>

@@ -44,24 +44,6 @@ internal sealed partial class DockerOperations
     public Task RenameContainerAsync(string id, string name, CancellationToken cancellationToken) =>
         GuardAsync(() => _client.Containers.RenameContainerAsync(id, new ContainerRenameParameters { NewName = name }, cancellationToken));
 
-    /// <summary>Returns the size of a container's writable layer in bytes, or <see langword="null"/> when it is gone.</summary>
-    public Task<long?> GetWritableLayerSizeAsync(string id, CancellationToken cancellationToken) =>
-        GuardAsync<long?>(async () =>
-        {
-            var found = await _client.Containers.ListContainersAsync(
-                new ContainersListParameters
-                {
-                    All = true,
-                    Size = true,
-                    Filters = new Dictionary<string, IDictionary<string, bool>>(StringComparer.Ordinal)
-                    {
-                        ["id"] = new Dictionary<string, bool>(StringComparer.Ordinal) { [id] = true },
-                    },
-                },
-                cancellationToken).ConfigureAwait(false);
-            return found.FirstOrDefault()?.SizeRw;
-        });
-
     /// <summary>Makes an image of a container's file system (its volumes not included), tagged <paramref name="repository"/>:<paramref name="tag"/>.</summary>
     /// <returns>The image id.</returns>
     public Task<string> CommitContainerAsync(string id, string repository, string tag, IDictionary<string, string> labels, CancellationToken cancellationToken) =>

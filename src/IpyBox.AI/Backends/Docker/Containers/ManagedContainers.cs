@@ -190,15 +190,15 @@ public static class ManagedContainers
         var image = labels.TryGetValue(ContainerLabels.Image, out var i) ? i : container.Image;
         var name = container.Names?.FirstOrDefault()?.TrimStart('/') ?? string.Empty;
         // A durable sandbox belongs to its lease, not to the process that created it.
-        var leaseExpires = ContainerLease.LengthOf(labels) is null ? null : ContainerLease.ExpiryOf(name);
-        var orphaned = ContainerLease.LengthOf(labels) is null
+        var sandbox = SandboxDescription.From(container);
+        var orphaned = sandbox.Lease is null
             ? ProcessOwner.IsGone(labels, Environment.MachineName)
-            : leaseExpires is { } expires && expires <= DateTimeOffset.UtcNow;
+            : sandbox.IsExpired(DateTimeOffset.UtcNow);
         return new ManagedContainer(container.ID, name, image, container.State ?? string.Empty, pid, host, orphaned)
         {
             ConversationKey = labels.TryGetValue(ContainerLabels.Conversation, out var conversation) ? conversation : null,
             OwnerStarted = ProcessOwner.RecordedStart(labels),
-            LeaseExpires = leaseExpires,
+            LeaseExpires = sandbox.LeaseExpires,
         };
     }
 }
