@@ -103,6 +103,16 @@ def _start_watching_activity(self, kernel_id):
 
 MappingKernelManager.start_watching_activity = _start_watching_activity
 
+
+# A kernel joins the server's table as soon as its process answers, and gets the fields of its model (last activity,
+# state) a few loop turns later, when the server starts watching it: a GET /api/kernels in between failed with a 500.
+# The list leaves such a kernel out, as one still starting.
+def _list_started_kernels(self):
+    return [self.kernel_model(kernel_id) for kernel_id, kernel in list(self._kernels.items()) if hasattr(kernel, "last_activity")]
+
+
+MappingKernelManager.list_kernels = _list_started_kernels
+
 # The first kernel is started as soon as the server runs (it adopts the kernel entrypoint.sh started with the
 # container, see ipybox_prestarted.py), so it is ready by the time a client asks: the first POST /api/kernels that asks
 # for the default kernel takes it instead of starting another one. Later requests start kernels as usual, so two

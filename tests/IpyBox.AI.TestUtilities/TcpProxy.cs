@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Text;
 
 namespace IpyBox.AI.TestUtilities;
 
@@ -15,6 +16,7 @@ public sealed class TcpProxy : IAsyncDisposable
     private TcpListener? _listener;
     private CancellationTokenSource? _stop;
     private Task? _accepting;
+    private string? _loseAnswerTo;
 
     public TcpProxy(IPEndPoint target)
     {
@@ -95,6 +97,13 @@ public sealed class TcpProxy : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Lets the next request whose bytes contain <paramref name="requestText"/> (<c>POST /v1.41/containers/create</c>, say) reach
+    /// the endpoint, which carries it out, and cuts its connection as soon as the endpoint answers: the client never learns
+    /// the outcome. Once only.
+    /// </summary>
+    public void LoseNextAnswerTo(string requestText) => Volatile.Write(ref _loseAnswerTo, requestText);
+
     public async ValueTask DisposeAsync() => await StopAsync();
 
     private async Task AcceptAsync(TcpListener listener, CancellationToken cancellationToken)
@@ -129,7 +138,10 @@ public sealed class TcpProxy : IAsyncDisposable
         try
         {
             // Each direction ends on its own (an HTTP client may half-close), then passes the end on.
-            await Task.WhenAll(CopyAsync(client, upstream, cancellationToken), CopyAsync(upstream, client, cancellationToken));
+            var answerLost = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            await Task.WhenAll(
+                CopyRequestsAsync(client, upstream, answerLost, cancellationToken),
+                CopyAnswersAsync(upstream, client, answerLost.Task, cancellationToken));
         }
         catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
         {
@@ -146,9 +158,42 @@ public sealed class TcpProxy : IAsyncDisposable
         }
     }
 
-    private static async Task CopyAsync(TcpClient from, TcpClient to, CancellationToken cancellationToken)
+    private async Task CopyRequestsAsync(TcpClient from, TcpClient to, TaskCompletionSource answerLost, CancellationToken cancellationToken)
     {
-        await from.GetStream().CopyToAsync(to.GetStream(), cancellationToken);
+        var buffer = new byte[81920];
+        int read;
+        while ((read = await from.GetStream().ReadAsync(buffer, cancellationToken)) > 0)
+        {
+            if (Volatile.Read(ref _loseAnswerTo) is { } text
+                && Encoding.ASCII.GetString(buffer, 0, read).Contains(text, StringComparison.Ordinal)
+                && Interlocked.CompareExchange(ref _loseAnswerTo, null, text) == text)
+            {
+                answerLost.TrySetResult();
+            }
+
+            await to.GetStream().WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+        }
+
+        to.Client.Shutdown(SocketShutdown.Send);
+    }
+
+    private static async Task CopyAnswersAsync(TcpClient from, TcpClient to, Task answerLost, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[81920];
+        int read;
+        while ((read = await from.GetStream().ReadAsync(buffer, cancellationToken)) > 0)
+        {
+            if (answerLost.IsCompleted)
+            {
+                // Both ends at once: the request direction would otherwise wait for the client's next request.
+                from.Dispose();
+                to.Dispose();
+                return;
+            }
+
+            await to.GetStream().WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+        }
+
         to.Client.Shutdown(SocketShutdown.Send);
     }
 }

@@ -19,4 +19,7 @@ internal static partial class Log
 
     [LoggerMessage(504, LogLevel.Information, "Could not remove container {ContainerId} yet; trying again in {Delay}.")]
     public static partial void ContainerRemoveRetrying(ILogger logger, string containerId, TimeSpan delay, Exception exception);
+
+    [LoggerMessage(506, LogLevel.Information, "Removed container {ContainerId}: the engine created it but its answer to the creation was lost.")]
+    public static partial void UnansweredCreationRemoved(ILogger logger, string containerId);
 }

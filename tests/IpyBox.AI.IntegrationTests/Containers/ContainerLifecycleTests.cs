@@ -99,6 +99,51 @@ public sealed class ContainerLifecycleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_kernel_list_answers_while_kernels_start()
+    {
+        // The server starts a kernel by itself as it comes up, and each new client starts another: a list asked for at
+        // the moment one joins the server's table must not fail (other processes attach by listing).
+        await using var container = await ExecutionContainer.StartAsync();
+        using var http = new HttpClient();
+        var url = new Uri($"http://{container.Host}:{container.ExecutorPort}/api/kernels");
+        using var starting = new CancellationTokenSource();
+        var failures = new List<HttpStatusCode>();
+        var answers = 0;
+        var listing = Task.Run(async () =>
+        {
+            while (!starting.IsCancellationRequested)
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, url);
+                request.Headers.Authorization = new("token", container.Token);
+                using var response = await http.SendAsync(request);
+                answers++;
+                if (response.StatusCode != HttpStatusCode.OK)
+                {
+                    failures.Add(response.StatusCode);
+                }
+            }
+        });
+
+        var clients = new List<ExecutionClient>();
+        for (var i = 0; i < 6; i++)
+        {
+            var client = container.CreateClient();
+            clients.Add(client);
+            await client.ConnectAsync();
+        }
+
+        await starting.CancelAsync();
+        await listing;
+        foreach (var client in clients)
+        {
+            await client.DisposeAsync();
+        }
+
+        Assert.True(answers > 6, $"only {answers} lists were answered");
+        Assert.Empty(failures);
+    }
+
+    [Fact]
     public async Task A_container_killed_during_an_execution_gives_a_clear_error_quickly()
     {
         await using var container = await ExecutionContainer.StartAsync();

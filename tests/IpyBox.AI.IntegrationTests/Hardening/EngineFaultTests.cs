@@ -70,6 +70,16 @@ public sealed class EngineFaultTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_creation_whose_answer_is_lost_fails_and_leaves_no_container()
+    {
+        _proxy.LoseNextAnswerTo("/containers/create");
+
+        await Assert.ThrowsAsync<DockerUnavailableException>(() => ExecutionContainer.StartAsync(Options()));
+
+        Assert.Empty(await DockerEngine.ListAsync(DockerEngine.TestLabel, _runId));
+    }
+
+    [Fact]
     public async Task Engine_calls_with_the_engine_unreachable_throw_DockerUnavailableException()
     {
         await using var container = await ExecutionContainer.StartAsync(Options());

@@ -130,8 +130,10 @@ public sealed class DockerSandboxProvider : ISandboxProvider
             var client = container.CreateClient(ClientOptions, _loggerFactory, host, handlers);
             try
             {
-                var kernels = await client.ListKernelsAsync(ct).ConfigureAwait(false);
-                if (kernels.Count > 0 && !container.ServerRestarted)
+                // A server started again (the container was stopped) has no kernel of before; the one it is starting
+                // by itself is taken by the new-kernel request below.
+                IReadOnlyList<string> kernels = container.ServerRestarted ? [] : await client.ListKernelsAsync(ct).ConfigureAwait(false);
+                if (kernels.Count > 0)
                 {
                     await client.AttachAsync(kernels[0], ct).ConfigureAwait(false);
                     return client;

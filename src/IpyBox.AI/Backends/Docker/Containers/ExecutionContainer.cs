@@ -178,7 +178,7 @@ public sealed partial class ExecutionContainer : IAsyncDisposable
                 : Options.FirewallAllowList.Count > 0 ? FirewallArguments(Options.FirewallAllowList)
                 : null;
             var parameters = CreateParameters(image, network, firewall);
-            var id = await _engine.CreateContainerAsync(parameters, CancellationToken.None).ConfigureAwait(false);
+            var id = await CreateOrRemoveUnansweredAsync(parameters).ConfigureAwait(false);
             ContainerId = id;
             try
             {
@@ -522,6 +522,52 @@ public sealed partial class ExecutionContainer : IAsyncDisposable
             {
                 Log.ContainerRemoveRetrying(_logger, ContainerId ?? "(none)", s_removalRetryDelays[attempt], ex);
                 await Task.Delay(s_removalRetryDelays[attempt], Options.TimeProvider).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Creates the container. When the engine could not be reached the creation may still have happened with its answer lost
+    /// (a connection cut after the request went through): such a container, found by this container's token label, is removed,
+    /// trying again as a removal does, before the failure is passed on.
+    /// </summary>
+    private async Task<string> CreateOrRemoveUnansweredAsync(CreateContainerParameters parameters)
+    {
+        try
+        {
+            return await Engine.CreateContainerAsync(parameters, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (DockerUnavailableException)
+        {
+            await RemoveUnansweredCreationAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task RemoveUnansweredCreationAsync()
+    {
+        var label = $"{ContainerLabels.Token}={Token}";
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                foreach (var created in await Engine.ListContainersAsync([label], CancellationToken.None).ConfigureAwait(false))
+                {
+                    await Engine.RemoveContainerAsync(created.ID, CancellationToken.None).ConfigureAwait(false);
+                    Log.UnansweredCreationRemoved(_logger, created.ID);
+                }
+
+                return;
+            }
+            catch (DockerUnavailableException ex) when (attempt < s_removalRetryDelays.Length)
+            {
+                Log.ContainerRemoveRetrying(_logger, "(creation without an answer)", s_removalRetryDelays[attempt], ex);
+                await Task.Delay(s_removalRetryDelays[attempt], Options.TimeProvider).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is DockerUnavailableException or DockerApiException)
+            {
+                Log.ContainerRemoveFailed(_logger, "(creation without an answer)", ex);
+                return;
             }
         }
     }
