@@ -107,7 +107,7 @@ internal sealed class JupyterServerSandboxDirectory : ISandboxDirectory
         {
             return await call(api, cancellationToken).ConfigureAwait(false);
         }
-        catch (HttpRequestException ex) when (ex.StatusCode is null && ex.HttpRequestError != HttpRequestError.Unknown)
+        catch (HttpRequestException ex) when (ex.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError or HttpRequestError.ProxyTunnelError)
         {
             throw new SandboxUnavailableException(
                 $"The Jupyter server at {ServerUri} cannot be reached to {action} ({ex.Message}). Check JupyterServerOptions.ServerUri and that the server is running.", ex);

@@ -82,8 +82,8 @@ public sealed class JupyterServerSandboxProvider : ISandboxProvider
         if (request is not null && (request.Metadata.Count > 0 || request.Snapshot is not null))
         {
             throw new NotSupportedException(
-                "A Jupyter server keeps no metadata or snapshots for its kernels: SandboxRequest.Metadata and Snapshot, and IpyBoxOptions.Durability " +
-                "(which records its scope as metadata), need the Docker backend. SandboxRequest.Lease works here: the kernel is kept when the sandbox is disposed. " +
+                "A Jupyter server keeps no metadata or snapshots for its kernels: SandboxRequest.Metadata and Snapshot, and so durable sessions " +
+                "(which keep their scope as metadata), need the Docker backend. SandboxRequest.Lease works here: the kernel is kept when the sandbox is disposed. " +
                 "See docs/jupyter-server.md.");
         }
 
