@@ -194,6 +194,20 @@ public sealed class JupyterServerDirectoryTests(JupyterServerFixture server) : I
     }
 
     [Fact]
+    public async Task A_kept_sandbox_whose_kernel_was_deleted_elsewhere_is_unavailable_and_its_reset_starts_no_other_kernel()
+    {
+        await using var sandbox = await NewProvider().CreateAsync(new SandboxRequest { Lease = s_lease });
+        await sandbox.ExecuteAsync("x = 1");
+        var others = (await server.ListKernelIdsAsync()).Where(id => id != sandbox.Id).Order().ToList();
+
+        Assert.True(await NewProvider().Directory.DeleteAsync(sandbox.Id));
+
+        await Assert.ThrowsAsync<SandboxUnavailableException>(() => sandbox.ResetAsync());
+        await Assert.ThrowsAsync<SandboxUnavailableException>(() => sandbox.ExecuteAsync("print(x)"));
+        Assert.Equal(others, (await server.ListKernelIdsAsync()).Order());
+    }
+
+    [Fact]
     public async Task Metadata_and_snapshots_are_still_refused_and_a_lease_must_be_positive()
     {
         var provider = NewProvider();
