@@ -278,7 +278,7 @@ public sealed class ExecutionClient : IAsyncDisposable, IJupyterMessageSender
                     await _api.DeleteAsync(KernelId, timeout.Token).ConfigureAwait(false);
                     Log.KernelDeleted(_logger, KernelId);
                 }
-                catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
+                catch (Exception ex) when (ex is HttpRequestException or UnauthorizedAccessException or OperationCanceledException)
                 {
                     Log.KernelDeleteFailed(_logger, KernelId, ex);
                 }

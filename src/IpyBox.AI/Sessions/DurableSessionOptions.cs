@@ -4,7 +4,8 @@ namespace IpyBox.AI;
 /// Makes the conversations of a <see cref="SandboxSessionManager"/> durable (<see cref="IpyBoxOptions.Durability"/>): each
 /// sandbox is found again by its conversation key after a process restart, by any process that shares the engine and the
 /// <see cref="Scope"/>, and an idle one is paused or stopped instead of removed. Needs a provider with an
-/// <see cref="ISandboxDirectory"/> (the Docker backend).
+/// <see cref="ISandboxDirectory"/> that keeps metadata and can pause and stop (the Docker backend; a Jupyter server's provider
+/// has a directory but refuses the scope's metadata when a sandbox is created).
 /// </summary>
 public sealed class DurableSessionOptions
 {

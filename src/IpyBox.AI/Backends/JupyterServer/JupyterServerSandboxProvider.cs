@@ -11,7 +11,9 @@ namespace IpyBox.AI;
 /// <remarks>
 /// <para>
 /// Execution behaves as with containers: streaming, images, interrupts, timeouts (the kernel is interrupted and its state
-/// kept), Python errors as <see cref="ExecutionException"/>. Disposing a sandbox deletes its kernel only.
+/// kept), Python errors as <see cref="ExecutionException"/>. Disposing a sandbox deletes its kernel only, unless it was
+/// created with a <see cref="SandboxRequest.Lease"/> or attached to through <see cref="Directory"/>: then its kernel keeps
+/// running for the next attach.
 /// </para>
 /// <para>
 /// Files are paths relative to the server's root (the runtime image serves <c>/app</c>). Every sandbox on one server sees
@@ -39,6 +41,7 @@ public sealed class JupyterServerSandboxProvider : ISandboxProvider
 {
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
+    private JupyterServerSandboxDirectory? _directory;
 
     /// <summary>Initializes a new instance of the <see cref="JupyterServerSandboxProvider"/> class.</summary>
     /// <param name="options">Where the server is and how to reach it; validated here.</param>
@@ -56,45 +59,96 @@ public sealed class JupyterServerSandboxProvider : ISandboxProvider
     /// <summary>Gets the settings of this provider.</summary>
     public JupyterServerOptions Options { get; }
 
+    /// <summary>
+    /// Gets the kernels of this provider's server as sandboxes, to attach to, list and delete by id (the kernel id) from any
+    /// process; also handed out through <see cref="GetService"/>. A Jupyter server cannot pause or stop a kernel.
+    /// </summary>
+    public ISandboxDirectory Directory => _directory ??= new JupyterServerSandboxDirectory(this, _loggerFactory);
+
     /// <inheritdoc />
+    /// <remarks>
+    /// A request with a <see cref="SandboxRequest.Lease"/> makes a sandbox whose kernel is kept on the server when the sandbox
+    /// is disposed, so another process can attach to it by its id (<see cref="Directory"/>). The server has no place to keep
+    /// the lease: it is not enforced, and the kernel runs until <see cref="ISandboxDirectory.DeleteAsync"/> shuts it down (or
+    /// the server's own culling does). Such a sandbox resets by restarting its kernel, which keeps the id.
+    /// </remarks>
     /// <exception cref="SandboxUnavailableException">The server cannot be reached, or serves no Jupyter API at <see cref="JupyterServerOptions.ServerUri"/>.</exception>
     /// <exception cref="IpyBoxException">The server refused the token, or offers no kernel spec named <see cref="ExecutionClientOptions.KernelName"/>.</exception>
     /// <exception cref="TimeoutException">The kernel did not start within <see cref="ExecutionClientOptions.ConnectTimeout"/>.</exception>
-    /// <exception cref="NotSupportedException">The request asks for a lease, metadata or a snapshot, which a Jupyter server cannot keep.</exception>
+    /// <exception cref="NotSupportedException">The request asks for metadata or a snapshot, which a Jupyter server cannot keep.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The request's lease is not positive.</exception>
     public async Task<ISandbox> CreateAsync(SandboxRequest? request = null, CancellationToken cancellationToken = default)
     {
-        if (request is not null && (request.Lease is not null || request.Metadata.Count > 0 || request.Snapshot is not null))
+        if (request is not null && (request.Metadata.Count > 0 || request.Snapshot is not null))
         {
             throw new NotSupportedException(
-                "A Jupyter server keeps no leases, metadata or snapshots for its kernels: SandboxRequest.Lease, Metadata and Snapshot need the Docker backend. " +
-                "See docs/durable-sandboxes.md.");
+                "A Jupyter server keeps no metadata or snapshots for its kernels: SandboxRequest.Metadata and Snapshot, and so durable sessions " +
+                "(which keep their scope as metadata), need the Docker backend. SandboxRequest.Lease works here: the kernel is kept when the sandbox is disposed. " +
+                "See docs/jupyter-server.md.");
         }
 
+        if (request?.Lease is { } lease)
+        {
+            Throw.IfNotPositive(lease);
+        }
+
+        return await OpenSandboxAsync(kernelId: null, keepsKernel: request?.Lease is not null, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Connects a sandbox: to a new kernel when <paramref name="kernelId"/> is <see langword="null"/>, else to that running
+    /// kernel with its state. A sandbox that keeps its kernel detaches on dispose and resets by restarting the kernel.
+    /// </summary>
+    internal async Task<ISandbox> OpenSandboxAsync(string? kernelId, bool keepsKernel, CancellationToken cancellationToken)
+    {
         var serverUri = Options.ServerUri!;
         var token = Options.Token!;
         var client = Options.Client;
         var api = new JupyterServerApi(serverUri, token, Options.RequestTimeout);
         try
         {
-            // One cheap request first: an unreachable server, a wrong prefix or token get a clear error at once
-            // instead of the kernel connection's retries.
-            await api.CheckServerAsync(client.KernelName, cancellationToken).ConfigureAwait(false);
+            if (kernelId is null)
+            {
+                // One cheap request first: an unreachable server, a wrong prefix or token get a clear error at once
+                // instead of the kernel connection's retries.
+                await api.CheckServerAsync(client.KernelName, cancellationToken).ConfigureAwait(false);
+            }
+
+            // The kernel a kept sandbox reconnects to after a lost connection: the one it attached to or created.
+            var keptKernelId = kernelId;
+            ExecutionClient NewClient(JupyterMessageHandlers handlers) =>
+                new(serverUri, token, client, _loggerFactory, KernelSandbox.Reporting(KernelServerHost.Unknown), handlers);
+            Task<ExecutionClient> Connect(JupyterMessageHandlers handlers, CancellationToken ct) => keptKernelId is { } id
+                ? AttachAsync(NewClient(handlers), id, ct)
+                : ExecutionClient.ConnectNewAsync(NewClient(handlers), ct);
+
             ResettableKernel kernel;
             try
             {
-                kernel = await ResettableKernel.StartAsync(
-                    (handlers, ct) => ExecutionClient.ConnectNewAsync(
-                        new ExecutionClient(serverUri, token, client, _loggerFactory, KernelSandbox.Reporting(KernelServerHost.Unknown), handlers), ct),
-                    cancellationToken).ConfigureAwait(false);
+                kernel = await ResettableKernel.StartAsync(Connect, cancellationToken, restartOnReset: keepsKernel).ConfigureAwait(false);
             }
             catch (UnauthorizedAccessException ex)
             {
                 throw new IpyBoxException(
-                    $"The Jupyter server at {api.ServerUri} refused the token when creating a kernel ({ex.Message}). Check JupyterServerOptions.Token.", ex);
+                    $"The Jupyter server at {api.ServerUri} refused the token when {(kernelId is null ? "creating" : "connecting to")} a kernel ({ex.Message}). Check JupyterServerOptions.Token.", ex);
             }
 
-            var sandbox = new JupyterServerSandbox(kernel, new ContentsApiFiles(api, Options, _loggerFactory.CreateLogger<ContentsApiFiles>()), api, _logger);
-            Log.JupyterSandboxCreated(_logger, sandbox.Id, api.ServerUri);
+            if (keepsKernel)
+            {
+                keptKernelId = kernel.Client?.KernelId;
+            }
+
+            var sandbox = new JupyterServerSandbox(
+                kernel, new ContentsApiFiles(api, Options, _loggerFactory.CreateLogger<ContentsApiFiles>()), api, keepsKernel, _logger);
+            if (kernelId is null)
+            {
+                Log.JupyterSandboxCreated(_logger, sandbox.Id, api.ServerUri);
+            }
+            else
+            {
+                Log.JupyterSandboxAttached(_logger, sandbox.Id, api.ServerUri);
+            }
+
             return sandbox;
         }
         catch
@@ -104,8 +158,23 @@ public sealed class JupyterServerSandboxProvider : ISandboxProvider
         }
     }
 
+    /// <summary>Connects <paramref name="client"/> to the running kernel <paramref name="kernelId"/>; when that fails, closes it and leaves the kernel running.</summary>
+    private static async Task<ExecutionClient> AttachAsync(ExecutionClient client, string kernelId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await client.AttachAsync(kernelId, cancellationToken).ConfigureAwait(false);
+            return client;
+        }
+        catch
+        {
+            await client.DetachAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
     /// <inheritdoc />
-    /// <remarks>Besides the provider, hands out the <see cref="ExecutionClientOptions"/> of its kernels (<see cref="JupyterServerOptions.Client"/>).</remarks>
+    /// <remarks>Besides the provider, hands out the <see cref="ExecutionClientOptions"/> of its kernels (<see cref="JupyterServerOptions.Client"/>) and its <see cref="Directory"/>.</remarks>
     public object? GetService(Type serviceType, object? serviceKey = null)
     {
         Throw.IfNull(serviceType);
@@ -114,7 +183,7 @@ public sealed class JupyterServerSandboxProvider : ISandboxProvider
             return null;
         }
 
-        object[] services = [this, Options.Client];
+        object[] services = [this, Options.Client, Directory];
         return services.FirstOrDefault(serviceType.IsInstanceOfType);
     }
 }

@@ -3,19 +3,22 @@ namespace IpyBox.AI;
 /// <summary>
 /// The kernel of a sandbox, whatever the backend: one <see cref="ExecutionClient"/> at a time, replaced on reset, with the
 /// sandbox's message handlers carried over to each new kernel. A sandbox whose reset failed connects a fresh kernel on its
-/// next use; if that fails too, the use reports the sandbox as unavailable.
+/// next use; if that fails too, the use reports the sandbox as unavailable. A sandbox whose id is its kernel's id and that
+/// outlives its object (a durable one on a Jupyter server) resets by restarting its kernel instead, which keeps the id.
 /// </summary>
 internal sealed class ResettableKernel : IAsyncDisposable
 {
     private readonly Func<JupyterMessageHandlers, CancellationToken, Task<ExecutionClient>> _connect;
     private readonly JupyterMessageHandlers _handlers = new();
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly bool _restartOnReset;
     private ExecutionClient? _client;
     private int _disposed;
 
-    private ResettableKernel(Func<JupyterMessageHandlers, CancellationToken, Task<ExecutionClient>> connect)
+    private ResettableKernel(Func<JupyterMessageHandlers, CancellationToken, Task<ExecutionClient>> connect, bool restartOnReset)
     {
         _connect = connect;
+        _restartOnReset = restartOnReset;
     }
 
     /// <summary>Gets the current kernel client, or <see langword="null"/> after a failed reset.</summary>
@@ -25,12 +28,17 @@ internal sealed class ResettableKernel : IAsyncDisposable
     /// <param name="connect">Creates and connects a client of a new kernel that dispatches to the given handlers; it disposes the client when connecting fails.</param>
     /// <param name="cancellationToken">Cancels the connection.</param>
     /// <param name="first">Connects the first client instead of <paramref name="connect"/> (to a kernel that already runs, say); <see langword="null"/> for <paramref name="connect"/>.</param>
+    /// <param name="restartOnReset">
+    /// Whether a reset restarts the current kernel (a fresh process under the same id) instead of deleting it and connecting a
+    /// new one; <paramref name="connect"/> then reconnects to that same kernel.
+    /// </param>
     public static async Task<ResettableKernel> StartAsync(
         Func<JupyterMessageHandlers, CancellationToken, Task<ExecutionClient>> connect,
         CancellationToken cancellationToken,
-        Func<JupyterMessageHandlers, CancellationToken, Task<ExecutionClient>>? first = null)
+        Func<JupyterMessageHandlers, CancellationToken, Task<ExecutionClient>>? first = null,
+        bool restartOnReset = false)
     {
-        var kernel = new ResettableKernel(connect);
+        var kernel = new ResettableKernel(connect, restartOnReset);
         kernel._client = await (first ?? connect)(kernel._handlers, cancellationToken).ConfigureAwait(false);
         return kernel;
     }
@@ -58,6 +66,12 @@ internal sealed class ResettableKernel : IAsyncDisposable
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            if (_restartOnReset)
+            {
+                await RestartAsync(cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
             var old = Interlocked.Exchange(ref _client, null);
             if (old is not null)
             {
@@ -96,6 +110,37 @@ internal sealed class ResettableKernel : IAsyncDisposable
             {
                 await client.DetachAsync().ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>Restarts the kernel through the current connection, or through a new one to the same kernel when that connection is lost.</summary>
+    private async Task RestartAsync(CancellationToken cancellationToken)
+    {
+        if (_client is { } current)
+        {
+            try
+            {
+                await current.RestartAsync(cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (Exception ex) when (ex is KernelUnavailableException or HttpRequestException)
+            {
+                // The connection is lost or the server refused: a new connection to the kernel tells whether it is still there.
+            }
+
+            Interlocked.Exchange(ref _client, null);
+            await current.DetachAsync().ConfigureAwait(false);
+        }
+
+        var client = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        _client = client;
+        try
+        {
+            await client.RestartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is KernelUnavailableException or HttpRequestException)
+        {
+            throw new SandboxUnavailableException($"The kernel could not be restarted ({ex.Message}). The sandbox must be replaced.", ex);
         }
     }
 

@@ -6,7 +6,7 @@ using System.Text.Json;
 namespace IpyBox.AI;
 
 /// <summary>
-/// The Jupyter Server kernels REST API: create, interrupt and delete kernels. The server may be the sandbox's own, which its
+/// The Jupyter Server kernels REST API: create, list, describe, interrupt, restart and delete kernels. The server may be the sandbox's own, which its
 /// code can take over, so its answers are read as hostile (<see cref="SandboxServerHttp"/>): no redirect is followed and the
 /// kernel model is read up to <see cref="MaxModelBytes"/>.
 /// </summary>
@@ -27,6 +27,8 @@ internal sealed class KernelsApi : IDisposable
         {
             BaseAddress = BaseUri,
             Timeout = TimeSpan.FromSeconds(30),
+            // Bodies are buffered before they are read; none is larger than a list of kernels.
+            MaxResponseContentBufferSize = MaxListBytes,
         };
         _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("token", token);
     }
@@ -51,10 +53,16 @@ internal sealed class KernelsApi : IDisposable
         return KernelIdOf(document.RootElement) ?? throw new HttpRequestException("The server's kernel model has no usable id.");
     }
 
-    /// <summary>Lists the server's kernels, the most recently active first.</summary>
+    /// <summary>Lists the ids of the server's kernels, the most recently active first.</summary>
     /// <exception cref="HttpRequestException">The server is not reachable or answered with an error.</exception>
     /// <exception cref="UnauthorizedAccessException">The server refused the token.</exception>
-    public async Task<IReadOnlyList<string>> ListAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<string>> ListAsync(CancellationToken cancellationToken) =>
+        [.. (await ListModelsAsync(cancellationToken).ConfigureAwait(false)).Select(kernel => kernel.Id)];
+
+    /// <summary>Lists the server's kernels, the most recently active first; entries without a usable id are left out.</summary>
+    /// <exception cref="HttpRequestException">The server is not reachable or answered with an error.</exception>
+    /// <exception cref="UnauthorizedAccessException">The server refused the token.</exception>
+    public async Task<IReadOnlyList<KernelModel>> ListModelsAsync(CancellationToken cancellationToken)
     {
         using var response = await _http.GetAsync(new Uri("api/kernels", UriKind.Relative), cancellationToken).ConfigureAwait(false);
         ThrowIfRefused(response);
@@ -66,11 +74,38 @@ internal sealed class KernelsApi : IDisposable
             cancellationToken).ConfigureAwait(false);
         using var document = ParseModel(list, JsonValueKind.Array, "the list of kernels", "a list of kernel models");
         return document.RootElement.EnumerateArray()
-            .Select(model => (Id: KernelIdOf(model), Active: LastActivityOf(model)))
-            .Where(kernel => kernel.Id is not null)
-            .OrderByDescending(kernel => kernel.Active)
-            .Select(kernel => kernel.Id!)
+            .Select(ModelOf)
+            .OfType<KernelModel>()
+            .OrderByDescending(kernel => kernel.LastActivity)
             .ToList();
+    }
+
+    /// <summary>Describes one kernel; <see langword="null"/> when the server has none with this id (or <paramref name="kernelId"/> is no kernel id).</summary>
+    /// <exception cref="HttpRequestException">The server is not reachable or answered with an error.</exception>
+    /// <exception cref="UnauthorizedAccessException">The server refused the token.</exception>
+    public async Task<KernelModel?> GetAsync(string kernelId, CancellationToken cancellationToken)
+    {
+        if (!KernelModel.IsValidId(kernelId))
+        {
+            return null;
+        }
+
+        using var response = await _http.GetAsync(KernelUri(kernelId), cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        ThrowIfRefused(response);
+        SandboxServerHttp.EnsureSuccess(response, "describe a kernel");
+        var model = await SandboxServerHttp.ReadBoundedAsync(
+            response.Content,
+            MaxModelBytes,
+            () => new HttpRequestException($"The kernel server described a kernel with more than {MaxModelBytes / 1024} KiB."),
+            cancellationToken).ConfigureAwait(false);
+        using var document = ParseModel(model, JsonValueKind.Object, "the request for a kernel", "a kernel model");
+        // The answer must be about the kernel asked for: a server that names another one is not believed.
+        return ModelOf(document.RootElement) is { } found && string.Equals(found.Id, kernelId, StringComparison.Ordinal) ? found : null;
     }
 
     public async Task InterruptAsync(string kernelId, CancellationToken cancellationToken)
@@ -87,26 +122,52 @@ internal sealed class KernelsApi : IDisposable
         SandboxServerHttp.EnsureSuccess(response, "restart the kernel");
     }
 
-    public async Task DeleteAsync(string kernelId, CancellationToken cancellationToken)
+    /// <summary>Shuts a kernel down and deletes it; returns <see langword="false"/> when the server has no kernel with this id.</summary>
+    /// <exception cref="HttpRequestException">The server is not reachable or answered with an error.</exception>
+    /// <exception cref="UnauthorizedAccessException">The server refused the token.</exception>
+    public async Task<bool> DeleteAsync(string kernelId, CancellationToken cancellationToken)
     {
-        using var response = await _http.DeleteAsync(new Uri($"api/kernels/{Uri.EscapeDataString(kernelId)}", UriKind.Relative), cancellationToken).ConfigureAwait(false);
-        if (response.StatusCode != HttpStatusCode.NotFound)
+        if (!KernelModel.IsValidId(kernelId))
         {
-            SandboxServerHttp.EnsureSuccess(response, "delete the kernel");
+            return false;
         }
+
+        using var response = await _http.DeleteAsync(KernelUri(kernelId), cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return false;
+        }
+
+        ThrowIfRefused(response);
+        SandboxServerHttp.EnsureSuccess(response, "delete the kernel");
+        return true;
     }
 
     public void Dispose() => _http.Dispose();
+
+    private static Uri KernelUri(string kernelId) => new($"api/kernels/{Uri.EscapeDataString(kernelId)}", UriKind.Relative);
 
     /// <summary>A kernel model's id; it goes into every later address, so only the characters of a kernel id (a UUID on a stock server) are taken.</summary>
     private static string? KernelIdOf(JsonElement model) =>
         model.ValueKind == JsonValueKind.Object
         && model.TryGetProperty("id", out var id)
         && id.ValueKind == JsonValueKind.String
-        && id.GetString() is { Length: > 0 and <= 128 } value
-        && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_')
+        && id.GetString() is { } value
+        && KernelModel.IsValidId(value)
             ? value
             : null;
+
+    /// <summary>A kernel model, or <see langword="null"/> when it has no usable id; a name that is not a kernel spec's name is dropped.</summary>
+    private static KernelModel? ModelOf(JsonElement model)
+    {
+        if (KernelIdOf(model) is not { } id)
+        {
+            return null;
+        }
+
+        var name = model.TryGetProperty("name", out var text) && text.ValueKind == JsonValueKind.String ? text.GetString() : null;
+        return new KernelModel(id, KernelModel.IsValidName(name) ? name : null, LastActivityOf(model));
+    }
 
     private static DateTimeOffset LastActivityOf(JsonElement model) =>
         model.ValueKind == JsonValueKind.Object
