@@ -68,12 +68,15 @@ internal static class SandboxListing
     /// <summary>A time in UTC, to the second.</summary>
     public static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
-    /// <summary>The time left on a lease, in its largest unit: <c>in 59m</c>, <c>in 6d</c>, or <c>expired</c>.</summary>
-    public static string Left(TimeSpan left) => left <= TimeSpan.Zero ? "expired" : left.TotalDays >= 1
-        ? string.Create(CultureInfo.InvariantCulture, $"in {(int)left.TotalDays}d")
-        : left.TotalHours >= 1 ? string.Create(CultureInfo.InvariantCulture, $"in {(int)left.TotalHours}h")
-        : left.TotalMinutes >= 1 ? string.Create(CultureInfo.InvariantCulture, $"in {(int)left.TotalMinutes}m")
-        : string.Create(CultureInfo.InvariantCulture, $"in {(int)Math.Ceiling(left.TotalSeconds)}s");
+    /// <summary>The time left on a lease in its two largest units: <c>in 1h59m</c>, <c>in 6d23h</c>, <c>in 40s</c>, or <c>expired</c>.</summary>
+    public static string Left(TimeSpan left) => left switch
+    {
+        { Ticks: <= 0 } => "expired",
+        { TotalDays: >= 1 } => string.Create(CultureInfo.InvariantCulture, $"in {(int)left.TotalDays}d{left.Hours}h"),
+        { TotalHours: >= 1 } => string.Create(CultureInfo.InvariantCulture, $"in {left.Hours}h{left.Minutes}m"),
+        { TotalMinutes: >= 1 } => string.Create(CultureInfo.InvariantCulture, $"in {left.Minutes}m{left.Seconds}s"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"in {(int)Math.Ceiling(left.TotalSeconds)}s"),
+    };
 
     private static void WriteNullable(Utf8JsonWriter json, string name, double? value)
     {
