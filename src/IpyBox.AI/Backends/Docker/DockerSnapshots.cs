@@ -16,7 +16,7 @@ namespace IpyBox.AI;
 internal sealed class DockerSnapshots : ISandboxSnapshots
 {
     /// <summary>The repository of every snapshot's image; the tag is the snapshot's name.</summary>
-    public const string Repository = "ipybox-snapshot";
+    public const string Repository = SnapshotImages.Repository;
 
     private const int MaxNameLength = 100;
 
@@ -114,42 +114,6 @@ internal sealed class DockerSnapshots : ISandboxSnapshots
         return await engine.RemoveImageAsync(ImageOf(name), force: true, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>
-    /// Lists the leftover snapshot images that carry every one of <paramref name="labels"/>: images with the snapshot labels
-    /// that no longer hold their snapshot's name, because saving again under that name moved it to a newer image.
-    /// </summary>
-    /// <returns>The image ids.</returns>
-    internal static async Task<IReadOnlyList<string>> ListLeftoversAsync(DockerOperations engine, IEnumerable<string> labels, CancellationToken cancellationToken)
-    {
-        var images = await engine.ListImagesAsync([.. labels, ContainerLabels.Snapshot], cancellationToken).ConfigureAwait(false);
-        return [.. images
-            .Where(image => image.RepoTags?.Contains(ImageOf(image.Labels[ContainerLabels.Snapshot])) != true)
-            .Select(image => image.ID)];
-    }
-
-    /// <summary>Removes the leftover snapshot images (see <see cref="ListLeftoversAsync"/>) that no container uses; one a sandbox started from is kept.</summary>
-    /// <returns>The ids of the images this call removed.</returns>
-    internal static async Task<IReadOnlyList<string>> RemoveLeftoversAsync(DockerOperations engine, IEnumerable<string> labels, CancellationToken cancellationToken)
-    {
-        var removed = new List<string>();
-        foreach (var image in await ListLeftoversAsync(engine, labels, cancellationToken).ConfigureAwait(false))
-        {
-            try
-            {
-                if (await engine.RemoveImageAsync(image, force: false, cancellationToken).ConfigureAwait(false))
-                {
-                    removed.Add(image);
-                }
-            }
-            catch (Docker.DotNet.DockerApiException ex) when (ex.StatusCode == System.Net.HttpStatusCode.Conflict)
-            {
-                // A sandbox started from the snapshot before it was saved again still uses the image.
-            }
-        }
-
-        return removed;
-    }
-
     /// <summary>Throws when <paramref name="name"/> is not a snapshot name (an image tag: letters, digits, '.', '_' and '-').</summary>
     /// <exception cref="ArgumentException">The name is empty, too long, or has another character.</exception>
     internal static void ValidateName(string name)
@@ -163,7 +127,7 @@ internal sealed class DockerSnapshots : ISandboxSnapshots
         }
     }
 
-    private static string ImageOf(string name) => $"{Repository}:{name}";
+    private static string ImageOf(string name) => SnapshotImages.ImageOf(name);
 
     /// <summary>Copies <paramref name="directory"/> of the sandbox into the builder: through the archive API, or with tar in the sandbox when it is a tmpfs there.</summary>
     private static async Task CopyAsync(DockerOperations engine, ContainerInspectResponse source, string builder, string directory, CancellationToken cancellationToken)

@@ -113,7 +113,7 @@ public static class ManagedContainers
     {
         filter ??= new ManagedContainerFilter();
         using var engine = await ConnectAsync(filter, cancellationToken).ConfigureAwait(false);
-        return await DockerSnapshots.ListLeftoversAsync(engine, LabelsOf(filter), cancellationToken).ConfigureAwait(false);
+        return await SnapshotImages.ListLeftoversAsync(engine, LabelsOf(filter), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -130,7 +130,7 @@ public static class ManagedContainers
     {
         filter ??= new ManagedContainerFilter();
         using var engine = await ConnectAsync(filter, cancellationToken).ConfigureAwait(false);
-        return await DockerSnapshots.RemoveLeftoversAsync(engine, LabelsOf(filter), cancellationToken).ConfigureAwait(false);
+        return await SnapshotImages.RemoveLeftoversAsync(engine, LabelsOf(filter), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
