@@ -1,3 +1,5 @@
+using IpyBox.AI.Cli.Terminal;
+
 namespace IpyBox.AI.Cli.Commands;
 
 /// <summary>Sandbox ids as the commands take them, and the one-line error for one that names no sandbox.</summary>
@@ -24,7 +26,10 @@ internal static class SandboxIds
 
     private static bool IsWellFormed(string id) => id.Length is >= ShortLength and <= 64 && id.All(char.IsAsciiHexDigit);
 
-    /// <summary>An id echoed back: at most 80 characters, control characters replaced, so a pasted mistake cannot act on the terminal.</summary>
-    private static string Printable(string id) =>
-        new([.. id.Take(80).Select(c => char.IsControl(c) ? '?' : c)]);
+    /// <summary>An id echoed back: at most 80 characters, escape sequences shown instead of executed, so a pasted mistake cannot act on the terminal.</summary>
+    private static string Printable(string id)
+    {
+        var filter = new TerminalTextFilter();
+        return filter.Filter(id.Length > 80 ? id[..80] : id) + filter.Flush();
+    }
 }
