@@ -171,6 +171,27 @@ public sealed partial class DurableSandboxCommandsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Exec_exits_like_run_and_the_sandbox_outlives_an_error_and_a_timeout()
+    {
+        var id = await RunKeptAsync("x = 41");
+        var script = _directory.Combine("cell.py");
+        await File.WriteAllTextAsync(script, "print('from a file')\nraise ValueError('bad \\x1b[2J input')");
+
+        var failed = await ToolAsync(["exec", id, "-f", script]);
+        Assert.Equal(1, failed.ExitCode);
+        Assert.Equal("from a file\n", failed.Stdout);
+        Assert.Contains("ValueError: bad", failed.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain('\u001b', failed.Stderr);
+
+        var timedOut = await ToolAsync(["exec", id, "--timeout", "2", "import time\ntime.sleep(60)"]);
+        Assert.Equal(124, timedOut.ExitCode);
+
+        var after = await ToolAsync(["exec", id, "print(x)"]);
+        Assert.True(after.ExitCode == 0, after.ToString());
+        Assert.Equal("41\n", after.Stdout);
+    }
+
+    [Fact]
     public async Task Invalid_options_exit_1_before_any_sandbox_is_made()
     {
         var leaseWithoutKeep = await ToolAsync(["run", "--lease", "1h", "print(1)"]);
