@@ -6,6 +6,13 @@ var root = new RootCommand("ipybox: run Python in stateful IPython kernels insid
 {
     BuildCommand.Create(),
     RunCommand.Create(),
+    ExecCommand.Create(),
+    ListCommand.Create(),
+    LifecycleCommands.CreatePause(),
+    LifecycleCommands.CreateStop(),
+    LifecycleCommands.CreateResume(),
+    LifecycleCommands.CreateRemove(),
+    SnapshotCommand.Create(),
     CleanupCommand.Create(),
     McpCommand.Create(),
 };

@@ -28,14 +28,18 @@ internal static class CleanupCommand
         {
             Description = "Also the containers of processes that still run, and of other machines: their live sandboxes end.",
         };
+        var snapshots = new Option<bool>("--snapshots")
+        {
+            Description = "Also remove every snapshot (the ipybox-snapshot images 'ipybox snapshot ls' lists), whatever the other options; sandboxes started from one keep their files.",
+        };
         var dryRun = new Option<bool>("--dry-run")
         {
             Description = "List what would be removed without removing it.",
         };
 
-        var command = new Command("cleanup", "Remove what IpyBox.AI left behind: the containers of processes that no longer run (with --all also the live sandboxes of running processes), the /app volumes removed containers left behind, and the library's networks no container uses besides the sandbox network.")
+        var command = new Command("cleanup", "Remove what IpyBox.AI left behind: the containers of processes that no longer run (with --all also the live sandboxes of running processes), the /app volumes removed containers left behind, the library's networks no container uses besides the sandbox network, and snapshot images that saving a snapshot again left behind (with --snapshots every snapshot).")
         {
-            image, labels, conversation, orphaned, all, dryRun,
+            image, labels, conversation, orphaned, all, snapshots, dryRun,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -90,6 +94,22 @@ internal static class CleanupCommand
                 }
 
                 Console.WriteLine($"{(dry ? "Would remove" : "Removed")} {containers.Count} container(s), {volumes.Count} leftover volume(s) and {networks.Count} leftover network(s).");
+
+                // Images: a snapshot image left by saving again is freed once the sandboxes started from it are gone (above).
+                var images = dry
+                    ? await ManagedContainers.ListLeftoverSnapshotImagesAsync(filter, cancellationToken)
+                    : await ManagedContainers.RemoveLeftoverSnapshotImagesAsync(filter, cancellationToken);
+                foreach (var leftover in images)
+                {
+                    Console.WriteLine($"{(dry ? "Would remove" : "Removed")} leftover snapshot image {ShortImageId(leftover)}");
+                }
+
+                var removedSnapshots = parse.GetValue(snapshots) ? await RemoveSnapshotsAsync(dry, cancellationToken) : 0;
+                if (images.Count > 0 || parse.GetValue(snapshots))
+                {
+                    Console.WriteLine($"{(dry ? "Would remove" : "Removed")} {images.Count} leftover snapshot image(s) and {removedSnapshots} snapshot(s).");
+                }
+
                 if (filter.OrphanedOnly && await CountKeptAsync(filter, cancellationToken) is > 0 and var kept)
                 {
                     Console.WriteLine($"Kept {kept} container(s) of processes that still run or of other machines; --all removes them too.");
@@ -97,13 +117,36 @@ internal static class CleanupCommand
 
                 return ExitCodes.Success;
             }
-            catch (Exception ex) when (ex is ArgumentException or DockerUnavailableException)
+            catch (Exception ex) when (ex is ArgumentException or IpyBoxException)
             {
                 Console.Error.WriteLine($"error: {ex.Message}");
                 return ExitCodes.Failure;
             }
         });
         return command;
+    }
+
+    /// <summary>Removes (or with <paramref name="dry"/> lists) every snapshot, printing each; returns how many.</summary>
+    private static async Task<int> RemoveSnapshotsAsync(bool dry, CancellationToken cancellationToken)
+    {
+        var snapshots = new DockerSandboxProvider().Snapshots;
+        var count = 0;
+        foreach (var snapshot in await snapshots.ListSnapshotsAsync(cancellationToken))
+        {
+            if (dry || await snapshots.DeleteSnapshotAsync(snapshot.Name, cancellationToken))
+            {
+                Console.WriteLine($"{(dry ? "Would remove" : "Removed")} snapshot {snapshot.Name}");
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    private static string ShortImageId(string id)
+    {
+        var hex = id.StartsWith("sha256:", StringComparison.Ordinal) ? id["sha256:".Length..] : id;
+        return hex[..Math.Min(12, hex.Length)];
     }
 
     /// <summary>Counts the matching containers that are not orphans: those a cleanup without <c>--all</c> keeps.</summary>

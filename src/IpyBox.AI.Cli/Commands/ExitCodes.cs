@@ -12,6 +12,9 @@ internal static class ExitCodes
     /// <summary>The sandbox could not be started or was lost (no engine, container failure).</summary>
     public const int SandboxError = 2;
 
+    /// <summary>No sandbox has the id given (or no snapshot the name given): it never existed, was removed, or its lease expired.</summary>
+    public const int NotFound = 3;
+
     /// <summary>The execution hit its timeout; the kernel was interrupted.</summary>
     public const int Timeout = 124;
 

@@ -1,180 +1,114 @@
 using System.CommandLine;
-using System.Globalization;
 using IpyBox.AI.Cli.Terminal;
 
 namespace IpyBox.AI.Cli.Commands;
 
-/// <summary><c>ipybox run</c>: runs code in a fresh sandbox, streaming its output; the sandbox is removed afterwards.</summary>
+/// <summary>
+/// <c>ipybox run</c>: runs code in a fresh sandbox, streaming its output; the sandbox is removed afterwards, or with
+/// <c>--keep</c> left as a durable sandbox that <c>exec</c> continues.
+/// </summary>
 internal static class RunCommand
 {
+    /// <summary>The lease of a sandbox kept with <c>--keep</c> and no <c>--lease</c>.</summary>
+    private static readonly TimeSpan s_defaultLease = TimeSpan.FromHours(1);
+
     public static Command Create()
     {
-        var code = new Argument<string?>("code")
+        var keep = new Option<bool>("--keep")
         {
-            Description = "The Python code to run; '-' or nothing reads it from stdin.",
-            Arity = ArgumentArity.ZeroOrOne,
+            Description = "Keep the sandbox after the code ran, as a durable sandbox: its id is printed on stderr ('sandbox: <id>') for 'ipybox exec'.",
         };
-        var timeout = new Option<double>("--timeout")
+        var lease = new Option<string?>("--lease")
         {
-            Description = "Seconds the code may run before the kernel is interrupted (exit code 124).",
-            DefaultValueFactory = _ => 120,
+            Description = "With --keep: how long the sandbox is kept without use before a sweep removes it, e.g. 30m, 2h, 7d. Default: 1h.",
         };
-        var outputDirectory = new Option<DirectoryInfo?>("--output-dir", "-o")
+        var metadata = new Option<string[]>("--meta")
         {
-            Description = "Where images the code displays are saved. Default: the current directory.",
+            Description = "With --keep: metadata for the sandbox, as KEY=VALUE, to find it with 'ipybox ls --meta'. Repeatable.",
+            Arity = ArgumentArity.ZeroOrMore,
         };
-        var notebook = new Option<FileInfo?>("--notebook")
+        var snapshot = new Option<string?>("--snapshot")
         {
-            Description = "Also write the cell and its outputs as a Jupyter notebook (.ipynb) to this file, whether the code succeeds or not.",
+            Description = "Start from the files and packages of this snapshot ('ipybox snapshot create').",
         };
-        var raw = new Option<bool>("--raw")
-        {
-            Description = "Write the sandbox's output byte for byte, escape sequences included (for piping). By default control and escape sequences are shown, not executed; colours are kept.",
-        };
+        var cell = new CellArguments();
         var container = new ContainerArguments();
 
-        var command = new Command("run", "Run Python code in a fresh sandbox and print its output; images are saved to files.") { code, timeout, outputDirectory, notebook, raw };
+        var command = new Command("run", "Run Python code in a fresh sandbox and print its output; images are saved to files. The sandbox is removed afterwards unless --keep.");
+        cell.AddTo(command);
+        command.Options.Add(keep);
+        command.Options.Add(lease);
+        command.Options.Add(metadata);
+        command.Options.Add(snapshot);
         container.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var seconds = parse.GetValue(timeout);
-            if (seconds <= 0)
-            {
-                Console.Error.WriteLine("error: --timeout must be a positive number of seconds.");
-                return ExitCodes.Failure;
-            }
-
             ExecutionContainerOptions options;
+            SandboxRequest request;
+            Cell input;
             try
             {
                 options = container.ToOptions(parse);
+                request = ToRequest(parse.GetValue(keep), parse.GetValue(lease), parse.GetValue(metadata) ?? [], parse.GetValue(snapshot));
+                input = await cell.ReadAsync(parse, cancellationToken);
             }
-            catch (Exception ex) when (ex is ArgumentException or IOException)
+            catch (Exception ex) when (ex is ArgumentException or IOException or UnauthorizedAccessException)
             {
                 Console.Error.WriteLine($"error: {ex.Message}");
                 return ExitCodes.Failure;
             }
 
             options.Progress = BuildProgressDisplay.ForStandardError();
-            var source = parse.GetValue(code) is { } text && text != "-" ? text : await Console.In.ReadToEndAsync(cancellationToken);
-            var directory = parse.GetValue(outputDirectory)?.FullName ?? Directory.GetCurrentDirectory();
-            var filter = parse.GetValue(raw) ? null : new TerminalTextFilter();
-            return await RunAsync(source, TimeSpan.FromSeconds(seconds), options, directory, parse.GetValue(notebook)?.FullName, filter, cancellationToken);
+            return await RunAsync(new DockerSandboxProvider(options), request, input, cancellationToken);
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(
-        string code, TimeSpan timeout, ExecutionContainerOptions options, string outputDirectory, string? notebookPath, TerminalTextFilter? filter, CancellationToken cancellationToken)
+    /// <summary>Builds the request: durable with a lease and metadata only with <c>--keep</c>.</summary>
+    /// <exception cref="ArgumentException">--lease or --meta without --keep, or a malformed value.</exception>
+    private static SandboxRequest ToRequest(bool keep, string? lease, string[] metadata, string? snapshot)
     {
-        // Everything the sandbox wrote, the traceback and error texts included, is shown, not executed (unless --raw).
-        string Shown(string text) => filter is null ? text : filter.Filter(text) + filter.Flush();
+        if (!keep && (lease is not null || metadata.Length > 0))
+        {
+            throw new ArgumentException("--lease and --meta apply to a kept sandbox: add --keep.");
+        }
 
+        return new SandboxRequest
+        {
+            Lease = keep ? (lease is null ? s_defaultLease : Duration.Parse(lease, "--lease")) : null,
+            Metadata = MetadataArguments.Parse(metadata),
+            Snapshot = snapshot,
+        };
+    }
+
+    private static async Task<int> RunAsync(DockerSandboxProvider provider, SandboxRequest request, Cell cell, CancellationToken cancellationToken)
+    {
+        var kept = request.Lease is not null;
         try
         {
-            await using var sandbox = await new DockerSandboxProvider(options).CreateAsync(cancellationToken: cancellationToken);
-            var recorded = notebookPath is null ? sandbox : sandbox.WithNotebookRecording();
-            var execution = await recorded.SubmitAsync(code, timeout, cancellationToken);
-            try
+            // Disposing detaches a kept (durable) sandbox and removes any other.
+            await using var sandbox = await provider.CreateAsync(request, cancellationToken);
+            if (kept)
             {
-                await foreach (var chunk in execution.StreamAsync(cancellationToken))
-                {
-                    Console.Out.Write(filter is null ? chunk : filter.Filter(chunk));
-                    Console.Out.Flush();
-                }
-
-                Console.Out.Write(filter?.Flush());
-
-                var result = await execution.GetResultAsync(cancellationToken);
-                await SaveImagesAsync(result, outputDirectory, cancellationToken);
-                return ExitCodes.Success;
+                Console.Error.WriteLine($"sandbox: {sandbox.Id}");
             }
-            catch (ExecutionException ex)
-            {
-                if (ex.Result is { } partial)
-                {
-                    await SaveImagesAsync(partial, outputDirectory, CancellationToken.None);
-                }
 
-                Console.Out.Write(filter?.Flush());
-                Console.Out.Flush();
-                Console.Error.WriteLine(Shown(ex.Trace.Length > 0 ? ex.Trace : ex.Message));
-                return ExitCodes.Failure;
-            }
-            finally
-            {
-                if (notebookPath is not null && execution.IsCompleted)
-                {
-                    await WriteNotebookAsync(recorded, notebookPath);
-                }
-            }
-        }
-        catch (TimeoutException ex)
-        {
-            Console.Out.Write(filter?.Flush());
-            Console.Error.WriteLine($"error: {Shown(ex.Message)}");
-            return ExitCodes.Timeout;
+            return await CellRunner.RunAsync(sandbox, cell, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            Console.Error.WriteLine("Cancelled; the sandbox was removed.");
+            Console.Error.WriteLine(kept ? "Cancelled; the sandbox was kept." : "Cancelled; the sandbox was removed.");
             return ExitCodes.Cancelled;
+        }
+        catch (ArgumentException ex)
+        {
+            Console.Error.WriteLine($"error: {ex.Message}");
+            return ExitCodes.Failure;
         }
         catch (Exception ex) when (ex is IpyBoxException or UnauthorizedAccessException)
         {
-            Console.Error.WriteLine($"error: {Shown(ex.Message)}");
+            Console.Error.WriteLine($"error: {cell.Shown(ex.Message)}");
             return ExitCodes.SandboxError;
-        }
-    }
-
-    /// <summary>Writes the notebook; it is written even when the code failed or timed out, so it shows how the cell ended.</summary>
-    private static async Task WriteNotebookAsync(ISandbox sandbox, string path)
-    {
-        try
-        {
-            if (Path.GetDirectoryName(path) is { Length: > 0 } directory)
-            {
-                Directory.CreateDirectory(directory);
-            }
-
-            await using (var file = File.Create(path))
-            {
-                await sandbox.ExportNotebookAsync(file, CancellationToken.None);
-            }
-
-            Console.Error.WriteLine($"Saved the notebook to {path}");
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            Console.Error.WriteLine($"error: the notebook could not be written to {path}: {ex.Message}");
-        }
-    }
-
-    private static async Task SaveImagesAsync(ExecutionResult result, string directory, CancellationToken cancellationToken)
-    {
-        if (result.Images.Count == 0)
-        {
-            return;
-        }
-
-        Directory.CreateDirectory(directory);
-        foreach (var image in result.Images)
-        {
-            var path = NextFreePath(directory, image.FileExtension);
-            await image.SaveAsync(path, cancellationToken);
-            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Saved image ({image.Width}x{image.Height}) to {path}"));
-        }
-    }
-
-    private static string NextFreePath(string directory, string extension)
-    {
-        for (var n = 1; ; n++)
-        {
-            var path = Path.Combine(directory, string.Create(CultureInfo.InvariantCulture, $"ipybox-image-{n}{extension}"));
-            if (!Path.Exists(path))
-            {
-                return path;
-            }
         }
     }
 }

@@ -16,7 +16,7 @@ namespace IpyBox.AI;
 internal sealed class DockerSnapshots : ISandboxSnapshots
 {
     /// <summary>The repository of every snapshot's image; the tag is the snapshot's name.</summary>
-    public const string Repository = "ipybox-snapshot";
+    public const string Repository = SnapshotImages.Repository;
 
     private const int MaxNameLength = 100;
 
@@ -127,7 +127,7 @@ internal sealed class DockerSnapshots : ISandboxSnapshots
         }
     }
 
-    private static string ImageOf(string name) => $"{Repository}:{name}";
+    private static string ImageOf(string name) => SnapshotImages.ImageOf(name);
 
     /// <summary>Copies <paramref name="directory"/> of the sandbox into the builder: through the archive API, or with tar in the sandbox when it is a tmpfs there.</summary>
     private static async Task CopyAsync(DockerOperations engine, ContainerInspectResponse source, string builder, string directory, CancellationToken cancellationToken)

@@ -104,6 +104,35 @@ public static class ManagedContainers
         return await LeftoverNetworks.RemoveAsync(engine, LabelsOf(filter), SandboxNetwork.Name, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Lists the leftover snapshot images that no snapshot name points to any longer (see <see cref="RemoveLeftoverSnapshotImagesAsync"/>).</summary>
+    /// <param name="filter">Which images, by their labels; <see langword="null"/> for all of them.</param>
+    /// <param name="cancellationToken">Cancels the listing.</param>
+    /// <returns>The ids of the images.</returns>
+    /// <exception cref="DockerUnavailableException">No engine answers.</exception>
+    public static async Task<IReadOnlyList<string>> ListLeftoverSnapshotImagesAsync(ManagedContainerFilter? filter = null, CancellationToken cancellationToken = default)
+    {
+        filter ??= new ManagedContainerFilter();
+        using var engine = await ConnectAsync(filter, cancellationToken).ConfigureAwait(false);
+        return await SnapshotImages.ListLeftoversAsync(engine, LabelsOf(filter), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Removes the snapshot images that no snapshot name points to any longer: saving a snapshot again under its name moves
+    /// the name to a new image and leaves the old one behind. An image a sandbox started from still uses is kept. Snapshot
+    /// images carry the library's label and the image they extend (<see cref="ManagedContainerFilter.Image"/>) but none of a
+    /// sandbox's other labels, so a <paramref name="filter"/> with a conversation or labels of its own selects none.
+    /// </summary>
+    /// <param name="filter">Which images, by their labels; <see langword="null"/> for all of them.</param>
+    /// <param name="cancellationToken">Cancels the removal.</param>
+    /// <returns>The ids of the images that were removed.</returns>
+    /// <exception cref="DockerUnavailableException">No engine answers.</exception>
+    public static async Task<IReadOnlyList<string>> RemoveLeftoverSnapshotImagesAsync(ManagedContainerFilter? filter = null, CancellationToken cancellationToken = default)
+    {
+        filter ??= new ManagedContainerFilter();
+        using var engine = await ConnectAsync(filter, cancellationToken).ConfigureAwait(false);
+        return await SnapshotImages.RemoveLeftoversAsync(engine, LabelsOf(filter), cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>
     /// Removes the orphans that a provider with <paramref name="options"/> would have created: containers on its engine with
     /// its extra labels whose owner on this machine is gone, and durable sandboxes whose lease expired. Only containers that record their owner's start time count,
