@@ -15,6 +15,7 @@ var root = new RootCommand("ipybox: run Python in stateful IPython kernels insid
     SnapshotCommand.Create(),
     CleanupCommand.Create(),
     McpCommand.Create(),
+    ServeCommand.Create(),
 };
 
 // Ctrl+C and SIGTERM cancel the command's token so it can remove its container before the process ends;

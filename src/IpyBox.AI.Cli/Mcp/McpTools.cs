@@ -89,7 +89,7 @@ internal sealed class McpTools(SandboxTools tools)
     };
 
     /// <summary>A seconds argument as a time span; what is not a positive number becomes zero, which the tools refuse with a readable error.</summary>
-    private static TimeSpan Seconds(double seconds) =>
+    internal static TimeSpan Seconds(double seconds) =>
         !(seconds > 0) ? TimeSpan.Zero
         : seconds >= LongestSeconds ? Timeout.InfiniteTimeSpan
         : TimeSpan.FromSeconds(seconds);

@@ -1,0 +1,136 @@
+using System.CommandLine;
+using IpyBox.AI.Cli.Serve;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace IpyBox.AI.Cli.Commands;
+
+/// <summary><c>ipybox serve</c>: sandboxes as a remote MCP service over streamable HTTP, with bearer tokens per principal.</summary>
+internal static class ServeCommand
+{
+    public static Command Create()
+    {
+        var urls = new Option<string[]>("--urls")
+        {
+            Description = $"An address to listen on, http://HOST:PORT. Repeatable. Default: {ServeOptions.DefaultUrl} (loopback). A non-loopback address needs tokens.",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var tokensFile = new Option<FileInfo?>("--tokens-file")
+        {
+            Description = $"A file of 'principal: token' lines, one per client identity. Without it, the tokens come from {BearerTokens.EnvironmentVariable} (the same lines, or separated by ';').",
+        };
+        var maxSandboxes = new Option<int>("--max-sandboxes")
+        {
+            Description = "The most sandboxes one principal may have.",
+            DefaultValueFactory = _ => 10,
+        };
+        var maxExecutions = new Option<int>("--max-executions")
+        {
+            Description = "The most cells and installations one principal may run at once.",
+            DefaultValueFactory = _ => 4,
+        };
+        var lease = new Option<string>("--lease")
+        {
+            Description = "How long an unused sandbox is kept (renewed while in use), e.g. 30m, 1h, 2d.",
+            DefaultValueFactory = _ => "1h",
+        };
+        var maxFileSize = new Option<string>("--max-file-size")
+        {
+            Description = "The largest file upload_file and download_file carry inline, e.g. 8m.",
+            DefaultValueFactory = _ => "8m",
+        };
+        var maxRequestSize = new Option<string>("--max-request-size")
+        {
+            Description = "The largest request body the service reads, e.g. 16m.",
+            DefaultValueFactory = _ => "16m",
+        };
+        var allowedDomains = new Option<string[]>("--allowed-domain")
+        {
+            Description = "A domain, IPv4 address or CIDR range the sandboxes may reach; turns on the firewall (everything else is blocked). Repeatable.",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var network = new Option<string>("--network")
+        {
+            Description = "'none' cuts the sandboxes off the network; 'default' leaves them as Docker sets them up.",
+            DefaultValueFactory = _ => "default",
+        };
+        network.AcceptOnlyFromAmong("default", "none");
+        var logLevel = new Option<LogLevel>("--log-level")
+        {
+            Description = "Minimum level of the log written to stderr.",
+            DefaultValueFactory = _ => LogLevel.Information,
+        };
+        var container = new ContainerArguments();
+
+        var command = new Command("serve", "Serve sandboxes to remote MCP clients over streamable HTTP (endpoint /mcp, stateless), each client a principal with its own bearer token.")
+        {
+            urls, tokensFile, maxSandboxes, maxExecutions, lease, maxFileSize, maxRequestSize, allowedDomains, network, logLevel,
+        };
+        container.AddTo(command);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var domains = parse.GetValue(allowedDomains) ?? [];
+            var disableNetwork = parse.GetValue(network) == "none";
+            if (disableNetwork && domains.Length > 0)
+            {
+                Console.Error.WriteLine("error: --network none and --allowed-domain exclude each other.");
+                return ExitCodes.Failure;
+            }
+
+            ServeOptions options;
+            ExecutionContainerOptions containerOptions;
+            try
+            {
+                options = new ServeOptions
+                {
+                    Urls = parse.GetValue(urls) is { Length: > 0 } given ? given : [ServeOptions.DefaultUrl],
+                    Tokens = BearerTokens.Load(parse.GetValue(tokensFile)),
+                    MaxSandboxesPerPrincipal = Positive(parse.GetValue(maxSandboxes), "--max-sandboxes"),
+                    MaxConcurrentExecutionsPerPrincipal = Positive(parse.GetValue(maxExecutions), "--max-executions"),
+                    Lease = Duration.Parse(parse.GetValue(lease)!, "--lease"),
+                    MaxFileBytes = ByteSize.Parse(parse.GetValue(maxFileSize)!, "--max-file-size"),
+                    MaxRequestBodyBytes = ByteSize.Parse(parse.GetValue(maxRequestSize)!, "--max-request-size"),
+                };
+                if (options.Tokens.Count == 0 && ListenAddresses.NotLoopback(options.Urls) is { Count: > 0 } open)
+                {
+                    Console.Error.WriteLine(
+                        $"error: refusing to listen on {string.Join(", ", open)} without authentication: anyone who can reach it could run code. " +
+                        $"Give tokens with --tokens-file or {BearerTokens.EnvironmentVariable}, or listen on loopback only (e.g. {ServeOptions.DefaultUrl}).");
+                    return ExitCodes.Failure;
+                }
+
+                containerOptions = container.ToOptions(parse);
+                containerOptions.DisableNetwork = disableNetwork;
+                foreach (var domain in domains)
+                {
+                    containerOptions.FirewallAllowList.Add(domain);
+                }
+
+                containerOptions.Validate();
+            }
+            catch (Exception ex) when (ex is ArgumentException or IOException or FormatException)
+            {
+                Console.Error.WriteLine($"error: {ex.Message}");
+                return ExitCodes.Failure;
+            }
+
+            await using var app = ServeHost.Build(options, containerOptions, parse.GetValue(logLevel));
+            try
+            {
+                await ((IHost)app).RunAsync(cancellationToken);
+            }
+            catch (IOException ex)
+            {
+                // The address is taken or cannot be bound.
+                Console.Error.WriteLine($"error: {ex.Message}");
+                return ExitCodes.Failure;
+            }
+
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static int Positive(int value, string optionName) =>
+        value > 0 ? value : throw new ArgumentException($"{optionName} must be at least 1.");
+}

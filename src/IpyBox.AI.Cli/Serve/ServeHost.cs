@@ -1,0 +1,79 @@
+using IpyBox.AI.Cli.Mcp;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+
+namespace IpyBox.AI.Cli.Serve;
+
+/// <summary>
+/// Builds the web application of <c>ipybox serve</c>: the MCP SDK's streamable HTTP transport in stateless mode at <c>/mcp</c>
+/// behind bearer-token authentication, <c>/healthz</c> for probes, and the tools over <see cref="PrincipalSandboxes"/>.
+/// </summary>
+internal static class ServeHost
+{
+    /// <summary>Builds the service; the caller runs it.</summary>
+    /// <param name="options">The service's settings.</param>
+    /// <param name="container">The sandboxes' container options.</param>
+    /// <param name="logLevel">The minimum level of the log on stderr.</param>
+    public static WebApplication Build(ServeOptions options, ExecutionContainerOptions container, LogLevel logLevel)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.WebHost.UseUrls([.. options.Urls]);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);
+
+        builder.Logging.ClearProviders();
+        builder.Logging.SetMinimumLevel(logLevel);
+        builder.Logging.AddConsole(o =>
+        {
+            o.FormatterName = McpLogFormatter.Name;
+            o.LogToStandardErrorThreshold = LogLevel.Trace;
+        });
+        builder.Logging.Services.AddSingleton<ConsoleFormatter>(new McpLogFormatter(logLevel));
+
+        // A line per request is the framework's Information level: too much for a service's log unless debugging.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", logLevel <= LogLevel.Debug ? logLevel : LogLevel.Warning);
+
+        // Authentication brings data protection; nothing here is protected with it, so no key is written to disk.
+        builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
+
+        builder.Services
+            .AddAuthentication(BearerTokenAuthenticationOptions.Scheme)
+            .AddScheme<BearerTokenAuthenticationOptions, BearerTokenAuthenticationHandler>(BearerTokenAuthenticationOptions.Scheme, o =>
+            {
+                o.Tokens = options.Tokens;
+                o.OpenPrincipal = options.Tokens.Count == 0 ? ServeOptions.OpenPrincipal : null;
+            });
+        builder.Services.AddAuthorization();
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddSingleton(services => new PrincipalSandboxes(container, options, services.GetRequiredService<ILoggerFactory>()));
+        builder.Services
+            .AddMcpServer(o => o.ServerInfo = new() { Name = "ipybox", Version = typeof(ServeHost).Assembly.GetName().Version?.ToString(3) ?? "0.0.0" })
+            .WithHttpTransport(o => o.Stateless = true)
+            .WithTools<ServeTools>();
+
+        var app = builder.Build();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapGet("/healthz", () => Results.Text("ok")).AllowAnonymous();
+        app.MapMcp("/mcp").RequireAuthorization();
+
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ServeHost).FullName!);
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            var urls = string.Join(", ", app.Urls);
+            if (options.Tokens.Count > 0)
+            {
+                ServeLog.ServingWithTokens(logger, urls, options.Tokens.Count);
+            }
+            else
+            {
+                ServeLog.ServingOpen(logger, urls, ServeOptions.OpenPrincipal);
+            }
+        });
+        return app;
+    }
+}
