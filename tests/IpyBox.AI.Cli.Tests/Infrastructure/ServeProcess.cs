@@ -1,0 +1,161 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+using ModelContextProtocol.Client;
+using ModelContextProtocol.Protocol;
+
+namespace IpyBox.AI.Cli.Tests;
+
+/// <summary>
+/// One <c>ipybox serve</c> process on 127.0.0.1 and a free port, started the way an operator starts it, with the tokens of
+/// <see cref="Tokens"/> in <c>IPYBOX_SERVE_TOKENS</c> and the test run's label on every sandbox; killed when disposed (its
+/// sandboxes are durable and stay: the test removes them).
+/// </summary>
+public sealed partial class ServeProcess : IAsyncDisposable
+{
+    /// <summary>The principals every test server knows, with their tokens.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Tokens = new Dictionary<string, string>
+    {
+        ["alice"] = "alice-token-0123456789abcdef",
+        ["bob"] = "bob-token-fedcba9876543210",
+    };
+
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _stderr = new();
+
+    private ServeProcess(Process process, Uri endpoint)
+    {
+        _process = process;
+        Endpoint = endpoint;
+    }
+
+    /// <summary>Gets the MCP endpoint, <c>http://127.0.0.1:PORT/mcp</c>.</summary>
+    public Uri Endpoint { get; }
+
+    /// <summary>Gets what the server wrote to stderr so far.</summary>
+    public string Stderr => string.Join('\n', _stderr);
+
+    /// <summary>Starts a server and waits until <c>/healthz</c> answers.</summary>
+    public static async Task<ServeProcess> StartAsync(string runId, params string[] arguments)
+    {
+        var port = FreePort();
+        var start = new ProcessStartInfo(IpyBoxTool.DotnetPath)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in IpyBoxTool.Arguments(["serve", "--urls", $"http://127.0.0.1:{port}", "--label", $"{DockerEngine.TestLabel}={runId}", .. arguments]))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["IPYBOX_SERVE_TOKENS"] = string.Join(';', Tokens.Select(t => $"{t.Key}: {t.Value}"));
+        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start ipybox serve.");
+        var server = new ServeProcess(process, new Uri($"http://127.0.0.1:{port}/mcp"));
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { server._stderr.Enqueue(e.Data); } };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { server._stderr.Enqueue(e.Data); } };
+        process.BeginErrorReadLine();
+        process.BeginOutputReadLine();
+
+        using var http = new HttpClient();
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(1);
+        while (true)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"ipybox serve ended with exit code {process.ExitCode}:\n{server.Stderr}");
+            }
+
+            try
+            {
+                if ((await http.GetAsync(new Uri(server.Endpoint, "/healthz"))).StatusCode == HttpStatusCode.OK)
+                {
+                    return server;
+                }
+            }
+            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
+            {
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                await server.DisposeAsync();
+                throw new TimeoutException($"ipybox serve did not answer /healthz in time:\n{server.Stderr}");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>Connects the MCP C# SDK's HTTP client as <paramref name="principal"/>.</summary>
+    public Task<McpClient> ConnectAsync(string principal) => ConnectWithTokenAsync(Tokens[principal]);
+
+    /// <summary>Connects the MCP C# SDK's HTTP client with a bearer token.</summary>
+    public Task<McpClient> ConnectWithTokenAsync(string token) =>
+        McpClient.CreateAsync(new HttpClientTransport(new HttpClientTransportOptions
+        {
+            Endpoint = Endpoint,
+            AdditionalHeaders = new Dictionary<string, string> { ["Authorization"] = $"Bearer {token}" },
+        }));
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    /// <summary>Calls a tool and returns its result.</summary>
+    public static async Task<CallToolResult> CallAsync(McpClient client, string tool, Dictionary<string, object?>? arguments = null) =>
+        await client.CallToolAsync(tool, arguments ?? []);
+
+    /// <summary>Creates a sandbox and returns its id; fails the test when the result is an error.</summary>
+    public static async Task<string> CreateSandboxAsync(McpClient client)
+    {
+        var result = await CallAsync(client, "create_sandbox");
+        var text = TextOf(result);
+        Assert.False(result.IsError == true, text);
+        return SandboxId().Match(text) is { Success: true } match ? match.Value : throw new Xunit.Sdk.XunitException($"No sandbox id in:\n{text}");
+    }
+
+    /// <summary>Runs a cell and returns its text; fails the test when the result is an error.</summary>
+    public static async Task<string> ExecuteAsync(McpClient client, string sandboxId, string code)
+    {
+        var result = await CallAsync(client, "execute_ipython_cell", new() { ["sandbox_id"] = sandboxId, ["code"] = code });
+        var text = TextOf(result);
+        Assert.False(result.IsError == true, $"The cell failed:\n{text}");
+        return text;
+    }
+
+    public static string TextOf(CallToolResult result) =>
+        string.Join('\n', result.Content.OfType<TextContentBlock>().Select(t => t.Text));
+
+    /// <summary>Deletes the run's sandboxes with their storage (volumes), then removes whatever containers are left.</summary>
+    public static async Task RemoveSandboxesAsync(string runId)
+    {
+        var directory = new DockerSandboxProvider().Directory;
+        foreach (var container in await DockerEngine.ListAsync(DockerEngine.TestLabel, runId))
+        {
+            await directory.DeleteAsync(container.ID);
+        }
+
+        await DockerEngine.RemoveAllAsync(runId);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    [GeneratedRegex("[0-9a-f]{64}")]
+    private static partial Regex SandboxId();
+}
