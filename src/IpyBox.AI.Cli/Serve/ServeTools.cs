@@ -242,6 +242,11 @@ internal sealed class ServeTools(PrincipalSandboxes sandboxes, IHttpContextAcces
         {
             return Error(ex.Message);
         }
+        catch (ArgumentException ex)
+        {
+            // A path outside /app or another malformed argument: the caller's to fix, not the service's to log.
+            return Error($"Error: {ex.Message}");
+        }
         catch (SandboxNotFoundException)
         {
             // Deleted between the check and the call, by another call or replica.

@@ -80,6 +80,34 @@ public sealed class ServeToolTests : IAsyncLifetime
         Assert.True(download.IsError);
         Assert.Contains("'big.bin' has 5000 bytes", ServeProcess.TextOf(download), StringComparison.Ordinal);
         Assert.Empty(download.Content.OfType<EmbeddedResourceBlock>());
+
+        foreach (var tool in new[] { "upload_file", "download_file" })
+        {
+            var escape = await ServeProcess.CallAsync(client, tool, new() { ["sandbox_id"] = id, ["path"] = "../etc/escape.txt", ["content"] = "x" });
+            Assert.True(escape.IsError, tool);
+        }
+
+        Assert.Equal("False", (await ServeProcess.ExecuteAsync(client, id, "import os; print(os.path.exists('/etc/escape.txt'))")).Trim());
+    }
+
+    [Fact]
+    public async Task A_paused_sandbox_is_listed_as_paused_and_the_next_cell_resumes_it_with_its_variables()
+    {
+        await using var server = await ServeProcess.StartAsync(_runId);
+        await using var client = await server.ConnectAsync("alice");
+        var id = await ServeProcess.CreateSandboxAsync(client);
+        await ServeProcess.ExecuteAsync(client, id, "kept = 'yes'");
+
+        AssertSucceeded(await ServeProcess.CallAsync(client, "pause_sandbox", new() { ["sandbox_id"] = id }));
+        var listed = JsonDocument.Parse(ServeProcess.TextOf(await ServeProcess.CallAsync(client, "list_sandboxes"))).RootElement;
+        Assert.Equal("paused", Assert.Single(listed.EnumerateArray()).GetProperty("state").GetString());
+
+        Assert.Equal("yes", (await ServeProcess.ExecuteAsync(client, id, "print(kept)")).Trim());
+        AssertSucceeded(await ServeProcess.CallAsync(client, "pause_sandbox", new() { ["sandbox_id"] = id }));
+        AssertSucceeded(await ServeProcess.CallAsync(client, "resume_sandbox", new() { ["sandbox_id"] = id }));
+        listed = JsonDocument.Parse(ServeProcess.TextOf(await ServeProcess.CallAsync(client, "list_sandboxes"))).RootElement;
+        Assert.Equal("running", Assert.Single(listed.EnumerateArray()).GetProperty("state").GetString());
+        Assert.Equal("yes", (await ServeProcess.ExecuteAsync(client, id, "print(kept)")).Trim());
     }
 
     [Fact]
@@ -98,4 +126,6 @@ public sealed class ServeToolTests : IAsyncLifetime
 
         Assert.Equal(System.Net.HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
     }
+
+    private static void AssertSucceeded(CallToolResult result) => Assert.False(result.IsError == true, ServeProcess.TextOf(result));
 }

@@ -153,7 +153,13 @@ internal sealed class DockerSandboxDirectory : ISandboxDirectory
         if (ContainerLease.LengthOf(ExecutionContainer.LabelsOf(inspected)) is { } length)
         {
             var expires = Options.TimeProvider.GetUtcNow() + (retention ?? length);
-            await engine.RenameContainerAsync(inspected.ID, ContainerLease.Renamed(inspected.Name, expires), cancellationToken).ConfigureAwait(false);
+            var renamed = ContainerLease.Renamed(inspected.Name, expires);
+
+            // Within the second the lease was last set, the name is already this one, and the engine refuses a rename to it.
+            if (renamed != inspected.Name.TrimStart('/'))
+            {
+                await engine.RenameContainerAsync(inspected.ID, renamed, cancellationToken).ConfigureAwait(false);
+            }
         }
 
         Log.SandboxStateChanged(_logger, inspected.ID, state.ToString().ToLowerInvariant());
