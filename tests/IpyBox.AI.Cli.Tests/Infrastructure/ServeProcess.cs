@@ -37,8 +37,11 @@ public sealed partial class ServeProcess : IAsyncDisposable
     /// <summary>Gets what the server wrote to stderr so far.</summary>
     public string Stderr => string.Join('\n', _stderr);
 
-    /// <summary>Starts a server and waits until <c>/healthz</c> answers.</summary>
-    public static async Task<ServeProcess> StartAsync(string runId, params string[] arguments)
+    /// <summary>Starts a server with the tokens of <see cref="Tokens"/> and waits until <c>/healthz</c> answers.</summary>
+    public static Task<ServeProcess> StartAsync(string runId, params string[] arguments) => StartAsync(runId, withTokens: true, arguments);
+
+    /// <summary>Starts a server, with or without tokens, and waits until <c>/healthz</c> answers.</summary>
+    public static async Task<ServeProcess> StartAsync(string runId, bool withTokens, params string[] arguments)
     {
         var port = FreePort();
         var start = new ProcessStartInfo(IpyBoxTool.DotnetPath)
@@ -52,7 +55,7 @@ public sealed partial class ServeProcess : IAsyncDisposable
             start.ArgumentList.Add(argument);
         }
 
-        start.Environment["IPYBOX_SERVE_TOKENS"] = string.Join(';', Tokens.Select(t => $"{t.Key}: {t.Value}"));
+        start.Environment["IPYBOX_SERVE_TOKENS"] = withTokens ? string.Join(';', Tokens.Select(t => $"{t.Key}: {t.Value}")) : null;
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start ipybox serve.");
         var server = new ServeProcess(process, new Uri($"http://127.0.0.1:{port}/mcp"));
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { server._stderr.Enqueue(e.Data); } };
@@ -93,12 +96,12 @@ public sealed partial class ServeProcess : IAsyncDisposable
     /// <summary>Connects the MCP C# SDK's HTTP client as <paramref name="principal"/>.</summary>
     public Task<McpClient> ConnectAsync(string principal) => ConnectWithTokenAsync(Tokens[principal]);
 
-    /// <summary>Connects the MCP C# SDK's HTTP client with a bearer token.</summary>
-    public Task<McpClient> ConnectWithTokenAsync(string token) =>
+    /// <summary>Connects the MCP C# SDK's HTTP client with a bearer token, or none.</summary>
+    public Task<McpClient> ConnectWithTokenAsync(string? token) =>
         McpClient.CreateAsync(new HttpClientTransport(new HttpClientTransportOptions
         {
             Endpoint = Endpoint,
-            AdditionalHeaders = new Dictionary<string, string> { ["Authorization"] = $"Bearer {token}" },
+            AdditionalHeaders = token is null ? null : new Dictionary<string, string> { ["Authorization"] = $"Bearer {token}" },
         }));
 
     public async ValueTask DisposeAsync()

@@ -78,6 +78,20 @@ public sealed class ServeAuthorizationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Without_tokens_a_loopback_service_serves_every_client_as_the_principal_local()
+    {
+        await using var server = await ServeProcess.StartAsync(_runId, withTokens: false);
+        await using var first = await server.ConnectWithTokenAsync(null);
+        await using var second = await server.ConnectWithTokenAsync("anything-at-all-is-ignored");
+
+        var id = await ServeProcess.CreateSandboxAsync(first);
+        await ServeProcess.ExecuteAsync(first, id, "x = 5");
+
+        Assert.Equal("5", (await ServeProcess.ExecuteAsync(second, id, "print(x)")).Trim());
+        Assert.Contains("without tokens: every loopback client is the principal 'local'", server.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_non_loopback_address_without_tokens_is_refused_at_start()
     {
         var result = await IpyBoxTool.RunAsync(["serve", "--urls", "http://0.0.0.0:1"], deadline: TimeSpan.FromMinutes(1));
