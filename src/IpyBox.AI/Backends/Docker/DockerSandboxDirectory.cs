@@ -153,13 +153,7 @@ internal sealed class DockerSandboxDirectory : ISandboxDirectory
         if (ContainerLease.LengthOf(ExecutionContainer.LabelsOf(inspected)) is { } length)
         {
             var expires = Options.TimeProvider.GetUtcNow() + (retention ?? length);
-            var renamed = ContainerLease.Renamed(inspected.Name, expires);
-
-            // Within the second the lease was last set, the name is already this one, and the engine refuses a rename to it.
-            if (renamed != inspected.Name.TrimStart('/'))
-            {
-                await engine.RenameContainerAsync(inspected.ID, renamed, cancellationToken).ConfigureAwait(false);
-            }
+            await engine.RenameContainerAsync(inspected.ID, ContainerLease.Renamed(inspected.Name, expires), cancellationToken).ConfigureAwait(false);
         }
 
         Log.SandboxStateChanged(_logger, inspected.ID, state.ToString().ToLowerInvariant());
