@@ -101,6 +101,26 @@ public sealed class DurableSandboxTests(DurableSandboxFixture fixture)
     }
 
     [Fact]
+    public async Task A_pause_and_a_stop_within_one_second_both_set_the_lease()
+    {
+        // Both set the same expiry (whole seconds in the container's name): the second rename is to the current name.
+        var provider = fixture.NewProvider();
+        string id;
+        await using (var sandbox = await provider.CreateAsync(new SandboxRequest { Lease = s_lease }))
+        {
+            id = sandbox.Id;
+        }
+
+        await provider.Directory.PauseAsync(id);
+        await provider.Directory.StopAsync(id);
+        await provider.Directory.StopAsync(id);
+
+        var info = await provider.Directory.FindAsync(id);
+        Assert.Equal(SandboxState.Stopped, info!.State);
+        Assert.False(info.IsExpired(DateTimeOffset.UtcNow));
+    }
+
+    [Fact]
     public async Task A_file_written_in_a_loop_during_a_stop_is_intact_up_to_the_last_flushed_write()
     {
         var provider = fixture.NewProvider();
