@@ -72,6 +72,10 @@ internal sealed partial class DockerOperations
             return response.ID;
         });
 
+    /// <summary>The size of an image's newest layer (for a committed image, what the commit added), in bytes.</summary>
+    public Task<long> NewestLayerSizeAsync(string image, CancellationToken cancellationToken) =>
+        GuardAsync(async () => (await _client.Images.GetImageHistoryAsync(image, cancellationToken).ConfigureAwait(false)).FirstOrDefault()?.Size ?? 0);
+
     /// <summary>Lists the images that carry every one of <paramref name="labels"/>.</summary>
     public Task<IList<ImagesListResponse>> ListImagesAsync(IEnumerable<string> labels, CancellationToken cancellationToken) =>
         GuardAsync(() => _client.Images.ListImagesAsync(
