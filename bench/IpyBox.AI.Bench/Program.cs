@@ -25,7 +25,7 @@ await using (var warmup = await ExecutionContainer.StartAsync())
 {
 }
 
-// --only <name> runs one section (roundtrip, coldstart, warmstart, files, memory, runtime), e.g. while working on it.
+// --only <name> runs one section (roundtrip, coldstart, warmstart, files, memory, durable, runtime), e.g. while working on it.
 var only = Argument("--only");
 if (only == "runtime")
 {
@@ -55,6 +55,11 @@ if (only is null or "files")
 if (only is null or "memory")
 {
     figures.AddRange(await Sections.IdleMemoryAsync(n, baseline));
+}
+
+if (only is null or "durable")
+{
+    figures.AddRange(await DurableSandboxes.MeasureAsync(n));
 }
 
 if (runtime is not null && only is null or "runtime")

@@ -27,6 +27,16 @@ public sealed class OpenTelemetrySandboxProvider : DelegatingSandboxProvider
     public bool EnableSensitiveData { get; set; }
 
     /// <inheritdoc />
+    /// <remarks>The inner provider's <see cref="ISandboxDirectory"/> is handed out so that an attached sandbox is observed as a created one is, with an <c>attach_sandbox</c> span.</remarks>
+    public override object? GetService(Type serviceType, object? serviceKey = null)
+    {
+        var service = base.GetService(serviceType, serviceKey);
+        return service is ISandboxDirectory directory && serviceKey is null && serviceType == typeof(ISandboxDirectory)
+            ? new AttachDecoratingDirectory(directory, AttachAsync)
+            : service;
+    }
+
+    /// <inheritdoc />
     public override async Task<ISandbox> CreateAsync(SandboxRequest? request = null, CancellationToken cancellationToken = default)
     {
         using var activity = IpyBoxTelemetry.Source.StartActivity("create_sandbox", ActivityKind.Client);
@@ -48,6 +58,23 @@ public sealed class OpenTelemetrySandboxProvider : DelegatingSandboxProvider
         {
             IpyBoxTelemetry.SetError(activity, ex);
             IpyBoxTelemetry.SandboxStartDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("error.type", IpyBoxTelemetry.ErrorType(ex)));
+            throw;
+        }
+    }
+
+    private async Task<ISandbox> AttachAsync(ISandboxDirectory directory, string sandboxId, CancellationToken cancellationToken)
+    {
+        using var activity = IpyBoxTelemetry.Source.StartActivity("attach_sandbox", ActivityKind.Client);
+        activity?.SetTag("ipybox.sandbox.id", sandboxId);
+        try
+        {
+            var sandbox = await directory.AttachAsync(sandboxId, cancellationToken).ConfigureAwait(false);
+            IpyBoxTelemetry.ActiveSandboxes.Add(1);
+            return new OpenTelemetrySandbox(sandbox, this);
+        }
+        catch (Exception ex)
+        {
+            IpyBoxTelemetry.SetError(activity, ex);
             throw;
         }
     }

@@ -101,6 +101,47 @@ public sealed class DurableSandboxTests(DurableSandboxFixture fixture)
     }
 
     [Fact]
+    public async Task After_an_attach_a_crash_is_not_blamed_on_memory_an_earlier_process_ran_out_of()
+    {
+        var provider = fixture.NewProvider(options => options.MemoryLimitBytes = 256L << 20);
+        string id;
+        await using (var sandbox = await provider.CreateAsync(new SandboxRequest { Lease = s_lease }))
+        {
+            id = sandbox.Id;
+            var oom = await Assert.ThrowsAsync<KernelDiedException>(() => sandbox.ExecuteAsync("blocks = []\nwhile True:\n    blocks.append(b'x' * (32 << 20))", TimeSpan.FromMinutes(1)));
+            Assert.Contains("OOM-killed", oom.Message, StringComparison.Ordinal);
+        }
+
+        // Another process, with other options: the sandbox's own limit is named, and only kills from now on count.
+        await using var attached = await fixture.NewProvider().Directory.AttachAsync(id);
+        var crash = await Assert.ThrowsAsync<KernelDiedException>(() => attached.ExecuteAsync("import os\nos._exit(3)"));
+        Assert.DoesNotContain("OOM-killed", crash.Message, StringComparison.Ordinal);
+
+        var second = await Assert.ThrowsAsync<KernelDiedException>(() => attached.ExecuteAsync("blocks = []\nwhile True:\n    blocks.append(b'x' * (32 << 20))", TimeSpan.FromMinutes(1)));
+        Assert.Contains("memory limit of 256 MiB", second.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_pause_and_a_stop_within_one_second_both_set_the_lease()
+    {
+        // Both set the same expiry (whole seconds in the container's name): the second rename is to the current name.
+        var provider = fixture.NewProvider();
+        string id;
+        await using (var sandbox = await provider.CreateAsync(new SandboxRequest { Lease = s_lease }))
+        {
+            id = sandbox.Id;
+        }
+
+        await provider.Directory.PauseAsync(id);
+        await provider.Directory.StopAsync(id);
+        await provider.Directory.StopAsync(id);
+
+        var info = await provider.Directory.FindAsync(id);
+        Assert.Equal(SandboxState.Stopped, info!.State);
+        Assert.False(info.IsExpired(DateTimeOffset.UtcNow));
+    }
+
+    [Fact]
     public async Task A_file_written_in_a_loop_during_a_stop_is_intact_up_to_the_last_flushed_write()
     {
         var provider = fixture.NewProvider();

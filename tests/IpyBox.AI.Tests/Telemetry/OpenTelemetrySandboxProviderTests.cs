@@ -38,6 +38,26 @@ public sealed class OpenTelemetrySandboxProviderTests : IDisposable
     }
 
     [Fact]
+    public async Task A_sandbox_attached_through_the_directory_is_observed_as_a_created_one()
+    {
+        var directory = new FakeSandboxDirectory(TimeProvider.System);
+        _fake.Directory = directory;
+        var id = Guid.NewGuid().ToString("N");
+        directory.Add(new SandboxInfo(id, SandboxState.Stopped, DateTimeOffset.UtcNow) { Lease = TimeSpan.FromHours(1) });
+        var provider = new OpenTelemetrySandboxProvider(_fake);
+
+        var found = provider.GetService<ISandboxDirectory>();
+        await using var sandbox = await found!.AttachAsync(id);
+        var execution = await sandbox.SubmitAsync("x = 1");
+        await execution.GetResultAsync();
+
+        Assert.Single(_recorder.Spans, a => a.OperationName == "attach_sandbox" && (string?)a.GetTagItem("ipybox.sandbox.id") == id);
+        var run = await _recorder.WaitForSpanAsync("execute_code", "ipybox.execution.id", execution.Id);
+        Assert.Equal(id, run.GetTagItem("ipybox.sandbox.id"));
+        Assert.Equal(SandboxState.Running, (await found.FindAsync(id))!.State);
+    }
+
+    [Fact]
     public async Task A_failed_execution_is_an_error_span_and_counted_by_its_error_type()
     {
         _fake.ConfigureSandbox = s => s.OnSubmit = FakeCells.Always(() => FakeCells.Raises("ValueError", "bad", null));

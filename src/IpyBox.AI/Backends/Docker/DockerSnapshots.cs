@@ -170,15 +170,18 @@ internal sealed class DockerSnapshots : ISandboxSnapshots
     private static async Task<IReadOnlyList<SandboxSnapshot>> ListCoreAsync(DockerOperations engine, CancellationToken cancellationToken)
     {
         var images = await engine.ListImagesAsync([$"{ContainerLabels.Managed}=true", ContainerLabels.Snapshot], cancellationToken).ConfigureAwait(false);
-        return images
-            .Where(image => image.RepoTags?.Contains(ImageOf(image.Labels[ContainerLabels.Snapshot])) == true)
-            .Select(image => new SandboxSnapshot(
+        var snapshots = new List<SandboxSnapshot>();
+        foreach (var image in images.Where(image => image.RepoTags?.Contains(ImageOf(image.Labels[ContainerLabels.Snapshot])) == true))
+        {
+            // A snapshot is one committed layer on the image it extends; the list's own sizes count that image too.
+            snapshots.Add(new SandboxSnapshot(
                 image.Labels[ContainerLabels.Snapshot],
                 image.Labels.TryGetValue(ContainerLabels.SnapshotSource, out var source) ? source : string.Empty,
                 new DateTimeOffset(DateTime.SpecifyKind(image.Created, DateTimeKind.Utc)),
-                Math.Max(0, image.Size - image.SharedSize)))
-            .OrderByDescending(snapshot => snapshot.Created)
-            .ToList();
+                await engine.NewestLayerSizeAsync(image.ID, cancellationToken).ConfigureAwait(false)));
+        }
+
+        return [.. snapshots.OrderByDescending(snapshot => snapshot.Created)];
     }
 
     private static Task<DockerOperations> ConnectAsync(DockerSandboxProvider provider, CancellationToken cancellationToken) =>

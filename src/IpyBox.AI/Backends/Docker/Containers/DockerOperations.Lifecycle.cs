@@ -40,9 +40,19 @@ internal sealed partial class DockerOperations
         GuardAsync(() => _client.Containers.StopContainerAsync(
             id, new ContainerStopParameters { WaitBeforeKillSeconds = (uint)Math.Ceiling(grace.TotalSeconds) }, cancellationToken));
 
-    /// <summary>Gives a container a new name.</summary>
+    /// <summary>Gives a container a new name; harmless when it already has that name (a lease set twice within one second).</summary>
     public Task RenameContainerAsync(string id, string name, CancellationToken cancellationToken) =>
-        GuardAsync(() => _client.Containers.RenameContainerAsync(id, new ContainerRenameParameters { NewName = name }, cancellationToken));
+        GuardAsync(async () =>
+        {
+            try
+            {
+                await _client.Containers.RenameContainerAsync(id, new ContainerRenameParameters { NewName = name }, cancellationToken).ConfigureAwait(false);
+            }
+            catch (DockerApiException ex) when (ex.StatusCode == System.Net.HttpStatusCode.BadRequest
+                && ex.ResponseBody?.Contains("same name as its current name", StringComparison.OrdinalIgnoreCase) == true)
+            {
+            }
+        });
 
     /// <summary>Makes an image of a container's file system (its volumes not included), tagged <paramref name="repository"/>:<paramref name="tag"/>.</summary>
     /// <returns>The image id.</returns>
@@ -61,6 +71,10 @@ internal sealed partial class DockerOperations
                 cancellationToken).ConfigureAwait(false);
             return response.ID;
         });
+
+    /// <summary>The size of an image's newest layer (for a committed image, what the commit added), in bytes.</summary>
+    public Task<long> NewestLayerSizeAsync(string image, CancellationToken cancellationToken) =>
+        GuardAsync(async () => (await _client.Images.GetImageHistoryAsync(image, cancellationToken).ConfigureAwait(false)).FirstOrDefault()?.Size ?? 0);
 
     /// <summary>Lists the images that carry every one of <paramref name="labels"/>.</summary>
     public Task<IList<ImagesListResponse>> ListImagesAsync(IEnumerable<string> labels, CancellationToken cancellationToken) =>

@@ -57,6 +57,7 @@ public sealed partial class ExecutionContainer
             };
             container._runtime = await SandboxRuntime.ResolveAsync(engine, inspected.HostConfig?.Runtime, cancellationToken).ConfigureAwait(false);
             await container.ResumeCoreAsync(inspected, cancellationToken).ConfigureAwait(false);
+            await container.ReadLimitsOfAttachedAsync(inspected, cancellationToken).ConfigureAwait(false);
             if (container.Lease is { } lease)
             {
                 await container.RenewLeaseAsync(lease, cancellationToken).ConfigureAwait(false);
