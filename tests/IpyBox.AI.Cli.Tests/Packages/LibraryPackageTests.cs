@@ -77,6 +77,18 @@ public sealed partial class LibraryPackageTests(PackedLibrary packages, ITestOut
     }
 
     [Fact]
+    public void The_readme_starts_with_how_to_install()
+    {
+        var readme = File.ReadAllText(Repository.Combine("README.md"));
+        var firstSection = readme.Split('\n').First(line => line.StartsWith("## ", StringComparison.Ordinal));
+        Assert.Equal("## Install", firstSection.TrimEnd());
+        var install = readme[readme.IndexOf("## Install", StringComparison.Ordinal)..];
+        install = install[..install.IndexOf("\n## ", 1, StringComparison.Ordinal)];
+        Assert.Contains("dotnet add package IpyBox.AI", install, StringComparison.Ordinal);
+        Assert.Contains("dotnet tool install --global IpyBox.AI.Cli", install, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_readme_example_runs_from_the_packed_package_in_a_fresh_console_app()
     {
         var app = packages.Scratch.CreateDirectory("app");
