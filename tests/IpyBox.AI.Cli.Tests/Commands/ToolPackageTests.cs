@@ -19,7 +19,7 @@ public sealed class ToolPackageTests : IAsyncLifetime
     {
         var packages = _directory.Combine("packages");
         var tools = _directory.Combine("tools");
-        var project = Path.Combine(RepositoryRoot(), "src", "IpyBox.AI.Cli", "IpyBox.AI.Cli.csproj");
+        var project = Repository.Combine("src", "IpyBox.AI.Cli", "IpyBox.AI.Cli.csproj");
 
         var pack = await IpyBoxTool.RunProcessAsync(IpyBoxTool.DotnetPath, ["pack", project, "-o", packages, "-p:PackageVersion=0.0.1-test"]);
         Assert.True(pack.ExitCode == 0, pack.ToString());
@@ -42,18 +42,5 @@ public sealed class ToolPackageTests : IAsyncLifetime
         var run = await IpyBoxTool.RunProcessAsync(ipybox, ["run", "--label", $"{DockerEngine.TestLabel}={_runId}", "print(6 * 7)"]);
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Equal("42", run.Stdout.Trim());
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "IpyBox.AI.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No IpyBox.AI.sln above {AppContext.BaseDirectory}.");
     }
 }
