@@ -109,41 +109,69 @@ public sealed partial class DurableSandboxCommandsTests : IAsyncLifetime
     public async Task An_exec_killed_mid_cell_leaves_the_sandbox_and_the_next_exec_runs()
     {
         var id = await RunKeptAsync("x = 1");
-        var start = new System.Diagnostics.ProcessStartInfo(IpyBoxTool.DotnetPath)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-        };
-        foreach (var argument in IpyBoxTool.Arguments("exec", id, "import time\nprint('started', flush=True)\ntime.sleep(10)"))
-        {
-            start.ArgumentList.Add(argument);
-        }
 
-        using (var process = System.Diagnostics.Process.Start(start)!)
-        {
-            var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            process.OutputDataReceived += (_, e) => { if (e.Data == "started") { started.TrySetResult(); } };
-            process.ErrorDataReceived += (_, _) => { };
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            try
-            {
-                await started.Task.WaitAsync(TimeSpan.FromMinutes(2));
-            }
-            finally
-            {
-                process.Kill(); // SIGKILL: no handler runs.
-                await process.WaitForExitAsync();
-            }
-
-            Assert.Equal(137, process.ExitCode);
-        }
+        await KillMidCellAsync(["exec", id, "import time\nprint('started', flush=True)\ntime.sleep(10)"]);
 
         Assert.True(await DockerEngine.ContainerExistsAsync(id));
         var exec = await ToolAsync(["exec", id, "print(x)"]);
         Assert.True(exec.ExitCode == 0, exec.ToString());
         Assert.Equal("1\n", exec.Stdout);
+    }
+
+    [Fact]
+    public async Task The_process_that_made_a_sandbox_is_killed_and_another_finds_its_variable_and_file()
+    {
+        var stderr = await KillMidCellAsync(
+        [
+            "run", "--keep", "--meta", $"run={_runId}", "--label", $"{DockerEngine.TestLabel}={_runId}",
+            "x = 41\nopen('made.txt', 'w').write('by the first')\nimport time\nprint('started', flush=True)\ntime.sleep(5)",
+        ]);
+        var id = SandboxLine().Match(stderr) is { Success: true } match ? match.Groups[1].Value : throw new Xunit.Sdk.XunitException($"No sandbox id printed: {stderr}");
+
+        // The killed cell still runs in the kernel; this one queues behind it.
+        var exec = await ToolAsync(["exec", id, "print(x + 1, open('made.txt').read())"]);
+
+        Assert.True(exec.ExitCode == 0, exec.ToString());
+        Assert.Equal("42 by the first\n", exec.Stdout);
+    }
+
+    /// <summary>Starts the tool, waits for its cell to print <c>started</c>, kills it with SIGKILL (no handler runs) and returns its standard error.</summary>
+    private async Task<string> KillMidCellAsync(string[] arguments)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo(IpyBoxTool.DotnetPath)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            WorkingDirectory = _directory.FullName,
+        };
+        foreach (var argument in IpyBoxTool.Arguments(arguments))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var stderr = new System.Text.StringBuilder();
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        process.OutputDataReceived += (_, e) => { if (e.Data == "started") { started.TrySetResult(); } };
+        process.ErrorDataReceived += (_, e) => { lock (stderr) { stderr.AppendLine(e.Data); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            await started.Task.WaitAsync(TimeSpan.FromMinutes(2));
+        }
+        finally
+        {
+            process.Kill();
+            await process.WaitForExitAsync();
+        }
+
+        Assert.Equal(137, process.ExitCode);
+        lock (stderr)
+        {
+            return stderr.ToString().Replace("\r\n", "\n", StringComparison.Ordinal);
+        }
     }
 
     [Fact]

@@ -27,7 +27,7 @@ internal sealed class KernelsApi : IDisposable
         {
             BaseAddress = BaseUri,
             Timeout = TimeSpan.FromSeconds(30),
-            // Bodies are buffered before they are read; none is larger than a list of kernels.
+            // Bodies are read as they arrive, each up to its own bound; this is the backstop for any buffered read.
             MaxResponseContentBufferSize = MaxListBytes,
         };
         _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("token", token);
@@ -41,7 +41,7 @@ internal sealed class KernelsApi : IDisposable
     public async Task<string> CreateAsync(string kernelName, CancellationToken cancellationToken)
     {
         using var body = new StringContent(JsonSerializer.Serialize(new { name = kernelName }), Encoding.UTF8, "application/json");
-        using var response = await _http.PostAsync(new Uri("api/kernels", UriKind.Relative), body, cancellationToken).ConfigureAwait(false);
+        using var response = await SendAsync(HttpMethod.Post, new Uri("api/kernels", UriKind.Relative), body, cancellationToken).ConfigureAwait(false);
         ThrowIfRefused(response);
         SandboxServerHttp.EnsureSuccess(response, "create a kernel");
         var model = await SandboxServerHttp.ReadBoundedAsync(
@@ -64,7 +64,7 @@ internal sealed class KernelsApi : IDisposable
     /// <exception cref="UnauthorizedAccessException">The server refused the token.</exception>
     public async Task<IReadOnlyList<KernelModel>> ListModelsAsync(CancellationToken cancellationToken)
     {
-        using var response = await _http.GetAsync(new Uri("api/kernels", UriKind.Relative), cancellationToken).ConfigureAwait(false);
+        using var response = await SendAsync(HttpMethod.Get, new Uri("api/kernels", UriKind.Relative), null, cancellationToken).ConfigureAwait(false);
         ThrowIfRefused(response);
         SandboxServerHttp.EnsureSuccess(response, "list its kernels");
         var list = await SandboxServerHttp.ReadBoundedAsync(
@@ -90,7 +90,7 @@ internal sealed class KernelsApi : IDisposable
             return null;
         }
 
-        using var response = await _http.GetAsync(KernelUri(kernelId), cancellationToken).ConfigureAwait(false);
+        using var response = await SendAsync(HttpMethod.Get, KernelUri(kernelId), null, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.NotFound)
         {
             return null;
@@ -195,6 +195,13 @@ internal sealed class KernelsApi : IDisposable
         }
 
         throw new HttpRequestException($"The kernel server answered {what} with something other than {expected}.");
+    }
+
+    /// <summary>Sends a request and returns once the headers are in, so that each body is read up to its own bound.</summary>
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, Uri uri, HttpContent? content, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, uri) { Content = content };
+        return await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
     }
 
     private static void ThrowIfRefused(HttpResponseMessage response)
