@@ -107,6 +107,12 @@ internal static class ServeCommand
                 }
 
                 containerOptions.Validate();
+                if (containerOptions.AppSizeLimitBytes is not null)
+                {
+                    // The service's sandboxes are durable, and a stop would lose an /app held in memory.
+                    Console.Error.WriteLine("error: --app-size cannot be used with serve: its sandboxes outlive a stop, which would lose an /app kept in memory. Leave it out.");
+                    return ExitCodes.Failure;
+                }
             }
             catch (Exception ex) when (ex is ArgumentException or IOException or FormatException)
             {

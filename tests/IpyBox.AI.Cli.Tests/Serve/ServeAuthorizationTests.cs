@@ -102,6 +102,15 @@ public sealed class ServeAuthorizationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_app_kept_in_memory_is_refused_at_start()
+    {
+        var result = await IpyBoxTool.RunAsync(["serve", "--app-size", "64m"], deadline: TimeSpan.FromMinutes(1));
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("--app-size cannot be used with serve", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_malformed_tokens_file_is_refused_at_start_without_showing_the_token()
     {
         using var directory = new TempDirectory("ipybox-serve-tokens-");
