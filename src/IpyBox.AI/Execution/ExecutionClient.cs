@@ -341,6 +341,9 @@ public sealed class ExecutionClient : IAsyncDisposable, IJupyterMessageSender
     /// <summary>Gives the next execution's result a <see cref="ExecutionResult.Notice"/> (a kernel that replaced one lost with a stopped sandbox, say).</summary>
     internal void NoticeNextResult(string notice) => Volatile.Write(ref _nextNotice, notice);
 
+    /// <summary>Gets a value indicating whether the server reported this client's kernel dead (it died and could not be restarted).</summary>
+    internal bool KernelDead => _channel?.KernelDead == true;
+
     /// <summary>Throws when the client cannot take a request: disposed, not connected, its connection lost or its kernel dead.</summary>
     internal void ThrowIfUnusable() => ThrowIfNotUsable();
 

@@ -48,10 +48,48 @@ internal sealed class ResettableKernel : IAsyncDisposable
 
     public IDisposable AddMessageHandler(IJupyterMessageHandler handler) => _handlers.Add(handler);
 
+    /// <summary>The notice of the first result after a kernel the server gave up on was replaced.</summary>
+    internal const string DeadKernelReplacedNotice =
+        "The kernel had died and the server could not restart it, so this sandbox started a new kernel: variables, imports and " +
+        "definitions from before are gone; files in /app and installed packages were kept.";
+
     public async Task<Execution> SubmitAsync(string code, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         var client = Client ?? await ReconnectAsync(cancellationToken).ConfigureAwait(false);
+        if (client.KernelDead && !_restartOnReset)
+        {
+            client = await ReplaceDeadAsync(client, cancellationToken).ConfigureAwait(false);
+        }
+
         return await client.SubmitAsync(code, timeout, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Replaces a kernel the server reported dead (it died and its restarts failed) with a new one, whose first result says that
+    /// the state was lost: the sandbox is alive, and without this every later call would meet the same dead kernel.
+    /// </summary>
+    private async Task<ExecutionClient> ReplaceDeadAsync(ExecutionClient dead, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!ReferenceEquals(_client, dead))
+            {
+                return _client ??= await ConnectAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            _client = null;
+            await dead.DisposeAsync().ConfigureAwait(false);
+            var fresh = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+            fresh.NoticeNextResult(DeadKernelReplacedNotice);
+            _client = fresh;
+            return fresh;
+        }
+        finally
+        {
+            _gate.Release();
+        }
     }
 
     public async Task WarmUpAsync(CancellationToken cancellationToken)

@@ -125,6 +125,9 @@ internal sealed class KernelChannel : IJupyterMessageSender, IExecutionTimeoutPa
     /// <summary>Throws when nothing can be sent: the kernel is dead, the connection was lost or closed.</summary>
     /// <exception cref="KernelUnavailableException">The connection is lost.</exception>
     /// <exception cref="KernelDiedException">The kernel died and the server could not restart it.</exception>
+    /// <summary>Gets a value indicating whether the server reported the kernel dead: it died and could not be restarted.</summary>
+    public bool KernelDead => Volatile.Read(ref _connectionError) is KernelDiedException;
+
     public void ThrowIfUnusable()
     {
         if (_connectionError is not null)
