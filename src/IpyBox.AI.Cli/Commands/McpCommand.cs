@@ -15,17 +15,7 @@ internal static class McpCommand
             Description = "A host directory upload_file may read from and download_file may write to. Repeatable. Without one, file transfer is refused.",
             Arity = ArgumentArity.ZeroOrMore,
         };
-        var allowedDomains = new Option<string[]>("--allowed-domain")
-        {
-            Description = "A domain, IPv4 address or CIDR range the sandbox may reach; turns on the firewall (everything else is blocked). Repeatable.",
-            Arity = ArgumentArity.ZeroOrMore,
-        };
-        var network = new Option<string>("--network")
-        {
-            Description = "'none' cuts the sandbox off the network; 'default' leaves it as Docker sets it up.",
-            DefaultValueFactory = _ => "default",
-        };
-        network.AcceptOnlyFromAmong("default", "none");
+        var networkArguments = new NetworkArguments("the sandbox");
         var mcpConfig = new Option<FileInfo?>("--mcp-config")
         {
             Description = "A JSON file in the common mcpServers format. Each server's tools become a Python package (mcptools.<name>) that code in the sandbox can import and call; stdio servers are started on this host.",
@@ -45,16 +35,15 @@ internal static class McpCommand
 
         var command = new Command("mcp", "Serve a Python sandbox to an MCP client over stdio (tools: execute_ipython_cell, upload_file, download_file, reset, install_packages; with --mcp-config also list_sandbox_tools, get_tool_source, get_module_source).")
         {
-            allowedDirectories, allowedDomains, network, mcpConfig, toolApproval, logLevel,
+            allowedDirectories, mcpConfig, toolApproval, logLevel,
         };
         container.AddTo(command);
+        networkArguments.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var domains = parse.GetValue(allowedDomains) ?? [];
-            var disableNetwork = parse.GetValue(network) == "none";
-            if (disableNetwork && domains.Length > 0)
+            if (networkArguments.Conflict(parse) is { } conflict)
             {
-                Console.Error.WriteLine("error: --network none and --allowed-domain exclude each other.");
+                Console.Error.WriteLine(conflict);
                 return ExitCodes.Failure;
             }
 
@@ -65,11 +54,7 @@ internal static class McpCommand
             {
                 servers = parse.GetValue(mcpConfig) is { } configFile ? await McpConfiguration.LoadAsync(configFile.FullName, cancellationToken) : [];
                 containerOptions = container.ToOptions(parse);
-                containerOptions.DisableNetwork = disableNetwork;
-                foreach (var domain in domains)
-                {
-                    containerOptions.FirewallAllowList.Add(domain);
-                }
+                networkArguments.ApplyTo(containerOptions, parse);
 
                 containerOptions.Validate();
                 hostDirectories = ExistingDirectories(parse.GetValue(allowedDirectories) ?? []);

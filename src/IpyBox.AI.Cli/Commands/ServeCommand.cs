@@ -44,17 +44,7 @@ internal static class ServeCommand
             Description = "The largest request body the service reads, e.g. 16m.",
             DefaultValueFactory = _ => "16m",
         };
-        var allowedDomains = new Option<string[]>("--allowed-domain")
-        {
-            Description = "A domain, IPv4 address or CIDR range the sandboxes may reach; turns on the firewall (everything else is blocked). Repeatable.",
-            Arity = ArgumentArity.ZeroOrMore,
-        };
-        var network = new Option<string>("--network")
-        {
-            Description = "'none' cuts the sandboxes off the network; 'default' leaves them as Docker sets them up.",
-            DefaultValueFactory = _ => "default",
-        };
-        network.AcceptOnlyFromAmong("default", "none");
+        var networkArguments = new NetworkArguments("the sandboxes");
         var logLevel = new Option<LogLevel>("--log-level")
         {
             Description = "Minimum level of the log written to stderr.",
@@ -64,16 +54,15 @@ internal static class ServeCommand
 
         var command = new Command("serve", "Serve sandboxes to remote MCP clients over streamable HTTP (endpoint /mcp, stateless), each client a principal with its own bearer token.")
         {
-            urls, tokensFile, maxSandboxes, maxExecutions, lease, maxFileSize, maxRequestSize, allowedDomains, network, logLevel,
+            urls, tokensFile, maxSandboxes, maxExecutions, lease, maxFileSize, maxRequestSize, logLevel,
         };
         container.AddTo(command);
+        networkArguments.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var domains = parse.GetValue(allowedDomains) ?? [];
-            var disableNetwork = parse.GetValue(network) == "none";
-            if (disableNetwork && domains.Length > 0)
+            if (networkArguments.Conflict(parse) is { } conflict)
             {
-                Console.Error.WriteLine("error: --network none and --allowed-domain exclude each other.");
+                Console.Error.WriteLine(conflict);
                 return ExitCodes.Failure;
             }
 
@@ -100,11 +89,7 @@ internal static class ServeCommand
                 }
 
                 containerOptions = container.ToOptions(parse);
-                containerOptions.DisableNetwork = disableNetwork;
-                foreach (var domain in domains)
-                {
-                    containerOptions.FirewallAllowList.Add(domain);
-                }
+                networkArguments.ApplyTo(containerOptions, parse);
 
                 containerOptions.Validate();
                 if (containerOptions.AppSizeLimitBytes is not null)
