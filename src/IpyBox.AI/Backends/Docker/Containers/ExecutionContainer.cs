@@ -509,18 +509,22 @@ public sealed partial class ExecutionContainer : IAsyncDisposable
     /// Removes the container as <see cref="RemoveCoreAsync"/> does, trying again for a while when the engine cannot be reached:
     /// a connection cut mid-way or an engine that restarts would otherwise leave a running container that nothing removes.
     /// </summary>
-    private async Task RemoveRetryingAsync()
+    private Task RemoveRetryingAsync() =>
+        RetryWhileUnreachableAsync(() => RemoveCoreAsync(CancellationToken.None), () => ContainerId ?? "(none)");
+
+    /// <summary>Runs a removal, trying again after <see cref="s_removalRetryDelays"/> while the engine cannot be reached; the last failure is thrown.</summary>
+    private async Task RetryWhileUnreachableAsync(Func<Task> removal, Func<string> what)
     {
         for (var attempt = 0; ; attempt++)
         {
             try
             {
-                await RemoveCoreAsync(CancellationToken.None).ConfigureAwait(false);
+                await removal().ConfigureAwait(false);
                 return;
             }
             catch (DockerUnavailableException ex) when (attempt < s_removalRetryDelays.Length)
             {
-                Log.ContainerRemoveRetrying(_logger, ContainerId ?? "(none)", s_removalRetryDelays[attempt], ex);
+                Log.ContainerRemoveRetrying(_logger, what(), s_removalRetryDelays[attempt], ex);
                 await Task.Delay(s_removalRetryDelays[attempt], Options.TimeProvider).ConfigureAwait(false);
             }
         }
@@ -546,29 +550,24 @@ public sealed partial class ExecutionContainer : IAsyncDisposable
 
     private async Task RemoveUnansweredCreationAsync()
     {
+        const string what = "(creation without an answer)";
         var label = $"{ContainerLabels.Token}={Token}";
-        for (var attempt = 0; ; attempt++)
+        try
         {
-            try
-            {
-                foreach (var created in await Engine.ListContainersAsync([label], CancellationToken.None).ConfigureAwait(false))
+            await RetryWhileUnreachableAsync(
+                async () =>
                 {
-                    await Engine.RemoveContainerAsync(created.ID, CancellationToken.None).ConfigureAwait(false);
-                    Log.UnansweredCreationRemoved(_logger, created.ID);
-                }
-
-                return;
-            }
-            catch (DockerUnavailableException ex) when (attempt < s_removalRetryDelays.Length)
-            {
-                Log.ContainerRemoveRetrying(_logger, "(creation without an answer)", s_removalRetryDelays[attempt], ex);
-                await Task.Delay(s_removalRetryDelays[attempt], Options.TimeProvider).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is DockerUnavailableException or DockerApiException)
-            {
-                Log.ContainerRemoveFailed(_logger, "(creation without an answer)", ex);
-                return;
-            }
+                    foreach (var created in await Engine.ListContainersAsync([label], CancellationToken.None).ConfigureAwait(false))
+                    {
+                        await Engine.RemoveContainerAsync(created.ID, CancellationToken.None).ConfigureAwait(false);
+                        Log.UnansweredCreationRemoved(_logger, created.ID);
+                    }
+                },
+                () => what).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is DockerUnavailableException or DockerApiException)
+        {
+            Log.ContainerRemoveFailed(_logger, what, ex);
         }
     }
 
