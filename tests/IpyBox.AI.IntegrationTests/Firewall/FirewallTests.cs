@@ -139,6 +139,37 @@ public sealed class FirewallTests(FirewallTopology topology) : IClassFixture<Fir
     }
 
     [Fact]
+    public async Task A_durable_sandbox_keeps_its_creation_rules_across_stop_and_resume_and_refuses_rules_that_a_stop_would_lose()
+    {
+        var options = topology.SandboxOptions();
+        options.FirewallAllowList.Add("alpha");
+        var provider = new DockerSandboxProvider(options);
+        var sandbox = await provider.CreateAsync(new SandboxRequest { Lease = TimeSpan.FromMinutes(10) });
+        var id = sandbox.Id;
+        try
+        {
+            // Rules set later would hold only until the next stop: refused, and the creation's rules stay in force.
+            var container = sandbox.GetService<ExecutionContainer>()!;
+            var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => container.InitFirewallAsync(["alpha", "beta"]));
+            Assert.Contains("FirewallAllowList", refused.Message);
+            await sandbox.ExecuteAsync(FirewallTopology.ProbeDefinition);
+            Assert.Equal("alpha ConnectionRefusedError", (await sandbox.ExecuteAsync("print(probe('alpha'), probe('beta'))")).Text);
+            await sandbox.DisposeAsync();
+
+            // A stop ends the network namespace that held the rules; the start an attach makes puts them back before any kernel.
+            await provider.Directory.StopAsync(id);
+            sandbox = await provider.Directory.AttachAsync(id);
+            await sandbox.ExecuteAsync(FirewallTopology.ProbeDefinition);
+            Assert.Equal("alpha ConnectionRefusedError", (await sandbox.ExecuteAsync("print(probe('alpha'), probe('beta'))")).Text);
+        }
+        finally
+        {
+            await sandbox.DisposeAsync();
+            await provider.Directory.DeleteAsync(id);
+        }
+    }
+
+    [Fact]
     public async Task A_sandbox_without_the_firewall_reaches_every_server()
     {
         // The control case: the refusals above come from the firewall, not from the topology.

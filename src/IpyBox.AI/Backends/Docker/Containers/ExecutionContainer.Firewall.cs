@@ -28,12 +28,23 @@ public sealed partial class ExecutionContainer
     /// <returns>What is allowed now, and warnings such as names that did not resolve (they stay blocked).</returns>
     /// <exception cref="ArgumentException">An entry is neither a domain name, an IPv4 address nor an IPv4 CIDR range.</exception>
     /// <exception cref="FirewallException">The image runs as root, or the firewall script failed (its output is included).</exception>
-    /// <exception cref="InvalidOperationException">The container has not been started.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// The container has not been started, or it is durable (<see cref="IsDurable"/>): a durable sandbox keeps the rules it was
+    /// created with (<see cref="ExecutionContainerOptions.FirewallAllowList"/>) and applies them again whenever it is started after
+    /// a stop, so rules changed later would silently be lost at its next start, and are refused.
+    /// </exception>
     public async Task<FirewallResult> InitFirewallAsync(IEnumerable<string> allowed, CancellationToken cancellationToken = default)
     {
         Throw.IfNull(allowed);
         var arguments = FirewallArguments(allowed);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (IsDurable)
+        {
+            throw new InvalidOperationException(
+                $"Sandbox {ContainerId} is durable: it keeps the firewall it was created with across stop and resume, and rules changed " +
+                "now would be lost at its next start. Set the allowed destinations when creating it (ExecutionContainerOptions.FirewallAllowList).");
+        }
+
         await _lifecycle.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
