@@ -47,6 +47,9 @@ public sealed class TestIssuer : IDisposable
     /// <summary>Gets the key and algorithm the issuer signs with.</summary>
     public SigningCredentials Credentials { get; }
 
+    /// <summary>Gets the issuer's JSON Web Key Set: its public key.</summary>
+    public string Jwks => JsonSerializer.Serialize(new { keys = new[] { PublicJwk() } });
+
     /// <summary>Starts an issuer that signs with RSA (RS256), or with EC (ES256) when <paramref name="elliptic"/> is set.</summary>
     public static TestIssuer Start(string name, bool elliptic = false) => new(name, elliptic);
 
@@ -123,7 +126,7 @@ public sealed class TestIssuer : IDisposable
                     ["response_types_supported"] = new[] { "code" },
                     ["id_token_signing_alg_values_supported"] = new[] { Credentials.Algorithm },
                 })
-                : path == $"{prefix}/jwks" ? JsonSerializer.Serialize(new { keys = new[] { PublicJwk() } }) : null;
+                : path == $"{prefix}/jwks" ? Jwks : null;
 
             context.Response.StatusCode = body is null ? 404 : 200;
             context.Response.ContentType = "application/json";

@@ -145,6 +145,43 @@ public sealed partial class ServeOAuthTests(ServeOAuthFixture fixture) : IClassF
         Assert.Equal(["header"], root.GetProperty("bearer_methods_supported").EnumerateArray().Select(e => e.GetString()));
     }
 
+    [Fact]
+    public async Task With_a_keys_file_and_an_explicit_audience_tokens_are_checked_without_asking_the_issuer()
+    {
+        const string Audience = "https://sandboxes.example.test/mcp";
+        using var directory = new TempDirectory("ipybox-serve-jwks-");
+        var keys = directory.Combine("keys.json");
+        string issuer, valid, forDefaultAudience, otherKey;
+        using (var offline = TestIssuer.Start("offline"))
+        {
+            await File.WriteAllTextAsync(keys, offline.Jwks);
+            issuer = offline.Issuer;
+            valid = offline.Token("dana", Audience, scope: null);
+            forDefaultAudience = offline.Token("dana", fixture.Audience, scope: null);
+            using var rsa = RSA.Create(2048);
+            otherKey = offline.Token("dana", Audience, scope: null, t => t.SigningCredentials = new SigningCredentials(new RsaSecurityKey(rsa) { KeyId = offline.Credentials.Key.KeyId }, SecurityAlgorithms.RsaSha256));
+        }
+
+        // The issuer no longer answers: its keys can come from the file only.
+        await using var server = await ServeProcess.StartAsync(fixture.RunId, withTokens: false, "--oauth-issuer", issuer, "--oauth-audience", Audience, "--oauth-jwks-file", keys);
+        using var http = new HttpClient();
+
+        using (var accepted = await PostToolsListAsync(http, server.Endpoint, $"Bearer {valid}"))
+        {
+            Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        }
+
+        foreach (var token in new[] { forDefaultAudience, otherKey })
+        {
+            using var refused = await PostToolsListAsync(http, server.Endpoint, $"Bearer {token}");
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        }
+
+        using var metadata = JsonDocument.Parse(await http.GetStringAsync(new Uri(server.Endpoint, "/.well-known/oauth-protected-resource/mcp")));
+        Assert.Equal(Audience, metadata.RootElement.GetProperty("resource").GetString());
+        Assert.False(metadata.RootElement.TryGetProperty("scopes_supported", out var scopes) && scopes.GetArrayLength() > 0);
+    }
+
     [Theory]
     [InlineData("--oauth-issuer http://login.example.com/realms/main", "must use https")]
     [InlineData("--oauth-issuer https://login.example.com/realms/main --urls http://0.0.0.0:1", "--oauth-audience is needed")]
@@ -158,14 +195,15 @@ public sealed partial class ServeOAuthTests(ServeOAuthFixture fixture) : IClassF
         Assert.Contains(expected, result.Stderr, StringComparison.Ordinal);
     }
 
-    private async Task<HttpResponseMessage> PostToolsListAsync(HttpClient http, string? authorization)
+    private Task<HttpResponseMessage> PostToolsListAsync(HttpClient http, string? authorization) => PostToolsListAsync(http, Server.Endpoint, authorization);
+
+    private static async Task<HttpResponseMessage> PostToolsListAsync(HttpClient http, Uri endpoint, string? authorization)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, Server.Endpoint)
+        using var request = new HttpRequestMessage(HttpMethod.Post, endpoint)
         {
             Content = new StringContent("""{"jsonrpc":"2.0","id":1,"method":"tools/list"}""", Encoding.UTF8, "application/json"),
         };
         request.Headers.Accept.ParseAdd("application/json, text/event-stream");
-        request.Headers.TryAddWithoutValidation("MCP-Protocol-Version", "2025-11-25");
         if (authorization is not null)
         {
             request.Headers.TryAddWithoutValidation("Authorization", authorization);
