@@ -117,8 +117,9 @@ internal static class ServeAuthentication
         {
             issuer = handler.ReadJsonWebToken(token).Issuer?.TrimEnd('/');
         }
-        catch (ArgumentException)
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException or System.Text.Json.JsonException)
         {
+            // Unreadable: the first issuer's scheme refuses it with the reason.
             issuer = null;
         }
 

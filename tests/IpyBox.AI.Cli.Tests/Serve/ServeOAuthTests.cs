@@ -74,6 +74,9 @@ public sealed partial class ServeOAuthTests(ServeOAuthFixture fixture) : IClassF
             ["unsigned (alg: none)"] = first.Token("alice", audience, Scope, t => t.SigningCredentials = null),
             ["without a subject"] = first.Token(null, audience, Scope),
             ["not a token"] = "eyJhbGciOiJSUzI1NiJ9.e30.c2lnbmF0dXJl",
+            ["of three parts that are not JSON"] = "bm90IGpzb24.bm90IGpzb24.c2lnbmF0dXJl",
+            ["shaped like an encrypted token"] = "eyJhbGciOiJSU0EtT0FFUCIsImVuYyI6IkEyNTZHQ00ifQ.a2V5.aXY.Y2lwaGVy.dGFn",
+            ["with a payload that is cut short"] = "e30." + Convert.ToBase64String(Encoding.UTF8.GetBytes("{\"iss\":")).TrimEnd('=') + ".c2ln",
         };
 
         using var http = new HttpClient();
