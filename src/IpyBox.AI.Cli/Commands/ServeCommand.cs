@@ -5,19 +5,41 @@ using Microsoft.Extensions.Logging;
 
 namespace IpyBox.AI.Cli.Commands;
 
-/// <summary><c>ipybox serve</c>: sandboxes as a remote MCP service over streamable HTTP, with bearer tokens per principal.</summary>
+/// <summary><c>ipybox serve</c>: sandboxes as a remote MCP service over streamable HTTP, with bearer tokens per principal and OAuth 2.1 access tokens.</summary>
 internal static class ServeCommand
 {
     public static Command Create()
     {
         var urls = new Option<string[]>("--urls")
         {
-            Description = $"An address to listen on, http://HOST:PORT. Repeatable. Default: {ServeOptions.DefaultUrl} (loopback). A non-loopback address needs tokens.",
+            Description = $"An address to listen on, http://HOST:PORT. Repeatable. Default: {ServeOptions.DefaultUrl} (loopback). A non-loopback address needs tokens or --oauth-issuer.",
             Arity = ArgumentArity.ZeroOrMore,
         };
         var tokensFile = new Option<FileInfo?>("--tokens-file")
         {
             Description = $"A file of 'principal: token' lines, one per client identity. Without it, the tokens come from {BearerTokens.EnvironmentVariable} (the same lines, or separated by ';').",
+        };
+        var oauthIssuer = new Option<string[]>("--oauth-issuer")
+        {
+            Description = "Accept OAuth 2.1 access tokens (JWTs) of this authorization server: its issuer URL, whose /.well-known/openid-configuration names its keys. Repeatable. https unless loopback.",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var oauthAudience = new Option<string?>("--oauth-audience")
+        {
+            Description = "The audience a token must carry: the URL clients reach /mcp by (RFC 8707 resource). Default: the first --urls address + /mcp.",
+        };
+        var oauthScope = new Option<string[]>("--oauth-scope")
+        {
+            Description = "A scope every access token must grant (else 403 insufficient_scope). Repeatable. Default: none required.",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var oauthPrincipalClaim = new Option<string?>("--oauth-principal-claim")
+        {
+            Description = $"The token claim that names the principal, qualified by the issuer as ISSUER#VALUE. Default: {ServeOAuthOptions.DefaultPrincipalClaim}.",
+        };
+        var oauthKeysFile = new Option<FileInfo?>("--oauth-jwks-file")
+        {
+            Description = "A JSON Web Key Set file with the issuers' signing keys, instead of fetching them from the issuers' metadata (offline use).",
         };
         var maxSandboxes = new Option<int>("--max-sandboxes")
         {
@@ -52,9 +74,9 @@ internal static class ServeCommand
         };
         var container = new ContainerArguments();
 
-        var command = new Command("serve", "Serve sandboxes to remote MCP clients over streamable HTTP (endpoint /mcp, stateless), each client a principal with its own bearer token.")
+        var command = new Command("serve", "Serve sandboxes to remote MCP clients over streamable HTTP (endpoint /mcp, stateless), each client a principal with its own bearer token or OAuth access token.")
         {
-            urls, tokensFile, maxSandboxes, maxExecutions, lease, maxFileSize, maxRequestSize, logLevel,
+            urls, tokensFile, oauthIssuer, oauthAudience, oauthScope, oauthPrincipalClaim, oauthKeysFile, maxSandboxes, maxExecutions, lease, maxFileSize, maxRequestSize, logLevel,
         };
         container.AddTo(command);
         networkArguments.AddTo(command);
@@ -70,21 +92,29 @@ internal static class ServeCommand
             ExecutionContainerOptions containerOptions;
             try
             {
+                string[] listenUrls = parse.GetValue(urls) is { Length: > 0 } given ? given : [ServeOptions.DefaultUrl];
                 options = new ServeOptions
                 {
-                    Urls = parse.GetValue(urls) is { Length: > 0 } given ? given : [ServeOptions.DefaultUrl],
+                    Urls = listenUrls,
                     Tokens = BearerTokens.Load(parse.GetValue(tokensFile)),
+                    OAuth = ServeOAuthOptions.Create(
+                        parse.GetValue(oauthIssuer) ?? [],
+                        parse.GetValue(oauthAudience),
+                        parse.GetValue(oauthScope) ?? [],
+                        parse.GetValue(oauthPrincipalClaim),
+                        parse.GetValue(oauthKeysFile),
+                        listenUrls),
                     MaxSandboxesPerPrincipal = Positive(parse.GetValue(maxSandboxes), "--max-sandboxes"),
                     MaxConcurrentExecutionsPerPrincipal = Positive(parse.GetValue(maxExecutions), "--max-executions"),
                     Lease = Duration.Parse(parse.GetValue(lease)!, "--lease"),
                     MaxFileBytes = ByteSize.Parse(parse.GetValue(maxFileSize)!, "--max-file-size"),
                     MaxRequestBodyBytes = ByteSize.Parse(parse.GetValue(maxRequestSize)!, "--max-request-size"),
                 };
-                if (options.Tokens.Count == 0 && ListenAddresses.NotLoopback(options.Urls) is { Count: > 0 } open)
+                if (options.Tokens.Count == 0 && options.OAuth is null && ListenAddresses.NotLoopback(options.Urls) is { Count: > 0 } open)
                 {
                     Console.Error.WriteLine(
                         $"error: refusing to listen on {string.Join(", ", open)} without authentication: anyone who can reach it could run code. " +
-                        $"Give tokens with --tokens-file or {BearerTokens.EnvironmentVariable}, or listen on loopback only (e.g. {ServeOptions.DefaultUrl}).");
+                        $"Give tokens with --tokens-file or {BearerTokens.EnvironmentVariable}, accept OAuth access tokens with --oauth-issuer, or listen on loopback only (e.g. {ServeOptions.DefaultUrl}).");
                     return ExitCodes.Failure;
                 }
 

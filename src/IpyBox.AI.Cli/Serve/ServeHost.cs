@@ -11,7 +11,7 @@ namespace IpyBox.AI.Cli.Serve;
 
 /// <summary>
 /// Builds the web application of <c>ipybox serve</c>: the MCP SDK's streamable HTTP transport in stateless mode at <c>/mcp</c>
-/// behind bearer-token authentication, <c>/healthz</c> for probes, and the tools over <see cref="PrincipalSandboxes"/>.
+/// behind bearer-token and OAuth authentication (<see cref="ServeAuthentication"/>), <c>/healthz</c> for probes, and the tools over <see cref="PrincipalSandboxes"/>.
 /// </summary>
 internal static class ServeHost
 {
@@ -40,14 +40,7 @@ internal static class ServeHost
         // Authentication brings data protection; nothing here is protected with it, so no key is written to disk.
         builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
 
-        builder.Services
-            .AddAuthentication(BearerTokenAuthenticationOptions.Scheme)
-            .AddScheme<BearerTokenAuthenticationOptions, BearerTokenAuthenticationHandler>(BearerTokenAuthenticationOptions.Scheme, o =>
-            {
-                o.Tokens = options.Tokens;
-                o.OpenPrincipal = options.Tokens.Count == 0 ? ServeOptions.OpenPrincipal : null;
-            });
-        builder.Services.AddAuthorization();
+        builder.Services.AddServeAuthentication(options);
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddSingleton(services => new PrincipalSandboxes(container, options, services.GetRequiredService<ILoggerFactory>()));
         builder.Services
@@ -65,7 +58,11 @@ internal static class ServeHost
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             var urls = string.Join(", ", app.Urls);
-            if (options.Tokens.Count > 0)
+            if (options.OAuth is { } oauth)
+            {
+                ServeLog.ServingWithOAuth(logger, urls, string.Join(", ", oauth.Issuers), oauth.Audience, options.Tokens.Count);
+            }
+            else if (options.Tokens.Count > 0)
             {
                 ServeLog.ServingWithTokens(logger, urls, options.Tokens.Count);
             }

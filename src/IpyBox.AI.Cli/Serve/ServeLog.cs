@@ -20,6 +20,9 @@ internal static partial class ServeLog
     [LoggerMessage(105, LogLevel.Warning, "Serving MCP on {Urls} without tokens: every loopback client is the principal '{Principal}'. Give --tokens-file or IPYBOX_SERVE_TOKENS to tell clients apart.")]
     public static partial void ServingOpen(ILogger logger, string urls, string principal);
 
+    [LoggerMessage(107, LogLevel.Information, "Serving MCP on {Urls} (endpoint /mcp, health /healthz) for OAuth access tokens of {Issuers} for the resource {Audience}, and {Count} principals with bearer tokens.")]
+    public static partial void ServingWithOAuth(ILogger logger, string urls, string issuers, string audience, int count);
+
     [LoggerMessage(106, LogLevel.Warning, "Tool {Tool} failed for {Principal}.")]
     public static partial void ToolFailed(ILogger logger, string tool, string principal, Exception exception);
 }

@@ -10,10 +10,13 @@ internal sealed class ServeOptions
     /// <value>The default value is <see cref="DefaultUrl"/>.</value>
     public IReadOnlyList<string> Urls { get; set; } = [DefaultUrl];
 
-    /// <summary>Gets or sets the bearer tokens; without any, the service serves loopback clients only, all as <see cref="OpenPrincipal"/>.</summary>
+    /// <summary>Gets or sets the bearer tokens; without any and without <see cref="OAuth"/>, the service serves loopback clients only, all as <see cref="OpenPrincipal"/>.</summary>
     public BearerTokens Tokens { get; set; } = BearerTokens.None;
 
-    /// <summary>The principal of every request when no token is configured.</summary>
+    /// <summary>Gets or sets the OAuth 2.1 resource-server settings, or <see langword="null"/> when OAuth access tokens are not accepted.</summary>
+    public ServeOAuthOptions? OAuth { get; set; }
+
+    /// <summary>The principal of every request when neither tokens nor OAuth are configured.</summary>
     public const string OpenPrincipal = "local";
 
     /// <summary>Gets or sets the most sandboxes one principal may have on the engine.</summary>
