@@ -37,6 +37,8 @@ internal static class ServeHost
         // A line per request is the framework's Information level: too much for a service's log unless debugging.
         builder.Logging.AddFilter("Microsoft.AspNetCore", logLevel <= LogLevel.Debug ? logLevel : LogLevel.Warning);
 
+        var telemetry = ServeTelemetry.AddTo(builder);
+
         // Authentication brings data protection; nothing here is protected with it, so no key is written to disk.
         builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
 
@@ -72,6 +74,16 @@ internal static class ServeHost
             else
             {
                 ServeLog.ServingOpen(logger, urls, ServeOptions.OpenPrincipal);
+            }
+
+            if (telemetry)
+            {
+                ServeLog.TelemetryOn(logger);
+            }
+
+            if (options.McpServers.Count > 0)
+            {
+                ServeLog.HostTools(logger, string.Join(", ", options.McpServers.Select(s => s.Name)));
             }
         });
         return app;
