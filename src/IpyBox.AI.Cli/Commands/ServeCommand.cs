@@ -60,11 +60,17 @@ internal static class ServeCommand
             Description = "Minimum level of the log written to stderr.",
             DefaultValueFactory = _ => LogLevel.Information,
         };
+        var logFormat = new Option<string>("--log-format")
+        {
+            Description = "The log on stderr: 'text' (one line per event) or 'json' (one JSON object per line, for log collectors).",
+            DefaultValueFactory = _ => "text",
+        };
+        logFormat.AcceptOnlyFromAmong("text", "json");
         var container = new ContainerArguments();
 
         var command = new Command("serve", "Serve sandboxes to remote MCP clients over streamable HTTP (endpoint /mcp, stateless), each client a principal with its own bearer token.")
         {
-            urls, tokensFile, maxSandboxes, maxExecutions, lease, maxFileSize, maxRequestSize, mcpConfig, toolApproval, logLevel,
+            urls, tokensFile, maxSandboxes, maxExecutions, lease, maxFileSize, maxRequestSize, mcpConfig, toolApproval, logLevel, logFormat,
         };
         container.AddTo(command);
         networkArguments.AddTo(command);
@@ -91,6 +97,7 @@ internal static class ServeCommand
                     MaxRequestBodyBytes = ByteSize.Parse(parse.GetValue(maxRequestSize)!, "--max-request-size"),
                     McpServers = parse.GetValue(mcpConfig) is { } configFile ? await McpConfiguration.LoadAsync(configFile.FullName, cancellationToken) : [],
                     DenyHostToolCalls = parse.GetValue(toolApproval) == "deny",
+                    JsonLogs = parse.GetValue(logFormat) == "json",
                 };
                 if (options.Tokens.Count == 0 && ListenAddresses.NotLoopback(options.Urls) is { Count: > 0 } open)
                 {

@@ -29,10 +29,20 @@ internal static class ServeHost
         builder.Logging.SetMinimumLevel(logLevel);
         builder.Logging.AddConsole(o =>
         {
-            o.FormatterName = McpLogFormatter.Name;
+            o.FormatterName = options.JsonLogs ? ConsoleFormatterNames.Json : McpLogFormatter.Name;
             o.LogToStandardErrorThreshold = LogLevel.Trace;
         });
         builder.Logging.Services.AddSingleton<ConsoleFormatter>(new McpLogFormatter(logLevel));
+        if (options.JsonLogs)
+        {
+            // One JSON object per line: the message, its template's values as fields, the event id, the category and the time.
+            builder.Logging.AddJsonConsole(o =>
+            {
+                o.JsonWriterOptions = new() { Indented = false };
+                o.UseUtcTimestamp = true;
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+            });
+        }
 
         // A line per request is the framework's Information level: too much for a service's log unless debugging.
         builder.Logging.AddFilter("Microsoft.AspNetCore", logLevel <= LogLevel.Debug ? logLevel : LogLevel.Warning);

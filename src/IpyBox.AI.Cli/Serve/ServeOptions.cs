@@ -51,4 +51,8 @@ internal sealed class ServeOptions
     /// <summary>Gets or sets a value indicating whether every call from sandbox code to a host tool is rejected (the packages can still be imported and read).</summary>
     /// <value>The default value is <see langword="false"/>: the operator who configured the servers approves their calls.</value>
     public bool DenyHostToolCalls { get; set; }
+
+    /// <summary>Gets or sets a value indicating whether the log on stderr is one JSON object per line instead of one line of text per event.</summary>
+    /// <value>The default value is <see langword="false"/>.</value>
+    public bool JsonLogs { get; set; }
 }
