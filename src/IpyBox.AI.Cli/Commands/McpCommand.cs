@@ -79,7 +79,7 @@ internal static class McpCommand
                         options.McpServers.Add(server);
                     }
 
-                    ConfigureApproval(options.ToolBridge, parse.GetValue(toolApproval) == "deny");
+                    HostToolApprovals.Configure(options.ToolBridge, parse.GetValue(toolApproval) == "deny", "ipybox mcp");
                 },
                 parse.GetValue(logLevel),
                 toolDiscovery: servers.Count > 0);
@@ -87,18 +87,6 @@ internal static class McpCommand
             return ExitCodes.Success;
         });
         return command;
-    }
-
-    /// <summary>
-    /// The client that started the server decides what its sandbox may do, so calls from sandbox code to the configured
-    /// servers run without asking unless <c>--tool-approval deny</c> rejects them all.
-    /// </summary>
-    private static void ConfigureApproval(ToolBridgeOptions bridge, bool deny)
-    {
-        bridge.ApprovalPolicy = deny ? HostToolApprovalPolicy.RequireApproval : HostToolApprovalPolicy.ApproveAll;
-        bridge.ApprovalHandler = deny
-            ? (_, _) => ValueTask.FromResult(HostToolApproval.Reject("calls to host tools are denied: ipybox mcp was started with --tool-approval deny."))
-            : null;
     }
 
     /// <exception cref="DirectoryNotFoundException">A directory does not exist.</exception>

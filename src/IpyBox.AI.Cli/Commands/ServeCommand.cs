@@ -66,17 +66,33 @@ internal static class ServeCommand
             Description = "The largest request body the service reads, e.g. 16m.",
             DefaultValueFactory = _ => "16m",
         };
+        var mcpConfig = new Option<FileInfo?>("--mcp-config")
+        {
+            Description = "A JSON file in the common mcpServers format (as for ipybox mcp). Each server's tools become a Python package (mcptools.<name>) that code in every served sandbox can import and call; stdio servers are started on this host, once for all sandboxes.",
+        };
+        var toolApproval = new Option<string>("--tool-approval")
+        {
+            Description = "'approve' lets sandbox code call the --mcp-config servers' tools; 'deny' rejects every call (the packages can still be imported and read).",
+            DefaultValueFactory = _ => "approve",
+        };
+        toolApproval.AcceptOnlyFromAmong("approve", "deny");
         var networkArguments = new NetworkArguments("the sandboxes");
         var logLevel = new Option<LogLevel>("--log-level")
         {
             Description = "Minimum level of the log written to stderr.",
             DefaultValueFactory = _ => LogLevel.Information,
         };
+        var logFormat = new Option<string>("--log-format")
+        {
+            Description = "The log on stderr: 'text' (one line per event) or 'json' (one JSON object per line, for log collectors).",
+            DefaultValueFactory = _ => "text",
+        };
+        logFormat.AcceptOnlyFromAmong("text", "json");
         var container = new ContainerArguments();
 
         var command = new Command("serve", "Serve sandboxes to remote MCP clients over streamable HTTP (endpoint /mcp, stateless), each client a principal with its own bearer token or OAuth access token.")
         {
-            urls, tokensFile, oauthIssuer, oauthAudience, oauthScope, oauthPrincipalClaim, oauthKeysFile, maxSandboxes, maxExecutions, lease, maxFileSize, maxRequestSize, logLevel,
+            urls, tokensFile, oauthIssuer, oauthAudience, oauthScope, oauthPrincipalClaim, oauthKeysFile, maxSandboxes, maxExecutions, lease, maxFileSize, maxRequestSize, mcpConfig, toolApproval, logLevel, logFormat,
         };
         container.AddTo(command);
         networkArguments.AddTo(command);
@@ -109,6 +125,9 @@ internal static class ServeCommand
                     Lease = Duration.Parse(parse.GetValue(lease)!, "--lease"),
                     MaxFileBytes = ByteSize.Parse(parse.GetValue(maxFileSize)!, "--max-file-size"),
                     MaxRequestBodyBytes = ByteSize.Parse(parse.GetValue(maxRequestSize)!, "--max-request-size"),
+                    McpServers = parse.GetValue(mcpConfig) is { } configFile ? await McpConfiguration.LoadAsync(configFile.FullName, cancellationToken) : [],
+                    DenyHostToolCalls = parse.GetValue(toolApproval) == "deny",
+                    JsonLogs = parse.GetValue(logFormat) == "json",
                 };
                 if (options.Tokens.Count == 0 && options.OAuth is null && ListenAddresses.NotLoopback(options.Urls) is { Count: > 0 } open)
                 {
@@ -129,7 +148,7 @@ internal static class ServeCommand
                     return ExitCodes.Failure;
                 }
             }
-            catch (Exception ex) when (ex is ArgumentException or IOException or FormatException)
+            catch (Exception ex) when (ex is ArgumentException or IOException or FormatException or McpServerException)
             {
                 Console.Error.WriteLine($"error: {ex.Message}");
                 return ExitCodes.Failure;

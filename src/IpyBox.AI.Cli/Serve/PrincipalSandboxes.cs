@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
+using IpyBox.AI.Cli.Commands;
 using Microsoft.Extensions.Logging;
 
 namespace IpyBox.AI.Cli.Serve;
@@ -19,7 +20,7 @@ internal sealed partial class PrincipalSandboxes : IAsyncDisposable
     /// <summary>Metadata keys with this prefix are the service's own; a client may not set them.</summary>
     public const string ReservedMetadataPrefix = "ipybox.";
 
-    private readonly DockerSandboxProvider _docker;
+    private readonly OpenTelemetrySandboxProvider _docker;
     private readonly ISandboxDirectory _directory;
     private readonly AttachingSandboxProvider _attaching;
     private readonly ServeOptions _options;
@@ -35,21 +36,31 @@ internal sealed partial class PrincipalSandboxes : IAsyncDisposable
     {
         _options = options;
         _logger = loggers.CreateLogger<PrincipalSandboxes>();
-        _docker = new DockerSandboxProvider(container, loggerFactory: loggers);
-        _directory = _docker.Directory;
+
+        // Traced and measured like the library's own providers (spans create_sandbox, attach_sandbox, execute_code, file calls);
+        // with no listener this costs nothing. The directory comes through the decorator so that attaches are traced too.
+        _docker = new OpenTelemetrySandboxProvider(new DockerSandboxProvider(container, loggerFactory: loggers));
+        _directory = _docker.GetService<ISandboxDirectory>() ?? throw new InvalidOperationException("The Docker provider has no sandbox directory.");
         _attaching = new AttachingSandboxProvider(_docker, _directory);
         _executions = new ExecutionQuota(options.MaxConcurrentExecutionsPerPrincipal);
-        Sessions = new SandboxSessionManager(
-            _attaching,
-            new IpyBoxOptions
-            {
-                Container = container,
-                Notebooks = null,
-                MaxSessions = options.MaxAttached,
-                SessionLimitBehavior = SessionLimitBehavior.EvictLeastRecentlyUsed,
-                SessionIdleTimeout = options.AttachIdleTimeout,
-            },
-            loggers);
+        var sessionOptions = new IpyBoxOptions
+        {
+            Container = container,
+            Notebooks = null,
+            MaxSessions = options.MaxAttached,
+            SessionLimitBehavior = SessionLimitBehavior.EvictLeastRecentlyUsed,
+            SessionIdleTimeout = options.AttachIdleTimeout,
+        };
+
+        // The host tools: every sandbox the service attaches (a created one, or one found again) gets the configured servers'
+        // tools as mcptools packages; the servers are connected once, at the first attach, and shared by all sandboxes.
+        foreach (var server in options.McpServers)
+        {
+            sessionOptions.McpServers.Add(server);
+        }
+
+        HostToolApprovals.Configure(sessionOptions.ToolBridge, options.DenyHostToolCalls, "ipybox serve");
+        Sessions = new SandboxSessionManager(_attaching, sessionOptions, loggers);
         Tools = new SandboxTools(Sessions);
     }
 

@@ -29,13 +29,25 @@ internal static class ServeHost
         builder.Logging.SetMinimumLevel(logLevel);
         builder.Logging.AddConsole(o =>
         {
-            o.FormatterName = McpLogFormatter.Name;
+            o.FormatterName = options.JsonLogs ? ConsoleFormatterNames.Json : McpLogFormatter.Name;
             o.LogToStandardErrorThreshold = LogLevel.Trace;
         });
         builder.Logging.Services.AddSingleton<ConsoleFormatter>(new McpLogFormatter(logLevel));
+        if (options.JsonLogs)
+        {
+            // One JSON object per line: the message, its template's values as fields, the event id, the category and the time.
+            builder.Logging.AddJsonConsole(o =>
+            {
+                o.JsonWriterOptions = new() { Indented = false };
+                o.UseUtcTimestamp = true;
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+            });
+        }
 
         // A line per request is the framework's Information level: too much for a service's log unless debugging.
         builder.Logging.AddFilter("Microsoft.AspNetCore", logLevel <= LogLevel.Debug ? logLevel : LogLevel.Warning);
+
+        var telemetry = ServeTelemetry.AddTo(builder);
 
         // Authentication brings data protection; nothing here is protected with it, so no key is written to disk.
         builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
@@ -69,6 +81,16 @@ internal static class ServeHost
             else
             {
                 ServeLog.ServingOpen(logger, urls, ServeOptions.OpenPrincipal);
+            }
+
+            if (telemetry)
+            {
+                ServeLog.TelemetryOn(logger);
+            }
+
+            if (options.McpServers.Count > 0)
+            {
+                ServeLog.HostTools(logger, string.Join(", ", options.McpServers.Select(s => s.Name)));
             }
         });
         return app;

@@ -25,4 +25,10 @@ internal static partial class ServeLog
 
     [LoggerMessage(106, LogLevel.Warning, "Tool {Tool} failed for {Principal}.")]
     public static partial void ToolFailed(ILogger logger, string tool, string principal, Exception exception);
+
+    [LoggerMessage(120, LogLevel.Information, "OpenTelemetry on: traces and metrics go to the OTLP endpoint of the OTEL_EXPORTER_OTLP_* variables.")]
+    public static partial void TelemetryOn(ILogger logger);
+
+    [LoggerMessage(121, LogLevel.Information, "Host tools: code in every sandbox can import the tools of the MCP servers {Servers} as mcptools.<name>.")]
+    public static partial void HostTools(ILogger logger, string servers);
 }

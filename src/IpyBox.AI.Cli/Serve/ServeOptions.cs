@@ -46,4 +46,16 @@ internal sealed class ServeOptions
     /// <summary>Gets or sets the largest request body the service reads, in bytes.</summary>
     /// <value>The default value is 16 MiB.</value>
     public long MaxRequestBodyBytes { get; set; } = 16L * 1024 * 1024;
+
+    /// <summary>Gets or sets the MCP servers whose tools every served sandbox can import as <c>mcptools.&lt;name&gt;</c> packages.</summary>
+    /// <value>The default value is none.</value>
+    public IReadOnlyList<McpServerDefinition> McpServers { get; set; } = [];
+
+    /// <summary>Gets or sets a value indicating whether every call from sandbox code to a host tool is rejected (the packages can still be imported and read).</summary>
+    /// <value>The default value is <see langword="false"/>: the operator who configured the servers approves their calls.</value>
+    public bool DenyHostToolCalls { get; set; }
+
+    /// <summary>Gets or sets a value indicating whether the log on stderr is one JSON object per line instead of one line of text per event.</summary>
+    /// <value>The default value is <see langword="false"/>.</value>
+    public bool JsonLogs { get; set; }
 }

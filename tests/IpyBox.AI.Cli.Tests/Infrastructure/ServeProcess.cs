@@ -41,7 +41,11 @@ public sealed partial class ServeProcess : IAsyncDisposable
     public static Task<ServeProcess> StartAsync(string runId, params string[] arguments) => StartAsync(runId, withTokens: true, arguments);
 
     /// <summary>Starts a server, with or without tokens, and waits until <c>/healthz</c> answers.</summary>
-    public static async Task<ServeProcess> StartAsync(string runId, bool withTokens, params string[] arguments)
+    public static Task<ServeProcess> StartAsync(string runId, bool withTokens, params string[] arguments) =>
+        StartAsync(runId, withTokens, environment: null, arguments);
+
+    /// <summary>Starts a server with extra environment variables, with or without tokens, and waits until <c>/healthz</c> answers.</summary>
+    public static async Task<ServeProcess> StartAsync(string runId, bool withTokens, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
     {
         var port = FreePort();
         var start = new ProcessStartInfo(IpyBoxTool.DotnetPath)
@@ -56,6 +60,11 @@ public sealed partial class ServeProcess : IAsyncDisposable
         }
 
         start.Environment["IPYBOX_SERVE_TOKENS"] = withTokens ? string.Join(';', Tokens.Select(t => $"{t.Key}: {t.Value}")) : null;
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start ipybox serve.");
         var server = new ServeProcess(process, new Uri($"http://127.0.0.1:{port}/mcp"));
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { server._stderr.Enqueue(e.Data); } };
