@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Text.Json;
 using Microsoft.Extensions.AI;
 
 /// <summary>
@@ -70,10 +71,25 @@ internal sealed class ScriptedChatClient(params ScriptedTurn[] turns) : IChatCli
     private static string TextOf(FunctionResultContent? result) => result?.Result switch
     {
         null => "nothing",
-        string text => text,
-        IEnumerable<AIContent> contents => string.Join('\n', contents.OfType<TextContent>().Select(t => t.Text)),
-        var other => other.ToString() ?? string.Empty,
+        IEnumerable<AIContent> contents => TextOf(contents),
+        // A framework that serialises results (Semantic Kernel does) hands over the content list as JSON.
+        var other when other.ToString() is { } text => text.TrimStart().StartsWith('[') && TryReadContents(text) is { } contents ? TextOf(contents) : text,
+        _ => string.Empty,
     };
+
+    private static string TextOf(IEnumerable<AIContent> contents) => string.Join('\n', contents.OfType<TextContent>().Select(t => t.Text));
+
+    private static List<AIContent>? TryReadContents(string json)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<List<AIContent>>(json, AIJsonUtilities.DefaultOptions);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
 }
 
 /// <summary>One user message of a script and the tool calls the scripted model answers it with.</summary>
