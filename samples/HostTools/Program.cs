@@ -4,8 +4,6 @@ using IpyBox.AI;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 
-var customers = new Dictionary<string, string> { ["c-42"] = "Ada Lovelace, London, customer since 1843" };
-
 // <per-conversation>
 var services = new ServiceCollection();
 services.AddIpyBox(options => options.Container.DisableNetwork = true)
@@ -15,7 +13,8 @@ services.AddIpyBox(options => options.Container.DisableNetwork = true)
 await using var provider = services.BuildServiceProvider();
 var sessions = provider.GetRequiredService<SandboxSessionManager>();
 
-// Host functions for one conversation: any AIFunction (an SK KernelFunction is one).
+// Host functions for one conversation: any AIFunction (an SK KernelFunction is one); here a lookup in memory.
+var customers = new Dictionary<string, string> { ["c-42"] = "Ada Lovelace, London, customer since 1843" };
 var registration = await sessions.AddHostToolsAsync("thread-7", new HostToolSet(
     "crm",
     [AIFunctionFactory.Create((string customerId) => customers[customerId], "lookup_customer", "Returns a customer record.")],
