@@ -46,7 +46,8 @@ internal static class AgentFrameworkPage
             foreach (var request in requests)
             {
                 var call = (FunctionCallContent)request.ToolCall;
-                Console.WriteLine($"Run {call.Name}? {call.Arguments?["code"] ?? call.Arguments?["packages"]} [y/N]");
+                var what = call.Arguments is { } arguments && (arguments.TryGetValue("code", out var value) || arguments.TryGetValue("packages", out value)) ? value : null;
+                Console.WriteLine($"Run {call.Name}?\n{what}\n[y/N]");
                 answers.Add(request.CreateResponse(approved: Console.ReadLine() is "y"));
             }
 

@@ -65,7 +65,8 @@ internal static class SemanticKernelPage
         builder.AddIpyBoxPlugin(options => options.RequireApproval = true);
         builder.AddIpyBoxApproval(async context =>
         {
-            Console.WriteLine($"Run {context.Function.Name}?\n{context.Arguments["code"] ?? context.Arguments["packages"]}");
+            var what = context.Arguments.TryGetValue("code", out var value) || context.Arguments.TryGetValue("packages", out value) ? value : null;
+            Console.WriteLine($"Run {context.Function.Name}?\n{what}");
             return Console.ReadLine() is "y";
         });
         // </approval>
