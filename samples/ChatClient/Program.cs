@@ -1,23 +1,30 @@
 // A chat app on any IChatClient: the model runs Python in a sandbox of its own for this conversation.
-// Configure with environment variables (see PrintHowToConfigure); without them it explains and exits.
-using System.ClientModel;
+// With OPENAI_API_KEY or OPENAI_BASE_URL set it chats with that model on the console; without, a script plays the
+// model's part and makes real tool calls through the same pipeline.
 using IpyBox.AI;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using OpenAI;
 
-var apiKey = Environment.GetEnvironmentVariable("OPENAI_API_KEY");
-var baseUrl = Environment.GetEnvironmentVariable("OPENAI_BASE_URL");
-var model = Environment.GetEnvironmentVariable("OPENAI_MODEL") ?? "gpt-4o-mini";
-if (string.IsNullOrEmpty(apiKey) && string.IsNullOrEmpty(baseUrl))
-{
-    PrintHowToConfigure();
-    return 0;
-}
+// Files the model downloads from the sandbox land in this folder; it may upload from it too. Nothing else on the host is reachable.
+var exchange = Directory.CreateTempSubdirectory("ipybox-chat-files-").FullName;
+Console.WriteLine($"Files exchanged with the sandbox: {exchange}");
 
-// Files the model downloads from the sandbox land here; it may upload from here too. Nothing else on the host is reachable.
-var exchange = Directory.CreateDirectory(Path.Combine(Environment.CurrentDirectory, "sandbox-files")).FullName;
+var model = SampleChatModel.FromEnvironment("ChatClient", new ScriptedChatClient(
+    new ScriptedTurn("What is the 30th Fibonacci number?", "The 30th Fibonacci number is computed.",
+        ("execute_python", new() { ["code"] = "a, b = 0, 1\nfor _ in range(30):\n    a, b = b, a + b\nprint(a)" })),
+    new ScriptedTurn("Plot it against n and save the numbers as a CSV file for me.", "Here is the plot; the CSV is saved.",
+        ("execute_python", new()
+        {
+            ["code"] = """
+                import matplotlib.pyplot as plt
+                fib = [0, 1]
+                while len(fib) < 31: fib.append(fib[-1] + fib[-2])
+                open('fibonacci.csv', 'w').write('n,value\n' + ''.join(f'{n},{v}\n' for n, v in enumerate(fib)))
+                plt.semilogy(fib[1:]); plt.title('Fibonacci'); plt.show()
+                """,
+        }),
+        ("download_file", new() { ["sandboxPath"] = "fibonacci.csv", ["hostPath"] = Path.Combine(exchange, "fibonacci.csv") }))));
 
 var services = new ServiceCollection();
 services.AddLogging(logging => logging.AddConsole().SetMinimumLevel(LogLevel.Warning));
@@ -29,13 +36,9 @@ services.AddIpyBox(options =>
 });
 await using var provider = services.BuildServiceProvider();
 
-var openAI = new OpenAIClient(
-    new ApiKeyCredential(string.IsNullOrEmpty(apiKey) ? "unused" : apiKey),
-    new OpenAIClientOptions { Endpoint = string.IsNullOrEmpty(baseUrl) ? null : new Uri(baseUrl) });
-
 // Function invocation runs the tools; image forwarding sits below it and moves plots out of tool results
 // into a user message, because Chat Completions accepts images only there.
-var chat = new ChatClientBuilder(openAI.GetChatClient(model).AsIChatClient())
+var chat = new ChatClientBuilder(model.Client)
     .UseFunctionInvocation()
     .UseIpyBoxImageForwarding()
     .Build(provider);
@@ -48,8 +51,8 @@ List<ChatMessage> history =
 
 // One conversation, one sandbox: the key flows into every function-calling round.
 var conversation = Guid.NewGuid().ToString("N");
-Console.WriteLine($"Chatting with {model}. Ask for calculations or plots; an empty line ends the chat.");
-while (Console.ReadLine() is { Length: > 0 } line)
+Console.WriteLine($"Chatting with {model.Name}. Ask for calculations or plots; an empty line ends the chat.");
+foreach (var line in model.UserMessages)
 {
     history.Add(new ChatMessage(ChatRole.User, line));
     using (IpyBoxConversation.Begin(conversation))
@@ -60,11 +63,9 @@ while (Console.ReadLine() is { Length: > 0 } line)
     }
 }
 
-return 0;
+if (model.IsScripted && !File.Exists(Path.Combine(exchange, "fibonacci.csv")))
+{
+    throw new InvalidOperationException("the scripted chat did not download fibonacci.csv");
+}
 
-static void PrintHowToConfigure() => Console.WriteLine("""
-    This sample needs a chat model. Set one of:
-      OpenAI:                   OPENAI_API_KEY=sk-...          [OPENAI_MODEL=gpt-4o-mini]
-      OpenAI-compatible server: OPENAI_BASE_URL=http://localhost:11434/v1 OPENAI_MODEL=llama3.1   (e.g. Ollama; OPENAI_API_KEY if it needs one)
-    then run: dotnet run --project samples/ChatClient
-    """);
+return 0;

@@ -36,12 +36,14 @@ await foreach (var output in execution.StreamEventsAsync())
     kinds.Add(output.GetType().Name);
 }
 
-await using (var file = File.Create("session.ipynb"))
+// The notebook goes into a folder of its own, never into the current directory.
+var notebook = Path.Combine(Directory.CreateTempSubdirectory("ipybox-notebook-").FullName, "session.ipynb");
+await using (var file = File.Create(notebook))
 {
     await sandbox.ExportNotebookAsync(file);
 }
 
-Console.WriteLine($"Events: {string.Join(", ", kinds)}. Saved session.ipynb ({new FileInfo("session.ipynb").Length} bytes).");
+Console.WriteLine($"Events: {string.Join(", ", kinds)}. Saved {notebook} ({new FileInfo(notebook).Length} bytes).");
 if (!kinds.SequenceEqual(["StreamOutputEvent", "StreamOutputEvent", "DisplayDataEvent", "ExecuteResultEvent"]))
 {
     throw new InvalidOperationException("the outputs did not arrive as the expected events");

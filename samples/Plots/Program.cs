@@ -1,4 +1,4 @@
-// Plots: a matplotlib figure comes back as a PNG with its pixel size; save it next to the program.
+// Plots: a matplotlib figure comes back as a PNG with its pixel size; save it into a folder of its own.
 using IpyBox.AI;
 
 await using var container = await ExecutionContainer.StartAsync();
@@ -18,7 +18,8 @@ var result = await client.ExecuteAsync("""
     """);
 
 var image = result.Images.Count == 1 ? result.Images[0] : throw new InvalidOperationException($"expected one image, got {result.Images.Count}");
-var path = Path.Combine(Path.GetTempPath(), $"ipybox-plot{image.FileExtension}");
+var output = Directory.CreateTempSubdirectory("ipybox-plots-");
+var path = Path.Combine(output.FullName, $"sine-cosine{image.FileExtension}");
 await image.SaveAsync(path);
 Console.WriteLine($"Saved a {image.Width}x{image.Height} {image.MediaType} ({image.Data.Length} bytes) to {path}");
 if ((image.Width, image.Height) != (600, 400))

@@ -1,9 +1,8 @@
 // Code actions: the model writes Python that calls an MCP server's tools in a loop and aggregates the results in the
 // sandbox, so only the answer reaches the model. The MCP server here is this program itself started with --serve-mcp
 // (a stdio server of weather readings); any server of an mcpServers file works the same way.
-// With OPENAI_API_KEY or OPENAI_BASE_URL set, a model answers a question by writing that code; without, the sample
-// runs the code a model would write and exits.
-using System.ClientModel;
+// With OPENAI_API_KEY or OPENAI_BASE_URL set, a model answers a question by writing that code; without, a script
+// plays the model's part (samples/Shared): it lists the sandbox's tools and runs the code a model would write.
 using System.ComponentModel;
 using System.Text.Json.Serialization;
 using IpyBox.AI;
@@ -12,7 +11,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ModelContextProtocol.Server;
-using OpenAI;
 
 if (args is ["--serve-mcp"])
 {
@@ -30,6 +28,7 @@ var weather = Path.GetFileNameWithoutExtension(self) == "dotnet"
     : McpServerDefinition.Stdio("weather", self, "--serve-mcp");
 
 var calls = 0;
+// <registration>
 var services = new ServiceCollection();
 services.AddIpyBox(options => options.Container.DisableNetwork = true) // The tools need no network in the sandbox.
     .AddMcpServerTools(weather)
@@ -43,65 +42,55 @@ services.AddIpyBox(options => options.Container.DisableNetwork = true) // The to
         };
     });
 await using var provider = services.BuildServiceProvider();
-var tools = provider.GetRequiredService<SandboxTools>();
+// </registration>
+var model = SampleChatModel.FromEnvironment("ToolsInSandbox", new ScriptedChatClient(
+    new ScriptedTurn(
+        "Over the last 14 days, which station had the most rain, and what was the mean temperature across all stations?",
+        "98 readings aggregated in the sandbox.",
+        ("list_sandbox_tools", new()),
+        ("execute_python", new()
+        {
+            ["code"] = """
+                from mcptools import weather
+                rain = {}
+                temps = []
+                for station in weather.list_stations()["stations"]:
+                    readings = [weather.reading(station=station, day=d) for d in range(14)]
+                    rain[station] = sum(r["rain_mm"] for r in readings)
+                    temps += [r["celsius"] for r in readings]
+                wettest = max(rain, key=rain.get)
+                print(f"wettest: {wettest} ({rain[wettest]:.1f} mm), mean temperature {sum(temps) / len(temps):.1f} °C")
+                """,
+        }))));
 
-var apiKey = Environment.GetEnvironmentVariable("OPENAI_API_KEY");
-var baseUrl = Environment.GetEnvironmentVariable("OPENAI_BASE_URL");
-if (string.IsNullOrEmpty(apiKey) && string.IsNullOrEmpty(baseUrl))
-{
-    PrintHowToConfigure();
-
-    // What the model sees first, then the code it would write: 7 stations × 14 days = 98 tool calls, one result.
-    Console.WriteLine((await tools.ListToolModulesAsync("demo")).Text);
-    var result = await tools.ExecuteAsync("demo", """
-        from mcptools import weather
-        rain = {}
-        temps = []
-        for station in weather.list_stations()["stations"]:
-            readings = [weather.reading(station=station, day=d) for d in range(14)]
-            rain[station] = sum(r["rain_mm"] for r in readings)
-            temps += [r["celsius"] for r in readings]
-        wettest = max(rain, key=rain.get)
-        print(f"wettest: {wettest} ({rain[wettest]:.1f} mm), mean temperature {sum(temps) / len(temps):.1f} °C")
-        """);
-    Console.WriteLine(result.Text);
-    Console.WriteLine($"{calls} tool calls approved; the model would have received one line.");
-    return result.IsError ? 1 : 0;
-}
-
-var openAI = new OpenAIClient(
-    new ApiKeyCredential(string.IsNullOrEmpty(apiKey) ? "unused" : apiKey),
-    new OpenAIClientOptions { Endpoint = string.IsNullOrEmpty(baseUrl) ? null : new Uri(baseUrl) });
-var chat = new ChatClientBuilder(openAI.GetChatClient(Environment.GetEnvironmentVariable("OPENAI_MODEL") ?? "gpt-4o-mini").AsIChatClient())
+// <agent>
+var chat = new ChatClientBuilder(model.Client)
     .UseFunctionInvocation()
     .Build(provider);
 
 // list_sandbox_tools and get_tool_source are offered because a server is registered for every conversation.
 var chatOptions = new ChatOptions { Tools = [.. provider.GetRequiredService<IpyBoxPlugin>().AsAIFunctions()] };
-List<ChatMessage> history =
-[
-    new(ChatRole.System, """
-        You answer with Python code run by execute_python. Host tools are importable from Python: call list_sandbox_tools
-        first, then write code that calls them in loops and prints only the aggregate you need.
-        """),
-    new(ChatRole.User, "Over the last 14 days, which station had the most rain, and what was the mean temperature across all stations?"),
-];
-using (IpyBoxConversation.Begin("agent"))
+ChatMessage instructions = new(ChatRole.System, """
+    You answer with Python code run by execute_python. Host tools are importable from Python: call list_sandbox_tools
+    first, then write code that calls them in loops and prints only the aggregate you need.
+    """);
+foreach (var question in model.UserMessages)
 {
-    var response = await chat.GetResponseAsync(history, chatOptions);
-    Console.WriteLine(response.Text);
+    using (IpyBoxConversation.Begin("agent"))
+    {
+        var response = await chat.GetResponseAsync([instructions, new(ChatRole.User, question)], chatOptions);
+        Console.WriteLine(response.Text);
+    }
+}
+// </agent>
+
+Console.WriteLine($"({calls} tool calls were made from sandbox code; the model received one line.)");
+if (model.IsScripted && calls != 99)
+{
+    throw new InvalidOperationException($"expected 99 approved tool calls, got {calls}");
 }
 
-Console.WriteLine($"({calls} tool calls were made from sandbox code.)");
 return 0;
-
-static void PrintHowToConfigure() => Console.WriteLine("""
-    No chat model is configured, so this run plays the model's part. For an agent, set one of:
-      OpenAI:                   OPENAI_API_KEY=sk-...          [OPENAI_MODEL=gpt-4o-mini]
-      OpenAI-compatible server: OPENAI_BASE_URL=http://localhost:11434/v1 OPENAI_MODEL=llama3.1
-    then run: dotnet run --project samples/ToolsInSandbox
-
-    """);
 
 /// <summary>The tools of the sample's MCP server: deterministic readings of a few weather stations.</summary>
 [McpServerToolType]
