@@ -43,19 +43,57 @@ internal sealed class CodeInterpreterContentMapper(string functionName)
         return result;
     }
 
-    /// <summary>Replaces, in place, the function contents of the stand-in function with code-interpreter contents.</summary>
-    public void ToCodeInterpreterContents(IList<AIContent> contents)
+    /// <summary>Returns the message with the stand-in function's contents replaced by code-interpreter contents; the same message when it has none.</summary>
+    public ChatMessage ToCodeInterpreterMessage(ChatMessage message)
+    {
+        if (ToCodeInterpreterContents(message.Contents) is not { } contents)
+        {
+            return message;
+        }
+
+        var copy = message.Clone();
+        copy.Contents = contents;
+        return copy;
+    }
+
+    /// <summary>Returns the update with the stand-in function's contents replaced by code-interpreter contents; the same update when it has none.</summary>
+    public ChatResponseUpdate ToCodeInterpreterUpdate(ChatResponseUpdate update)
+    {
+        if (ToCodeInterpreterContents(update.Contents) is not { } contents)
+        {
+            return update;
+        }
+
+        var copy = update.Clone();
+        copy.Contents = contents;
+        return copy;
+    }
+
+    /// <summary>
+    /// Returns a new list with the stand-in function's contents replaced by code-interpreter contents, or <see langword="null"/>
+    /// when there are none. The given contents are not changed: the function-invoking client below may still hold them.
+    /// </summary>
+    private List<AIContent>? ToCodeInterpreterContents(IList<AIContent> contents)
     {
         Remember(contents);
+        List<AIContent>? mapped = null;
         for (var i = 0; i < contents.Count; i++)
         {
-            contents[i] = contents[i] switch
+            AIContent? replacement = contents[i] switch
             {
                 FunctionCallContent call when call.Name == functionName => ToCall(call),
                 FunctionResultContent result when _callIds.Contains(result.CallId) => ToResult(result),
-                var other => other,
+                _ => null,
             };
+
+            if (replacement is not null)
+            {
+                mapped ??= [.. contents];
+                mapped[i] = replacement;
+            }
         }
+
+        return mapped;
     }
 
     private static CodeInterpreterToolCallContent ToCall(FunctionCallContent call)

@@ -67,11 +67,7 @@ public sealed class IpyBoxCodeInterpreterChatClient : DelegatingChatClient
         var innerMessages = mapper.ToFunctionMessages(messages);
         var innerOptions = await PrepareAsync(options!, interpreter, cancellationToken).ConfigureAwait(false);
         var response = await base.GetResponseAsync(innerMessages, innerOptions, cancellationToken).ConfigureAwait(false);
-        foreach (var message in response.Messages)
-        {
-            mapper.ToCodeInterpreterContents(message.Contents);
-        }
-
+        response.Messages = [.. response.Messages.Select(mapper.ToCodeInterpreterMessage)];
         return response;
     }
 
@@ -95,8 +91,7 @@ public sealed class IpyBoxCodeInterpreterChatClient : DelegatingChatClient
         var innerOptions = await PrepareAsync(options!, interpreter, cancellationToken).ConfigureAwait(false);
         await foreach (var update in base.GetStreamingResponseAsync(innerMessages, innerOptions, cancellationToken).ConfigureAwait(false))
         {
-            mapper.ToCodeInterpreterContents(update.Contents);
-            yield return update;
+            yield return mapper.ToCodeInterpreterUpdate(update);
         }
     }
 
