@@ -1,4 +1,5 @@
 using System.ClientModel;
+using System.Diagnostics;
 using System.Text;
 using Microsoft.Agents.AI;
 using Microsoft.Extensions.AI;
@@ -109,14 +110,28 @@ public sealed class CodeInterpreterTests
     }
 
     [Fact]
-    public async Task The_OpenAI_client_sends_a_function_tool_and_its_result_over_the_wire()
+    public async Task The_OpenAI_client_sends_a_function_tool_and_its_result_over_the_wire_and_OpenTelemetry_records_the_call()
     {
+        const string Source = "ipybox-code-interpreter-test";
+        var activities = new List<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name == Source,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = a => { lock (activities) { activities.Add(a); } },
+        };
+        ActivitySource.AddActivityListener(listener);
         await using var server = new ScriptedOpenAIServer(
             _ => ScriptedOpenAIServer.ToolCall("call_ci", IpyBoxCodeInterpreterOptions.DefaultFunctionName, new { code = "x = 6 * 7\nprint('answer', x)" }),
             _ => ScriptedOpenAIServer.Text("It is 42."));
         await using var scope = await SessionManagerScope.CreateAsync();
         var openAI = new OpenAIClient(new ApiKeyCredential("test-key"), new OpenAIClientOptions { Endpoint = server.Endpoint }).GetChatClient("scripted").AsIChatClient();
-        var chat = Build(openAI, scope.Manager);
+        var chat = new ChatClientBuilder(openAI)
+            .UseIpyBoxCodeInterpreter(scope.Manager)
+            .UseFunctionInvocation()
+            .UseOpenTelemetry(sourceName: Source)
+            .UseIpyBoxImageForwarding()
+            .Build();
 
         var response = await chat.GetResponseAsync("What is 6 * 7?", new ChatOptions
         {
@@ -131,6 +146,10 @@ public sealed class CodeInterpreterTests
         Assert.Equal("It is 42.", response.Text);
         var result = Assert.Single(response.Messages.SelectMany(m => m.Contents).OfType<CodeInterpreterToolResultContent>());
         Assert.Contains(result.Outputs!, o => o is TextContent t && t.Text.Contains("answer 42", StringComparison.Ordinal));
+        lock (activities)
+        {
+            Assert.Contains(activities, a => a.DisplayName.Contains(IpyBoxCodeInterpreterOptions.DefaultFunctionName, StringComparison.Ordinal));
+        }
     }
 
     [Fact]
