@@ -117,13 +117,37 @@ def _over_budget(spent_now):
         raise OutputLimitExceeded(_MESSAGE)
 
 
+# What a cell writes waits in the stream's buffer until the IOPub thread sends it, every flush_interval. When that thread
+# gets little time (a busy machine, a cell writing in a tight loop) or a cell writes a huge string at once, the whole
+# budget left in one message: the server then holds it several times over (two IOPub sockets, the parsed message, its
+# JSON, the WebSocket frame waiting for a host that reads slowly), about 7 bytes per character, which OOM-killed it in a
+# 512 MiB sandbox. A stream message carries at most _MESSAGE_TEXT characters: a longer write is cut into pieces, and the
+# writer waits for a full buffer to be sent before it writes more.
+_MESSAGE_TEXT = 1 << 20
+
+
+def _buffered(stream):
+    with stream._buffer_lock:
+        return stream._buffer.tell()
+
+
+def _write_in_messages(stream, string):
+    if not stream._is_master_process():
+        return _write_stream(stream, string)  # a forked process sends through its parent, which cuts nothing
+    for start in range(0, len(string), _MESSAGE_TEXT):
+        _write_stream(stream, string[start : start + _MESSAGE_TEXT] if len(string) > _MESSAGE_TEXT else string)
+        if _buffered(stream) >= _MESSAGE_TEXT:
+            stream.flush()
+    return len(string)
+
+
 def _write_within_budget(self, string):
     # A forked process writes with the budget it inherited, so each of them is bounded too.
     if not isinstance(string, str):
         return _write_stream(self, string)
     allowed, spent_now = _budget.take(len(string))
     if allowed:
-        return _write_stream(self, string)
+        return _write_in_messages(self, string)
     _over_budget(spent_now)
     return len(string)
 

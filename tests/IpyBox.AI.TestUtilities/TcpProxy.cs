@@ -17,6 +17,7 @@ public sealed class TcpProxy : IAsyncDisposable
     private CancellationTokenSource? _stop;
     private Task? _accepting;
     private string? _loseAnswerTo;
+    private int _answerBytesPerTick;
 
     public TcpProxy(IPEndPoint target)
     {
@@ -104,7 +105,15 @@ public sealed class TcpProxy : IAsyncDisposable
     /// </summary>
     public void LoseNextAnswerTo(string requestText) => Volatile.Write(ref _loseAnswerTo, requestText);
 
+    /// <summary>
+    /// Passes answers on at no more than <paramref name="bytesPerSecond"/> (a client that reads slowly: the endpoint's own
+    /// buffers fill), or at full speed again with 0. Applies to connections open now and later.
+    /// </summary>
+    public void LimitAnswerRate(int bytesPerSecond) => Volatile.Write(ref _answerBytesPerTick, bytesPerSecond / TicksPerSecond);
+
     public async ValueTask DisposeAsync() => await StopAsync();
+
+    private const int TicksPerSecond = 20;
 
     private async Task AcceptAsync(TcpListener listener, CancellationToken cancellationToken)
     {
@@ -177,11 +186,11 @@ public sealed class TcpProxy : IAsyncDisposable
         to.Client.Shutdown(SocketShutdown.Send);
     }
 
-    private static async Task CopyAnswersAsync(TcpClient from, TcpClient to, Task answerLost, CancellationToken cancellationToken)
+    private async Task CopyAnswersAsync(TcpClient from, TcpClient to, Task answerLost, CancellationToken cancellationToken)
     {
         var buffer = new byte[81920];
         int read;
-        while ((read = await from.GetStream().ReadAsync(buffer, cancellationToken)) > 0)
+        while ((read = await ReadAnswerAsync(from, buffer, cancellationToken)) > 0)
         {
             if (answerLost.IsCompleted)
             {
@@ -195,5 +204,17 @@ public sealed class TcpProxy : IAsyncDisposable
         }
 
         to.Client.Shutdown(SocketShutdown.Send);
+    }
+
+    private async Task<int> ReadAnswerAsync(TcpClient from, byte[] buffer, CancellationToken cancellationToken)
+    {
+        var perTick = Volatile.Read(ref _answerBytesPerTick);
+        if (perTick <= 0)
+        {
+            return await from.GetStream().ReadAsync(buffer, cancellationToken);
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(1.0 / TicksPerSecond), cancellationToken);
+        return await from.GetStream().ReadAsync(buffer.AsMemory(0, Math.Min(perTick, buffer.Length)), cancellationToken);
     }
 }
