@@ -44,6 +44,11 @@ internal static class ServeCommand
             Description = "The largest request body the service reads, e.g. 16m.",
             DefaultValueFactory = _ => "16m",
         };
+        var shutdownTimeout = new Option<string>("--shutdown-timeout")
+        {
+            Description = "How long running cells may take to finish after SIGTERM or Ctrl+C before they are interrupted, e.g. 30s, 2m.",
+            DefaultValueFactory = _ => "30s",
+        };
         var networkArguments = new NetworkArguments("the sandboxes");
         var logLevel = new Option<LogLevel>("--log-level")
         {
@@ -54,7 +59,7 @@ internal static class ServeCommand
 
         var command = new Command("serve", "Serve sandboxes to remote MCP clients over streamable HTTP (endpoint /mcp, stateless), each client a principal with its own bearer token.")
         {
-            urls, tokensFile, maxSandboxes, maxExecutions, lease, maxFileSize, maxRequestSize, logLevel,
+            urls, tokensFile, maxSandboxes, maxExecutions, lease, maxFileSize, maxRequestSize, shutdownTimeout, logLevel,
         };
         container.AddTo(command);
         networkArguments.AddTo(command);
@@ -79,6 +84,7 @@ internal static class ServeCommand
                     Lease = Duration.Parse(parse.GetValue(lease)!, "--lease"),
                     MaxFileBytes = ByteSize.Parse(parse.GetValue(maxFileSize)!, "--max-file-size"),
                     MaxRequestBodyBytes = ByteSize.Parse(parse.GetValue(maxRequestSize)!, "--max-request-size"),
+                    ShutdownTimeout = Duration.Parse(parse.GetValue(shutdownTimeout)!, "--shutdown-timeout"),
                 };
                 if (options.Tokens.Count == 0 && ListenAddresses.NotLoopback(options.Urls) is { Count: > 0 } open)
                 {

@@ -22,4 +22,13 @@ internal static partial class ServeLog
 
     [LoggerMessage(106, LogLevel.Warning, "Tool {Tool} failed for {Principal}.")]
     public static partial void ToolFailed(ILogger logger, string tool, string principal, Exception exception);
+
+    [LoggerMessage(120, LogLevel.Information, "Stopping: new calls are refused with 503; running cells have {Seconds} s to finish before they are interrupted.")]
+    public static partial void Draining(ILogger logger, double seconds);
+
+    [LoggerMessage(121, LogLevel.Warning, "A {Tool} call of {Principal} was interrupted because the service is stopping.")]
+    public static partial void InterruptedByStop(ILogger logger, string tool, string principal);
+
+    [LoggerMessage(122, LogLevel.Information, "Stopped; the sandboxes stay on the engine for their leases.")]
+    public static partial void Stopped(ILogger logger);
 }

@@ -43,4 +43,8 @@ internal sealed class ServeOptions
     /// <summary>Gets or sets the largest request body the service reads, in bytes.</summary>
     /// <value>The default value is 16 MiB.</value>
     public long MaxRequestBodyBytes { get; set; } = 16L * 1024 * 1024;
+
+    /// <summary>Gets or sets how long running cells may take to finish after SIGTERM or Ctrl+C before they are interrupted.</summary>
+    /// <value>The default value is 30 seconds.</value>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }
