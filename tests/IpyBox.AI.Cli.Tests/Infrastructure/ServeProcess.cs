@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
+using Docker.DotNet.Models;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
 
@@ -155,6 +156,15 @@ public sealed partial class ServeProcess : IAsyncDisposable
 
     public static string TextOf(CallToolResult result) =>
         string.Join('\n', result.Content.OfType<TextContentBlock>().Select(t => t.Text));
+
+    /// <summary>Creates a file in a sandbox's container from outside (an engine exec): a gate a waiting cell can see open.</summary>
+    public static async Task TouchAsync(string containerId, string path)
+    {
+        using var docker = DockerEngine.CreateClient();
+        var created = await docker.Exec.CreateContainerExecAsync(containerId, new ContainerExecCreateParameters { Cmd = ["touch", path], AttachStdout = true, AttachStderr = true });
+        using var stream = await docker.Exec.StartContainerExecAsync(created.ID, new ContainerExecStartParameters());
+        await stream.ReadOutputToEndAsync(CancellationToken.None);
+    }
 
     /// <summary>Deletes the run's sandboxes with their storage (volumes), then removes whatever containers are left.</summary>
     public static async Task RemoveSandboxesAsync(string runId)

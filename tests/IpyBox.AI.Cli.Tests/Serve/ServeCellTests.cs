@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Docker.DotNet.Models;
 using Json.Schema;
 using ModelContextProtocol;
 using ModelContextProtocol.Client;
@@ -45,7 +44,7 @@ public sealed class ServeCellTests(ServeCellTests.Server server) : IClassFixture
             },
             progress);
         await released;
-        await TouchAsync(id, gate);
+        await ServeProcess.TouchAsync(id, gate);
         var result = await call;
         var resultSeen = progress.Count;
 
@@ -154,15 +153,6 @@ public sealed class ServeCellTests(ServeCellTests.Server server) : IClassFixture
         var failed = unknown.StructuredContent ?? throw new Xunit.Sdk.XunitException("The refusal has no structured content.");
         Assert.True(schema.Evaluate(failed).IsValid, failed.ToString());
         Assert.Equal("failed", failed.GetProperty("status").GetString());
-    }
-
-    /// <summary>Creates a file in a sandbox's container from outside, as the engine's exec does.</summary>
-    private static async Task TouchAsync(string containerId, string path)
-    {
-        using var docker = DockerEngine.CreateClient();
-        var created = await docker.Exec.CreateContainerExecAsync(containerId, new ContainerExecCreateParameters { Cmd = ["touch", path], AttachStdout = true, AttachStderr = true });
-        using var stream = await docker.Exec.StartContainerExecAsync(created.ID, new ContainerExecStartParameters());
-        await stream.ReadOutputToEndAsync(CancellationToken.None);
     }
 
     /// <summary>One <c>ipybox serve</c> process and a client of alice, shared by the tests of the class.</summary>
