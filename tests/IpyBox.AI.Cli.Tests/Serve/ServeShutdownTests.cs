@@ -92,6 +92,15 @@ public sealed class ServeShutdownTests : IAsyncLifetime
         Assert.Equal("released", (await ServeProcess.ExecuteAsync(again, quick, "print('released')")).Trim());
     }
 
+    [Fact]
+    public async Task A_shutdown_timeout_that_is_not_a_duration_is_refused_at_start()
+    {
+        var result = await IpyBoxTool.RunAsync(["serve", "--shutdown-timeout", "soon"], deadline: TimeSpan.FromMinutes(1));
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("--shutdown-timeout 'soon' is not a duration", result.Stderr, StringComparison.Ordinal);
+    }
+
     private static async Task WaitForLogAsync(ServeProcess server, string text)
     {
         for (var i = 0; i < 600 && !server.Stderr.Contains(text, StringComparison.Ordinal); i++)
