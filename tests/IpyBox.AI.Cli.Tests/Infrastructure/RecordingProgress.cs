@@ -1,4 +1,8 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using ModelContextProtocol;
+using ModelContextProtocol.Client;
+using ModelContextProtocol.Protocol;
 
 namespace IpyBox.AI.Cli.Tests;
 
@@ -8,6 +12,32 @@ public sealed class RecordingProgress : IProgress<ProgressNotificationValue>
     private readonly Lock _lock = new();
     private readonly List<ProgressNotificationValue> _values = [];
     private readonly List<(string Text, TaskCompletionSource Seen)> _waits = [];
+
+    /// <summary>
+    /// Calls a tool with a progress token of its own and records the notifications through a handler that stays registered
+    /// after the call (the SDK's <c>IProgress</c> overload unregisters its handler when the call returns, and drops notifications
+    /// its own tasks hand over later).
+    /// </summary>
+    public async Task<(CallToolResult Result, IAsyncDisposable Listening)> CallAsync(McpClient client, string tool, Dictionary<string, object?> arguments)
+    {
+        var token = new ProgressToken(Guid.NewGuid().ToString("N"));
+        var listening = client.RegisterNotificationHandler(NotificationMethods.ProgressNotification, (notification, _) =>
+        {
+            if (JsonSerializer.Deserialize<ProgressNotificationParams>(notification.Params) is { } received && received.ProgressToken == token)
+            {
+                Report(received.Progress);
+            }
+
+            return default;
+        });
+        var result = await client.CallToolAsync(new CallToolRequestParams
+        {
+            Name = tool,
+            Arguments = arguments.ToDictionary(a => a.Key, a => JsonSerializer.SerializeToElement(a.Value)),
+            Meta = new JsonObject { ["progressToken"] = token.ToString() },
+        });
+        return (result, listening);
+    }
 
     /// <summary>Gets the notifications so far.</summary>
     public IReadOnlyList<ProgressNotificationValue> Values
@@ -37,7 +67,19 @@ public sealed class RecordingProgress : IProgress<ProgressNotificationValue>
         }
 
         Check();
-        return seen.Task.WaitAsync(TimeSpan.FromMinutes(2));
+        return WaitAsync(seen.Task, text);
+    }
+
+    private async Task WaitAsync(Task seen, string text)
+    {
+        try
+        {
+            await seen.WaitAsync(TimeSpan.FromMinutes(2));
+        }
+        catch (TimeoutException)
+        {
+            throw new Xunit.Sdk.XunitException($"No progress notification carried '{text}' within two minutes; {Count} arrived, with:\n{Text}");
+        }
     }
 
     /// <inheritdoc />

@@ -22,7 +22,8 @@ public sealed class ServeCellTests(ServeCellTests.Server server) : IClassFixture
 
         // The cell waits for a file only the test creates, and the test creates it only once a notification carried the line
         // before the wait: without output while the cell runs, the cell gives up and says so.
-        var call = server.Client.CallToolAsync(
+        var call = progress.CallAsync(
+            server.Client,
             "execute_ipython_cell",
             new Dictionary<string, object?>
             {
@@ -41,40 +42,45 @@ public sealed class ServeCellTests(ServeCellTests.Server server) : IClassFixture
                     else:
                         print("gave up")
                     """,
-            },
-            progress);
+            });
         await released;
         await ServeProcess.TouchAsync(id, gate);
-        var result = await call;
-        var resultSeen = progress.Count;
+        var (result, listening) = await call;
+        await using var _ = listening;
 
         Assert.NotEqual(true, result.IsError);
         Assert.Contains("released", ServeProcess.TextOf(result), StringComparison.Ordinal);
-        var streamed = progress.Text;
-        Assert.Equal("line 1\nline 2\nwaiting for the gate\nreleased\n", streamed);
-        Assert.Equal(resultSeen, progress.Count);
+
+        // The server sends every notification before the result; the client's handler may run just after the call returned.
+        // Handlers run on tasks of their own, so the whole text is waited for; ordered by progress, it is the output in order.
+        const string Expected = "line 1\nline 2\nwaiting for the gate\nreleased\n";
+        await progress.WaitForAsync(Expected);
+        Assert.Equal(Expected, progress.Text);
         Assert.Equal(progress.Count, progress.Values.Select(v => v.Progress).Distinct().Count());
 
         // Output written in a burst is gathered into few notifications of bounded size, and none is lost.
         var burst = new RecordingProgress();
-        var many = await server.Client.CallToolAsync(
+        var (many, listeningToBurst) = await burst.CallAsync(
+            server.Client,
             "execute_ipython_cell",
-            new Dictionary<string, object?> { ["sandbox_id"] = id, ["code"] = "for i in range(5000):\n    print(f'row {i:05d}')" },
-            burst);
+            new Dictionary<string, object?> { ["sandbox_id"] = id, ["code"] = "for i in range(5000):\n    print(f'row {i:05d}')" });
+        await using var __ = listeningToBurst;
         Assert.NotEqual(true, many.IsError);
+        var rows = string.Concat(Enumerable.Range(0, 5000).Select(i => $"row {i:D5}\n"));
+        await burst.WaitForAsync(rows);
+        Assert.Equal(rows, burst.Text);
         Assert.InRange(burst.Count, 1, 100);
         Assert.All(burst.Values, v => Assert.InRange(v.Message!.Length, 1, 8192));
-        Assert.Equal(string.Concat(Enumerable.Range(0, 5000).Select(i => $"row {i:D5}\n")), burst.Text);
 
         // install_packages streams pip's output the same way (a local wheel-less install that fails fast also talks).
         var pip = new RecordingProgress();
-        var installed = await server.Client.CallToolAsync(
+        var (installed, listeningToPip) = await pip.CallAsync(
+            server.Client,
             "install_packages",
-            new Dictionary<string, object?> { ["sandbox_id"] = id, ["packages"] = new[] { "./no-such-package-dir" }, ["timeout"] = 120 },
-            pip);
+            new Dictionary<string, object?> { ["sandbox_id"] = id, ["packages"] = new[] { "./no-such-package-dir" }, ["timeout"] = 120 });
+        await using var ___ = listeningToPip;
         Assert.True(installed.IsError);
-        Assert.NotEqual(0, pip.Count);
-        Assert.Contains("no-such-package-dir", pip.Text, StringComparison.Ordinal);
+        await pip.WaitForAsync("no-such-package-dir");
     }
 
     [Fact]
