@@ -76,6 +76,11 @@ internal static class ServeCommand
             DefaultValueFactory = _ => "approve",
         };
         toolApproval.AcceptOnlyFromAmong("approve", "deny");
+        var shutdownTimeout = new Option<string>("--shutdown-timeout")
+        {
+            Description = "How long running cells may take to finish after SIGTERM or Ctrl+C before they are interrupted, e.g. 30s, 2m.",
+            DefaultValueFactory = _ => "30s",
+        };
         var networkArguments = new NetworkArguments("the sandboxes");
         var logLevel = new Option<LogLevel>("--log-level")
         {
@@ -92,7 +97,7 @@ internal static class ServeCommand
 
         var command = new Command("serve", "Serve sandboxes to remote MCP clients over streamable HTTP (endpoint /mcp, stateless), each client a principal with its own bearer token or OAuth access token.")
         {
-            urls, tokensFile, oauthIssuer, oauthAudience, oauthScope, oauthPrincipalClaim, oauthKeysFile, maxSandboxes, maxExecutions, lease, maxFileSize, maxRequestSize, mcpConfig, toolApproval, logLevel, logFormat,
+            urls, tokensFile, oauthIssuer, oauthAudience, oauthScope, oauthPrincipalClaim, oauthKeysFile, maxSandboxes, maxExecutions, lease, maxFileSize, maxRequestSize, mcpConfig, toolApproval, shutdownTimeout, logLevel, logFormat,
         };
         container.AddTo(command);
         networkArguments.AddTo(command);
@@ -128,6 +133,7 @@ internal static class ServeCommand
                     McpServers = parse.GetValue(mcpConfig) is { } configFile ? await McpConfiguration.LoadAsync(configFile.FullName, cancellationToken) : [],
                     DenyHostToolCalls = parse.GetValue(toolApproval) == "deny",
                     JsonLogs = parse.GetValue(logFormat) == "json",
+                    ShutdownTimeout = Duration.Parse(parse.GetValue(shutdownTimeout)!, "--shutdown-timeout"),
                 };
                 if (options.Tokens.Count == 0 && options.OAuth is null && ListenAddresses.NotLoopback(options.Urls) is { Count: > 0 } open)
                 {

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 
@@ -15,6 +16,9 @@ namespace IpyBox.AI.Cli.Serve;
 /// </summary>
 internal static class ServeHost
 {
+    /// <summary>How long the host waits beyond the drain's grace period for interrupted calls to answer.</summary>
+    private static readonly TimeSpan ShutdownMargin = TimeSpan.FromSeconds(20);
+
     /// <summary>Builds the service; the caller runs it.</summary>
     /// <param name="options">The service's settings.</param>
     /// <param name="container">The sandboxes' container options.</param>
@@ -55,12 +59,19 @@ internal static class ServeHost
         builder.Services.AddServeAuthentication(options);
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddSingleton(services => new PrincipalSandboxes(container, options, services.GetRequiredService<ILoggerFactory>()));
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton<ServeShutdown>();
+
+        // The host waits for running calls past the drain's grace period: long enough for interrupted cells to answer.
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownTimeout + ShutdownMargin);
         builder.Services
             .AddMcpServer(o => o.ServerInfo = new() { Name = "ipybox", Version = typeof(ServeHost).Assembly.GetName().Version?.ToString(3) ?? "0.0.0" })
             .WithHttpTransport(o => o.Stateless = true)
             .WithTools<ServeTools>();
 
         var app = builder.Build();
+        var shutdown = app.Services.GetRequiredService<ServeShutdown>();
+        app.Use(shutdown.RefuseWhileStoppingAsync);
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapGet("/healthz", () => Results.Text("ok")).AllowAnonymous();
@@ -93,6 +104,7 @@ internal static class ServeHost
                 ServeLog.HostTools(logger, string.Join(", ", options.McpServers.Select(s => s.Name)));
             }
         });
+        app.Lifetime.ApplicationStopped.Register(() => ServeLog.Stopped(logger));
         return app;
     }
 }

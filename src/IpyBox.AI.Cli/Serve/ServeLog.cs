@@ -31,4 +31,13 @@ internal static partial class ServeLog
 
     [LoggerMessage(121, LogLevel.Information, "Host tools: code in every sandbox can import the tools of the MCP servers {Servers} as mcptools.<name>.")]
     public static partial void HostTools(ILogger logger, string servers);
+
+    [LoggerMessage(122, LogLevel.Information, "Stopping: new calls are refused with 503; running cells have {Seconds} s to finish before they are interrupted.")]
+    public static partial void Draining(ILogger logger, double seconds);
+
+    [LoggerMessage(123, LogLevel.Warning, "A {Tool} call of {Principal} was interrupted because the service is stopping.")]
+    public static partial void InterruptedByStop(ILogger logger, string tool, string principal);
+
+    [LoggerMessage(124, LogLevel.Information, "Stopped; the sandboxes stay on the engine for their leases.")]
+    public static partial void Stopped(ILogger logger);
 }

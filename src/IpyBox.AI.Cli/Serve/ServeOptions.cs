@@ -58,4 +58,8 @@ internal sealed class ServeOptions
     /// <summary>Gets or sets a value indicating whether the log on stderr is one JSON object per line instead of one line of text per event.</summary>
     /// <value>The default value is <see langword="false"/>.</value>
     public bool JsonLogs { get; set; }
+
+    /// <summary>Gets or sets how long running cells may take to finish after SIGTERM or Ctrl+C before they are interrupted.</summary>
+    /// <value>The default value is 30 seconds.</value>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using IpyBox.AI.Cli.Mcp;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
@@ -15,9 +16,11 @@ namespace IpyBox.AI.Cli.Serve;
 /// The tools of <c>ipybox serve</c>. Stateless: every call names its sandbox by the id <c>create_sandbox</c> returned, and is
 /// checked against the caller's principal (from the request's authenticated user). Execution, packages, listing and reset are
 /// the library's <see cref="SandboxTools"/>, as in <c>ipybox mcp</c>; files travel inline, within <see cref="ServeOptions.MaxFileBytes"/>.
+/// Cells and installations send their output as progress notifications when the call carries a progress token, end when the
+/// client cancels or drops the request (the kernel is interrupted, its state kept), and are interrupted when the service stops.
 /// </summary>
 [McpServerToolType]
-internal sealed class ServeTools(PrincipalSandboxes sandboxes, IHttpContextAccessor http, ILogger<ServeTools> logger)
+internal sealed class ServeTools(PrincipalSandboxes sandboxes, ServeShutdown shutdown, IHttpContextAccessor http, ILogger<ServeTools> logger)
 {
     private const string IdDescription = "The sandbox's id, as returned by create_sandbox.";
 
@@ -43,42 +46,65 @@ internal sealed class ServeTools(PrincipalSandboxes sandboxes, IHttpContextAcces
             return Text($"sandbox_id: {id}\nThe sandbox is ready; pass this id as sandbox_id to execute_ipython_cell and the other tools.");
         });
 
-    [McpServerTool(Name = "execute_ipython_cell", Destructive = true, OpenWorld = true)]
+    [McpServerTool(Name = "execute_ipython_cell", Destructive = true, OpenWorld = true, UseStructuredContent = true, OutputSchemaType = typeof(CellOutput))]
     [Description("""
         Execute Python code in the stateful IPython kernel of a sandbox and return its output. Variables, imports and
         definitions persist between calls on the same sandbox until `reset`. The working directory is /app. IPython features
         work: magics, shell commands (!ls) and `!pip install` (where the sandbox has network). Returns the text output and any
         images the code displays, such as matplotlib figures; long output is truncated in the middle. If the code raises an
-        exception, the result is an error with the output before it and the end of the traceback.
+        exception, the result is an error with the output before it and the end of the traceback. The structured result has
+        stdout, stderr, the last expression's value, the exception and the execution count apart. With a progress token, the
+        output arrives as progress notifications while the cell runs; cancelling the call interrupts the cell (state is kept).
         """)]
     public Task<CallToolResult> ExecuteIpythonCellAsync(
         [Description(IdDescription)] string sandbox_id,
         [Description("The Python code to execute, as one cell.")] string code,
+        RequestContext<CallToolRequestParams> request,
         [Description("Seconds the code may run; after that the kernel is interrupted (its state is kept) and an error is returned.")] double timeout = 120,
         CancellationToken cancellationToken = default) =>
-        GuardAsync("execute_ipython_cell", sandbox_id, async principal =>
+        WithStructuredContentAsync(GuardAsync("execute_ipython_cell", sandbox_id, async principal =>
         {
             var id = await sandboxes.CheckAsync(principal, sandbox_id, cancellationToken);
             using var slot = sandboxes.EnterExecution(principal);
-            return McpTools.ToCallToolResult(await sandboxes.Tools.ExecuteAsync(id, code, McpTools.Seconds(timeout), cancellationToken));
-        });
+            await using var progress = NotifierFor(request);
+            var observer = new CellEventObserver(progress);
+            var outcome = await RunUntilStopAsync(
+                "execute_ipython_cell",
+                principal,
+                "cell",
+                ct => sandboxes.Tools.ExecuteWithOutputAsync(id, code, McpTools.Seconds(timeout), observer, ct),
+                cancellationToken);
+
+            var result = McpTools.ToCallToolResult(outcome);
+            result.StructuredContent = CellOutput.From(outcome, observer.Value, sandboxes.Sessions.Options.MaxOutputCharacters).ToJson();
+            return result;
+        }));
 
     [McpServerTool(Name = "install_packages", Destructive = true, OpenWorld = true)]
     [Description("""
         Install Python packages with pip into a sandbox's kernel environment; they stay after `reset`. Each entry is a
         requirement specifier such as `requests` or `pandas>=2`, or the path of a wheel inside the sandbox (relative to /app).
-        Options (entries starting with '-') are refused. Returns pip's output; the result is an error when pip fails.
+        Options (entries starting with '-') are refused. Returns pip's output; the result is an error when pip fails. With a
+        progress token, pip's output arrives as progress notifications while it runs.
         """)]
     public Task<CallToolResult> InstallPackagesAsync(
         [Description(IdDescription)] string sandbox_id,
         [Description("The packages to install, one requirement specifier or sandbox path per entry.")] string[] packages,
+        RequestContext<CallToolRequestParams> request,
         [Description("Seconds the installation may take.")] double timeout = 300,
         CancellationToken cancellationToken = default) =>
         GuardAsync("install_packages", sandbox_id, async principal =>
         {
             var id = await sandboxes.CheckAsync(principal, sandbox_id, cancellationToken);
             using var slot = sandboxes.EnterExecution(principal);
-            return McpTools.ToCallToolResult(await sandboxes.Tools.InstallPackagesAsync(id, packages ?? [], McpTools.Seconds(timeout), cancellationToken));
+            await using var progress = NotifierFor(request);
+            var observer = new CellEventObserver(progress);
+            return McpTools.ToCallToolResult(await RunUntilStopAsync(
+                "install_packages",
+                principal,
+                "installation",
+                ct => sandboxes.Tools.InstallPackagesWithOutputAsync(id, packages ?? [], McpTools.Seconds(timeout), observer, ct),
+                cancellationToken));
         });
 
     [McpServerTool(Name = "list_files", ReadOnly = true, Idempotent = true)]
@@ -229,6 +255,42 @@ internal sealed class ServeTools(PrincipalSandboxes sandboxes, IHttpContextAcces
             });
             return Text(JsonSerializer.Serialize(listing, s_json));
         });
+
+    /// <summary>
+    /// Runs a cell or an installation until it ends, the client cancels or drops the request, or the service's shutdown grace
+    /// period is over; the last becomes an error result that says the service is stopping.
+    /// </summary>
+    private async Task<SandboxToolResult> RunUntilStopAsync(
+        string tool,
+        string principal,
+        string what,
+        Func<CancellationToken, Task<SandboxToolResult>> run,
+        CancellationToken cancellationToken)
+    {
+        // The HTTP request's abort counts as the client's cancellation: a stateless server has no other way to hear of it.
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, shutdown.GraceOver, http.HttpContext?.RequestAborted ?? CancellationToken.None);
+        try
+        {
+            return await run(linked.Token);
+        }
+        catch (OperationCanceledException) when (shutdown.GraceOver.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            ServeLog.InterruptedByStop(logger, tool, principal);
+            return new SandboxToolResult([new TextContent(shutdown.InterruptedMessage(what))], isError: true);
+        }
+    }
+
+    /// <summary>The progress sender of a call that carries a progress token; <see langword="null"/> for one that does not.</summary>
+    private static ProgressOutputNotifier? NotifierFor(RequestContext<CallToolRequestParams> request) =>
+        request.Params?.ProgressToken is { } token ? new ProgressOutputNotifier(request.Server, token) : null;
+
+    /// <summary>Gives an <c>execute_ipython_cell</c> result that ran no cell (a refusal, an unknown id) its structured content too, as its output schema promises.</summary>
+    private static async Task<CallToolResult> WithStructuredContentAsync(Task<CallToolResult> call)
+    {
+        var result = await call;
+        result.StructuredContent ??= CellOutput.Failed(string.Join('\n', result.Content.OfType<TextContentBlock>().Select(t => t.Text))).ToJson();
+        return result;
+    }
 
     /// <summary>Runs a tool for the caller's principal; a refusal becomes its error result, an unexpected failure a short error (logged).</summary>
     private async Task<CallToolResult> GuardAsync(string tool, string? sandboxId, Func<string, Task<CallToolResult>> work)

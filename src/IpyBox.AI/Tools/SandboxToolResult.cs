@@ -24,6 +24,16 @@ public sealed class SandboxToolResult
     /// <summary>Gets a value indicating whether the action failed (a Python exception, a timeout, a refused path, a lost sandbox...).</summary>
     public bool IsError { get; }
 
+    /// <summary>
+    /// Gets the aggregated result of the cell the action ran, for surfaces that return structured results: set by
+    /// <see cref="SandboxTools.ExecuteAsync"/> and <see cref="SandboxTools.ExecuteWithOutputAsync"/> when the cell ran to its end
+    /// or raised a Python exception (then the output before it); <see langword="null"/> otherwise.
+    /// </summary>
+    public ExecutionResult? CellResult { get; init; }
+
+    /// <summary>Gets the Python exception the cell raised (name, value, traceback); <see langword="null"/> when it raised none or no cell ran.</summary>
+    public ExecutionException? CellError { get; init; }
+
     /// <summary>Gets the text of the contents, joined by line breaks.</summary>
     public string Text => string.Join('\n', Contents.OfType<TextContent>().Select(t => t.Text));
 

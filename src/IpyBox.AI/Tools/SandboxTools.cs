@@ -58,7 +58,27 @@ public sealed class SandboxTools
     /// <param name="cancellationToken">Cancels the execution; the kernel is interrupted.</param>
     /// <returns>The output text and images; or an error result with the exception, the output before it and the end of the traceback.</returns>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    public Task<SandboxToolResult> ExecuteAsync(string? conversationKey, string code, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    public Task<SandboxToolResult> ExecuteAsync(string? conversationKey, string code, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+        ExecuteWithOutputAsync(conversationKey, code, timeout, output: null, cancellationToken);
+
+    /// <summary>Executes Python code in the conversation's sandbox and reports its output as it arrives.</summary>
+    /// <param name="conversationKey">The conversation; <see langword="null"/> gives an error result that says how to supply one.</param>
+    /// <param name="code">The code, run as one cell.</param>
+    /// <param name="timeout">
+    /// The time limit; <see langword="null"/> for <see cref="DefaultTimeout"/>.
+    /// A longer limit than <see cref="IpyBoxOptions.MaxExecutionTimeout"/> is reduced to it. On expiry the kernel is interrupted and its state kept.
+    /// </param>
+    /// <param name="output">
+    /// Receives the cell's <see cref="ExecutionEvent"/>s in the order the kernel sends them, while it runs (see
+    /// <see cref="Execution.StreamEventsAsync"/>), on the thread that reads them: keep it quick. <see langword="null"/> for none.
+    /// </param>
+    /// <param name="cancellationToken">Cancels the execution; the kernel is interrupted.</param>
+    /// <returns>
+    /// The output text and images, with <see cref="SandboxToolResult.CellResult"/> (and, for a Python exception,
+    /// <see cref="SandboxToolResult.CellError"/>) set; or an error result with the exception, the output before it and the end of the traceback.
+    /// </returns>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public Task<SandboxToolResult> ExecuteWithOutputAsync(string? conversationKey, string code, TimeSpan? timeout, IProgress<ExecutionEvent>? output, CancellationToken cancellationToken = default)
     {
         if (code is null)
         {
@@ -77,8 +97,9 @@ public sealed class SandboxTools
                 session,
                 code,
                 limit,
-                result => new SandboxToolResult(ToolOutput.FromResult(result, Options), isError: false),
-                error => new SandboxToolResult(ToolOutput.FromError(error, Options), isError: true),
+                output,
+                result => new SandboxToolResult(ToolOutput.FromResult(result, Options), isError: false) { CellResult = result },
+                error => new SandboxToolResult(ToolOutput.FromError(error, Options), isError: true) { CellResult = error.Result, CellError = error },
                 ct),
             cancellationToken);
     }
@@ -90,7 +111,18 @@ public sealed class SandboxTools
     /// <param name="cancellationToken">Cancels the installation.</param>
     /// <returns>What pip reported; an error result when pip failed.</returns>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    public Task<SandboxToolResult> InstallPackagesAsync(string? conversationKey, IEnumerable<string> packages, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    public Task<SandboxToolResult> InstallPackagesAsync(string? conversationKey, IEnumerable<string> packages, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+        InstallPackagesWithOutputAsync(conversationKey, packages, timeout, output: null, cancellationToken);
+
+    /// <summary>Installs Python packages with pip into the kernel's environment of the conversation's sandbox and reports pip's output as it arrives.</summary>
+    /// <param name="conversationKey">The conversation; <see langword="null"/> gives an error result that says how to supply one.</param>
+    /// <param name="packages">Requirement specifiers (<c>requests</c>, <c>pandas&gt;=2</c>) or paths of wheels or source archives in the sandbox; pip options are refused.</param>
+    /// <param name="timeout">The time limit; <see langword="null"/> for <see cref="IpyBoxOptions.PackageInstallTimeout"/>. A longer limit than <see cref="IpyBoxOptions.MaxExecutionTimeout"/> is reduced to it.</param>
+    /// <param name="output">Receives the installation's <see cref="ExecutionEvent"/>s (pip's output) as they arrive; <see langword="null"/> for none.</param>
+    /// <param name="cancellationToken">Cancels the installation.</param>
+    /// <returns>What pip reported; an error result when pip failed.</returns>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public Task<SandboxToolResult> InstallPackagesWithOutputAsync(string? conversationKey, IEnumerable<string> packages, TimeSpan? timeout, IProgress<ExecutionEvent>? output, CancellationToken cancellationToken = default)
     {
         if (PipInstall.Check(packages, out var invalid) is not { } requirements)
         {
@@ -111,6 +143,7 @@ public sealed class SandboxTools
                 session,
                 code,
                 limit,
+                output,
                 result => SandboxToolResult.Success(Fit($"Installed {names}.\n{result.Text}")),
                 error => SandboxToolResult.Error(Fit(
                     $"Error: installing {names} failed ({error.ErrorValue}).\n{error.Result?.Text}\nCheck the names and versions; the sandbox may have no access to a package index.")),
@@ -357,6 +390,7 @@ public sealed class SandboxTools
         SandboxSession session,
         string code,
         TimeSpan limit,
+        IProgress<ExecutionEvent>? output,
         Func<ExecutionResult, SandboxToolResult> success,
         Func<ExecutionException, SandboxToolResult> pythonError,
         CancellationToken cancellationToken)
@@ -364,7 +398,10 @@ public sealed class SandboxTools
         try
         {
             CellCode.ThrowIfUnrunnable(code);
-            return success(await session.ExecuteAsync(code, limit, cancellationToken).ConfigureAwait(false));
+            var result = output is null
+                ? await session.ExecuteAsync(code, limit, cancellationToken).ConfigureAwait(false)
+                : await session.RunAsync((sandbox, ct) => ExecuteReportingAsync(sandbox, code, limit, output, ct), cancellationToken).ConfigureAwait(false);
+            return success(result);
         }
         catch (ExecutionException ex)
         {
@@ -386,6 +423,25 @@ public sealed class SandboxTools
         {
             return SandboxToolResult.Error(ToolOutput.FromRefusedCode(ex));
         }
+    }
+
+    /// <summary>Runs a cell, hands its events to <paramref name="output"/> as they arrive, and returns its result (or throws what it ended with).</summary>
+    private static async Task<ExecutionResult> ExecuteReportingAsync(ISandbox sandbox, string code, TimeSpan limit, IProgress<ExecutionEvent> output, CancellationToken cancellationToken)
+    {
+        var execution = await sandbox.SubmitAsync(code, limit, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await foreach (var item in execution.StreamEventsAsync(cancellationToken).ConfigureAwait(false))
+            {
+                output.Report(item);
+            }
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // A timeout or a lost kernel ends the stream; the result below throws the same, where it is mapped.
+        }
+
+        return await execution.GetResultAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Turns a requested time limit into the one to use, or returns the error result for an invalid one.</summary>

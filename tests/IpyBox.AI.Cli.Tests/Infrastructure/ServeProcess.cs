@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
+using Docker.DotNet.Models;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
 
@@ -113,6 +114,22 @@ public sealed partial class ServeProcess : IAsyncDisposable
             AdditionalHeaders = token is null ? null : new Dictionary<string, string> { ["Authorization"] = $"Bearer {token}" },
         }));
 
+    /// <summary>Sends SIGTERM to the server, as a service manager stopping it does.</summary>
+    public async Task TerminateAsync()
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-s", "TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) } })
+            ?? throw new InvalidOperationException("Could not run kill.");
+        await kill.WaitForExitAsync();
+        Assert.Equal(0, kill.ExitCode);
+    }
+
+    /// <summary>Waits for the server to exit and returns its exit code.</summary>
+    public async Task<int> WaitForExitAsync(CancellationToken cancellationToken)
+    {
+        await _process.WaitForExitAsync(cancellationToken);
+        return _process.ExitCode;
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
@@ -148,6 +165,15 @@ public sealed partial class ServeProcess : IAsyncDisposable
 
     public static string TextOf(CallToolResult result) =>
         string.Join('\n', result.Content.OfType<TextContentBlock>().Select(t => t.Text));
+
+    /// <summary>Creates a file in a sandbox's container from outside (an engine exec): a gate a waiting cell can see open.</summary>
+    public static async Task TouchAsync(string containerId, string path)
+    {
+        using var docker = DockerEngine.CreateClient();
+        var created = await docker.Exec.CreateContainerExecAsync(containerId, new ContainerExecCreateParameters { Cmd = ["touch", path], AttachStdout = true, AttachStderr = true });
+        using var stream = await docker.Exec.StartContainerExecAsync(created.ID, new ContainerExecStartParameters());
+        await stream.ReadOutputToEndAsync(CancellationToken.None);
+    }
 
     /// <summary>Deletes the run's sandboxes with their storage (volumes), then removes whatever containers are left.</summary>
     public static async Task RemoveSandboxesAsync(string runId)

@@ -43,6 +43,33 @@ public sealed class SandboxToolsTests : IAsyncDisposable, IDisposable
     }
 
     [Fact]
+    public async Task Output_is_reported_as_it_streams_and_the_result_carries_the_cell_and_its_exception()
+    {
+        var tools = Create();
+        _provider.ConfigureSandbox = s => s.OnSubmit = FakeCells.Always(() => FakeCells.Prints("step 1\nstep 2\n"));
+        var seen = new List<ExecutionEvent>();
+
+        var result = await tools.ExecuteWithOutputAsync("k", "run()", timeout: null, new SynchronousProgress(seen.Add));
+
+        Assert.False(result.IsError);
+        Assert.Equal("step 1\nstep 2\n", string.Concat(seen.OfType<StreamOutputEvent>().Select(e => e.Text)));
+        Assert.Equal("step 1\nstep 2\n", result.CellResult?.Stdout);
+        Assert.Null(result.CellError);
+
+        _provider.ConfigureSandbox = s => s.OnSubmit = FakeCells.Always(() => FakeCells.Raises("ValueError", "broken", "before\n", "ValueError: broken"));
+        seen.Clear();
+        var raised = await tools.ExecuteWithOutputAsync("other", "fail()", timeout: null, new SynchronousProgress(seen.Add));
+
+        Assert.True(raised.IsError);
+        Assert.Equal("ValueError", raised.CellError?.ErrorName);
+        Assert.Equal("before\n", raised.CellResult?.Stdout);
+        Assert.Contains(seen, e => e is ExecutionErrorEvent { ErrorName: "ValueError" });
+
+        // Without an observer the same cell still returns its outcome for structured results.
+        Assert.Equal("ValueError", (await tools.ExecuteAsync("third", "fail()")).CellError?.ErrorName);
+    }
+
+    [Fact]
     public async Task The_default_time_limit_is_the_one_of_the_registered_providers_kernels_not_of_the_options()
     {
         _provider.Services.Add(new ExecutionClientOptions { DefaultTimeout = TimeSpan.FromSeconds(7) });
@@ -435,5 +462,11 @@ public sealed class SandboxToolsTests : IAsyncDisposable, IDisposable
         var sessions = new SandboxSessionManager(provider, options);
         _managers.Add(sessions);
         return new SandboxTools(sessions);
+    }
+
+    /// <summary>Hands every report to an action at once, on the reporting thread (unlike <see cref="Progress{T}"/>).</summary>
+    private sealed class SynchronousProgress(Action<ExecutionEvent> report) : IProgress<ExecutionEvent>
+    {
+        public void Report(ExecutionEvent value) => report(value);
     }
 }
