@@ -152,6 +152,14 @@ public sealed class IpyBoxOptions
     /// <value>The default value is <see langword="false"/>: the functions are included only when tools are registered for every conversation.</value>
     public bool IncludeToolDiscovery { get; set; }
 
+    /// <summary>
+    /// Gets or sets a value indicating whether the AI tools are only <c>execute_python</c>, <c>search_tools</c> and
+    /// <c>describe_tool</c>: for tool sets too large to list, the model finds tools by search, reads the one it needs and
+    /// calls it from code. The other sandbox tools (packages, files, reset, listings) are left out.
+    /// </summary>
+    /// <value>The default value is <see langword="false"/>: every sandbox tool the options allow is offered.</value>
+    public bool SearchAndExecuteOnly { get; set; }
+
     /// <summary>Checks the options and throws an error that says how to fix the first problem found.</summary>
     /// <exception cref="ArgumentException">An option has an invalid value.</exception>
     public void Validate()

@@ -34,6 +34,7 @@ internal sealed class ToolBridgeHost : IJupyterMessageHandler
     private readonly Lock _gate = new();
     private readonly Dictionary<string, ToolBridgeSet> _sets = new(StringComparer.Ordinal);
     private CancellationTokenSource _stopping = new();
+    private ToolSearchIndex? _index;
     private IDisposable? _handler;
     private bool _stopped;
 
@@ -64,6 +65,18 @@ internal sealed class ToolBridgeHost : IJupyterMessageHandler
         }
     }
 
+    /// <summary>Gets the search index over the functions of the registered sets, built when first read after a change.</summary>
+    public ToolSearchIndex Index
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _index ??= new ToolSearchIndex([.. _sets.Values.SelectMany(set => set.Package.Documents)]);
+            }
+        }
+    }
+
     /// <summary>Reserves <paramref name="set"/>'s package name, adding the handler to the sandbox on the first set.</summary>
     /// <exception cref="InvalidOperationException">A set with the same package name is registered on the sandbox.</exception>
     /// <exception cref="ObjectDisposedException">The sandbox was disposed.</exception>
@@ -79,6 +92,7 @@ internal sealed class ToolBridgeHost : IJupyterMessageHandler
                     "Dispose its registration first or give the set another name.");
             }
 
+            _index = null;
             _handler ??= _sandbox.AddMessageHandler(this);
         }
     }
@@ -95,6 +109,7 @@ internal sealed class ToolBridgeHost : IJupyterMessageHandler
             }
 
             _sets.Remove(set.Package.PackageName);
+            _index = null;
             if (_sets.Count > 0)
             {
                 return;
@@ -114,6 +129,7 @@ internal sealed class ToolBridgeHost : IJupyterMessageHandler
         {
             _stopped = true;
             _sets.Clear();
+            _index = null;
             stopped = StopServing();
         }
 
@@ -263,6 +279,11 @@ internal sealed class ToolBridgeHost : IJupyterMessageHandler
 
     private PendingCall Start(ToolBridgeCall call, JupyterMessage message, IJupyterMessageSender sender, bool inline)
     {
+        if (call.SetName == ToolDiscoveryCalls.SetName)
+        {
+            return PendingCall.Done(ToolDiscoveryCalls.Answer(call, Index));
+        }
+
         ToolBridgeSet? set;
         CancellationToken stopping;
         lock (_gate)

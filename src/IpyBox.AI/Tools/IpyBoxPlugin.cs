@@ -29,6 +29,8 @@ public sealed class IpyBoxPlugin
     private const string ListToolsName = "list_sandbox_tools";
     private const string ToolSourceName = "get_tool_source";
     private const string ModuleSourceName = "get_module_source";
+    private const string SearchToolsName = "search_tools";
+    private const string DescribeToolName = "describe_tool";
 
     private readonly SandboxTools _tools;
 
@@ -216,6 +218,38 @@ public sealed class IpyBoxPlugin
         CancellationToken cancellationToken = default) =>
         (await _tools.GetModuleSourceAsync(ResolveConversationKey(kernel), module, cancellationToken).ConfigureAwait(false)).Text;
 
+    /// <summary>Searches the tools of the conversation's sandbox by what they do.</summary>
+    /// <param name="query">Words of what the tool should do, its name or its parameters.</param>
+    /// <param name="limit">The most results, 1 to 50.</param>
+    /// <param name="kernel">The Semantic Kernel, when invoked through one.</param>
+    /// <param name="cancellationToken">Cancels waiting for the sandbox.</param>
+    /// <returns>The tools found, best first, each as its qualified call signature and a one-line summary; or a readable error.</returns>
+    [KernelFunction(SearchToolsName)]
+    [Description("""
+        Searches the tools that Python code in the sandbox can call (MCP servers and host functions) by name, description and parameters.
+        Returns the best matches as importable signatures with a one-line summary. Then call describe_tool for the one you need,
+        and call it from execute_python code with keyword arguments.
+        """)]
+    public async Task<string> SearchToolsAsync(
+        [Description("Words of what the tool should do, its name or its parameters, e.g. \"rain reading station\".")] string query,
+        [Description("The most results, 1 to 50.")] int limit = 10,
+        Kernel? kernel = null,
+        CancellationToken cancellationToken = default) =>
+        (await _tools.SearchToolsAsync(ResolveConversationKey(kernel), query, limit, cancellationToken).ConfigureAwait(false)).Text;
+
+    /// <summary>Returns the definition of one tool of the conversation's sandbox: import, signature and docstring.</summary>
+    /// <param name="name">The tool's qualified name as search_tools gives it.</param>
+    /// <param name="kernel">The Semantic Kernel, when invoked through one.</param>
+    /// <param name="cancellationToken">Cancels waiting for the sandbox.</param>
+    /// <returns>The definition, or a readable error.</returns>
+    [KernelFunction(DescribeToolName)]
+    [Description("Returns the import line, Python signature and docstring of a tool found by search_tools.")]
+    public async Task<string> DescribeToolAsync(
+        [Description("The tool's name as search_tools gives it, e.g. \"mcptools.weather.reading\".")] string name,
+        Kernel? kernel = null,
+        CancellationToken cancellationToken = default) =>
+        (await _tools.DescribeToolAsync(ResolveConversationKey(kernel), name, cancellationToken).ConfigureAwait(false)).Text;
+
     /// <summary>Creates the tools as Microsoft.Extensions.AI functions; <see cref="DataContent"/> images pass through unserialised.</summary>
     /// <returns>
     /// The functions. The file-transfer functions are included only when <see cref="IpyBoxOptions.AllowedHostDirectories"/>
@@ -291,7 +325,12 @@ public sealed class IpyBoxPlugin
                 continue;
             }
 
-            if (name is ListToolsName or ToolSourceName or ModuleSourceName && !HasToolDiscovery)
+            if (name is ListToolsName or ToolSourceName or ModuleSourceName or SearchToolsName or DescribeToolName && !HasToolDiscovery)
+            {
+                continue;
+            }
+
+            if (Options.SearchAndExecuteOnly && name is not (ExecuteName or SearchToolsName or DescribeToolName))
             {
                 continue;
             }
@@ -301,7 +340,7 @@ public sealed class IpyBoxPlugin
     }
 
     /// <summary>Gets a value indicating whether the tool-package functions are offered: tools are registered for every conversation, or the options ask for them.</summary>
-    private bool HasToolDiscovery => Options.IncludeToolDiscovery || Options.HostToolSets.Count > 0 || Options.McpServers.Count > 0;
+    private bool HasToolDiscovery => Options.IncludeToolDiscovery || Options.SearchAndExecuteOnly || Options.HostToolSets.Count > 0 || Options.McpServers.Count > 0;
 
     /// <summary>
     /// Returns the conversation of a call in the order <see cref="IpyBoxConversation"/> documents: the bound key, the ambient
