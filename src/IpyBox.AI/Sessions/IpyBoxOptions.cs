@@ -160,6 +160,20 @@ public sealed class IpyBoxOptions
     /// <value>The default value is <see langword="false"/>: every sandbox tool the options allow is offered.</value>
     public bool SearchAndExecuteOnly { get; set; }
 
+    /// <summary>
+    /// Gets or sets the store of skills: Python code that agents saved (<c>save_skill</c>), loaded into every new sandbox of its
+    /// scope as the package <c>skills</c> and listed in the tool search.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>: no skills.</value>
+    public SkillStore? Skills { get; set; }
+
+    /// <summary>
+    /// Gets or sets the function that gives a conversation's tenant, whose skills its sandbox gets (with the application's)
+    /// and to whose scope its saves go; a <see langword="null"/> result is the application's scope.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>: every conversation has the application's scope.</value>
+    public Func<string, string?>? SkillTenant { get; set; }
+
     /// <summary>Checks the options and throws an error that says how to fix the first problem found.</summary>
     /// <exception cref="ArgumentException">An option has an invalid value.</exception>
     public void Validate()

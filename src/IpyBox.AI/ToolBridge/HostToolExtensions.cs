@@ -8,8 +8,8 @@ namespace IpyBox.AI;
 /// <summary>Registers host tools in a sandbox, so code in its kernel can call them (the tool bridge).</summary>
 public static partial class HostToolExtensions
 {
-    private const string BridgeResource = "IpyBox.AI.ToolBridge._bridge.py";
-    private const string DiscoveryResource = "IpyBox.AI.ToolBridge._discovery.py";
+    internal const string BridgeResource = "IpyBox.AI.ToolBridge._bridge.py";
+    internal const string DiscoveryResource = "IpyBox.AI.ToolBridge._discovery.py";
 
     /// <summary>
     /// Returns a sandbox with a tool bridge, on which <see cref="AddHostToolsAsync"/> registers tools. The bridge and its
@@ -126,7 +126,7 @@ public static partial class HostToolExtensions
         }
     }
 
-    private static string ReadResource(string name)
+    internal static string ReadResource(string name)
     {
         using var stream = typeof(HostToolExtensions).Assembly.GetManifestResourceStream(name)
             ?? throw new InvalidOperationException($"The resource {name} is missing from the library.");

@@ -35,6 +35,7 @@ internal sealed class ToolBridgeHost : IJupyterMessageHandler
     private readonly Dictionary<string, ToolBridgeSet> _sets = new(StringComparer.Ordinal);
     private CancellationTokenSource _stopping = new();
     private ToolSearchIndex? _index;
+    private SkillBinding? _skills;
     private IDisposable? _handler;
     private bool _stopped;
 
@@ -72,8 +73,42 @@ internal sealed class ToolBridgeHost : IJupyterMessageHandler
         {
             lock (_gate)
             {
-                return _index ??= new ToolSearchIndex([.. _sets.Values.SelectMany(set => set.Package.Documents)]);
+                return _index ??= new ToolSearchIndex([.. _sets.Values.SelectMany(set => set.Package.Documents), .. _skills?.Documents() ?? []]);
             }
+        }
+    }
+
+    /// <summary>Gets the skills of the sandbox, or <see langword="null"/> when they are not enabled.</summary>
+    public SkillBinding? Skills
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _skills;
+            }
+        }
+    }
+
+    /// <summary>Serves <c>save_skill</c> and lists the skills in the index, adding the handler to the sandbox when it has none.</summary>
+    /// <exception cref="ObjectDisposedException">The sandbox was disposed.</exception>
+    public void EnableSkills(SkillBinding skills)
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_stopped, _sandbox);
+            _skills = skills;
+            _index = null;
+            _handler ??= _sandbox.AddMessageHandler(this);
+        }
+    }
+
+    /// <summary>Rebuilds the index when next read: a skill was saved.</summary>
+    public void InvalidateIndex()
+    {
+        lock (_gate)
+        {
+            _index = null;
         }
     }
 
@@ -110,7 +145,7 @@ internal sealed class ToolBridgeHost : IJupyterMessageHandler
 
             _sets.Remove(set.Package.PackageName);
             _index = null;
-            if (_sets.Count > 0)
+            if (_sets.Count > 0 || _skills is not null)
             {
                 return;
             }
@@ -129,6 +164,7 @@ internal sealed class ToolBridgeHost : IJupyterMessageHandler
         {
             _stopped = true;
             _sets.Clear();
+            _skills = null;
             _index = null;
             stopped = StopServing();
         }
@@ -282,6 +318,13 @@ internal sealed class ToolBridgeHost : IJupyterMessageHandler
         if (call.SetName == ToolDiscoveryCalls.SetName)
         {
             return PendingCall.Done(ToolDiscoveryCalls.Answer(call, Index));
+        }
+
+        if (call.SetName == SkillCalls.SetName)
+        {
+            var saved = SkillCalls.Answer(call, Skills);
+            InvalidateIndex();
+            return PendingCall.Done(saved);
         }
 
         ToolBridgeSet? set;
