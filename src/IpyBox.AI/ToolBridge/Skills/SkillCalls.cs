@@ -17,7 +17,7 @@ internal static class SkillCalls
     {
         if (skills is null)
         {
-            return Failure(call.Id, "bridge", "Skills are not enabled for this sandbox (IpyBoxOptions.Skills).");
+            return Failure(call.Id, "bridge", "Skills are not enabled for this sandbox: the application configures no skill store.");
         }
 
         if (call.ToolName != "save" || !TryGet(call.Arguments, "name", out var name) || !TryGet(call.Arguments, "description", out var description) || !TryGet(call.Arguments, "code", out var code))
