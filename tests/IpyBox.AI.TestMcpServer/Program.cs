@@ -14,16 +14,20 @@ using Microsoft.Extensions.Logging;
 //                           the first line on stdout is "listening <url>"; the server stops when stdin closes
 //   --hostile               tools whose names, descriptions, parameters, enum values and defaults try to inject code
 //   --require-header N=V    (HTTP) answer 401 to requests without that header
+//   --generated D:N         N generated tools of the domain D (GeneratedToolCatalog) instead of the test tools
 var http = args.Contains("--http");
 var hostile = args.Contains("--hostile");
 var requiredHeader = args.SkipWhile(a => a != "--require-header").Skip(1).FirstOrDefault()?.Split('=', 2);
+var generated = args.SkipWhile(a => a != "--generated").Skip(1).FirstOrDefault()?.Split(':', 2);
 
 if (!http)
 {
     var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], DisableDefaults = true });
     builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
     builder.Logging.SetMinimumLevel(LogLevel.Warning);
-    TestTools.Add(builder.Services.AddMcpServer(ServerInfo), hostile).WithStdioServerTransport();
+    var server = builder.Services.AddMcpServer(ServerInfo);
+    (generated is [var domain, var count] ? GeneratedMcpTools.Add(server, domain, int.Parse(count, System.Globalization.CultureInfo.InvariantCulture)) : TestTools.Add(server, hostile))
+        .WithStdioServerTransport();
     await builder.Build().RunAsync();
     return;
 }

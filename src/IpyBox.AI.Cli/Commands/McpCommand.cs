@@ -26,6 +26,10 @@ internal static class McpCommand
             DefaultValueFactory = _ => "approve",
         };
         toolApproval.AcceptOnlyFromAmong("approve", "deny");
+        var searchOnly = new Option<bool>("--search-tools-only")
+        {
+            Description = "Serve only execute_ipython_cell, search_tools and describe_tool: for --mcp-config servers with more tools than a client should list, the client finds tools by search and calls them from code.",
+        };
         var logLevel = new Option<LogLevel>("--log-level")
         {
             Description = "Minimum level of the log written to stderr.",
@@ -33,9 +37,9 @@ internal static class McpCommand
         };
         var container = new ContainerArguments();
 
-        var command = new Command("mcp", "Serve a Python sandbox to an MCP client over stdio (tools: execute_ipython_cell, upload_file, download_file, reset, install_packages; with --mcp-config also list_sandbox_tools, get_tool_source, get_module_source).")
+        var command = new Command("mcp", "Serve a Python sandbox to an MCP client over stdio (tools: execute_ipython_cell, upload_file, download_file, reset, install_packages; with --mcp-config also list_sandbox_tools, get_tool_source, get_module_source, search_tools, describe_tool).")
         {
-            allowedDirectories, mcpConfig, toolApproval, logLevel,
+            allowedDirectories, mcpConfig, toolApproval, searchOnly, logLevel,
         };
         container.AddTo(command);
         networkArguments.AddTo(command);
@@ -82,7 +86,8 @@ internal static class McpCommand
                     HostToolApprovals.Configure(options.ToolBridge, parse.GetValue(toolApproval) == "deny", "ipybox mcp");
                 },
                 parse.GetValue(logLevel),
-                toolDiscovery: servers.Count > 0);
+                toolDiscovery: servers.Count > 0,
+                searchAndExecuteOnly: parse.GetValue(searchOnly));
             await host.RunAsync(cancellationToken);
             return ExitCodes.Success;
         });

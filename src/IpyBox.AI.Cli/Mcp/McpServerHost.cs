@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
+using ModelContextProtocol.Server;
 
 namespace IpyBox.AI.Cli.Mcp;
 
@@ -18,7 +19,8 @@ internal static class McpServerHost
     /// <param name="configure">Sets the container options and allowed host directories from the command line.</param>
     /// <param name="logLevel">The minimum level of the log.</param>
     /// <param name="toolDiscovery">Whether to serve the tools that list the sandbox's tool packages (when MCP servers are configured).</param>
-    public static IHost Build(Action<IpyBoxOptions> configure, LogLevel logLevel, bool toolDiscovery = false)
+    /// <param name="searchAndExecuteOnly">Whether to serve only <c>execute_ipython_cell</c>, <c>search_tools</c> and <c>describe_tool</c>.</param>
+    public static IHost Build(Action<IpyBoxOptions> configure, LogLevel logLevel, bool toolDiscovery = false, bool searchAndExecuteOnly = false)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Logging.SetMinimumLevel(logLevel);
@@ -29,7 +31,7 @@ internal static class McpServerHost
         });
         builder.Logging.Services.AddSingleton<ConsoleFormatter>(new McpLogFormatter(logLevel));
         var input = new ClientInputStream(Console.OpenStandardInput());
-        builder.Services.AddIpyBoxMcpServer(configure, toolDiscovery).WithStreamServerTransport(input, new BufferedStream(Console.OpenStandardOutput()));
+        builder.Services.AddIpyBoxMcpServer(configure, toolDiscovery, searchAndExecuteOnly).WithStreamServerTransport(input, new BufferedStream(Console.OpenStandardOutput()));
         var host = builder.Build();
 
         // A client that goes away (closes stdin) stops the server at once: the calls in flight are cancelled and the sandbox
@@ -42,8 +44,12 @@ internal static class McpServerHost
     /// <param name="services">The host's services. An <see cref="ISandboxProvider"/> registered there replaces the Docker provider.</param>
     /// <param name="configure">Sets the container options and allowed host directories.</param>
     /// <param name="toolDiscovery">Whether to serve the tools that list the sandbox's tool packages and show their source.</param>
+    /// <param name="searchAndExecuteOnly">
+    /// Whether the client sees only <c>execute_ipython_cell</c>, <c>search_tools</c> and <c>describe_tool</c>: for tool sets too
+    /// large to list, the client finds tools by search and calls them from code.
+    /// </param>
     /// <returns>The MCP server builder, to add a transport to.</returns>
-    public static IMcpServerBuilder AddIpyBoxMcpServer(this IServiceCollection services, Action<IpyBoxOptions> configure, bool toolDiscovery = false)
+    public static IMcpServerBuilder AddIpyBoxMcpServer(this IServiceCollection services, Action<IpyBoxOptions> configure, bool toolDiscovery = false, bool searchAndExecuteOnly = false)
     {
         services.AddIpyBox(options =>
         {
@@ -63,7 +69,36 @@ internal static class McpServerHost
         var server = services
             .AddMcpServer(o => o.ServerInfo = new() { Name = "ipybox", Version = typeof(McpServerHost).Assembly.GetName().Version?.ToString(3) ?? "0.0.0" })
             .WithTools<McpTools>();
-        return toolDiscovery ? server.WithTools<McpToolDiscoveryTools>() : server;
+        if (!toolDiscovery && !searchAndExecuteOnly)
+        {
+            return server;
+        }
+
+        server.WithTools<McpToolDiscoveryTools>();
+        if (searchAndExecuteOnly)
+        {
+            // After the SDK has gathered the registered tools into the collection: keep only the three of the mode.
+            services.PostConfigure<McpServerOptions>(options =>
+            {
+                foreach (var tool in options.ToolCollection?.ToList() ?? [])
+                {
+                    if (tool.ProtocolTool.Name is not (SearchAndExecuteTools.Execute or SearchAndExecuteTools.Search or SearchAndExecuteTools.Describe))
+                    {
+                        options.ToolCollection!.Remove(tool);
+                    }
+                }
+            });
+        }
+
+        return server;
+    }
+
+    /// <summary>The names of the tools served in the search-and-execute mode.</summary>
+    private static class SearchAndExecuteTools
+    {
+        public const string Execute = "execute_ipython_cell";
+        public const string Search = "search_tools";
+        public const string Describe = "describe_tool";
     }
 
     /// <summary>Logs image build or pull progress (the first launch may build the image).</summary>

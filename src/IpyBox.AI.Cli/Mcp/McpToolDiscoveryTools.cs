@@ -27,6 +27,25 @@ internal sealed class McpToolDiscoveryTools(SandboxTools tools)
         CancellationToken cancellationToken = default) =>
         McpTools.ToCallToolResult(await tools.GetToolSourceAsync(McpServerHost.ConversationKey, module, cancellationToken));
 
+    [McpServerTool(Name = "search_tools", ReadOnly = true, Idempotent = true)]
+    [Description("""
+        Search the tools that code run with `execute_ipython_cell` can call (the tools of every configured MCP server) by name,
+        description and parameters. Returns the best matches as importable Python signatures with a one-line summary; read one
+        with `describe_tool`, then call it from code with keyword arguments.
+        """)]
+    public async Task<CallToolResult> SearchToolsAsync(
+        [Description("Words of what the tool should do, its name or its parameters.")] string query,
+        [Description("The most results, 1 to 50.")] int limit = 10,
+        CancellationToken cancellationToken = default) =>
+        McpTools.ToCallToolResult(await tools.SearchToolsAsync(McpServerHost.ConversationKey, query, limit, cancellationToken));
+
+    [McpServerTool(Name = "describe_tool", ReadOnly = true, Idempotent = true)]
+    [Description("Return the import line, Python signature and docstring of a tool found by `search_tools`.")]
+    public async Task<CallToolResult> DescribeToolAsync(
+        [Description("The tool's name as `search_tools` gives it, e.g. 'mcptools.weather.reading'.")] string name,
+        CancellationToken cancellationToken = default) =>
+        McpTools.ToCallToolResult(await tools.DescribeToolAsync(McpServerHost.ConversationKey, name, cancellationToken));
+
     [McpServerTool(Name = "get_module_source", ReadOnly = true)]
     [Description("Return the Python source of any module the sandbox's kernel can import (an installed library or a .py file in /app). The kernel imports the module.")]
     public async Task<CallToolResult> GetModuleSourceAsync(

@@ -152,6 +152,28 @@ public sealed class IpyBoxOptions
     /// <value>The default value is <see langword="false"/>: the functions are included only when tools are registered for every conversation.</value>
     public bool IncludeToolDiscovery { get; set; }
 
+    /// <summary>
+    /// Gets or sets a value indicating whether the AI tools are only <c>execute_python</c>, <c>search_tools</c> and
+    /// <c>describe_tool</c>: for tool sets too large to list, the model finds tools by search, reads the one it needs and
+    /// calls it from code. The other sandbox tools (packages, files, reset, listings) are left out.
+    /// </summary>
+    /// <value>The default value is <see langword="false"/>: every sandbox tool the options allow is offered.</value>
+    public bool SearchAndExecuteOnly { get; set; }
+
+    /// <summary>
+    /// Gets or sets the store of skills: Python code that agents saved (<c>save_skill</c>), loaded into every new sandbox of its
+    /// scope as the package <c>skills</c> and listed in the tool search.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>: no skills.</value>
+    public SkillStore? Skills { get; set; }
+
+    /// <summary>
+    /// Gets or sets the function that gives a conversation's tenant, whose skills its sandbox gets (with the application's)
+    /// and to whose scope its saves go; a <see langword="null"/> result is the application's scope.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>: every conversation has the application's scope.</value>
+    public Func<string, string?>? SkillTenant { get; set; }
+
     /// <summary>Checks the options and throws an error that says how to fix the first problem found.</summary>
     /// <exception cref="ArgumentException">An option has an invalid value.</exception>
     public void Validate()

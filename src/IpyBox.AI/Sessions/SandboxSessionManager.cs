@@ -435,6 +435,10 @@ public sealed class SandboxSessionManager : IAsyncDisposable, IDisposable
             try
             {
                 tools = await _defaultTools.RegisterAsync(sandbox, _disposing.Token).ConfigureAwait(false);
+                if (Options.Skills is { } skills)
+                {
+                    await sandbox.AddSkillsAsync(skills, Options.SkillTenant?.Invoke(entry.Key), _disposing.Token).ConfigureAwait(false);
+                }
             }
             catch
             {

@@ -34,6 +34,8 @@ internal sealed class ToolBridgeHost : IJupyterMessageHandler
     private readonly Lock _gate = new();
     private readonly Dictionary<string, ToolBridgeSet> _sets = new(StringComparer.Ordinal);
     private CancellationTokenSource _stopping = new();
+    private ToolSearchIndex? _index;
+    private SkillBinding? _skills;
     private IDisposable? _handler;
     private bool _stopped;
 
@@ -64,6 +66,52 @@ internal sealed class ToolBridgeHost : IJupyterMessageHandler
         }
     }
 
+    /// <summary>Gets the search index over the functions of the registered sets, built when first read after a change.</summary>
+    public ToolSearchIndex Index
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _index ??= new ToolSearchIndex([.. _sets.Values.SelectMany(set => set.Package.Documents), .. _skills?.Documents() ?? []]);
+            }
+        }
+    }
+
+    /// <summary>Gets the skills of the sandbox, or <see langword="null"/> when they are not enabled.</summary>
+    public SkillBinding? Skills
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _skills;
+            }
+        }
+    }
+
+    /// <summary>Serves <c>save_skill</c> and lists the skills in the index, adding the handler to the sandbox when it has none.</summary>
+    /// <exception cref="ObjectDisposedException">The sandbox was disposed.</exception>
+    public void EnableSkills(SkillBinding skills)
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_stopped, _sandbox);
+            _skills = skills;
+            _index = null;
+            _handler ??= _sandbox.AddMessageHandler(this);
+        }
+    }
+
+    /// <summary>Rebuilds the index when next read: a skill was saved.</summary>
+    public void InvalidateIndex()
+    {
+        lock (_gate)
+        {
+            _index = null;
+        }
+    }
+
     /// <summary>Reserves <paramref name="set"/>'s package name, adding the handler to the sandbox on the first set.</summary>
     /// <exception cref="InvalidOperationException">A set with the same package name is registered on the sandbox.</exception>
     /// <exception cref="ObjectDisposedException">The sandbox was disposed.</exception>
@@ -79,6 +127,7 @@ internal sealed class ToolBridgeHost : IJupyterMessageHandler
                     "Dispose its registration first or give the set another name.");
             }
 
+            _index = null;
             _handler ??= _sandbox.AddMessageHandler(this);
         }
     }
@@ -95,7 +144,8 @@ internal sealed class ToolBridgeHost : IJupyterMessageHandler
             }
 
             _sets.Remove(set.Package.PackageName);
-            if (_sets.Count > 0)
+            _index = null;
+            if (_sets.Count > 0 || _skills is not null)
             {
                 return;
             }
@@ -114,6 +164,8 @@ internal sealed class ToolBridgeHost : IJupyterMessageHandler
         {
             _stopped = true;
             _sets.Clear();
+            _skills = null;
+            _index = null;
             stopped = StopServing();
         }
 
@@ -263,6 +315,18 @@ internal sealed class ToolBridgeHost : IJupyterMessageHandler
 
     private PendingCall Start(ToolBridgeCall call, JupyterMessage message, IJupyterMessageSender sender, bool inline)
     {
+        if (call.SetName == ToolDiscoveryCalls.SetName)
+        {
+            return PendingCall.Done(ToolDiscoveryCalls.Answer(call, Index));
+        }
+
+        if (call.SetName == SkillCalls.SetName)
+        {
+            var saved = SkillCalls.Answer(call, Skills);
+            InvalidateIndex();
+            return PendingCall.Done(saved);
+        }
+
         ToolBridgeSet? set;
         CancellationToken stopping;
         lock (_gate)

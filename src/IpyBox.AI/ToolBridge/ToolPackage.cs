@@ -4,7 +4,8 @@ namespace IpyBox.AI;
 /// <param name="PackageName">The package's name under <c>mcptools</c>.</param>
 /// <param name="Source">The source of its <c>__init__.py</c>.</param>
 /// <param name="Functions">One function per tool, in the set's order.</param>
-internal sealed record ToolPackage(string PackageName, string Source, IReadOnlyList<HostToolFunction> Functions)
+/// <param name="Documents">The search documents of the functions, in the same order.</param>
+internal sealed record ToolPackage(string PackageName, string Source, IReadOnlyList<HostToolFunction> Functions, IReadOnlyList<ToolSearchDocument> Documents)
 {
     /// <summary>The directory under <c>/app</c> that holds the generated packages and the bridge runtime.</summary>
     public const string Root = "mcptools";

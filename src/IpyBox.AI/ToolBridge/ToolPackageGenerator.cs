@@ -21,11 +21,14 @@ internal static class ToolPackageGenerator
         var definitions = new StringBuilder();
         var functions = new StringBuilder();
         var generated = new List<HostToolFunction>();
+        var documents = new List<ToolSearchDocument>();
         for (var i = 0; i < set.Tools.Count; i++)
         {
-            var (signature, code) = Function(set.Tools[i], functionNames[i], definitions);
+            var (signature, definition, code, parameterText) = Function(set.Tools[i], functionNames[i], definitions);
             functions.Append('\n').Append(code);
-            generated.Add(new HostToolFunction(set.Tools[i].Name, module, functionNames[i], signature));
+            var function = new HostToolFunction(set.Tools[i].Name, module, functionNames[i], signature);
+            generated.Add(function);
+            documents.Add(new ToolSearchDocument(function.QualifiedName, signature, set.Tools[i].Description, parameterText, definition));
         }
 
         var source = new StringBuilder();
@@ -42,7 +45,7 @@ internal static class ToolPackageGenerator
         }
 
         source.Append(functions);
-        return new ToolPackage(packageName, source.ToString(), generated);
+        return new ToolPackage(packageName, source.ToString(), generated, documents);
     }
 
     private static string ModuleDocstring(HostToolSet set, IReadOnlyList<HostToolFunction> functions)
@@ -55,7 +58,7 @@ internal static class ToolPackageGenerator
         return text.ToString();
     }
 
-    private static (string Signature, string Code) Function(AIFunction tool, string name, StringBuilder definitions)
+    private static (string Signature, string Definition, string Code, string ParameterText) Function(AIFunction tool, string name, StringBuilder definitions)
     {
         var schema = tool.JsonSchema;
         var properties = schema.ValueKind == JsonValueKind.Object && schema.TryGetProperty("properties", out var p) && p.ValueKind == JsonValueKind.Object
@@ -73,6 +76,7 @@ internal static class ToolPackageGenerator
         var requiredArguments = new List<string>();
         var optionalArguments = new List<string>();
         var argumentDocs = new StringBuilder();
+        var parameterText = new StringBuilder();
         for (var i = 0; i < ordered.Count; i++)
         {
             var property = ordered[i];
@@ -102,6 +106,7 @@ internal static class ToolPackageGenerator
             }
 
             argumentDocs.Append(": ").Append(DescriptionOf(property.Value) ?? "(no description)");
+            parameterText.Append(property.Name).Append(' ').Append(DescriptionOf(property.Value)).Append('\n');
         }
 
         var signature = parameters.Count == 0 ? $"{name}()" : $"{name}(*, {string.Join(", ", parameters)})";
@@ -118,9 +123,10 @@ internal static class ToolPackageGenerator
         var code = new StringBuilder();
         code.Append("def ").Append(signature).Append(" -> _t.Any:\n");
         code.Append("    ").Append(PythonLiteral.String(doc.ToString())).Append('\n');
+        var definition = code.ToString();
         code.Append("    return _b.call(_SET, ").Append(PythonLiteral.String(name))
             .Append(", {").AppendJoin(", ", requiredArguments).Append("}, {").AppendJoin(", ", optionalArguments).Append("})\n");
-        return (signature, code.ToString());
+        return (signature, definition, code.ToString(), parameterText.ToString());
     }
 
     private static string? DescriptionOf(JsonElement schema) =>

@@ -29,6 +29,9 @@ public sealed class IpyBoxPlugin
     private const string ListToolsName = "list_sandbox_tools";
     private const string ToolSourceName = "get_tool_source";
     private const string ModuleSourceName = "get_module_source";
+    private const string SearchToolsName = "search_tools";
+    private const string DescribeToolName = "describe_tool";
+    private const string SaveSkillName = "save_skill";
 
     private readonly SandboxTools _tools;
 
@@ -216,6 +219,59 @@ public sealed class IpyBoxPlugin
         CancellationToken cancellationToken = default) =>
         (await _tools.GetModuleSourceAsync(ResolveConversationKey(kernel), module, cancellationToken).ConfigureAwait(false)).Text;
 
+    /// <summary>Searches the tools of the conversation's sandbox by what they do.</summary>
+    /// <param name="query">Words of what the tool should do, its name or its parameters.</param>
+    /// <param name="limit">The most results, 1 to 50.</param>
+    /// <param name="kernel">The Semantic Kernel, when invoked through one.</param>
+    /// <param name="cancellationToken">Cancels waiting for the sandbox.</param>
+    /// <returns>The tools found, best first, each as its qualified call signature and a one-line summary; or a readable error.</returns>
+    [KernelFunction(SearchToolsName)]
+    [Description("""
+        Searches the tools that Python code in the sandbox can call (MCP servers and host functions) by name, description and parameters.
+        Returns the best matches as importable signatures with a one-line summary. Then call describe_tool for the one you need,
+        and call it from execute_python code with keyword arguments.
+        """)]
+    public async Task<string> SearchToolsAsync(
+        [Description("Words of what the tool should do, its name or its parameters, e.g. \"rain reading station\".")] string query,
+        [Description("The most results, 1 to 50.")] int limit = 10,
+        Kernel? kernel = null,
+        CancellationToken cancellationToken = default) =>
+        (await _tools.SearchToolsAsync(ResolveConversationKey(kernel), query, limit, cancellationToken).ConfigureAwait(false)).Text;
+
+    /// <summary>Returns the definition of one tool of the conversation's sandbox: import, signature and docstring.</summary>
+    /// <param name="name">The tool's qualified name as search_tools gives it.</param>
+    /// <param name="kernel">The Semantic Kernel, when invoked through one.</param>
+    /// <param name="cancellationToken">Cancels waiting for the sandbox.</param>
+    /// <returns>The definition, or a readable error.</returns>
+    [KernelFunction(DescribeToolName)]
+    [Description("Returns the import line, Python signature and docstring of a tool found by search_tools.")]
+    public async Task<string> DescribeToolAsync(
+        [Description("The tool's name as search_tools gives it, e.g. \"mcptools.weather.reading\".")] string name,
+        Kernel? kernel = null,
+        CancellationToken cancellationToken = default) =>
+        (await _tools.DescribeToolAsync(ResolveConversationKey(kernel), name, cancellationToken).ConfigureAwait(false)).Text;
+
+    /// <summary>Saves working Python code as a skill of the conversation's scope.</summary>
+    /// <param name="name">The skill's name, a lower-case Python identifier.</param>
+    /// <param name="description">What the skill does and how to call it.</param>
+    /// <param name="code">The Python source.</param>
+    /// <param name="kernel">The Semantic Kernel, when invoked through one.</param>
+    /// <param name="cancellationToken">Cancels the check and the save.</param>
+    /// <returns>What was saved and how to import it, or a readable error.</returns>
+    [KernelFunction(SaveSkillName)]
+    [Description("""
+        Saves Python code that worked as a reusable skill: a module importable as skills.<name> in this sandbox and in every later
+        conversation. Give a function named like the skill, and a description of what it does and how to call it. Saving a name again
+        adds a new version. Skills are found with search_tools.
+        """)]
+    public async Task<string> SaveSkillAsync(
+        [Description("A lower-case Python identifier, e.g. \"rain_total\".")] string name,
+        [Description("What the skill does, its parameters and its result.")] string description,
+        [Description("The Python source, e.g. a function named like the skill.")] string code,
+        Kernel? kernel = null,
+        CancellationToken cancellationToken = default) =>
+        (await _tools.SaveSkillAsync(ResolveConversationKey(kernel), name, description, code, cancellationToken).ConfigureAwait(false)).Text;
+
     /// <summary>Creates the tools as Microsoft.Extensions.AI functions; <see cref="DataContent"/> images pass through unserialised.</summary>
     /// <returns>
     /// The functions. The file-transfer functions are included only when <see cref="IpyBoxOptions.AllowedHostDirectories"/>
@@ -291,7 +347,17 @@ public sealed class IpyBoxPlugin
                 continue;
             }
 
-            if (name is ListToolsName or ToolSourceName or ModuleSourceName && !HasToolDiscovery)
+            if (name is ListToolsName or ToolSourceName or ModuleSourceName or SearchToolsName or DescribeToolName && !HasToolDiscovery)
+            {
+                continue;
+            }
+
+            if (name is SaveSkillName && Options.Skills is null)
+            {
+                continue;
+            }
+
+            if (Options.SearchAndExecuteOnly && name is not (ExecuteName or SearchToolsName or DescribeToolName))
             {
                 continue;
             }
@@ -301,7 +367,7 @@ public sealed class IpyBoxPlugin
     }
 
     /// <summary>Gets a value indicating whether the tool-package functions are offered: tools are registered for every conversation, or the options ask for them.</summary>
-    private bool HasToolDiscovery => Options.IncludeToolDiscovery || Options.HostToolSets.Count > 0 || Options.McpServers.Count > 0;
+    private bool HasToolDiscovery => Options.IncludeToolDiscovery || Options.SearchAndExecuteOnly || Options.Skills is not null || Options.HostToolSets.Count > 0 || Options.McpServers.Count > 0;
 
     /// <summary>
     /// Returns the conversation of a call in the order <see cref="IpyBoxConversation"/> documents: the bound key, the ambient

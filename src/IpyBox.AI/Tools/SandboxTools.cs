@@ -19,7 +19,7 @@ namespace IpyBox.AI;
 /// A lost sandbox is discarded so that the conversation's next call gets a new one. Only cancellation by the caller's
 /// token propagates.
 /// </remarks>
-public sealed class SandboxTools
+public sealed partial class SandboxTools
 {
     /// <summary>The longest limit a timer can count; a longer one means no limit.</summary>
     private static readonly TimeSpan s_longestTimeout = TimeSpan.FromMilliseconds(uint.MaxValue - 1);

@@ -85,6 +85,24 @@ public sealed class McpConfigTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Search_tools_only_serves_execute_search_and_describe_and_a_found_tool_is_called_from_a_cell()
+    {
+        await using var client = await StartAsync(WriteConfig(), "--search-tools-only");
+
+        Assert.Equal(["describe_tool", "execute_ipython_cell", "search_tools"], (await client.ListToolsAsync()).Select(t => t.Name).Order(StringComparer.Ordinal));
+        var found = McpServerFixture.TextOf(await client.CallToolAsync("search_tools", new Dictionary<string, object?> { ["query"] = "temperature forecast for a city", ["limit"] = 2 }));
+        Assert.Matches(@"\nmcptools\.(local|remote)\.forecast\(\*, city: str", found);
+        var described = McpServerFixture.TextOf(await client.CallToolAsync("describe_tool", new Dictionary<string, object?> { ["name"] = "mcptools.remote.forecast" }));
+        Assert.StartsWith("from mcptools.remote import forecast\n\ndef forecast(*, city: str", described, StringComparison.Ordinal);
+
+        var cell = await client.CallToolAsync("execute_ipython_cell", new Dictionary<string, object?>
+        {
+            ["code"] = "from mcptools.remote import forecast\nprint(forecast(city='Lima', days=2)['temperatures'])",
+        });
+        Assert.Equal("[20, 21]", McpServerFixture.TextOf(cell).Trim());
+    }
+
+    [Fact]
     public async Task Without_a_config_the_discovery_tools_are_not_offered()
     {
         await using var client = await StartAsync(configPath: null);

@@ -192,6 +192,27 @@ public sealed class SessionToolRegistrationTests : IAsyncDisposable
     }
 
     [Fact]
+    public void Search_and_execute_only_offers_three_functions_on_both_surfaces_and_skills_add_save_skill_otherwise()
+    {
+        string[] three = ["describe_tool", "execute_python", "search_tools"];
+        using var directory = new TempDirectory("ipybox-skills-");
+
+        var searchOnly = Create(o =>
+        {
+            o.SearchAndExecuteOnly = true;
+            o.Skills = new SkillStore(directory.FullName);
+            o.AllowNotebookExportTool = true;
+        }).CreatePlugin();
+        var withSkills = Create(o => o.Skills = new SkillStore(directory.FullName)).CreatePlugin().AsAIFunctions().Select(f => f.Name).ToList();
+
+        Assert.Equal(three, searchOnly.AsAIFunctions().Select(f => f.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(three, searchOnly.AsKernelPlugin().Select(f => f.Name).Order(StringComparer.Ordinal));
+        Assert.Contains("save_skill", withSkills);
+        Assert.Contains("search_tools", withSkills);
+        Assert.Contains("list_sandbox_tools", withSkills);
+    }
+
+    [Fact]
     public void Options_refuse_duplicate_names_and_invalid_servers()
     {
         var duplicate = new IpyBoxOptions();
