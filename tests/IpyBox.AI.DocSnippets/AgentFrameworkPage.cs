@@ -57,4 +57,19 @@ internal static class AgentFrameworkPage
         Console.WriteLine(response.Text);
         // </approval>
     }
+
+    public static void FileStore(ServiceProvider provider, IChatClient chatClient)
+    {
+        // <file-store>
+        #pragma warning disable MAAI001
+        var sessions = provider.GetRequiredService<SandboxSessionManager>();
+        var store = new IpyBoxAgentFileStore(sessions);                 // bound per run to the agent session's sandbox
+        var agent = new ChatClientAgent(chatClient, new ChatClientAgentOptions
+        {
+            Name = "analyst",
+            AIContextProviders = [provider.GetRequiredService<IpyBoxContextProvider>(), new FileMemoryProvider(store), new FileAccessProvider(store)],
+        });
+        // </file-store>
+        _ = agent;
+    }
 }
