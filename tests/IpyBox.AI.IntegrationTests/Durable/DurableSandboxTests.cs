@@ -198,9 +198,12 @@ public sealed class DurableSandboxTests(DurableSandboxFixture fixture)
             abandoned = sandbox.Id;
         }
 
-        // Held by a provider that stands for a live process: it renews every third of the lease.
-        await using var held = await fixture.NewProvider().CreateAsync(new SandboxRequest { Lease = shortLease });
-        await Task.Delay(shortLease + TimeSpan.FromSeconds(2));
+        // Held by a provider that stands for a live process: it renews every third of the lease. The wait outlasts that lease,
+        // so only the renewals keep it; the lease is long enough that a renewal delayed by a loaded machine still comes in time
+        // (with 4 s, a sweep of a concurrent test once removed it).
+        var heldLease = TimeSpan.FromSeconds(12);
+        await using var held = await fixture.NewProvider().CreateAsync(new SandboxRequest { Lease = heldLease });
+        await Task.Delay(heldLease + TimeSpan.FromSeconds(2));
 
         // Any process's sweep may remove an expired sandbox (a provider of another test without labels sees every one), so
         // the abandoned one is either gone already or removed by this sweep; either way the live one stays.
