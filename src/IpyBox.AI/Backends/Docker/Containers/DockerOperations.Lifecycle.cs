@@ -6,18 +6,33 @@ namespace IpyBox.AI;
 /// <summary>The engine calls that keep a sandbox beyond its process: pause, stop, rename (its lease), and images committed from containers (snapshots).</summary>
 internal sealed partial class DockerOperations
 {
-    /// <summary>Freezes a running container (the cgroup freezer); harmless when it is paused already.</summary>
-    /// <exception cref="DockerApiException">The container is not running, or is gone.</exception>
+    /// <summary>How many times a freeze the runtime could not complete is tried in all.</summary>
+    private const int MaxFreezeAttempts = 5;
+
+    /// <summary>
+    /// Freezes a running container (the cgroup freezer); harmless when it is paused already. The freezer gives up when a
+    /// process of the container does not stop in time (one forking, or stuck in the kernel, on a loaded machine: the runtime
+    /// answers "unable to freeze"); the freeze is then tried again, a few times, a little later each time.
+    /// </summary>
+    /// <exception cref="DockerApiException">The container is not running, is gone, or could not be frozen after the retries.</exception>
     public Task PauseContainerAsync(string id, CancellationToken cancellationToken) =>
         GuardAsync(async () =>
         {
-            try
+            for (var attempt = 1; ; attempt++)
             {
-                await _client.Containers.PauseContainerAsync(id, cancellationToken).ConfigureAwait(false);
-            }
-            catch (DockerApiException ex) when (ex.ResponseBody?.Contains("already paused", StringComparison.OrdinalIgnoreCase) == true)
-            {
-                // The goal is reached.
+                try
+                {
+                    await _client.Containers.PauseContainerAsync(id, cancellationToken).ConfigureAwait(false);
+                    return;
+                }
+                catch (DockerApiException ex) when (ex.ResponseBody?.Contains("already paused", StringComparison.OrdinalIgnoreCase) == true)
+                {
+                    return; // The goal is reached.
+                }
+                catch (DockerApiException ex) when (attempt < MaxFreezeAttempts && ex.ResponseBody?.Contains("unable to freeze", StringComparison.OrdinalIgnoreCase) == true)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(250 * attempt), _time, cancellationToken).ConfigureAwait(false);
+                }
             }
         });
 
