@@ -18,6 +18,8 @@ public sealed class TcpProxy : IAsyncDisposable
     private Task? _accepting;
     private string? _loseAnswerTo;
     private int _answerBytesPerTick;
+    private (string Text, byte[] Answer)? _cannedAnswer;
+    private int _cannedAnswersLeft;
 
     public TcpProxy(IPEndPoint target)
     {
@@ -109,6 +111,20 @@ public sealed class TcpProxy : IAsyncDisposable
     /// Passes answers on at no more than <paramref name="bytesPerSecond"/> (a client that reads slowly: the endpoint's own
     /// buffers fill), or at full speed again with 0. Applies to connections open now and later.
     /// </summary>
+    /// <summary>
+    /// Answers the next <paramref name="count"/> requests that contain <paramref name="requestText"/> with
+    /// <paramref name="rawHttpAnswer"/> (a whole HTTP/1.1 response) instead of passing them on: the endpoint never sees them.
+    /// </summary>
+    public void AnswerNextRequestsWith(string requestText, int count, string rawHttpAnswer)
+    {
+        _cannedAnswer = (requestText, Encoding.ASCII.GetBytes(rawHttpAnswer));
+        Volatile.Write(ref _cannedAnswersLeft, count);
+    }
+
+    /// <summary>Builds an HTTP/1.1 response with a JSON body, for <see cref="AnswerNextRequestsWith"/>.</summary>
+    public static string JsonAnswer(int status, string reason, string json) =>
+        $"HTTP/1.1 {status} {reason}\r\nContent-Type: application/json\r\nContent-Length: {Encoding.UTF8.GetByteCount(json)}\r\n\r\n{json}";
+
     public void LimitAnswerRate(int bytesPerSecond) => Volatile.Write(ref _answerBytesPerTick, bytesPerSecond / TicksPerSecond);
 
     public async ValueTask DisposeAsync() => await StopAsync();
@@ -178,6 +194,15 @@ public sealed class TcpProxy : IAsyncDisposable
                 && Interlocked.CompareExchange(ref _loseAnswerTo, null, text) == text)
             {
                 answerLost.TrySetResult();
+            }
+
+            if (_cannedAnswer is { } canned
+                && Encoding.ASCII.GetString(buffer, 0, read).Contains(canned.Text, StringComparison.Ordinal)
+                && Interlocked.Decrement(ref _cannedAnswersLeft) >= 0)
+            {
+                // One request per exchange (HTTP/1.1 without pipelining), so nothing else writes to the client meanwhile.
+                await from.GetStream().WriteAsync(canned.Answer, cancellationToken);
+                continue;
             }
 
             await to.GetStream().WriteAsync(buffer.AsMemory(0, read), cancellationToken);

@@ -80,6 +80,26 @@ public sealed class EngineFaultTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_pause_the_runtime_could_not_freeze_at_first_is_tried_again_and_the_sandbox_ends_up_paused()
+    {
+        // The runtime's answer when a process of the sandbox does not stop in time (forking, or busy in the kernel, on a loaded machine).
+        var provider = new DockerSandboxProvider(Options());
+        await using var sandbox = await provider.CreateAsync(new SandboxRequest { Lease = TimeSpan.FromMinutes(10) });
+        await sandbox.ExecuteAsync("kept = 42");
+        _proxy.AnswerNextRequestsWith(
+            "/pause ",
+            2,
+            TcpProxy.JsonAnswer(500, "Internal Server Error", $$"""{"message":"Cannot pause container {{sandbox.Id}}: OCI runtime pause failed: unable to freeze: unknown"}"""));
+
+        await provider.Directory.PauseAsync(sandbox.Id);
+
+        Assert.Equal(SandboxState.Paused, (await provider.Directory.FindAsync(sandbox.Id))!.State);
+        await provider.Directory.ResumeAsync(sandbox.Id);
+        Assert.Equal("42", (await sandbox.ExecuteAsync("print(kept)")).Text);
+        await provider.Directory.DeleteAsync(sandbox.Id);
+    }
+
+    [Fact]
     public async Task Engine_calls_with_the_engine_unreachable_throw_DockerUnavailableException()
     {
         await using var container = await ExecutionContainer.StartAsync(Options());
