@@ -56,8 +56,32 @@ public sealed class McpSkillTests : IAsyncLifetime
         Assert.DoesNotContain(Directory.GetDirectories(folder, "*", SearchOption.AllDirectories), d => d.Contains("broken", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_skill_saved_from_a_cell_by_one_process_is_imported_and_called_by_the_next_process_on_the_same_folder()
+    {
+        var folder = _directory.Combine("shared-skills");
+        await using (var first = await StartAsync("--skills-dir", folder))
+        {
+            var save = await first.CallToolAsync("execute_ipython_cell", Arguments(("code", $"""
+                from mcptools import save_skill
+                print(save_skill("rain_total", "Sums rain readings, skipping missing ones.", {Python(RainTotal)})["module"])
+                """)));
+            Assert.False(save.IsError == true, McpServerFixture.TextOf(save));
+            Assert.Equal("skills.rain_total", McpServerFixture.TextOf(save).Trim());
+        }
+
+        await using var second = await StartAsync("--skills-dir", folder);
+        var cell = await second.CallToolAsync("execute_ipython_cell", Arguments(("code", "import skills.rain_total as s\nprint(s.rain_total([4, None, 0.5]))")));
+
+        Assert.False(cell.IsError == true, McpServerFixture.TextOf(cell) + string.Join('\n', _stderr));
+        Assert.Equal("4.5", McpServerFixture.TextOf(cell).Trim());
+    }
+
     private static Dictionary<string, object?> Arguments(params (string Name, object? Value)[] arguments) =>
         arguments.ToDictionary(a => a.Name, a => a.Value);
+
+    /// <summary>A Python string literal of <paramref name="text"/> (ASCII text with newlines only).</summary>
+    private static string Python(string text) => "\"" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal) + "\"";
 
     private Task<McpClient> StartAsync(params string[] arguments) =>
         McpServerFixture.StartAsync(_runId, _stderr, ["--network", "none", .. arguments]);
