@@ -30,6 +30,14 @@ internal static class McpCommand
         {
             Description = "Serve only execute_ipython_cell, search_tools and describe_tool: for --mcp-config servers with more tools than a client should list, the client finds tools by search and calls them from code.",
         };
+        var skillsDirectory = new Option<DirectoryInfo?>("--skills-dir")
+        {
+            Description = "A host folder of skills (created when missing; other ipybox processes may share it). Turns on save_skill: code that worked is kept there and loaded into this sandbox and every later one as the package skills.<name>. Skills run only in the sandbox.",
+        };
+        var skillsTenant = new Option<string?>("--skills-tenant")
+        {
+            Description = "With --skills-dir: the tenant whose skills this sandbox gets (with the folder's shared ones) and to whose scope save_skill saves. Without it, skills are saved to the shared scope.",
+        };
         var logLevel = new Option<LogLevel>("--log-level")
         {
             Description = "Minimum level of the log written to stderr.",
@@ -37,9 +45,9 @@ internal static class McpCommand
         };
         var container = new ContainerArguments();
 
-        var command = new Command("mcp", "Serve a Python sandbox to an MCP client over stdio (tools: execute_ipython_cell, upload_file, download_file, reset, install_packages; with --mcp-config also list_sandbox_tools, get_tool_source, get_module_source, search_tools, describe_tool).")
+        var command = new Command("mcp", "Serve a Python sandbox to an MCP client over stdio (tools: execute_ipython_cell, upload_file, download_file, reset, install_packages; with --mcp-config also list_sandbox_tools, get_tool_source, get_module_source, search_tools, describe_tool; with --skills-dir also save_skill).")
         {
-            allowedDirectories, mcpConfig, toolApproval, searchOnly, logLevel,
+            allowedDirectories, mcpConfig, toolApproval, searchOnly, skillsDirectory, skillsTenant, logLevel,
         };
         container.AddTo(command);
         networkArguments.AddTo(command);
@@ -48,6 +56,14 @@ internal static class McpCommand
             if (networkArguments.Conflict(parse) is { } conflict)
             {
                 Console.Error.WriteLine(conflict);
+                return ExitCodes.Failure;
+            }
+
+            var skills = parse.GetValue(skillsDirectory);
+            var tenant = parse.GetValue(skillsTenant);
+            if (tenant is not null && (skills is null || string.IsNullOrWhiteSpace(tenant)))
+            {
+                Console.Error.WriteLine(skills is null ? "error: --skills-tenant needs --skills-dir." : "error: --skills-tenant needs a non-empty name.");
                 return ExitCodes.Failure;
             }
 
@@ -83,11 +99,18 @@ internal static class McpCommand
                         options.McpServers.Add(server);
                     }
 
+                    if (skills is not null)
+                    {
+                        options.Skills = new SkillStore(skills.FullName);
+                        options.SkillTenant = _ => tenant;
+                    }
+
                     HostToolApprovals.Configure(options.ToolBridge, parse.GetValue(toolApproval) == "deny", "ipybox mcp");
                 },
                 parse.GetValue(logLevel),
-                toolDiscovery: servers.Count > 0,
-                searchAndExecuteOnly: parse.GetValue(searchOnly));
+                toolDiscovery: servers.Count > 0 || skills is not null,
+                searchAndExecuteOnly: parse.GetValue(searchOnly),
+                skills: skills is not null);
             await host.RunAsync(cancellationToken);
             return ExitCodes.Success;
         });

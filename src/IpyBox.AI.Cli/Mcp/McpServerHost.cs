@@ -20,7 +20,8 @@ internal static class McpServerHost
     /// <param name="logLevel">The minimum level of the log.</param>
     /// <param name="toolDiscovery">Whether to serve the tools that list the sandbox's tool packages (when MCP servers are configured).</param>
     /// <param name="searchAndExecuteOnly">Whether to serve only <c>execute_ipython_cell</c>, <c>search_tools</c> and <c>describe_tool</c>.</param>
-    public static IHost Build(Action<IpyBoxOptions> configure, LogLevel logLevel, bool toolDiscovery = false, bool searchAndExecuteOnly = false)
+    /// <param name="skills">Whether to serve <c>save_skill</c> (the options configure <see cref="IpyBoxOptions.Skills"/>).</param>
+    public static IHost Build(Action<IpyBoxOptions> configure, LogLevel logLevel, bool toolDiscovery = false, bool searchAndExecuteOnly = false, bool skills = false)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Logging.SetMinimumLevel(logLevel);
@@ -31,7 +32,7 @@ internal static class McpServerHost
         });
         builder.Logging.Services.AddSingleton<ConsoleFormatter>(new McpLogFormatter(logLevel));
         var input = new ClientInputStream(Console.OpenStandardInput());
-        builder.Services.AddIpyBoxMcpServer(configure, toolDiscovery, searchAndExecuteOnly).WithStreamServerTransport(input, new BufferedStream(Console.OpenStandardOutput()));
+        builder.Services.AddIpyBoxMcpServer(configure, toolDiscovery, searchAndExecuteOnly, skills).WithStreamServerTransport(input, new BufferedStream(Console.OpenStandardOutput()));
         var host = builder.Build();
 
         // A client that goes away (closes stdin) stops the server at once: the calls in flight are cancelled and the sandbox
@@ -48,8 +49,13 @@ internal static class McpServerHost
     /// Whether the client sees only <c>execute_ipython_cell</c>, <c>search_tools</c> and <c>describe_tool</c>: for tool sets too
     /// large to list, the client finds tools by search and calls them from code.
     /// </param>
+    /// <param name="skills">
+    /// Whether to serve <c>save_skill</c> and the discovery tools (skills are found by search); <paramref name="configure"/> sets
+    /// <see cref="IpyBoxOptions.Skills"/>. In the search-and-execute mode it is served as well, as the one way to save a skill.
+    /// </param>
     /// <returns>The MCP server builder, to add a transport to.</returns>
-    public static IMcpServerBuilder AddIpyBoxMcpServer(this IServiceCollection services, Action<IpyBoxOptions> configure, bool toolDiscovery = false, bool searchAndExecuteOnly = false)
+    public static IMcpServerBuilder AddIpyBoxMcpServer(
+        this IServiceCollection services, Action<IpyBoxOptions> configure, bool toolDiscovery = false, bool searchAndExecuteOnly = false, bool skills = false)
     {
         services.AddIpyBox(options =>
         {
@@ -69,7 +75,12 @@ internal static class McpServerHost
         var server = services
             .AddMcpServer(o => o.ServerInfo = new() { Name = "ipybox", Version = typeof(McpServerHost).Assembly.GetName().Version?.ToString(3) ?? "0.0.0" })
             .WithTools<McpTools>();
-        if (!toolDiscovery && !searchAndExecuteOnly)
+        if (skills)
+        {
+            server.WithTools<McpSkillTools>();
+        }
+
+        if (!toolDiscovery && !skills && !searchAndExecuteOnly)
         {
             return server;
         }
@@ -82,7 +93,7 @@ internal static class McpServerHost
             {
                 foreach (var tool in options.ToolCollection?.ToList() ?? [])
                 {
-                    if (tool.ProtocolTool.Name is not (SearchAndExecuteTools.Execute or SearchAndExecuteTools.Search or SearchAndExecuteTools.Describe))
+                    if (tool.ProtocolTool.Name is not (SearchAndExecuteTools.Execute or SearchAndExecuteTools.Search or SearchAndExecuteTools.Describe or SearchAndExecuteTools.SaveSkill))
                     {
                         options.ToolCollection!.Remove(tool);
                     }
@@ -99,6 +110,7 @@ internal static class McpServerHost
         public const string Execute = "execute_ipython_cell";
         public const string Search = "search_tools";
         public const string Describe = "describe_tool";
+        public const string SaveSkill = "save_skill";
     }
 
     /// <summary>Logs image build or pull progress (the first launch may build the image).</summary>

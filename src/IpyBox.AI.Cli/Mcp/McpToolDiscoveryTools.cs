@@ -21,9 +21,9 @@ internal sealed class McpToolDiscoveryTools(SandboxTools tools)
         McpTools.ToCallToolResult(await tools.ListToolModulesAsync(McpServerHost.ConversationKey, cancellationToken));
 
     [McpServerTool(Name = "get_tool_source", ReadOnly = true, Idempotent = true)]
-    [Description("Return the Python source of a tool package listed by `list_sandbox_tools`: every function with its parameters, types, defaults and docstring.")]
+    [Description("Return generated Python source: of one tool (its module, e.g. 'mcptools.weather.forecast': the function with its parameters, types, defaults and docstring) or of a package listed by `list_sandbox_tools` (its index: every tool with a one-line summary).")]
     public async Task<CallToolResult> GetToolSourceAsync(
-        [Description("The package's module as listed, e.g. 'mcptools.weather'.")] string module,
+        [Description("A tool's module, e.g. 'mcptools.weather.forecast', or a package's, e.g. 'mcptools.weather'.")] string module,
         CancellationToken cancellationToken = default) =>
         McpTools.ToCallToolResult(await tools.GetToolSourceAsync(McpServerHost.ConversationKey, module, cancellationToken));
 

@@ -117,7 +117,11 @@ public static partial class HostToolExtensions
             var directory = Directory.CreateDirectory(Path.Combine(root, package.PackageName));
             await File.WriteAllTextAsync(Path.Combine(root, "__init__.py"), ReadResource(DiscoveryResource), cancellationToken).ConfigureAwait(false);
             await File.WriteAllTextAsync(Path.Combine(root, "_bridge.py"), ReadResource(BridgeResource), cancellationToken).ConfigureAwait(false);
-            await File.WriteAllTextAsync(Path.Combine(directory.FullName, "__init__.py"), package.Source, cancellationToken).ConfigureAwait(false);
+            foreach (var (fileName, source) in package.Files)
+            {
+                await File.WriteAllTextAsync(Path.Combine(directory.FullName, fileName), source, cancellationToken).ConfigureAwait(false);
+            }
+
             await sandbox.Files.UploadDirectoryAsync(root, ToolPackage.Root, cancellationToken).ConfigureAwait(false);
         }
         finally

@@ -29,7 +29,7 @@ public sealed class HostToolRegistration : IDisposable
     /// <summary>Gets the generated functions, one per tool, in the set's order.</summary>
     public IReadOnlyList<HostToolFunction> Functions => _set.Package.Functions;
 
-    /// <summary>Gets the generated source of the package's <c>__init__.py</c>, for a model to read before it writes code.</summary>
+    /// <summary>Gets the generated source of the package's <c>__init__.py</c>: the index of its tools (each tool's function is in its own module, <c>&lt;Module&gt;.&lt;function&gt;</c>).</summary>
     public string Source => _set.Package.Source;
 
     /// <summary>Stops serving the set's calls from the sandbox. Idempotent.</summary>

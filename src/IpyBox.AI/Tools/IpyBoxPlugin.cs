@@ -193,15 +193,15 @@ public sealed class IpyBoxPlugin
     public async Task<string> ListSandboxToolsAsync(Kernel? kernel = null, CancellationToken cancellationToken = default) =>
         (await _tools.ListToolModulesAsync(ResolveConversationKey(kernel), cancellationToken).ConfigureAwait(false)).Text;
 
-    /// <summary>Returns the generated source of a tool package of the conversation's sandbox.</summary>
-    /// <param name="module">The package's module or tool set name.</param>
+    /// <summary>Returns the generated source of one tool or of a tool package's index in the conversation's sandbox.</summary>
+    /// <param name="module">A tool's module (<c>mcptools.weather.forecast</c>), or a package's module or tool set name.</param>
     /// <param name="kernel">The Semantic Kernel, when invoked through one.</param>
     /// <param name="cancellationToken">Cancels waiting for the sandbox.</param>
     /// <returns>The source, or a readable error.</returns>
     [KernelFunction(ToolSourceName)]
-    [Description("Returns the Python source of a tool package listed by list_sandbox_tools: every function with its parameters, types, defaults and docstring.")]
+    [Description("Returns generated Python source: of one tool (its module, e.g. \"mcptools.weather.forecast\": the function with its parameters, types, defaults and docstring) or of a package listed by list_sandbox_tools (its index: every tool with a one-line summary).")]
     public async Task<string> GetToolSourceAsync(
-        [Description("The package's module as listed, e.g. \"mcptools.weather\".")] string module,
+        [Description("A tool's module, e.g. \"mcptools.weather.forecast\", or a package's, e.g. \"mcptools.weather\".")] string module,
         Kernel? kernel = null,
         CancellationToken cancellationToken = default) =>
         (await _tools.GetToolSourceAsync(ResolveConversationKey(kernel), module, cancellationToken).ConfigureAwait(false)).Text;

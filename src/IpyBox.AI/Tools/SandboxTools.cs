@@ -335,11 +335,18 @@ public sealed partial class SandboxTools
             (session, _) => Task.FromResult(SandboxToolResult.Success(Fit(ToolModuleListing.Format(session.Sandbox.GetHostToolModules())))),
             cancellationToken);
 
-    /// <summary>Returns the generated source of a tool package registered in the conversation's sandbox.</summary>
+    /// <summary>
+    /// Returns the generated source of a tool package registered in the conversation's sandbox, or of one of its tools: a
+    /// package's source is its index (every tool with a one-line summary), a tool's source is its own small module with
+    /// the signature and docstring.
+    /// </summary>
     /// <param name="conversationKey">The conversation; <see langword="null"/> gives an error result that says how to supply one.</param>
-    /// <param name="module">The package's module (<c>mcptools.weather</c>) or its tool set's name (<c>weather</c>).</param>
+    /// <param name="module">
+    /// The package's module (<c>mcptools.weather</c>) or its tool set's name (<c>weather</c>), or one tool's module
+    /// (<c>mcptools.weather.forecast</c> or <c>weather.forecast</c>).
+    /// </param>
     /// <param name="cancellationToken">Cancels waiting for the sandbox.</param>
-    /// <returns>The source; an error result naming the registered packages when there is no such package.</returns>
+    /// <returns>The source; an error result naming the registered packages when there is no such package or tool.</returns>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public Task<SandboxToolResult> GetToolSourceAsync(string? conversationKey, string module, CancellationToken cancellationToken = default) =>
         InvokeAsync(
@@ -347,15 +354,37 @@ public sealed partial class SandboxTools
             conversationKey,
             (session, _) =>
             {
-                var modules = session.Sandbox.GetHostToolModules();
-                var found = modules.FirstOrDefault(m => m.Module == module) ?? modules.FirstOrDefault(m => m.SetName == module);
-                return Task.FromResult(found is not null
-                    ? SandboxToolResult.Success(Fit(found.Source))
-                    : SandboxToolResult.Error(modules.Count == 0
+                var sets = session.Sandbox.GetService<ToolBridgeHost>()?.Sets ?? [];
+                var source = ToolSource(sets, module ?? string.Empty);
+                return Task.FromResult(source is not null
+                    ? SandboxToolResult.Success(Fit(source))
+                    : SandboxToolResult.Error(sets.Count == 0
                         ? $"Error: no tool package '{module}': this sandbox has no tool packages."
-                        : $"Error: no tool package '{module}'. The registered packages are: {string.Join(", ", modules.Select(m => m.Module))}."));
+                        : $"Error: no tool package or tool '{module}'. The registered packages are: {string.Join(", ", sets.Select(set => set.Package.Module))}; " +
+                          "a tool's module is the package's followed by the function's name, e.g. mcptools.weather.forecast."));
             },
             cancellationToken);
+
+    /// <summary>Finds the source of a package (by module or set name) or of one tool (package, a dot, the function's name).</summary>
+    private static string? ToolSource(IReadOnlyList<ToolBridgeSet> sets, string name)
+    {
+        var package = Package(sets, name);
+        if (package is not null)
+        {
+            return package.Source;
+        }
+
+        var dot = name.LastIndexOf('.');
+        if (dot <= 0)
+        {
+            return null;
+        }
+
+        return Package(sets, name[..dot])?.FunctionSource(name[(dot + 1)..]);
+    }
+
+    private static ToolPackage? Package(IReadOnlyList<ToolBridgeSet> sets, string name) =>
+        (sets.FirstOrDefault(set => set.Package.Module == name) ?? sets.FirstOrDefault(set => set.Set.Name == name))?.Package;
 
     /// <summary>Returns the source of a Python module on the kernel's path (a tool package, a library, a file in <c>/app</c>), read in the kernel.</summary>
     /// <param name="conversationKey">The conversation; <see langword="null"/> gives an error result that says how to supply one.</param>

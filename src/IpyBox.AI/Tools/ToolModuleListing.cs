@@ -29,6 +29,6 @@ internal static class ToolModuleListing
             }
         }
 
-        return text.Append("\nRead a package's docstrings with get_tool_source before writing code.").ToString();
+        return text.Append("\nRead one tool's docstring with get_tool_source and the tool's module (e.g. mcptools.<package>.<function>) before writing code; a package's own source is only its index.").ToString();
     }
 }

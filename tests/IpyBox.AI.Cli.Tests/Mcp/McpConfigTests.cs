@@ -46,7 +46,7 @@ public sealed class McpConfigTests : IAsyncLifetime
         Assert.Contains("import mcptools.remote", listing, StringComparison.Ordinal);
         Assert.Contains("mcptools.local.add(", listing, StringComparison.Ordinal);
 
-        var source = McpServerFixture.TextOf(await client.CallToolAsync("get_tool_source", new Dictionary<string, object?> { ["module"] = "mcptools.remote" }));
+        var source = McpServerFixture.TextOf(await client.CallToolAsync("get_tool_source", new Dictionary<string, object?> { ["module"] = "mcptools.remote.forecast" }));
         Assert.Contains("def forecast(", source, StringComparison.Ordinal);
 
         var cell = await client.CallToolAsync("execute_ipython_cell", new Dictionary<string, object?>

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.ComponentModel;
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 
@@ -262,15 +263,47 @@ public sealed class ToolBridgeTests(ToolBridgeFixture fixture) : IClassFixture<T
     }
 
     [Fact]
+    public async Task Each_tool_is_a_small_module_of_its_own_and_the_package_index_lists_and_re_exports_them()
+    {
+        var tools = Enumerable.Range(0, 40)
+            .Select(i => AIFunctionFactory.Create((string city, int days) => $"{city}{days}", $"tool_{i}", $"Reads reading {i} of a city.\nDetails the index leaves out."))
+            .ToArray();
+        using var registration = await Sandbox.AddHostToolsAsync(new HostToolSet("layout", tools), s_approveAll);
+
+        var files = await Sandbox.ExecuteAsync("""
+            import os, mcptools.layout as _p
+            _d = os.path.dirname(_p.__file__)
+            _f = sorted(n for n in os.listdir(_d) if n.endswith('.py'))
+            print(len(_f), _f[0], sum(os.path.getsize(os.path.join(_d, n)) for n in _f))
+            """);
+        var one = await Sandbox.GetModuleSourceAsync("mcptools.layout.tool_7");
+        var index = await Sandbox.GetModuleSourceAsync("mcptools.layout");
+        var calls = await Sandbox.ExecuteAsync("from mcptools.layout import tool_7\nfrom mcptools.layout.tool_8 import tool_8\nprint(tool_7(city='a', days=1), tool_8(city='b', days=2))");
+
+        var parts = files.Text!.Split(' ');
+        Assert.Equal("41", parts[0]);
+        Assert.Equal("__init__.py", parts[1]);
+        Assert.Contains("def tool_7(*, city: str, days: int)", one);
+        Assert.DoesNotContain("tool_8", one);
+        Assert.True(one.Length * 20 < int.Parse(parts[2], CultureInfo.InvariantCulture), $"one tool's module is {one.Length} of {parts[2]} bytes");
+        Assert.Contains("tool_8: Reads reading 8 of a city.", index);
+        Assert.DoesNotContain("Details the index leaves out", index);
+        Assert.DoesNotContain("def ", index);
+        Assert.Equal("a1 b2", calls.Text);
+    }
+
+    [Fact]
     public async Task The_generated_source_and_any_module_source_can_be_read()
     {
         using var registration = await Sandbox.AddHostToolsAsync(new HostToolSet("readable", [AIFunctionFactory.Create((string city) => city, "weather", "Tells the weather.")]), s_approveAll);
 
         var source = await Sandbox.GetModuleSourceAsync("mcptools.readable");
+        var tool = await Sandbox.GetModuleSourceAsync("mcptools.readable.weather");
         var json = await Sandbox.GetModuleSourceAsync("json.decoder");
 
         Assert.Equal(registration.Source.TrimEnd(), source);
-        Assert.Contains("def weather(*, city: str)", source);
+        Assert.Contains("weather: Tells the weather.", source);
+        Assert.Contains("def weather(*, city: str)", tool);
         Assert.Contains("class JSONDecoder", json);
         Assert.Contains(Sandbox.GetHostToolModules(), module => module.Module == "mcptools.readable" && module.Source == registration.Source);
         await Assert.ThrowsAsync<ArgumentException>(() => Sandbox.GetModuleSourceAsync("os; import shutil"));

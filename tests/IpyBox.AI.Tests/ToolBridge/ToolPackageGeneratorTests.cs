@@ -11,13 +11,18 @@ public sealed partial class ToolPackageGeneratorTests
     {
         var package = ToolPackageGenerator.Generate(HostileTools.Create(), "evil");
 
-        var code = StringLiteral().Replace(package.Source, "\"\"");
-        Assert.All(package.Source, c => Assert.True(c is '\n' or (>= ' ' and <= '~'), $"unexpected character U+{(int)c:X4}"));
-        Assert.DoesNotContain("open(", code);
-        Assert.DoesNotContain("ipybox-injected", code);
-        Assert.DoesNotContain("'", code);
-        Assert.DoesNotContain("\\", code);
-        Assert.DoesNotContain("#", code.Split('\n', 2)[1]);
+        Assert.Equal(package.Functions.Count + 1, package.Files.Count());
+        Assert.All(package.Files, file =>
+        {
+            var code = StringLiteral().Replace(file.Source, "\"\"");
+            Assert.All(file.Source, c => Assert.True(c is '\n' or (>= ' ' and <= '~'), $"unexpected character U+{(int)c:X4}"));
+            Assert.DoesNotContain("open(", code);
+            Assert.DoesNotContain("ipybox-injected", code);
+            Assert.DoesNotContain("'", code);
+            Assert.DoesNotContain("\\", code);
+            Assert.DoesNotContain("#", code.Split('\n', 2)[1]);
+            Assert.Matches("^(__init__|[A-Za-z][A-Za-z0-9_]*)\\.py$", file.FileName);
+        });
         Assert.Equal(HostileTools.Breakouts.Length + 2, package.Functions.Count);
         Assert.Equal(package.Functions.Count, package.Functions.Select(f => f.FunctionName).Distinct().Count());
         Assert.All(package.Functions, f => Assert.Matches("^[A-Za-z][A-Za-z0-9_]*$", f.FunctionName));
@@ -30,7 +35,7 @@ public sealed partial class ToolPackageGeneratorTests
 
         Assert.Equal(["class_", "class__2"], package.Functions.TakeLast(2).Select(f => f.FunctionName));
         Assert.Equal("class_(*, lambda_: str, b: str, arg_1x: str)", package.Functions[^2].Signature);
-        Assert.Contains("return _b.call(_SET, \"class_\", {\"lambda\": lambda_, \"_b\": b, \"1x\": arg_1x}, {})", package.Source);
+        Assert.Contains("return _b.call(_SET, \"class_\", {\"lambda\": lambda_, \"_b\": b, \"1x\": arg_1x}, {})", AllSource(package));
     }
 
     [Fact]
@@ -45,7 +50,7 @@ public sealed partial class ToolPackageGeneratorTests
 
         Assert.Equal(["find", "find_2"], package.Functions.Select(f => f.FunctionName));
         Assert.Equal("find_2(*, file: str, file_2: str)", package.Functions[1].Signature);
-        Assert.Contains("return _b.call(_SET, \"find_2\", {\"\\ufb01le\": file, \"file\": file_2}, {})", package.Source);
+        Assert.Contains("return _b.call(_SET, \"find_2\", {\"\\ufb01le\": file, \"file\": file_2}, {})", AllSource(package));
     }
 
     [Fact]
@@ -70,7 +75,7 @@ public sealed partial class ToolPackageGeneratorTests
             "measure(*, limit: float | None = None, floor: float | None = None, big: int = 79228162514264337593543950336, " +
             "huge: int | None = None, deep: list[_t.Any] | None = None)",
             package.Functions[0].Signature);
-        Assert.DoesNotContain("float(", package.Source);
+        Assert.DoesNotContain("float(", AllSource(package));
     }
 
     [Fact]
@@ -108,9 +113,9 @@ public sealed partial class ToolPackageGeneratorTests
             "when: str | int | None = None, anything: _t.Any = None, meta: dict[str, float] | None = None, opts: dict[str, _t.Any] | None = None, " +
             "level: _t.Literal[1, 2, None] | None = None, weird: _t.Any = None, ref: _t.Any = None)",
             package.Functions[0].Signature);
-        Assert.Contains("_search_1 = _t.TypedDict(\"_search_1\", {\"field\": _t.Required[str], \"op\": _t.Literal[\"eq\"]}, total=False)", package.Source);
-        Assert.Contains("{\"query\": query, \"filter\": filter}, {\"limit\": limit, \"mode\": mode,", package.Source);
-        Assert.Contains("\\n\\nArgs:\\n    query: (no description)\\n    filter: (no description)\\n    limit: How many.", package.Source);
+        Assert.Contains("_search_1 = _t.TypedDict(\"_search_1\", {\"field\": _t.Required[str], \"op\": _t.Literal[\"eq\"]}, total=False)", AllSource(package));
+        Assert.Contains("{\"query\": query, \"filter\": filter}, {\"limit\": limit, \"mode\": mode,", AllSource(package));
+        Assert.Contains("\\n\\nArgs:\\n    query: (no description)\\n    filter: (no description)\\n    limit: How many.", AllSource(package));
     }
 
     [Fact]
@@ -126,7 +131,7 @@ public sealed partial class ToolPackageGeneratorTests
         var package = ToolPackageGenerator.Generate(new HostToolSet("bare", tools), "bare");
 
         Assert.Equal(["none()", "list_()", "props_not_object()"], package.Functions.Select(f => f.Signature));
-        Assert.Contains("Calls the host tool none.", package.Source);
+        Assert.Contains("Calls the host tool none.", AllSource(package));
     }
 
     [Fact]
@@ -153,6 +158,31 @@ public sealed partial class ToolPackageGeneratorTests
 
         Assert.Equal("dup(*, a: str | None = None)", package.Functions[0].Signature);
     }
+
+    [Fact]
+    public void Each_tool_gets_its_own_module_named_distinctly_regardless_of_case_and_the_index_summarises_each_in_one_line()
+    {
+        var set = new HostToolSet("weather", [
+            AIFunctionFactory.Create((string city) => city, "forecast", "Forecasts the weather.\nA second line the index leaves out."),
+            AIFunctionFactory.Create((string city) => city, "Forecast", new string('x', 500)),
+            AIFunctionFactory.Create(() => 1, "quiet"),
+        ]);
+
+        var package = ToolPackageGenerator.Generate(set, "weather");
+        var index = package.Files.First().Source;
+
+        Assert.Equal(["__init__.py", "forecast.py", "Forecast_2.py", "quiet.py"], package.Files.Select(file => file.FileName));
+        Assert.Contains("\\n  forecast: Forecasts the weather.\\n  Forecast_2: " + new string('x', 117) + "...\\n  quiet: (no description)", index);
+        Assert.DoesNotContain("second line", index);
+        Assert.Contains("from .Forecast_2 import Forecast_2\n", index);
+        Assert.Contains("__all__ = [\"forecast\", \"Forecast_2\", \"quiet\"]", index);
+        Assert.DoesNotContain("def ", index);
+        Assert.Contains("def Forecast_2(*, city: str)", package.FunctionSource("Forecast_2"));
+        Assert.DoesNotContain("def forecast", package.FunctionSource("Forecast_2"));
+        Assert.Null(package.FunctionSource("rain"));
+    }
+
+    private static string AllSource(ToolPackage package) => string.Concat(package.Files.Select(file => file.Source));
 
     [GeneratedRegex("\"(?:\\\\.|[^\"\\\\])*\"")]
     private static partial Regex StringLiteral();

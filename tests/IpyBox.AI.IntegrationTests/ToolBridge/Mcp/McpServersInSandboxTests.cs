@@ -112,8 +112,8 @@ public sealed class McpServersInSandboxTests(McpServersInSandboxFixture fixture)
         var tools = new SandboxTools(fixture.Sessions);
 
         var listing = await tools.ListToolModulesAsync("main");
-        var package = await tools.GetToolSourceAsync("main", "mcptools.testserver");
-        var module = await tools.GetModuleSourceAsync("main", "mcptools.testserver");
+        var package = await tools.GetToolSourceAsync("main", "mcptools.testserver.describe_query");
+        var module = await tools.GetModuleSourceAsync("main", "mcptools.testserver.describe_query");
         var missing = await tools.GetModuleSourceAsync("main", "no_such_module_here");
 
         Assert.False(listing.IsError, listing.Text);

@@ -156,12 +156,19 @@ public sealed class SessionToolRegistrationTests : IAsyncDisposable
 
         var byModule = await tools.GetToolSourceAsync("k", "mcptools.weather");
         var bySet = await tools.GetToolSourceAsync("k", "weather");
+        var tool = await tools.GetToolSourceAsync("k", "mcptools.weather.forecast");
+        var toolBySet = await tools.GetToolSourceAsync("k", "weather.forecast");
         var unknown = await tools.GetToolSourceAsync("k", "news");
+        var unknownTool = await tools.GetToolSourceAsync("k", "mcptools.weather.rain");
 
-        Assert.Contains("def forecast(", byModule.Text, StringComparison.Ordinal);
+        Assert.Contains("forecast: Forecasts the weather.", byModule.Text, StringComparison.Ordinal);
+        Assert.Contains("from .forecast import forecast", byModule.Text, StringComparison.Ordinal);
         Assert.Equal(byModule.Text, bySet.Text);
+        Assert.Contains("def forecast(*, city: str, days: int)", tool.Text, StringComparison.Ordinal);
+        Assert.Equal(tool.Text, toolBySet.Text);
         Assert.True(unknown.IsError);
-        Assert.Equal("Error: no tool package 'news'. The registered packages are: mcptools.weather.", unknown.Text);
+        Assert.StartsWith("Error: no tool package or tool 'news'. The registered packages are: mcptools.weather;", unknown.Text, StringComparison.Ordinal);
+        Assert.True(unknownTool.IsError);
     }
 
     [Fact]
