@@ -188,9 +188,6 @@ internal sealed class ToolBridgeHost : IJupyterMessageHandler
     private static JsonObject CouldNotServe(string prompt) =>
         new() { ["rid"] = ToolBridgeRequest.LeadingRequestId(prompt.AsSpan(Marker.Length)), ["error"] = "The host could not serve the tool call." };
 
-    private static JsonObject Failure(string id, string kind, string message) =>
-        new() { ["id"] = id, ["error"] = new JsonObject { ["kind"] = kind, ["message"] = message } };
-
     /// <summary>
     /// Under the gate: takes the handler off the sandbox and forgets the calls; returns the stop source of the calls in flight,
     /// for the caller to cancel outside the gate (cancellation runs the tools' callbacks). Sets registered later start afresh.
@@ -278,7 +275,7 @@ internal sealed class ToolBridgeHost : IJupyterMessageHandler
             }
             else
             {
-                results.Add(Failure(id, "bridge", "The host knows no such call; the sandbox's tools may have been re-registered."));
+                results.Add(ToolBridgeCallReading.Failure(id, "bridge", "The host knows no such call; the sandbox's tools may have been re-registered."));
             }
         }
 
@@ -338,17 +335,17 @@ internal sealed class ToolBridgeHost : IJupyterMessageHandler
         AIFunction? tool = null;
         if (set is null || !set.Tools.TryGetValue(call.ToolName, out tool))
         {
-            return PendingCall.Done(Failure(call.Id, "bridge", $"No tool '{call.ToolName}' of a set '{call.SetName}' is registered on this sandbox."));
+            return PendingCall.Done(ToolBridgeCallReading.Failure(call.Id, "bridge", $"No tool '{call.ToolName}' of a set '{call.SetName}' is registered on this sandbox."));
         }
 
         if (_calls.Values.Count(pending => ReferenceEquals(pending.Set, set)) >= set.Options.MaxPendingCalls)
         {
-            return PendingCall.Done(Failure(call.Id, "bridge", $"Too many calls of {set.Package.Module} are in flight (at most {set.Options.MaxPendingCalls}); wait for some to finish."));
+            return PendingCall.Done(ToolBridgeCallReading.Failure(call.Id, "bridge", $"Too many calls of {set.Package.Module} are in flight (at most {set.Options.MaxPendingCalls}); wait for some to finish."));
         }
 
         if (call.Arguments.GetRawText().Length > set.Options.MaxArgumentBytes)
         {
-            return PendingCall.Done(Failure(call.Id, "bridge", $"The arguments of {call.ToolName} are larger than {set.Options.MaxArgumentBytes} characters of JSON."));
+            return PendingCall.Done(ToolBridgeCallReading.Failure(call.Id, "bridge", $"The arguments of {call.ToolName} are larger than {set.Options.MaxArgumentBytes} characters of JSON."));
         }
 
         return new PendingCall(set, inline ? RunAsync(set, tool, call, message, sender, stopping) : Task.Run(() => RunAsync(set, tool, call, message, sender, stopping)));
@@ -366,7 +363,7 @@ internal sealed class ToolBridgeHost : IJupyterMessageHandler
                 if (rejection is not null)
                 {
                     Log.ToolCallRejected(_logger, tool.Name, _sandbox.Id);
-                    return Failure(call.Id, "rejected", rejection);
+                    return ToolBridgeCallReading.Failure(call.Id, "rejected", rejection);
                 }
             }
 
@@ -376,28 +373,28 @@ internal sealed class ToolBridgeHost : IJupyterMessageHandler
             var length = value.ToJsonString(s_wire).Length;
             if (length > set.Options.MaxResultBytes)
             {
-                return Failure(call.Id, "bridge", $"The result of {tool.Name} is {length} characters once encoded; the limit is {set.Options.MaxResultBytes}.");
+                return ToolBridgeCallReading.Failure(call.Id, "bridge", $"The result of {tool.Name} is {length} characters once encoded; the limit is {set.Options.MaxResultBytes}.");
             }
 
             return new JsonObject { ["id"] = call.Id, ["value"] = value };
         }
         catch (ToolCallFailedException ex)
         {
-            return Failure(call.Id, "tool", ex.Message);
+            return ToolBridgeCallReading.Failure(call.Id, "tool", ex.Message);
         }
         catch (ToolResultUnreadableException ex)
         {
-            return Failure(call.Id, "bridge", $"The result of {tool.Name} cannot be delivered: {ex.Message}.");
+            return ToolBridgeCallReading.Failure(call.Id, "bridge", $"The result of {tool.Name} cannot be delivered: {ex.Message}.");
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
-            return Failure(call.Id, "bridge", $"The tools of {set.Package.Module} were unregistered while {tool.Name} ran.");
+            return ToolBridgeCallReading.Failure(call.Id, "bridge", $"The tools of {set.Package.Module} were unregistered while {tool.Name} ran.");
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // The cell gets the message only: a host stack trace says nothing to sandbox code and may reveal too much.
             Log.ToolCallFailed(_logger, tool.Name, _sandbox.Id, ex);
-            return Failure(call.Id, "tool", $"{tool.Name} failed: {ex.Message}");
+            return ToolBridgeCallReading.Failure(call.Id, "tool", $"{tool.Name} failed: {ex.Message}");
         }
     }
 

@@ -21,20 +21,20 @@ internal static class ToolDiscoveryCalls
     {
         "search_tools" => Search(call, index),
         "describe_tool" => Describe(call, index),
-        _ => Failure(call.Id, "bridge", $"There is no discovery function '{call.ToolName}'."),
+        _ => ToolBridgeCallReading.Failure(call.Id, "bridge", $"There is no discovery function '{call.ToolName}'."),
     };
 
     private static JsonObject Search(ToolBridgeCall call, ToolSearchIndex index)
     {
-        if (!TryGetString(call.Arguments, "query", out var query) || query.Length > MaxQueryLength)
+        if (!call.TryGetString("query", out var query) || query.Length > MaxQueryLength)
         {
-            return Failure(call.Id, "tool", $"search_tools needs a query: a string of at most {MaxQueryLength} characters.");
+            return ToolBridgeCallReading.Failure(call.Id, "tool", $"search_tools needs a query: a string of at most {MaxQueryLength} characters.");
         }
 
         var limit = 10;
         if (call.Arguments.TryGetProperty("limit", out var l) && l.ValueKind != JsonValueKind.Null && (!l.TryGetInt32(out limit) || limit < 1 || limit > ToolSearchText.MaxLimit))
         {
-            return Failure(call.Id, "tool", $"search_tools' limit must be an integer from 1 to {ToolSearchText.MaxLimit}.");
+            return ToolBridgeCallReading.Failure(call.Id, "tool", $"search_tools' limit must be an integer from 1 to {ToolSearchText.MaxLimit}.");
         }
 
         var results = new JsonArray();
@@ -54,28 +54,13 @@ internal static class ToolDiscoveryCalls
 
     private static JsonObject Describe(ToolBridgeCall call, ToolSearchIndex index)
     {
-        if (!TryGetString(call.Arguments, "name", out var name) || name.Length > MaxQueryLength)
+        if (!call.TryGetString("name", out var name) || name.Length > MaxQueryLength)
         {
-            return Failure(call.Id, "tool", "describe_tool needs the name of a tool as search_tools returned it, e.g. 'mcptools.weather.reading'.");
+            return ToolBridgeCallReading.Failure(call.Id, "tool", "describe_tool needs the name of a tool as search_tools returned it, e.g. 'mcptools.weather.reading'.");
         }
 
         return index.Find(name) is { } document
             ? new JsonObject { ["id"] = call.Id, ["value"] = new JsonObject { ["text"] = ToolSearchText.Describe(document) } }
-            : Failure(call.Id, "tool", "No tool of that name is registered in this sandbox; search_tools gives the names.");
+            : ToolBridgeCallReading.Failure(call.Id, "tool", "No tool of that name is registered in this sandbox; search_tools gives the names.");
     }
-
-    private static bool TryGetString(JsonElement arguments, string name, out string value)
-    {
-        value = string.Empty;
-        if (arguments.TryGetProperty(name, out var element) && element.ValueKind == JsonValueKind.String)
-        {
-            value = element.GetString()!;
-            return true;
-        }
-
-        return false;
-    }
-
-    private static JsonObject Failure(string id, string kind, string message) =>
-        new() { ["id"] = id, ["error"] = new JsonObject { ["kind"] = kind, ["message"] = message } };
 }

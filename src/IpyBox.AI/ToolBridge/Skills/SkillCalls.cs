@@ -17,12 +17,12 @@ internal static class SkillCalls
     {
         if (skills is null)
         {
-            return Failure(call.Id, "bridge", "Skills are not enabled for this sandbox: the application configures no skill store.");
+            return ToolBridgeCallReading.Failure(call.Id, "bridge", "Skills are not enabled for this sandbox: the application configures no skill store.");
         }
 
-        if (call.ToolName != "save" || !TryGet(call.Arguments, "name", out var name) || !TryGet(call.Arguments, "description", out var description) || !TryGet(call.Arguments, "code", out var code))
+        if (call.ToolName != "save" || !call.TryGetString("name", out var name) || !call.TryGetString("description", out var description) || !call.TryGetString("code", out var code))
         {
-            return Failure(call.Id, "tool", "save_skill needs a name, a description and code, all strings.");
+            return ToolBridgeCallReading.Failure(call.Id, "tool", "save_skill needs a name, a description and code, all strings.");
         }
 
         try
@@ -36,26 +36,11 @@ internal static class SkillCalls
         }
         catch (ArgumentException ex)
         {
-            return Failure(call.Id, "tool", ex.Message.Split(" (Parameter")[0]);
+            return ToolBridgeCallReading.Failure(call.Id, "tool", ex.Message.Split(" (Parameter")[0]);
         }
         catch (IOException)
         {
-            return Failure(call.Id, "tool", "The skill could not be written on the host.");
+            return ToolBridgeCallReading.Failure(call.Id, "tool", "The skill could not be written on the host.");
         }
     }
-
-    private static bool TryGet(JsonElement arguments, string name, out string value)
-    {
-        value = string.Empty;
-        if (arguments.TryGetProperty(name, out var element) && element.ValueKind == JsonValueKind.String)
-        {
-            value = element.GetString()!;
-            return true;
-        }
-
-        return false;
-    }
-
-    private static JsonObject Failure(string id, string kind, string message) =>
-        new() { ["id"] = id, ["error"] = new JsonObject { ["kind"] = kind, ["message"] = message } };
 }
