@@ -45,9 +45,11 @@ public sealed class SlowReaderFloodTests
         Assert.Equal("42", (await client.ExecuteAsync("print(kept)", TimeSpan.FromSeconds(120))).Text);
 
         // The server's peak resident memory (readable by the kernel in /proc, as any process's status is): the output on its
-        // way must not have multiplied there, or a busier machine pushes it over the sandbox's limit.
+        // way must not have multiplied there, or a busier machine pushes it over the sandbox's limit. Measured peaks: 157-273 MiB
+        // before stream messages were capped at 1 Mi characters, 103-129 MiB after; the bound, 30 % of the limit (154 MiB),
+        // lies between the two.
         var peak = long.Parse((await client.ExecuteAsync(ServerPeakMemory, TimeSpan.FromSeconds(120))).Text!.Trim(), System.Globalization.CultureInfo.InvariantCulture);
-        Assert.True(peak < MemoryLimit / 4, $"{shape}: the server's peak was {peak >> 20} MiB");
+        Assert.True(peak < MemoryLimit * 3 / 10, $"{shape}: the server's peak was {peak >> 20} MiB");
     }
 
     private const string ServerPeakMemory = """
