@@ -20,12 +20,7 @@ public sealed class ScriptedHttpServer : IDisposable
     {
         _answer = answer;
         _webSocket = webSocket;
-        using (var probe = new TcpListener(IPAddress.Loopback, 0))
-        {
-            probe.Start();
-            Uri = new Uri($"http://127.0.0.1:{((IPEndPoint)probe.LocalEndpoint).Port}/base/");
-            probe.Stop();
-        }
+        Uri = new Uri($"http://127.0.0.1:{LoopbackPort.Free()}/base/");
 
         _listener.Prefixes.Add(Uri.AbsoluteUri);
         _listener.Start();

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
 namespace IpyBox.AI.Cli.Tests;
@@ -18,11 +17,7 @@ public sealed class OtlpReceiver : IDisposable
 
     public OtlpReceiver()
     {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        Endpoint = new Uri($"http://127.0.0.1:{port}");
+        Endpoint = new Uri($"http://127.0.0.1:{LoopbackPort.Free()}");
         _listener.Prefixes.Add($"{Endpoint}");
         _listener.Start();
         _loop = Task.Run(ReceiveAsync);

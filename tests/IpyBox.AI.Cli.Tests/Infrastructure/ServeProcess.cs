@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using Docker.DotNet.Models;
 using ModelContextProtocol.Client;
@@ -48,7 +47,7 @@ public sealed partial class ServeProcess : IAsyncDisposable
     /// <summary>Starts a server with extra environment variables, with or without tokens, and waits until <c>/healthz</c> answers.</summary>
     public static async Task<ServeProcess> StartAsync(string runId, bool withTokens, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
     {
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         var start = new ProcessStartInfo(IpyBoxTool.DotnetPath)
         {
             RedirectStandardOutput = true,
@@ -185,13 +184,6 @@ public sealed partial class ServeProcess : IAsyncDisposable
         }
 
         await DockerEngine.RemoveAllAsync(runId);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     [GeneratedRegex("[0-9a-f]{64}")]

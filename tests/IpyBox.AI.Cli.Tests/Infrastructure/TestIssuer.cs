@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -21,7 +20,7 @@ public sealed class TestIssuer : IDisposable
 
     private TestIssuer(string name, bool elliptic)
     {
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
         _listener.Start();
         Issuer = $"http://127.0.0.1:{port}/realms/{name}";
@@ -147,12 +146,5 @@ public sealed class TestIssuer : IDisposable
 
         var r = ((RSA)_algorithm).ExportParameters(includePrivateParameters: false);
         return new() { ["kty"] = "RSA", ["use"] = "sig", ["kid"] = kid, ["alg"] = Credentials.Algorithm, ["n"] = Base64UrlEncoder.Encode(r.Modulus!), ["e"] = Base64UrlEncoder.Encode(r.Exponent!) };
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

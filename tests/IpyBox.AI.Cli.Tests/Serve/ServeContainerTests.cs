@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using ModelContextProtocol.Client;
 
 namespace IpyBox.AI.Cli.Tests.Serve;
@@ -33,7 +32,7 @@ public sealed class ServeContainerTests : IAsyncLifetime
 
         var tokens = _directory.Combine("tokens.txt");
         await File.WriteAllTextAsync(tokens, $"alice: {ServeProcess.Tokens["alice"]}\n");
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         var run = await RunAsync("docker", [
             "run", "-d", "--network", "host",
             "--label", $"{DockerEngine.TestLabel}={_runId}",
@@ -109,12 +108,5 @@ public sealed class ServeContainerTests : IAsyncLifetime
         using var deadline = new CancellationTokenSource(timeout);
         await process.WaitForExitAsync(deadline.Token);
         return (process.ExitCode, await stdout, await stderr);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

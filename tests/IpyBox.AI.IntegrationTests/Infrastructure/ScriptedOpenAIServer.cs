@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -19,7 +18,7 @@ public sealed class ScriptedOpenAIServer : IAsyncDisposable
     public ScriptedOpenAIServer(params Func<JsonNode, string>[] steps)
     {
         _steps = new(steps);
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         Endpoint = new Uri($"http://127.0.0.1:{port}/v1/");
         _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
         _listener.Start();
@@ -71,13 +70,6 @@ public sealed class ScriptedOpenAIServer : IAsyncDisposable
             ["choices"] = new JsonArray(new JsonObject { ["index"] = 0, ["message"] = message, ["finish_reason"] = finishReason }),
             ["usage"] = new JsonObject { ["prompt_tokens"] = 1, ["completion_tokens"] = 1, ["total_tokens"] = 2 },
         }.ToJsonString();
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
 
     private async Task ServeAsync()
     {
