@@ -34,9 +34,13 @@ public static class IpyBoxConversation
     public const string PropertyName = "ipybox.conversation";
 
     private static readonly AsyncLocal<string?> s_current = new();
+    private static readonly AsyncLocal<IProgress<ExecutionEvent>?> s_output = new();
 
     /// <summary>Gets the ambient conversation key of the current asynchronous flow, or <see langword="null"/>.</summary>
     public static string? Current => s_current.Value;
+
+    /// <summary>Gets the observer of the current asynchronous flow's cell output (see <see cref="ObserveOutput"/>), or <see langword="null"/>.</summary>
+    public static IProgress<ExecutionEvent>? CurrentOutput => s_output.Value;
 
     /// <summary>Reads the conversation key stored under <see cref="PropertyName"/> in a property bag.</summary>
     /// <param name="properties">The properties, or <see langword="null"/>.</param>
@@ -58,10 +62,38 @@ public static class IpyBoxConversation
         Throw.IfNullOrWhiteSpace(conversationKey);
         var previous = s_current.Value;
         s_current.Value = conversationKey;
-        return new Scope(previous);
+        return new Scope(() => s_current.Value = previous);
     }
 
-    private sealed class Scope(string? previous) : IDisposable
+    /// <summary>
+    /// Hands the output of every cell the IpyBox tools run in the current asynchronous flow (<c>execute_python</c>,
+    /// <c>install_packages</c>, the code interpreter's <c>run_python</c>) to <paramref name="output"/> while the cell runs, until
+    /// the returned scope is disposed. Set it around a chat call, as <see cref="Begin"/>, to show a tool call's output as it
+    /// arrives (a web page, a console); the model still gets the tool's result when the cell ends.
+    /// </summary>
+    /// <param name="output">
+    /// Receives each cell's <see cref="ExecutionEvent"/>s in the order the kernel sends them, on the thread that reads them: keep it
+    /// quick. Cells that run at the same time in this flow (parallel tool calls) report to it concurrently.
+    /// </param>
+    /// <returns>A scope that restores the previous observer when disposed.</returns>
+    /// <example>
+    /// <code>
+    /// using (IpyBoxConversation.Begin(threadId))
+    /// using (IpyBoxConversation.ObserveOutput(pageOutput))   // an IProgress&lt;ExecutionEvent&gt; that shows each event
+    /// {
+    ///     await foreach (var update in chatClient.GetStreamingResponseAsync(messages, options)) { /* ... */ }
+    /// }
+    /// </code>
+    /// </example>
+    public static IDisposable ObserveOutput(IProgress<ExecutionEvent> output)
+    {
+        Throw.IfNull(output);
+        var previous = s_output.Value;
+        s_output.Value = output;
+        return new Scope(() => s_output.Value = previous);
+    }
+
+    private sealed class Scope(Action restore) : IDisposable
     {
         private int _disposed;
 
@@ -69,7 +101,7 @@ public static class IpyBoxConversation
         {
             if (Interlocked.Exchange(ref _disposed, 1) == 0)
             {
-                s_current.Value = previous;
+                restore();
             }
         }
     }

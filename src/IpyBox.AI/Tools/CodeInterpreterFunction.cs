@@ -43,7 +43,7 @@ internal sealed class CodeInterpreterFunction
     {
         var key = ResolveConversationKey(_tools.Sessions.Options);
         var before = await ListOutputsAsync(key, cancellationToken).ConfigureAwait(false);
-        var result = await _tools.ExecuteAsync(key, code, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var result = await _tools.ExecuteWithOutputAsync(key, code, timeout: null, IpyBoxConversation.CurrentOutput, cancellationToken).ConfigureAwait(false);
         var contents = new List<AIContent>(result.Contents);
         if (before is null)
         {

@@ -84,7 +84,7 @@ public sealed class IpyBoxPlugin
         }
 
         var timeout = timeoutSeconds is > 0 ? TimeSpan.FromSeconds(timeoutSeconds.Value) : (TimeSpan?)null;
-        var result = await _tools.ExecuteAsync(ResolveConversationKey(kernel), code, timeout, cancellationToken).ConfigureAwait(false);
+        var result = await _tools.ExecuteWithOutputAsync(ResolveConversationKey(kernel), code, timeout, IpyBoxConversation.CurrentOutput, cancellationToken).ConfigureAwait(false);
         return result.Contents;
     }
 
@@ -110,7 +110,7 @@ public sealed class IpyBoxPlugin
         }
 
         var requirements = (packages ?? string.Empty).Split([' ', ',', '\n', '\t', '\r'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        return (await _tools.InstallPackagesAsync(ResolveConversationKey(kernel), requirements, timeout: null, cancellationToken).ConfigureAwait(false)).Text;
+        return (await _tools.InstallPackagesWithOutputAsync(ResolveConversationKey(kernel), requirements, timeout: null, IpyBoxConversation.CurrentOutput, cancellationToken).ConfigureAwait(false)).Text;
     }
 
     /// <summary>Lists a directory of the conversation's sandbox.</summary>

@@ -40,6 +40,43 @@ public sealed class IpyBoxPluginTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task The_observed_output_of_a_flow_receives_the_cells_of_execute_python_and_install_packages_while_they_run()
+    {
+        _provider.ConfigureSandbox = s => s.OnSubmit = FakeCells.Always(() => FakeCells.Prints("line 1\nline 2\n", images: 1));
+        var functions = _sessions.CreatePlugin().AsAIFunctions();
+        var seen = new List<ExecutionEvent>();
+        var other = new List<ExecutionEvent>();
+
+        using (IpyBoxConversation.Begin("thread-out"))
+        {
+            using (IpyBoxConversation.ObserveOutput(new ListProgress(seen)))
+            {
+                await functions.Single(f => f.Name == "execute_python").InvokeAsync(new AIFunctionArguments { ["code"] = "show()" });
+                using (IpyBoxConversation.ObserveOutput(new ListProgress(other)))
+                {
+                    await functions.Single(f => f.Name == "install_packages").InvokeAsync(new AIFunctionArguments { ["packages"] = "six" });
+                }
+
+                Assert.NotNull(IpyBoxConversation.CurrentOutput);
+            }
+
+            Assert.Null(IpyBoxConversation.CurrentOutput);
+
+            // Outside the scope nothing is reported.
+            var reported = seen.Count;
+            await functions.Single(f => f.Name == "execute_python").InvokeAsync(new AIFunctionArguments { ["code"] = "again()" });
+            Assert.Equal(reported, seen.Count);
+        }
+
+        Assert.Equal("line 1\nline 2\n", string.Concat(seen.OfType<StreamOutputEvent>().Select(e => e.Text)));
+        Assert.Equal(3, Assert.Single(seen.OfType<DisplayDataEvent>()).Image?.Width);
+        Assert.Equal("line 1\nline 2\n", string.Concat(other.OfType<StreamOutputEvent>().Select(e => e.Text)));
+    }
+
+    [Fact]
+    public void An_output_observer_is_required() => Assert.Throws<ArgumentNullException>(() => IpyBoxConversation.ObserveOutput(null!));
+
+    [Fact]
     public async Task A_direct_Semantic_Kernel_invocation_gives_its_images_as_kernel_image_contents()
     {
         _provider.ConfigureSandbox = s => s.OnSubmit = FakeCells.Always(() => FakeCells.Prints("two plots", images: 2));
@@ -137,5 +174,10 @@ public sealed class IpyBoxPluginTests : IAsyncDisposable
 
         var text = Assert.IsType<TextContent>(Assert.Single(contents)).Text;
         Assert.StartsWith("Error: the execution did not finish within 3 seconds", text, StringComparison.Ordinal);
+    }
+
+    private sealed class ListProgress(List<ExecutionEvent> events) : IProgress<ExecutionEvent>
+    {
+        public void Report(ExecutionEvent value) => events.Add(value);
     }
 }
