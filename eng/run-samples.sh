@@ -21,10 +21,41 @@ outputs=$(mktemp -d -t ipybox-samples-XXXXXX)
 trap 'rm -rf "$outputs"' EXIT
 tree_before=$(git status --porcelain --untracked-files=all)
 
+# The web chat is a server: start it, have the demo model play its first step over HTTP (no approval asked), export
+# the notebook, then stop it with SIGTERM as Ctrl+C does; it must exit 0. The browser test (tests/IpyBox.AI.WebChat.Tests)
+# covers the page itself.
+run_web_chat() {
+    local project=$1 port cookies state
+    port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    cookies="$outputs/web-chat-cookies"
+    # The built program itself, so that SIGTERM reaches it (dotnet run would stand between).
+    env -u OPENAI_API_KEY -u OPENAI_BASE_URL TMPDIR="$outputs" dotnet "$(dirname "$project")/bin/$configuration/net10.0/WebChat.dll" \
+        --urls "http://127.0.0.1:$port" --WebChat:RequireApproval=false --WebChat:WarmPool=0 </dev/null &
+    local server=$!
+    local base="http://127.0.0.1:$port"
+    for _ in $(seq 1 120); do curl -sf -o /dev/null -c "$cookies" "$base/" && break; sleep 0.5; done
+    curl -sf -b "$cookies" -H 'Content-Type: application/json' -d '{"text":"Show me the sales."}' "$base/api/messages" >/dev/null || { kill "$server"; return 1; }
+    for _ in $(seq 1 240); do
+        state=$(curl -sf -b "$cookies" "$base/api/state") || true
+        if [[ "$state" == *'"busy":false'* && "$state" == *'"sandboxId":"'* ]]; then break; fi
+        sleep 0.5
+    done
+    echo "state: $state"
+    curl -sf -b "$cookies" "$base/api/notebook" | grep -q 'plt.show()' || { echo "the notebook lacks the plot cell" >&2; kill "$server"; return 1; }
+    # Stopped as a service manager or Ctrl+C stops it: it removes its sandboxes before it exits, with 0.
+    kill -TERM "$server"
+    wait "$server"
+}
+
 failed=()
 for project in samples/*/*.csproj; do
     name=$(basename "$(dirname "$project")")
     echo "== $name"
+    if [ "$name" = WebChat ]; then
+        run_web_chat "$project" || failed+=("$name")
+        continue
+    fi
+
     if ! env -u OPENAI_API_KEY -u OPENAI_BASE_URL TMPDIR="$outputs" \
         timeout 300 dotnet run --no-build -c "$configuration" --project "$project" </dev/null; then
         failed+=("$name")

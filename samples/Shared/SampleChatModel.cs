@@ -1,6 +1,4 @@
-using System.ClientModel;
 using Microsoft.Extensions.AI;
-using OpenAI;
 
 /// <summary>
 /// The chat model of a sample: an OpenAI or OpenAI-compatible model when the environment names one, otherwise the
@@ -30,25 +28,18 @@ internal sealed class SampleChatModel
     /// <summary>The model configured by OPENAI_API_KEY, OPENAI_BASE_URL and OPENAI_MODEL, or the script when neither of the first two is set.</summary>
     public static SampleChatModel FromEnvironment(string project, ScriptedChatClient script)
     {
-        var apiKey = Environment.GetEnvironmentVariable("OPENAI_API_KEY");
-        var baseUrl = Environment.GetEnvironmentVariable("OPENAI_BASE_URL");
-        if (string.IsNullOrEmpty(apiKey) && string.IsNullOrEmpty(baseUrl))
+        if (ConfiguredChatModel.FromEnvironment() is not { } configured)
         {
             Console.WriteLine($"""
                 No chat model is configured, so a script plays the model's part (and the user's). For a real model, set one of:
-                  OpenAI:                   OPENAI_API_KEY=sk-...          [OPENAI_MODEL=gpt-4o-mini]
-                  OpenAI-compatible server: OPENAI_BASE_URL=http://localhost:11434/v1 OPENAI_MODEL=llama3.1   (e.g. Ollama; OPENAI_API_KEY if it needs one)
+                {ConfiguredChatModel.Help}
                 then run: dotnet run --project samples/{project}
 
                 """);
             return new SampleChatModel(script, "a scripted model", Echoed(script.UserMessages));
         }
 
-        var model = Environment.GetEnvironmentVariable("OPENAI_MODEL") ?? "gpt-4o-mini";
-        var openAI = new OpenAIClient(
-            new ApiKeyCredential(string.IsNullOrEmpty(apiKey) ? "unused" : apiKey),
-            new OpenAIClientOptions { Endpoint = string.IsNullOrEmpty(baseUrl) ? null : new Uri(baseUrl) });
-        return new SampleChatModel(openAI.GetChatClient(model).AsIChatClient(), model, ConsoleLines());
+        return new SampleChatModel(configured.Client, configured.Name, ConsoleLines());
     }
 
     private static IEnumerable<string> ConsoleLines()
