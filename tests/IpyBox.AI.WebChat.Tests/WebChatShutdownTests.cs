@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using IpyBox.AI;
 
 namespace IpyBox.AI.WebChat.Tests;
 
@@ -28,6 +29,28 @@ public sealed class WebChatShutdownTests
 
         Assert.Equal(0, await app.StopAsync());
         Assert.Empty(await DockerEngine.ListAsync("ai.ipybox.conversation", key));
+    }
+
+    [Fact]
+    public async Task A_durable_conversations_sandbox_is_shown_as_durable_and_outlives_the_app()
+    {
+        await DockerEngine.EnsureAvailableAsync();
+        await using var app = await WebChatProcess.StartAsync("--WebChat:Durable=true", "--WebChat:RequireApproval=false");
+        var cookies = new CookieContainer();
+        using var http = new HttpClient(new HttpClientHandler { CookieContainer = cookies }) { BaseAddress = app.Address };
+        (await http.GetAsync(new Uri("/", UriKind.Relative))).EnsureSuccessStatusCode();
+        await http.PostAsJsonAsync("api/messages", new { text = "Go ahead." });
+        var state = await WaitForIdleAsync(http);
+        var id = state.GetProperty("sandboxId").GetString()!;
+        Assert.True(state.GetProperty("durable").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, state.GetProperty("pool").ValueKind);
+
+        Assert.Equal(0, await app.StopAsync());
+
+        // Kept for its lease, as `ipybox ls` would show it; the test removes it with the library's directory.
+        var directory = new DockerSandboxProvider().GetService<ISandboxDirectory>()!;
+        Assert.Contains(await directory.ListAsync(), sandbox => sandbox.Id == id);
+        Assert.True(await directory.DeleteAsync(id));
     }
 
     private static async Task<JsonElement> WaitForIdleAsync(HttpClient http)
