@@ -1,11 +1,9 @@
-using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json;
 using IpyBox.AI;
 
 namespace IpyBox.AI.WebChat.Tests;
 
-/// <summary>The app's own lifecycle, over plain HTTP: without approval the demo runs at once, and stopping the app removes its sandboxes.</summary>
+/// <summary>The app's own lifecycle, over plain HTTP: without approval the demo runs at once; stopping the app removes its sandboxes, or keeps durable ones.</summary>
 public sealed class WebChatShutdownTests
 {
     [Fact]
@@ -13,22 +11,16 @@ public sealed class WebChatShutdownTests
     {
         await DockerEngine.EnsureAvailableAsync();
         await using var app = await WebChatProcess.StartAsync("--WebChat:WarmPool=0", "--WebChat:RequireApproval=false");
-        var cookies = new CookieContainer();
-        using var http = new HttpClient(new HttpClientHandler { CookieContainer = cookies }) { BaseAddress = app.Address };
-        (await http.GetAsync(new Uri("/", UriKind.Relative))).EnsureSuccessStatusCode();
+        using var session = await WebChatSession.OpenAsync(app);
 
-        var sent = await http.PostAsJsonAsync("api/messages", new { text = "Go ahead." });
-        Assert.Equal(HttpStatusCode.Accepted, sent.StatusCode);
-        var state = await WaitForIdleAsync(http);
+        var state = await session.SendAndWaitAsync("Go ahead.");
         Assert.False(state.GetProperty("requireApproval").GetBoolean());
         Assert.Equal(JsonValueKind.Null, state.GetProperty("pool").ValueKind);
-
-        var key = Assert.Single(cookies.GetCookies(app.Address), c => c.Name == "ipybox-webchat").Value;
-        var sandbox = Assert.Single(await DockerEngine.ListAsync("ai.ipybox.conversation", key));
+        var sandbox = Assert.Single(await DockerEngine.ListAsync("ai.ipybox.conversation", session.ConversationKey));
         Assert.Equal(sandbox.ID, state.GetProperty("sandboxId").GetString());
 
         Assert.Equal(0, await app.StopAsync());
-        Assert.Empty(await DockerEngine.ListAsync("ai.ipybox.conversation", key));
+        Assert.Empty(await DockerEngine.ListAsync("ai.ipybox.conversation", session.ConversationKey));
     }
 
     [Fact]
@@ -36,11 +28,9 @@ public sealed class WebChatShutdownTests
     {
         await DockerEngine.EnsureAvailableAsync();
         await using var app = await WebChatProcess.StartAsync("--WebChat:Durable=true", "--WebChat:RequireApproval=false");
-        var cookies = new CookieContainer();
-        using var http = new HttpClient(new HttpClientHandler { CookieContainer = cookies }) { BaseAddress = app.Address };
-        (await http.GetAsync(new Uri("/", UriKind.Relative))).EnsureSuccessStatusCode();
-        await http.PostAsJsonAsync("api/messages", new { text = "Go ahead." });
-        var state = await WaitForIdleAsync(http);
+        using var session = await WebChatSession.OpenAsync(app);
+
+        var state = await session.SendAndWaitAsync("Go ahead.");
         var id = state.GetProperty("sandboxId").GetString()!;
         Assert.True(state.GetProperty("durable").GetBoolean());
         Assert.Equal(JsonValueKind.Null, state.GetProperty("pool").ValueKind);
@@ -51,21 +41,5 @@ public sealed class WebChatShutdownTests
         var directory = new DockerSandboxProvider().GetService<ISandboxDirectory>()!;
         Assert.Contains(await directory.ListAsync(), sandbox => sandbox.Id == id);
         Assert.True(await directory.DeleteAsync(id));
-    }
-
-    private static async Task<JsonElement> WaitForIdleAsync(HttpClient http)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
-        while (true)
-        {
-            var state = await http.GetFromJsonAsync<JsonElement>("api/state");
-            if (!state.GetProperty("busy").GetBoolean() && state.GetProperty("sandboxId").ValueKind == JsonValueKind.String)
-            {
-                return state;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"The demo turn did not end in time: {state}");
-            await Task.Delay(250);
-        }
     }
 }
