@@ -38,7 +38,15 @@ public static class IpyBoxConnectionServiceCollectionExtensions
             })
             .Validate(options =>
             {
-                options.Validate();
+                try
+                {
+                    options.Validate();
+                }
+                catch (ArgumentException ex)
+                {
+                    throw new InvalidOperationException($"The connection string '{connectionName}' gives invalid server settings: {ex.Message}", ex);
+                }
+
                 return true;
             })
             .ValidateOnStart();
