@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
@@ -28,7 +29,11 @@ public sealed class AspireJupyterServerTests
 
         var connectionString = await app.GetConnectionStringAsync(ResourceName, timeout.Token);
         Assert.NotNull(connectionString);
-        Assert.StartsWith("Endpoint=http://", connectionString, StringComparison.Ordinal);
+        var parts = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        var endpoint = new Uri((string)parts["Endpoint"]);
+        Assert.Equal("http", endpoint.Scheme);
+        Assert.True(endpoint.IsLoopback, $"The server is published on {endpoint}, not on loopback.");
+        Assert.False(string.IsNullOrEmpty((string)parts["Token"]));
 
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -38,6 +43,11 @@ public sealed class AspireJupyterServerTests
         builder.Services.AddIpyBox(ResourceName);
         using var host = builder.Build();
         await host.StartAsync(timeout.Token);
+
+        // The cells below run on the AppHost's server, not in a Docker sandbox of the default backend.
+        var backend = host.Services.GetRequiredService<ISandboxProvider>().GetService<JupyterServerSandboxProvider>();
+        Assert.NotNull(backend);
+        Assert.Equal(endpoint, backend.Options.ServerUri);
 
         var tools = host.Services.GetRequiredService<SandboxTools>();
         var assigned = await tools.ExecuteAsync("aspire", "answer = 6 * 7", cancellationToken: timeout.Token);
