@@ -23,6 +23,7 @@ public sealed partial class LibraryPackageTests(PackedLibrary packages, ITestOut
     [Theory]
     [InlineData("IpyBox.AI")]
     [InlineData("IpyBox.AI.AgentFramework")]
+    [InlineData("IpyBox.AI.Aspire.Hosting")]
     public void A_package_has_its_own_readme_with_absolute_links_an_icon_the_repository_and_symbols(string id)
     {
         var repositoryUrl = RepositoryUrl();

@@ -10,7 +10,7 @@ namespace IpyBox.AI.Cli.Tests.Packages;
 /// </summary>
 public sealed class PackedLibrary : IAsyncLifetime
 {
-    private static readonly string[] s_packageIds = ["IpyBox.AI", "IpyBox.AI.AgentFramework"];
+    private static readonly string[] s_packageIds = ["IpyBox.AI", "IpyBox.AI.AgentFramework", "IpyBox.AI.Aspire.Hosting"];
 
     private readonly TempDirectory _directory = new("ipybox-package-tests-");
 

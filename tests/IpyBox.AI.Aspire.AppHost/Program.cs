@@ -1,0 +1,5 @@
+var builder = DistributedApplication.CreateBuilder(args);
+
+builder.AddIpyBoxJupyterServer("ipybox");
+
+builder.Build().Run();
