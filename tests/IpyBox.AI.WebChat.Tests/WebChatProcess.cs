@@ -27,7 +27,10 @@ public sealed class WebChatProcess : IAsyncDisposable
     public string Output => string.Join('\n', _output);
 
     /// <summary>Starts the app with extra configuration arguments and waits until it answers.</summary>
-    public static async Task<WebChatProcess> StartAsync(params string[] arguments)
+    public static Task<WebChatProcess> StartAsync(params string[] arguments) => StartAsync(model: null, arguments);
+
+    /// <summary>Starts the app with the chat model at <paramref name="model"/> (OPENAI_BASE_URL), or the demo model, and waits until it answers.</summary>
+    public static async Task<WebChatProcess> StartAsync(Uri? model, params string[] arguments)
     {
         var port = LoopbackPort.Free();
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
@@ -41,9 +44,14 @@ public sealed class WebChatProcess : IAsyncDisposable
             start.ArgumentList.Add(argument);
         }
 
-        // The demo model, whatever the machine has configured.
+        // The demo model or the given one, whatever the machine has configured.
         start.Environment.Remove("OPENAI_API_KEY");
         start.Environment.Remove("OPENAI_BASE_URL");
+        if (model is not null)
+        {
+            start.Environment["OPENAI_BASE_URL"] = model.ToString();
+            start.Environment["OPENAI_MODEL"] = "scripted-model";
+        }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the web chat.");
         var app = new WebChatProcess(process, new Uri($"http://127.0.0.1:{port}/"));

@@ -3,11 +3,12 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace IpyBox.AI.IntegrationTests;
+namespace IpyBox.AI.TestUtilities;
 
 /// <summary>
 /// An OpenAI-compatible Chat Completions endpoint on 127.0.0.1 that answers from a script and records every request
-/// body, so tests can check what the real OpenAI client library sent.
+/// body, so tests can check what the real OpenAI client library sent. A request with <c>"stream": true</c> gets the
+/// scripted completion as server-sent chunks, as the service streams it.
 /// </summary>
 public sealed class ScriptedOpenAIServer : IAsyncDisposable
 {
@@ -15,6 +16,7 @@ public sealed class ScriptedOpenAIServer : IAsyncDisposable
     private readonly Queue<Func<JsonNode, string>> _steps;
     private readonly Task _loop;
 
+    /// <summary>Initializes a new instance of the <see cref="ScriptedOpenAIServer"/> class that answers the requests with <paramref name="steps"/>, in order.</summary>
     public ScriptedOpenAIServer(params Func<JsonNode, string>[] steps)
     {
         _steps = new(steps);
@@ -25,6 +27,7 @@ public sealed class ScriptedOpenAIServer : IAsyncDisposable
         _loop = Task.Run(ServeAsync);
     }
 
+    /// <summary>Gets the base address a client is given, <c>http://127.0.0.1:PORT/v1/</c>.</summary>
     public Uri Endpoint { get; }
 
     /// <summary>Gets the JSON body of every request, in order.</summary>
@@ -71,6 +74,31 @@ public sealed class ScriptedOpenAIServer : IAsyncDisposable
             ["usage"] = new JsonObject { ["prompt_tokens"] = 1, ["completion_tokens"] = 1, ["total_tokens"] = 2 },
         }.ToJsonString();
 
+    /// <summary>A completion as the one chunk and the end marker a streaming request gets.</summary>
+    private static string AsChunks(string completion)
+    {
+        var whole = JsonNode.Parse(completion)!;
+        var choice = whole["choices"]![0]!;
+        var delta = choice["message"]!.DeepClone();
+        if (delta["tool_calls"] is JsonArray calls)
+        {
+            for (var i = 0; i < calls.Count; i++)
+            {
+                calls[i]!["index"] = i;
+            }
+        }
+
+        var chunk = new JsonObject
+        {
+            ["id"] = whole["id"]!.DeepClone(),
+            ["object"] = "chat.completion.chunk",
+            ["created"] = whole["created"]!.DeepClone(),
+            ["model"] = whole["model"]!.DeepClone(),
+            ["choices"] = new JsonArray(new JsonObject { ["index"] = 0, ["delta"] = delta, ["finish_reason"] = choice["finish_reason"]!.DeepClone() }),
+        };
+        return $"data: {chunk.ToJsonString()}\n\ndata: [DONE]\n\n";
+    }
+
     private async Task ServeAsync()
     {
         while (_listener.IsListening)
@@ -103,9 +131,10 @@ public sealed class ScriptedOpenAIServer : IAsyncDisposable
                 }
             }
 
-            var bytes = Encoding.UTF8.GetBytes(answer);
+            var streamed = status == 200 && body["stream"]?.GetValue<bool>() == true;
+            var bytes = Encoding.UTF8.GetBytes(streamed ? AsChunks(answer) : answer);
             context.Response.StatusCode = status;
-            context.Response.ContentType = "application/json";
+            context.Response.ContentType = streamed ? "text/event-stream" : "application/json";
             context.Response.ContentLength64 = bytes.Length;
             await context.Response.OutputStream.WriteAsync(bytes);
             context.Response.Close();
