@@ -97,6 +97,17 @@ public static class DockerEngine
         });
     }
 
+    /// <summary>Lists the names of the volumes that carry the label <paramref name="label"/>=<paramref name="value"/>.</summary>
+    public static async Task<IReadOnlyList<string>> ListVolumesAsync(string label, string value)
+    {
+        using var client = CreateClient();
+        var volumes = await client.Volumes.ListAsync(new VolumesListParameters
+        {
+            Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [$"{label}={value}"] = true } },
+        });
+        return [.. (volumes.Volumes ?? []).Select(volume => volume.Name)];
+    }
+
     /// <summary>Waits until containers of the run are present (or gone), or the deadline passes, and returns the containers found.</summary>
     public static async Task<IList<ContainerListResponse>> WaitForAsync(string runId, bool present, TimeSpan deadline)
     {

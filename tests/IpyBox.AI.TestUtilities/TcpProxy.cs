@@ -20,6 +20,8 @@ public sealed class TcpProxy : IAsyncDisposable
     private int _answerBytesPerTick;
     private (string Text, byte[] Answer)? _cannedAnswer;
     private int _cannedAnswersLeft;
+    private string? _holdRequestTo;
+    private readonly TaskCompletionSource<HeldRequest> _held = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public TcpProxy(IPEndPoint target)
     {
@@ -108,6 +110,31 @@ public sealed class TcpProxy : IAsyncDisposable
     public void LoseNextAnswerTo(string requestText) => Volatile.Write(ref _loseAnswerTo, requestText);
 
     /// <summary>
+    /// Holds back the next request whose bytes contain <paramref name="requestText"/>: once the whole request has arrived the
+    /// client's connection is cut (the client never learns the outcome) and the endpoint has not seen it yet.
+    /// <see cref="DeliverHeldRequestAsync"/> hands it to the endpoint later, as a request delayed on its way. Once only.
+    /// </summary>
+    public void HoldNextRequestTo(string requestText) => Volatile.Write(ref _holdRequestTo, requestText);
+
+    /// <summary>Completes when the request named in <see cref="HoldNextRequestTo"/> is held and its client cut off.</summary>
+    public Task RequestHeld => _held.Task;
+
+    /// <summary>Sends the held request to the endpoint and waits for the endpoint's answer, which nobody receives.</summary>
+    /// <returns>The status line of the endpoint's answer.</returns>
+    public async Task<string> DeliverHeldRequestAsync()
+    {
+        var held = await _held.Task;
+        using var upstream = new TcpClient();
+        await upstream.ConnectAsync(_target);
+        var stream = upstream.GetStream();
+        await stream.WriteAsync(held.Bytes);
+        var buffer = new byte[4096];
+        var read = await stream.ReadAsync(buffer);
+        var answer = Encoding.ASCII.GetString(buffer, 0, read);
+        return answer.Split("\r\n")[0];
+    }
+
+    /// <summary>
     /// Passes answers on at no more than <paramref name="bytesPerSecond"/> (a client that reads slowly: the endpoint's own
     /// buffers fill), or at full speed again with 0. Applies to connections open now and later.
     /// </summary>
@@ -189,6 +216,14 @@ public sealed class TcpProxy : IAsyncDisposable
         int read;
         while ((read = await from.GetStream().ReadAsync(buffer, cancellationToken)) > 0)
         {
+            if (Volatile.Read(ref _holdRequestTo) is { } held
+                && Encoding.ASCII.GetString(buffer, 0, read).Contains(held, StringComparison.Ordinal)
+                && Interlocked.CompareExchange(ref _holdRequestTo, null, held) == held)
+            {
+                await HoldAsync(from, to, buffer.AsMemory(0, read).ToArray(), cancellationToken);
+                return;
+            }
+
             if (Volatile.Read(ref _loseAnswerTo) is { } text
                 && Encoding.ASCII.GetString(buffer, 0, read).Contains(text, StringComparison.Ordinal)
                 && Interlocked.CompareExchange(ref _loseAnswerTo, null, text) == text)
@@ -210,6 +245,52 @@ public sealed class TcpProxy : IAsyncDisposable
 
         to.Client.Shutdown(SocketShutdown.Send);
     }
+
+    /// <summary>Reads the rest of a request (its headers' Content-Length, or a chunked body's last chunk), keeps it, and cuts both connections.</summary>
+    private async Task HoldAsync(TcpClient from, TcpClient to, byte[] first, CancellationToken cancellationToken)
+    {
+        var request = new MemoryStream();
+        request.Write(first);
+        var buffer = new byte[81920];
+        while (!IsWholeRequest(request.ToArray()))
+        {
+            var read = await from.GetStream().ReadAsync(buffer, cancellationToken);
+            if (read == 0)
+            {
+                break;
+            }
+
+            request.Write(buffer, 0, read);
+        }
+
+        from.Dispose();
+        to.Dispose();
+        _held.TrySetResult(new HeldRequest(request.ToArray()));
+    }
+
+    private static bool IsWholeRequest(byte[] bytes)
+    {
+        var text = Encoding.ASCII.GetString(bytes);
+        var end = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+        if (end < 0)
+        {
+            return false;
+        }
+
+        var headers = text[..end];
+        if (headers.Contains("Transfer-Encoding: chunked", StringComparison.OrdinalIgnoreCase))
+        {
+            return text.EndsWith("0\r\n\r\n", StringComparison.Ordinal);
+        }
+
+        var length = headers.Split("\r\n")
+            .Where(line => line.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase))
+            .Select(line => int.Parse(line["Content-Length:".Length..].Trim(), System.Globalization.CultureInfo.InvariantCulture))
+            .FirstOrDefault();
+        return bytes.Length >= end + 4 + length;
+    }
+
+    private sealed record HeldRequest(byte[] Bytes);
 
     private async Task CopyAnswersAsync(TcpClient from, TcpClient to, Task answerLost, CancellationToken cancellationToken)
     {

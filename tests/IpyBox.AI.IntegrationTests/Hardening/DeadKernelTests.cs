@@ -17,6 +17,17 @@ public sealed class DeadKernelTests : IAsyncLifetime
         os._exit(1)
         """;
 
+    // Run by every kernel at its start: the first one the server starts after the cell's crash hangs, later ones start.
+    private const string HangTheNextKernel = """
+        import os
+        from IPython.paths import get_ipython_dir
+        startup = os.path.join(get_ipython_dir(), 'profile_default', 'startup')
+        os.makedirs(startup, exist_ok=True)
+        with open(os.path.join(startup, '00-hang.py'), 'w') as f:
+            f.write("import os, time\np = '/app/hung'\nif not os.path.exists(p):\n    open(p, 'w').close()\n    time.sleep(3600)\n")
+        os._exit(1)
+        """;
+
     private readonly string _runId = DockerEngine.NewRunId();
 
     public Task InitializeAsync() => DockerEngine.EnsureAvailableAsync();
@@ -51,6 +62,23 @@ public sealed class DeadKernelTests : IAsyncLifetime
 
         Assert.True(back is not null, "no call succeeded; errors: " + string.Join(" | ", errors));
         Assert.Equal("5", back.Text);
+        Assert.Equal(ResettableKernel.DeadKernelReplacedNotice, back.Notice);
+        Assert.Null((await sandbox.ExecuteAsync("print('again')")).Notice);
+    }
+
+    [Fact]
+    public async Task A_call_after_a_crash_whose_restarted_kernel_never_answers_gets_a_new_kernel_with_a_notice()
+    {
+        var options = new ExecutionContainerOptions();
+        options.Labels[DockerEngine.TestLabel] = _runId;
+        var clientOptions = new ExecutionClientOptions { ConnectTimeout = TimeSpan.FromSeconds(20) };
+        await using var sandbox = await new DockerSandboxProvider(options, clientOptions).CreateAsync();
+
+        await Assert.ThrowsAsync<KernelDiedException>(() => sandbox.ExecuteAsync(HangTheNextKernel));
+
+        // The server's new kernel hangs in its start: the call waits for it, then runs on a kernel of its own.
+        var back = await sandbox.ExecuteAsync("import os\nprint(os.path.exists('/app/hung'))");
+        Assert.Equal("True", back.Text);
         Assert.Equal(ResettableKernel.DeadKernelReplacedNotice, back.Notice);
         Assert.Null((await sandbox.ExecuteAsync("print('again')")).Notice);
     }

@@ -80,6 +80,23 @@ public sealed class EngineFaultTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_creation_that_reaches_the_engine_only_after_its_failure_was_reported_leaves_no_container_or_volume()
+    {
+        var options = Options();
+        options.UnansweredCreationWatch = TimeSpan.FromSeconds(3);
+        _proxy.HoldNextRequestTo("/containers/create");
+
+        // The client's connection is cut once the request is whole; the engine has not seen it when the library looks.
+        await Assert.ThrowsAsync<DockerUnavailableException>(() => ExecutionContainer.StartAsync(options));
+        var answer = await _proxy.DeliverHeldRequestAsync();
+
+        // The late request finds the name taken and creates nothing (409); what held the name goes when the watch ends.
+        Assert.StartsWith("HTTP/1.1 409", answer, StringComparison.Ordinal);
+        Assert.Empty(await DockerEngine.WaitForAsync(_runId, present: false, TimeSpan.FromMinutes(1)));
+        Assert.Empty(await DockerEngine.ListVolumesAsync(DockerEngine.TestLabel, _runId));
+    }
+
+    [Fact]
     public async Task A_pause_the_runtime_could_not_freeze_at_first_is_tried_again_and_the_sandbox_ends_up_paused()
     {
         // The runtime's answer when a process of the sandbox does not stop in time (forking, or busy in the kernel, on a loaded machine).

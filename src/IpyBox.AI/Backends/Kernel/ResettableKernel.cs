@@ -61,7 +61,16 @@ internal sealed class ResettableKernel : IAsyncDisposable
             client = await ReplaceDeadAsync(client, cancellationToken).ConfigureAwait(false);
         }
 
-        return await client.SubmitAsync(code, timeout, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await client.SubmitAsync(code, timeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (KernelDiedException) when (client.KernelDead && !_restartOnReset)
+        {
+            // The kernel the server started in place of a dead one never answered: this call gets a new kernel too.
+            client = await ReplaceDeadAsync(client, cancellationToken).ConfigureAwait(false);
+            return await client.SubmitAsync(code, timeout, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>

@@ -190,6 +190,7 @@ internal sealed class KernelChannel : IJupyterMessageSender, IExecutionTimeoutPa
         executionId is not null && _executions.TryGetValue(executionId, out var execution) ? execution.PauseTimeout() : null;
 
     /// <summary>Waits for a kernel the server restarted to answer before anything else is sent to it (requests sent while it starts can be lost).</summary>
+    /// <exception cref="KernelDiedException">The restarted kernel did not answer in time; the channel is unusable from now on.</exception>
     public async Task WaitIfRestartedAsync(CancellationToken cancellationToken)
     {
         if (!_kernelRestarted)
@@ -202,7 +203,22 @@ internal sealed class KernelChannel : IJupyterMessageSender, IExecutionTimeoutPa
         {
             if (_kernelRestarted)
             {
-                await WaitForKernelInfoAsync(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await WaitForKernelInfoAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (TimeoutException late)
+                {
+                    // The kernel the server started in place of a dead one is as good as dead: its start hangs, or the
+                    // machine is too busy to start it. Every later request would wait as long again; a new kernel is needed.
+                    var dead = new KernelDiedException(
+                        $"The kernel died and the one the server started in its place did not answer within {_readyTimeout.TotalSeconds:0.#} s. " +
+                        "Create a new client; a sandbox starts a new kernel at its next call.",
+                        late);
+                    MarkUnusable(dead);
+                    throw dead;
+                }
+
                 _kernelRestarted = false;
             }
         }

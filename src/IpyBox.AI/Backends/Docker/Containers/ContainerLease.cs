@@ -18,6 +18,9 @@ internal static class ContainerLease
     public static string NewName(DateTimeOffset expires) =>
         NameFor(Prefix + RandomNumberGenerator.GetHexString(12, lowercase: true), expires);
 
+    /// <summary>Returns a unique name for a container that is not durable (it carries no expiry).</summary>
+    public static string NewUnleasedName() => Prefix + RandomNumberGenerator.GetHexString(12, lowercase: true);
+
     /// <summary>Returns <paramref name="currentName"/> with its expiry replaced by <paramref name="expires"/>; a container of an earlier naming keeps its stem.</summary>
     public static string Renamed(string currentName, DateTimeOffset expires)
     {

@@ -374,7 +374,9 @@ public sealed partial class ExecutionContainer : IAsyncDisposable
 
         return new CreateContainerParameters
         {
-            Name = Lease is { } length ? ContainerLease.NewName(Options.TimeProvider.GetUtcNow() + length) : null!,
+            // A unique name, even for a container that is not durable: the engine refuses a second container of that name,
+            // which settles a creation whose answer was lost (see UnansweredCreation).
+            Name = Lease is { } length ? ContainerLease.NewName(Options.TimeProvider.GetUtcNow() + length) : ContainerLease.NewUnleasedName(),
             Image = Image,
             Env = environment,
             // The token arrives on standard input, written once after the start (see RunAsync).
@@ -532,8 +534,9 @@ public sealed partial class ExecutionContainer : IAsyncDisposable
 
     /// <summary>
     /// Creates the container. When the engine could not be reached the creation may still have happened with its answer lost
-    /// (a connection cut after the request went through): such a container, found by this container's token label, is removed,
-    /// trying again as a removal does, before the failure is passed on.
+    /// (a connection cut after the request went through), may be under way on a busy engine, or may reach the engine later:
+    /// <see cref="UnansweredCreation"/> settles it by the container's unique name (see there which orderings it covers) before
+    /// the failure is passed on, and watches on in the background when the first look is not conclusive.
     /// </summary>
     private async Task<string> CreateOrRemoveUnansweredAsync(CreateContainerParameters parameters)
     {
@@ -543,31 +546,9 @@ public sealed partial class ExecutionContainer : IAsyncDisposable
         }
         catch (DockerUnavailableException)
         {
-            await RemoveUnansweredCreationAsync().ConfigureAwait(false);
+            var settlement = new UnansweredCreation(parameters, Options.TimeProvider, _logger);
+            _ = await settlement.SettleAsync(Engine, Options.UnansweredCreationWatch).ConfigureAwait(false);
             throw;
-        }
-    }
-
-    private async Task RemoveUnansweredCreationAsync()
-    {
-        const string what = "(creation without an answer)";
-        var label = $"{ContainerLabels.Token}={Token}";
-        try
-        {
-            await RetryWhileUnreachableAsync(
-                async () =>
-                {
-                    foreach (var created in await Engine.ListContainersAsync([label], CancellationToken.None).ConfigureAwait(false))
-                    {
-                        await Engine.RemoveContainerAsync(created.ID, CancellationToken.None).ConfigureAwait(false);
-                        Log.UnansweredCreationRemoved(_logger, created.ID);
-                    }
-                },
-                () => what).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is DockerUnavailableException or DockerApiException)
-        {
-            Log.ContainerRemoveFailed(_logger, what, ex);
         }
     }
 

@@ -213,6 +213,12 @@ public sealed class ExecutionContainerOptions
     /// <value>The default value is <see cref="TimeProvider.System"/>.</value>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
+    /// <summary>
+    /// Gets or sets how long a creation whose answer was lost is watched for (see <see cref="UnansweredCreation"/>): within the
+    /// soak's settle limit and long enough for a busy engine to get to a request that was on its way.
+    /// </summary>
+    internal TimeSpan UnansweredCreationWatch { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Checks the options and throws an error that says how to fix the first problem found.</summary>
     /// <exception cref="ArgumentException">An option has an invalid value.</exception>
     public void Validate()
