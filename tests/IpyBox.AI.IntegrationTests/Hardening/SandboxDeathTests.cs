@@ -24,7 +24,9 @@ public sealed class SandboxDeathTests
                 time.sleep(0.1)
             """, TimeSpan.FromSeconds(3)));
 
-        Assert.StartsWith("The sandbox's kernel server is gone", error.Message, StringComparison.Ordinal);
+        // Either the dropped connection or the failed restart after the timeout meets the dead server first (a loaded
+        // machine decides which); both name it, with the cause the engine reports.
+        Assert.Contains("the sandbox's kernel server is gone", error.Message, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("exit code 137: killed by SIGKILL", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("An error occurred while sending the request", error.Message, StringComparison.Ordinal);
     }
