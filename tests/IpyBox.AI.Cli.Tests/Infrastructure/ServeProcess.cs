@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Text.RegularExpressions;
@@ -22,10 +21,9 @@ public sealed partial class ServeProcess : IAsyncDisposable
         ["bob"] = "bob-token-fedcba9876543210",
     };
 
-    private readonly Process _process;
-    private readonly ConcurrentQueue<string> _stderr = new();
+    private readonly ServerProcess _process;
 
-    private ServeProcess(Process process, Uri endpoint)
+    private ServeProcess(ServerProcess process, Uri endpoint)
     {
         _process = process;
         Endpoint = endpoint;
@@ -34,8 +32,8 @@ public sealed partial class ServeProcess : IAsyncDisposable
     /// <summary>Gets the MCP endpoint, <c>http://127.0.0.1:PORT/mcp</c>.</summary>
     public Uri Endpoint { get; }
 
-    /// <summary>Gets what the server wrote to stderr so far.</summary>
-    public string Stderr => string.Join('\n', _stderr);
+    /// <summary>Gets what the server wrote so far (stderr and stdout).</summary>
+    public string Stderr => _process.Output;
 
     /// <summary>Starts a server with the tokens of <see cref="Tokens"/> and waits until <c>/healthz</c> answers.</summary>
     public static Task<ServeProcess> StartAsync(string runId, params string[] arguments) => StartAsync(runId, withTokens: true, arguments);
@@ -48,12 +46,7 @@ public sealed partial class ServeProcess : IAsyncDisposable
     public static async Task<ServeProcess> StartAsync(string runId, bool withTokens, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
     {
         var port = LoopbackPort.Free();
-        var start = new ProcessStartInfo(IpyBoxTool.DotnetPath)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        var start = new ProcessStartInfo(IpyBoxTool.DotnetPath);
         foreach (var argument in IpyBoxTool.Arguments(["serve", "--urls", $"http://127.0.0.1:{port}", "--label", $"{DockerEngine.TestLabel}={runId}", .. arguments]))
         {
             start.ArgumentList.Add(argument);
@@ -65,41 +58,8 @@ public sealed partial class ServeProcess : IAsyncDisposable
             start.Environment[name] = value;
         }
 
-        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start ipybox serve.");
-        var server = new ServeProcess(process, new Uri($"http://127.0.0.1:{port}/mcp"));
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { server._stderr.Enqueue(e.Data); } };
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { server._stderr.Enqueue(e.Data); } };
-        process.BeginErrorReadLine();
-        process.BeginOutputReadLine();
-
-        using var http = new HttpClient();
-        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(1);
-        while (true)
-        {
-            if (process.HasExited)
-            {
-                throw new InvalidOperationException($"ipybox serve ended with exit code {process.ExitCode}:\n{server.Stderr}");
-            }
-
-            try
-            {
-                if ((await http.GetAsync(new Uri(server.Endpoint, "/healthz"))).StatusCode == HttpStatusCode.OK)
-                {
-                    return server;
-                }
-            }
-            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
-            {
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                await server.DisposeAsync();
-                throw new TimeoutException($"ipybox serve did not answer /healthz in time:\n{server.Stderr}");
-            }
-
-            await Task.Delay(100);
-        }
+        var endpoint = new Uri($"http://127.0.0.1:{port}/mcp");
+        return new ServeProcess(await ServerProcess.StartAsync("ipybox serve", start, new Uri(endpoint, "/healthz")), endpoint);
     }
 
     /// <summary>Connects the MCP C# SDK's HTTP client as <paramref name="principal"/>.</summary>
@@ -114,31 +74,12 @@ public sealed partial class ServeProcess : IAsyncDisposable
         }));
 
     /// <summary>Sends SIGTERM to the server, as a service manager stopping it does.</summary>
-    public async Task TerminateAsync()
-    {
-        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-s", "TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) } })
-            ?? throw new InvalidOperationException("Could not run kill.");
-        await kill.WaitForExitAsync();
-        Assert.Equal(0, kill.ExitCode);
-    }
+    public Task TerminateAsync() => _process.TerminateAsync();
 
     /// <summary>Waits for the server to exit and returns its exit code.</summary>
-    public async Task<int> WaitForExitAsync(CancellationToken cancellationToken)
-    {
-        await _process.WaitForExitAsync(cancellationToken);
-        return _process.ExitCode;
-    }
+    public Task<int> WaitForExitAsync(CancellationToken cancellationToken) => _process.WaitForExitAsync(cancellationToken);
 
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-
-        _process.Dispose();
-    }
+    public ValueTask DisposeAsync() => _process.DisposeAsync();
 
     /// <summary>Calls a tool and returns its result.</summary>
     public static async Task<CallToolResult> CallAsync(McpClient client, string tool, Dictionary<string, object?>? arguments = null) =>

@@ -74,6 +74,9 @@ public sealed class McpFileTransferTests(McpServerFixture server)
     {
         var target = Path.Combine(server.AllowedDirectory, "serialised.txt");
 
+        // The sandbox exists before the two calls race (the first call of a run creates it, and both would wait for that).
+        await server.ExecuteAsync("pass");
+
         // The download is sent while the cell still runs; it must wait for the cell, which creates the file at its end.
         var cell = server.CallAsync("execute_ipython_cell", new() { ["code"] = "import time\ntime.sleep(4)\nopen('serialised.txt', 'w').write('written by the cell')" });
         await Task.Delay(TimeSpan.FromSeconds(1));
