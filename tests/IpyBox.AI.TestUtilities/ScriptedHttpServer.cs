@@ -39,18 +39,8 @@ public sealed class ScriptedHttpServer : IDisposable
 
     private async Task ServeAsync()
     {
-        while (_listener.IsListening)
+        while (await LoopbackListener.NextAsync(_listener) is { } context)
         {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException)
-            {
-                return;
-            }
-
             lock (Requests)
             {
                 Requests.Add($"{context.Request.HttpMethod} {context.Request.Url!.PathAndQuery}");

@@ -63,18 +63,8 @@ public sealed class OtlpReceiver : IDisposable
 
     private async Task ReceiveAsync()
     {
-        while (_listener.IsListening)
+        while (await LoopbackListener.NextAsync(_listener) is { } context)
         {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-
             using var body = new MemoryStream();
             await context.Request.InputStream.CopyToAsync(body);
             _bodies.GetOrAdd(context.Request.Url!.AbsolutePath, _ => new()).Enqueue(body.ToArray());

@@ -101,18 +101,8 @@ public sealed class TestIssuer : IDisposable
 
     private async Task ServeAsync()
     {
-        while (_listener.IsListening)
+        while (await LoopbackListener.NextAsync(_listener) is { } context)
         {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-
             var path = context.Request.Url!.AbsolutePath;
             var prefix = new Uri(Issuer).AbsolutePath;
             string? body = path == $"{prefix}/.well-known/openid-configuration"
